@@ -1,0 +1,2 @@
+/** Vert.x clustering with Hazelcast, node identity and the CDN state maps. */
+package org.estuary.cluster;

@@ -1,0 +1,33 @@
+package org.estuary.core.control;
+
+/**
+ * Event-bus addresses of the control plane, in one place.
+ *
+ * <p>Every REST method {@code /group/method} is served by whichever verticle consumes
+ * {@link #api(String) api("/group/method")}. The REST verticle forwards the validated JSON body
+ * there and turns the reply into the HTTP answer; when no verticle consumes the address the
+ * method is not built yet and the REST answer is 501.
+ */
+public final class Addresses {
+    private Addresses() { }
+
+    /** Prefix of REST-method addresses. */
+    public static final String API_PREFIX = "estuary.api";
+
+    /** Stream lifecycle events (published, unpublished, failed) for outside subscribers. */
+    public static final String STREAM_EVENTS = "estuary.events.stream";
+
+    /** Connection lifecycle events (connected, disconnected). */
+    public static final String CONNECTION_EVENTS = "estuary.events.connection";
+
+    /** Node-to-node ping used to check that a request crosses the cluster. */
+    public static final String NODE_PING = "estuary.node.ping";
+
+    /** Per-node metrics contribution: every feature verticle answers with Prometheus text lines. */
+    public static final String METRICS = "estuary.metrics";
+
+    /** The address that serves REST method {@code path}, e.g. {@code "/stream/find_all"}. */
+    public static String api(String path) {
+        return API_PREFIX + path;
+    }
+}
