@@ -1,0 +1,219 @@
+package org.estuary.core.stream;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.estuary.core.media.Codec;
+import org.estuary.core.media.Frame;
+import org.estuary.core.media.TrackType;
+
+/**
+ * A named live stream: one publisher, many readers (DESIGN.md §2).
+ *
+ * <p>{@link #publish(Frame)} is called by one publisher thread at a time; it owns the codec
+ * configuration, the GOP cache and the readers' queues' producer side. Readers join through
+ * {@link #addReader}, from any thread: the join is handed to the publisher thread, which seeds the
+ * reader with configuration and the cached GOP before the next live frame, so no frame is missed
+ * or duplicated and no lock is taken on the media path.
+ */
+public final class Stream {
+    private final String name;
+    private final String mediaSessionId;
+    private final PublisherInfo publisher;
+    private final long createdAtMillis = System.currentTimeMillis();
+    private final int readerCapacity;
+    private final GopCache gop;
+    private final List<StreamReader> readers = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<StreamReader> joining = new ConcurrentLinkedQueue<>();
+    private final StreamRegistry registry;
+
+    // Publisher-thread state.
+    private Frame videoConfig;
+    private Frame audioConfig;
+    private Frame metadata;
+    private boolean sawVideo;
+    private final List<Frame> configView = new ArrayList<>(3);
+
+    private volatile MediaDescription description = MediaDescription.EMPTY;
+    private volatile boolean ended;
+    private volatile String endReason;
+    private volatile long lastFrameAtMillis = System.currentTimeMillis();
+    private volatile Runnable onTerminate = () -> { };
+    private volatile boolean recording;
+
+    private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong videoFrames = new AtomicLong();
+    private final AtomicLong audioFrames = new AtomicLong();
+    private final BitrateMeter bitrate = new BitrateMeter();
+
+    Stream(StreamRegistry registry, String name, String mediaSessionId, PublisherInfo publisher,
+           int readerCapacity, int gopMaxFrames, long gopMaxBytes) {
+        this.registry = registry;
+        this.name = name;
+        this.mediaSessionId = mediaSessionId;
+        this.publisher = publisher;
+        this.readerCapacity = readerCapacity;
+        this.gop = new GopCache(gopMaxFrames, gopMaxBytes);
+    }
+
+    public String name() { return name; }
+    public String mediaSessionId() { return mediaSessionId; }
+    public PublisherInfo publisher() { return publisher; }
+    public long createdAtMillis() { return createdAtMillis; }
+    public MediaDescription description() { return description; }
+    public boolean isEnded() { return ended; }
+    public String endReason() { return endReason; }
+    public long lastFrameAtMillis() { return lastFrameAtMillis; }
+    public long bytesIn() { return bytesIn.get(); }
+    public long videoFrames() { return videoFrames.get(); }
+    public long audioFrames() { return audioFrames.get(); }
+    /** Incoming bitrate over the last few seconds, bits per second. */
+    public long bitrateBps() { return bitrate.bitsPerSecond(System.currentTimeMillis()); }
+    public boolean isRecording() { return recording; }
+    public void setRecording(boolean recording) { this.recording = recording; }
+    public List<StreamReader> readers() { return Collections.unmodifiableList(readers); }
+
+    /** Publisher adapter: what the stream carries (codecs, size, rate). */
+    public void describe(MediaDescription d) {
+        this.description = d == null ? MediaDescription.EMPTY : d;
+    }
+
+    /** What to do when someone terminates the stream (cut the publisher's connection, stop the agent). */
+    public void onTerminate(Runnable action) {
+        this.onTerminate = action == null ? () -> { } : action;
+    }
+
+    /** Asks the publisher to stop; the owner then calls {@link #end(String)}. */
+    public void terminate() {
+        onTerminate.run();
+    }
+
+    /**
+     * Adds a reader. {@code onReadable} is run on the publisher thread when frames are queued and
+     * must only schedule the drain on the reader's own thread.
+     */
+    public StreamReader addReader(ReaderInfo info, Runnable onReadable) {
+        StreamReader r = new StreamReader(this, info, readerCapacity, onReadable);
+        if (ended) {
+            r.wake();
+            return r;
+        }
+        joining.add(r);
+        registry.readerAdded(r);
+        if (ended) {
+            // end() may have run between the check and the add: make sure the reader learns it.
+            r.wake();
+        }
+        return r;
+    }
+
+    void detach(StreamReader r) {
+        joining.remove(r);
+        readers.remove(r);
+        registry.readerRemoved(r);
+    }
+
+    /** Publisher thread: one frame in. Ignored once the stream ended. */
+    public void publish(Frame f) {
+        if (ended) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        lastFrameAtMillis = now;
+        bytesIn.addAndGet(f.size());
+        bitrate.add(now, f.size());
+        if (f.isVideo()) {
+            sawVideo = true;
+        }
+        boolean hasVideo = sawVideo || description.hasVideo();
+        if (f.isConfig()) {
+            switch (f.type()) {
+                case VIDEO -> videoConfig = f;
+                case AUDIO -> audioConfig = f;
+                case DATA -> metadata = f;
+                default -> { }
+            }
+            rebuildConfigView();
+        } else if (f.isVideo()) {
+            videoFrames.incrementAndGet();
+        } else if (f.isAudio()) {
+            audioFrames.incrementAndGet();
+        }
+        gop.add(f, hasVideo);
+        for (StreamReader r : readers) {
+            r.offer(f, hasVideo, configView);
+        }
+        // After the live offer: a joiner's seed already holds this frame (GOP cache or config).
+        admitJoiners();
+    }
+
+    /** Publisher thread (or any thread once the publisher is gone): readers waiting to join get in. */
+    private void admitJoiners() {
+        StreamReader j;
+        while ((j = joining.poll()) != null) {
+            if (j.isClosed()) {
+                continue;
+            }
+            j.seed(configView, gop.frames(), gop.usable());
+            readers.add(j);
+        }
+    }
+
+    private void rebuildConfigView() {
+        configView.clear();
+        if (metadata != null) {
+            configView.add(metadata);
+        }
+        if (videoConfig != null) {
+            configView.add(videoConfig);
+        }
+        if (audioConfig != null) {
+            configView.add(audioConfig);
+        }
+    }
+
+    /** The current codec configuration frames (metadata, video, audio). Publisher thread only. */
+    List<Frame> configs() {
+        return configView;
+    }
+
+    /**
+     * Ends the stream: readers drain what is queued then see {@link StreamReader#isEnded()}; the
+     * name is released. Safe from any thread, idempotent.
+     */
+    public void end(String reason) {
+        if (ended) {
+            return;
+        }
+        endReason = reason;
+        ended = true;
+        registry.unpublished(this, reason);
+        for (StreamReader r : readers) {
+            r.wake();
+        }
+        StreamReader j;
+        while ((j = joining.poll()) != null) {
+            j.wake();
+        }
+    }
+
+    /** Convenience for REST objects: codec name of a track or null. */
+    public Codec codec(TrackType type) {
+        return type == TrackType.VIDEO ? description.videoCodec() : description.audioCodec();
+    }
+
+    /** Snapshot of a few counters for logs. */
+    public Map<String, Object> counters() {
+        return Map.of("bytesIn", bytesIn.get(), "videoFrames", videoFrames.get(),
+                "audioFrames", audioFrames.get(), "readers", readers.size());
+    }
+
+    @Override
+    public String toString() {
+        return "Stream{" + name + ", " + mediaSessionId + '}';
+    }
+}

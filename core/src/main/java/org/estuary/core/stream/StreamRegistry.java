@@ -1,0 +1,145 @@
+package org.estuary.core.stream;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Names live streams on this node and tracks their readers. Thread-safe: protocols on many event
+ * loops publish and play at once. One registry per node, shared by every verticle.
+ */
+public final class StreamRegistry {
+    private final int readerCapacity;
+    private final int gopMaxFrames;
+    private final long gopMaxBytes;
+    private final Map<String, Stream> byName = new ConcurrentHashMap<>();
+    private final Map<String, Stream> byMediaSession = new ConcurrentHashMap<>();
+    private final Map<String, StreamReader> readersBySession = new ConcurrentHashMap<>();
+    private final Map<String, List<Consumer<Stream>>> waiters = new ConcurrentHashMap<>();
+    private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
+
+    public StreamRegistry(int readerCapacity, int gopMaxFrames, long gopMaxBytes) {
+        this.readerCapacity = readerCapacity;
+        this.gopMaxFrames = gopMaxFrames;
+        this.gopMaxBytes = gopMaxBytes;
+    }
+
+    public void addListener(StreamListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(StreamListener l) {
+        listeners.remove(l);
+    }
+
+    /**
+     * Claims {@code name} for a new publisher. A live stream keeps its name unless its publisher
+     * has sent nothing for {@code takeoverIdleMillis}: then it is ended ("Stopped by new
+     * publisher") and the newcomer takes over, so a dead publisher never holds a name forever.
+     */
+    public Stream publish(String name, PublisherInfo publisher, long takeoverIdleMillis) throws NameInUseException {
+        Stream fresh = new Stream(this, name, UUID.randomUUID().toString(), publisher,
+                readerCapacity, gopMaxFrames, gopMaxBytes);
+        while (true) {
+            Stream existing = byName.putIfAbsent(name, fresh);
+            if (existing == null) {
+                break;
+            }
+            boolean idle = System.currentTimeMillis() - existing.lastFrameAtMillis() >= takeoverIdleMillis;
+            if (!existing.isEnded() && !idle) {
+                throw new NameInUseException(name);
+            }
+            if (!existing.isEnded()) {
+                existing.terminate();
+                existing.end("Stopped by new publisher");
+            }
+            byName.remove(name, existing);
+        }
+        byMediaSession.put(fresh.mediaSessionId(), fresh);
+        for (StreamListener l : listeners) {
+            l.published(fresh);
+        }
+        List<Consumer<Stream>> w = waiters.remove(name);
+        if (w != null) {
+            for (Consumer<Stream> c : w) {
+                c.accept(fresh);
+            }
+        }
+        return fresh;
+    }
+
+    void unpublished(Stream s, String reason) {
+        byName.remove(s.name(), s);
+        byMediaSession.remove(s.mediaSessionId(), s);
+        for (StreamListener l : listeners) {
+            l.unpublished(s, reason);
+        }
+    }
+
+    void readerAdded(StreamReader r) {
+        readersBySession.put(r.info().mediaSessionId(), r);
+        for (StreamListener l : listeners) {
+            l.readerAdded(r);
+        }
+    }
+
+    void readerRemoved(StreamReader r) {
+        if (readersBySession.remove(r.info().mediaSessionId(), r)) {
+            for (StreamListener l : listeners) {
+                l.readerRemoved(r);
+            }
+        }
+    }
+
+    public Optional<Stream> find(String name) {
+        Stream s = byName.get(name);
+        return s == null || s.isEnded() ? Optional.empty() : Optional.of(s);
+    }
+
+    public Optional<Stream> findByMediaSessionId(String id) {
+        return Optional.ofNullable(byMediaSession.get(id));
+    }
+
+    public Optional<StreamReader> findReader(String mediaSessionId) {
+        return Optional.ofNullable(readersBySession.get(mediaSessionId));
+    }
+
+    public Collection<Stream> streams() {
+        return new ArrayList<>(byName.values());
+    }
+
+    public Collection<StreamReader> readers() {
+        return new ArrayList<>(readersBySession.values());
+    }
+
+    /**
+     * Calls {@code onPublished} once when {@code name} is (or already is) published. Returns a
+     * handle that cancels the wait (for players that give up after a timeout).
+     */
+    public Runnable awaitPublished(String name, Consumer<Stream> onPublished) {
+        Consumer<Stream> once = new Consumer<>() {
+            private boolean done;
+
+            @Override
+            public synchronized void accept(Stream s) {
+                if (!done) {
+                    done = true;
+                    onPublished.accept(s);
+                }
+            }
+        };
+        waiters.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(once);
+        Optional<Stream> now = find(name);
+        now.ifPresent(once);
+        return () -> waiters.computeIfPresent(name, (k, list) -> {
+            list.remove(once);
+            return list.isEmpty() ? null : list;
+        });
+    }
+}
