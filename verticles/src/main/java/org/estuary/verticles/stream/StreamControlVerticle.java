@@ -1,0 +1,198 @@
+package org.estuary.verticles.stream;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.estuary.core.control.Addresses;
+import org.estuary.core.control.ApiStatus;
+import org.estuary.core.session.ClientConnection;
+import org.estuary.core.session.ConnectionRegistry;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamListener;
+import org.estuary.core.stream.StreamReader;
+import org.estuary.core.stream.StreamRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code /stream/find_all}, {@code /stream/find}, {@code /stream/terminate} and
+ * {@code /connection/*} from the node's hub, and publishes stream lifecycle events on
+ * {@link Addresses#STREAM_EVENTS}.
+ */
+public final class StreamControlVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamControlVerticle.class);
+
+    private final StreamRegistry streams;
+    private final ConnectionRegistry connections;
+    private final String nodeId;
+    private StreamListener listener;
+
+    public StreamControlVerticle(StreamRegistry streams, ConnectionRegistry connections, String nodeId) {
+        this.streams = streams;
+        this.connections = connections;
+        this.nodeId = nodeId;
+    }
+
+    @Override
+    public Future<?> start() {
+        var bus = vertx.eventBus();
+        List<Future<Void>> regs = new ArrayList<>();
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/stream/find_all"), m -> findStreams(m, false)).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/stream/find"), m -> findStreams(m, true)).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/stream/terminate"), this::terminateStreams).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/connection/find_all"), m -> findConnections(m, false)).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/connection/find"), m -> findConnections(m, true)).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/connection/terminate"), this::terminateConnection).completion());
+        listener = new EventPublisher();
+        streams.addListener(listener);
+        return Future.all(regs);
+    }
+
+    @Override
+    public Future<?> stop() {
+        streams.removeListener(listener);
+        return Future.succeededFuture();
+    }
+
+    /** Every stream of this node: publishers first, then players. */
+    private List<JsonObject> allStreams() {
+        List<JsonObject> out = new ArrayList<>();
+        for (Stream s : streams.streams()) {
+            out.add(StreamJson.publisher(s, nodeId));
+        }
+        for (StreamReader r : streams.readers()) {
+            if (r.info().player()) {
+                out.add(StreamJson.player(r, nodeId));
+            }
+        }
+        return out;
+    }
+
+    private void findStreams(Message<JsonObject> m, boolean filtered) {
+        JsonObject q = body(m);
+        Predicate<JsonObject> match = filtered ? StreamFilter.of(q) : o -> true;
+        JsonArray result = new JsonArray();
+        allStreams().stream().filter(match).forEach(result::add);
+        if (result.isEmpty()) {
+            m.fail(ApiStatus.NOT_FOUND, filtered ? "Stream not found" : "Streams not found");
+            return;
+        }
+        m.reply(result);
+    }
+
+    private void terminateStreams(Message<JsonObject> m) {
+        JsonObject q = body(m);
+        Set<String> ids = new LinkedHashSet<>();
+        Object msid = q.getValue("mediaSessionId");
+        if (msid instanceof JsonArray arr) {
+            arr.forEach(v -> ids.add(String.valueOf(v)));
+        } else if (msid instanceof String s) {
+            ids.add(s);
+        }
+        Object list = q.getValue("mediaSessionIds");
+        if (list instanceof JsonArray arr) {
+            arr.forEach(v -> ids.add(String.valueOf(v)));
+        }
+        boolean hasFilter = !ids.isEmpty() || q.containsKey("name") || q.containsKey("status") || q.containsKey("published");
+        if (!hasFilter) {
+            m.fail(ApiStatus.BAD_REQUEST, "Give name, mediaSessionId (one or a list), status or published to choose streams");
+            return;
+        }
+        JsonObject rest = q.copy();
+        rest.remove("mediaSessionId");
+        rest.remove("mediaSessionIds");
+        Predicate<JsonObject> match = StreamFilter.of(rest);
+        int n = 0;
+        for (JsonObject o : allStreams()) {
+            String id = o.getString("mediaSessionId");
+            if ((!ids.isEmpty() && !ids.contains(id)) || !match.test(o)) {
+                continue;
+            }
+            n++;
+            if (o.getBoolean("published")) {
+                streams.findByMediaSessionId(id).ifPresent(s -> {
+                    LOG.info("Terminating stream {} ({}) by REST", s.name(), s.mediaSessionId());
+                    s.terminate();
+                    s.end("Stopped by rest /terminate");
+                });
+            } else {
+                streams.findReader(id).ifPresent(r -> {
+                    LOG.info("Terminating player {} of {} by REST", id, r.stream().name());
+                    r.terminate();
+                });
+            }
+        }
+        if (n == 0) {
+            m.fail(ApiStatus.NOT_FOUND, "Stream not found");
+        } else {
+            m.reply(null);
+        }
+    }
+
+    private void findConnections(Message<JsonObject> m, boolean filtered) {
+        JsonObject q = body(m);
+        JsonArray result = new JsonArray();
+        for (ClientConnection c : connections.all()) {
+            JsonObject o = StreamJson.connection(c, nodeId);
+            if (!filtered || (matches(q, o, "appKey") && matches(q, o, "sessionId") && matches(q, o, "clientVersion"))) {
+                result.add(o);
+            }
+        }
+        if (result.isEmpty()) {
+            m.fail(ApiStatus.NOT_FOUND, filtered ? "Not found" : "No connections found");
+            return;
+        }
+        m.reply(result);
+    }
+
+    private void terminateConnection(Message<JsonObject> m) {
+        String sessionId = body(m).getString("sessionId");
+        if (sessionId == null) {
+            m.fail(ApiStatus.BAD_REQUEST, "Missing required field 'sessionId'");
+            return;
+        }
+        connections.find(sessionId).ifPresentOrElse(c -> {
+            LOG.info("Terminating connection {} by REST", sessionId);
+            c.terminate();
+            m.reply(null);
+        }, () -> m.fail(ApiStatus.NOT_FOUND, "No such connection: " + sessionId));
+    }
+
+    private static boolean matches(JsonObject q, JsonObject o, String key) {
+        Object want = q.getValue(key);
+        return want == null || String.valueOf(want).equals(String.valueOf(o.getValue(key)));
+    }
+
+    private static JsonObject body(Message<JsonObject> m) {
+        return m.body() == null ? new JsonObject() : m.body();
+    }
+
+    /** Stream lifecycle → event bus, for outside subscribers (bridge, WebSocket API later). */
+    private final class EventPublisher implements StreamListener {
+        @Override
+        public void published(Stream s) {
+            LOG.info("Stream published: name={} mediaSessionId={} provider={}", s.name(), s.mediaSessionId(),
+                    s.publisher().mediaProvider());
+            vertx.eventBus().publish(Addresses.STREAM_EVENTS, event("published", s, null));
+        }
+
+        @Override
+        public void unpublished(Stream s, String reason) {
+            LOG.info("Stream unpublished: name={} mediaSessionId={} reason={}", s.name(), s.mediaSessionId(), reason);
+            vertx.eventBus().publish(Addresses.STREAM_EVENTS, event("unpublished", s, reason));
+        }
+
+        private JsonObject event(String type, Stream s, String reason) {
+            return new JsonObject().put("event", type).put("nodeId", nodeId).put("name", s.name())
+                    .put("mediaSessionId", s.mediaSessionId()).put("info", reason)
+                    .put("timestamp", System.currentTimeMillis());
+        }
+    }
+}
