@@ -1,0 +1,247 @@
+package org.estuary.verticles.rtmp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.estuary.core.media.Frame;
+import org.estuary.core.rtmp.MessageType;
+import org.estuary.core.rtmp.RtmpCommand;
+import org.estuary.core.rtmp.RtmpControl;
+import org.estuary.core.rtmp.RtmpMessage;
+import org.estuary.core.rtmp.StatusCode;
+import org.estuary.core.rtmp.StreamNameParser;
+import org.estuary.core.stream.NameInUseException;
+import org.estuary.core.stream.PublisherInfo;
+import org.estuary.core.stream.ReaderInfo;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RTMP message stream (created by {@code createStream}): idle, publishing into the hub, or
+ * playing from it. Lives on its connection's event loop.
+ */
+final class RtmpMessageStream {
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpMessageStream.class);
+    /** Frames written per gathered write: bounds the latency one drain pass adds. */
+    private static final int MAX_FRAMES_PER_WRITE = 64;
+
+    enum Mode { IDLE, PUBLISHING, WAITING, PLAYING, DONE }
+
+    private final RtmpConnection conn;
+    private final int streamId;
+    private Mode mode = Mode.IDLE;
+
+    // publishing
+    private Stream published;
+    private RtmpToFrames ingest;
+
+    // playing
+    private StreamReader reader;
+    private Runnable cancelWait;
+    private long waitTimer = -1;
+    private boolean draining;
+    private String playName;
+
+    RtmpMessageStream(RtmpConnection conn, int streamId) {
+        this.conn = conn;
+        this.streamId = streamId;
+    }
+
+    boolean isActive() {
+        return mode == Mode.PUBLISHING || mode == Mode.PLAYING || mode == Mode.WAITING;
+    }
+
+    void onCommand(RtmpCommand cmd) {
+        switch (cmd.name()) {
+            case "publish" -> publish(cmd);
+            case "play", "play2" -> play(cmd);
+            default -> { } // pause/seek/receiveAudio/receiveVideo: live streams ignore them
+        }
+    }
+
+    // ---------------------------------------------------------------- publish
+
+    private void publish(RtmpCommand cmd) {
+        if (mode != Mode.IDLE) {
+            status("error", StatusCode.PUBLISH_BAD_NAME, "Stream is already in use on this connection");
+            return;
+        }
+        StreamNameParser.StreamName sn;
+        try {
+            sn = StreamNameParser.parse(cmd.stringArg(0));
+        } catch (RuntimeException e) {
+            status("error", StatusCode.PUBLISH_BAD_NAME, "Bad stream name: " + e.getMessage());
+            return;
+        }
+        try {
+            published = conn.streams().publish(sn.name(),
+                    new PublisherInfo(conn.sessionId(), conn.appKey(), "Flash", sn.params()),
+                    conn.settings().publishIdleTimeoutMs());
+        } catch (NameInUseException e) {
+            LOG.info("RTMP {} publish refused: {}", conn.sessionId(), e.getMessage());
+            status("error", StatusCode.PUBLISH_BAD_NAME, "Stream name is already in use: " + sn.name());
+            return;
+        }
+        mode = Mode.PUBLISHING;
+        ingest = new RtmpToFrames(published);
+        var ctx = conn.context();
+        published.onTerminate(() -> ctx.runOnContext(v -> conn.close("Stopped by rest /terminate")));
+        LOG.info("RTMP {} publishing name={} mediaSessionId={}", conn.sessionId(), sn.name(), published.mediaSessionId());
+        conn.send(RtmpControl.streamBegin(streamId));
+        status("status", StatusCode.PUBLISH_START, sn.name() + " is now published.");
+    }
+
+    void onMedia(RtmpMessage m) {
+        if (mode == Mode.PUBLISHING) {
+            ingest.accept(m);
+        }
+    }
+
+    void unpublishIfNamed(String name) {
+        if (mode == Mode.PUBLISHING && name != null && published.name().equals(StreamNameParser.parse(name).name())) {
+            close("Unpublished");
+        }
+    }
+
+    // ---------------------------------------------------------------- play
+
+    private void play(RtmpCommand cmd) {
+        if (mode != Mode.IDLE) {
+            return;
+        }
+        StreamNameParser.StreamName sn;
+        try {
+            sn = StreamNameParser.parse(cmd.stringArg(0));
+        } catch (RuntimeException e) {
+            status("error", StatusCode.PLAY_STREAM_NOT_FOUND, "Bad stream name: " + e.getMessage());
+            return;
+        }
+        playName = sn.name();
+        mode = Mode.WAITING;
+        var ctx = conn.context();
+        cancelWait = conn.streams().awaitPublished(playName, s -> ctx.runOnContext(v -> startPlaying(s)));
+        if (mode == Mode.WAITING) {
+            waitTimer = ctx.owner().setTimer(Math.max(1, conn.settings().playWaitTimeoutMs()), id -> {
+                waitTimer = -1;
+                if (mode == Mode.WAITING) {
+                    cancelWait.run();
+                    mode = Mode.IDLE;
+                    LOG.info("RTMP {} play {}: not published within {} ms", conn.sessionId(), playName,
+                            conn.settings().playWaitTimeoutMs());
+                    status("error", StatusCode.PLAY_STREAM_NOT_FOUND, "Stream not found: " + playName);
+                }
+            });
+        }
+    }
+
+    private void startPlaying(Stream s) {
+        if (mode != Mode.WAITING) {
+            return;
+        }
+        if (waitTimer >= 0) {
+            conn.context().owner().cancelTimer(waitTimer);
+            waitTimer = -1;
+        }
+        mode = Mode.PLAYING;
+        conn.send(RtmpControl.streamIsRecorded(streamId));
+        conn.send(RtmpControl.streamBegin(streamId));
+        status("status", StatusCode.PLAY_RESET, "Playing and resetting " + s.name() + ".");
+        status("status", StatusCode.PLAY_START, "Started playing " + s.name() + ".");
+        conn.send(RtmpCommand.dataMessage(5, streamId, 0, RtmpCommand.sampleAccess()));
+        var ctx = conn.context();
+        reader = s.addReader(new ReaderInfo(UUID.randomUUID().toString(), conn.sessionId(), conn.appKey(), "Flash", true),
+                () -> ctx.runOnContext(v -> drain()));
+        reader.onTerminate(() -> ctx.runOnContext(v -> conn.close("Stopped by rest /terminate")));
+        LOG.info("RTMP {} playing name={} mediaSessionId={} (publisher {})", conn.sessionId(), s.name(),
+                reader.info().mediaSessionId(), s.mediaSessionId());
+        conn.socket().drainHandler(v -> drain());
+        drain();
+    }
+
+    /** Moves queued frames to the socket, one gathered write per pass, until the socket is full. */
+    private void drain() {
+        if (mode != Mode.PLAYING || draining) {
+            return;
+        }
+        draining = true;
+        try {
+            int chunkSize = conn.outChunkSize();
+            while (!conn.socket().writeQueueFull()) {
+                reader.beginDrain();
+                List<ByteBuf> batch = new ArrayList<>();
+                for (Frame f; batch.size() < MAX_FRAMES_PER_WRITE && (f = reader.poll()) != null; ) {
+                    ByteBuf wire = StreamToRtmp.wire(f, chunkSize, streamId);
+                    if (wire != null) {
+                        batch.add(wire.duplicate());
+                    }
+                }
+                if (batch.isEmpty()) {
+                    break;
+                }
+                ByteBuf out = batch.size() == 1 ? batch.get(0) : Unpooled.wrappedUnmodifiableBuffer(batch.toArray(ByteBuf[]::new));
+                conn.write(BufferInternal.buffer(out));
+                conn.metrics().framesOut(batch.size());
+            }
+            if (reader.isEnded()) {
+                endOfStream(reader.endReason());
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    private void endOfStream(String reason) {
+        mode = Mode.DONE;
+        LOG.info("RTMP {} play of {} ended: {}", conn.sessionId(), playName, reason);
+        conn.send(RtmpControl.streamEof(streamId));
+        status("status", StatusCode.PLAY_UNPUBLISH_NOTIFY, playName + " is now unpublished.");
+        status("status", StatusCode.PLAY_STOP, "Stopped playing " + playName + ".");
+        if (reader != null) {
+            reader.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- common
+
+    private void status(String level, String code, String description) {
+        conn.send(RtmpCommand.onStatus(level, code, description).toMessage(5, streamId));
+    }
+
+    void close(String reason) {
+        switch (mode) {
+            case PUBLISHING -> {
+                published.end(reason);
+                if (conn.socket() != null) {
+                    status("status", StatusCode.UNPUBLISH_SUCCESS, published.name() + " is now unpublished.");
+                }
+            }
+            case WAITING -> {
+                if (cancelWait != null) {
+                    cancelWait.run();
+                }
+                if (waitTimer >= 0) {
+                    conn.context().owner().cancelTimer(waitTimer);
+                }
+            }
+            case PLAYING -> reader.close();
+            default -> { }
+        }
+        mode = Mode.DONE;
+    }
+
+    int streamId() {
+        return streamId;
+    }
+
+    @SuppressWarnings("unused")
+    private static Map<String, Object> none() {
+        return Map.of();
+    }
+}
