@@ -69,7 +69,7 @@ public final class ConfigLoader {
         try {
             document = safeYaml().load(text);
         } catch (YAMLException e) {
-            problems.add(source + ": not valid YAML: " + e.getMessage().replace('\n', ' ').replaceAll("\\s+", " "));
+            problems.add(source + ": not valid YAML: " + e.getMessage().replaceAll("\\s+", " ").trim());
             return;
         }
         if (document == null) {
