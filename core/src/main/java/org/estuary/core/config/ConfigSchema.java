@@ -1,0 +1,183 @@
+package org.estuary.core.config;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every configuration key ("section.key") with its type and range. Sections and keys are the
+ * record component names of {@link ServerConfig} and its section records; the table below adds
+ * the ranges, and a check at class load makes sure the two never drift apart.
+ */
+public final class ConfigSchema {
+
+    private static final Map<String, ValueType> TYPES = types();
+
+    static {
+        List<String> fromRecords = new ArrayList<>();
+        for (RecordComponent section : ServerConfig.class.getRecordComponents()) {
+            for (RecordComponent key : section.getType().getRecordComponents()) {
+                fromRecords.add(section.getName() + "." + key.getName());
+            }
+        }
+        if (!fromRecords.equals(List.copyOf(TYPES.keySet()))) {
+            throw new IllegalStateException("ConfigSchema is out of date: records have " + fromRecords
+                    + " but the schema has " + TYPES.keySet());
+        }
+    }
+
+    private ConfigSchema() { }
+
+    private static Map<String, ValueType> types() {
+        // Durations are milliseconds, capped at a day to catch unit mistakes (seconds typed as ms the other way round is harmless).
+        long day = 86_400_000L;
+        Map<String, ValueType> t = new LinkedHashMap<>();
+        t.put("node.id", ValueType.string());
+        t.put("node.bindAddress", ValueType.nonEmptyString());
+        t.put("node.publicHost", ValueType.string());
+        t.put("node.shutdownTimeoutMs", ValueType.longInteger(0, day));
+        t.put("rest.port", ValueType.port());
+        t.put("rest.corsAllowOrigin", ValueType.nonEmptyString());
+        t.put("rest.maxBodyBytes", ValueType.integer(1, Integer.MAX_VALUE));
+        t.put("websocket.port", ValueType.port());
+        t.put("hls.port", ValueType.port());
+        t.put("hls.directory", ValueType.nonEmptyString());
+        t.put("hls.segmentDurationSec", ValueType.integer(1, 60));
+        t.put("hls.playlistSegments", ValueType.integer(1, 1000));
+        t.put("hls.autoStart", ValueType.bool());
+        t.put("hls.idleTimeoutMs", ValueType.longInteger(0, day));
+        t.put("rtmp.port", ValueType.port());
+        t.put("rtmp.chunkSize", ValueType.integer(128, 65_536));
+        t.put("rtmp.windowAckSize", ValueType.integer(1, Integer.MAX_VALUE));
+        t.put("rtmp.publishIdleTimeoutMs", ValueType.longInteger(0, day));
+        t.put("rtmp.playWaitTimeoutMs", ValueType.longInteger(0, day));
+        t.put("rtmp.handshakeTimeoutMs", ValueType.longInteger(1, day));
+        t.put("rtmp.idleTimeoutMs", ValueType.longInteger(0, day));
+        t.put("rtmp.maxMessageBytes", ValueType.integer(1, 16_777_215)); // RTMP message length is a 24-bit field
+        t.put("rtmp.instances", ValueType.integer(0, 1024));
+        t.put("sip.port", ValueType.port());
+        t.put("media.portFrom", ValueType.integer(1, 65_535));
+        t.put("media.portTo", ValueType.integer(1, 65_535));
+        t.put("media.directory", ValueType.nonEmptyString());
+        t.put("records.directory", ValueType.nonEmptyString());
+        t.put("stream.readerQueueFrames", ValueType.integer(1, 1_000_000));
+        t.put("stream.gopCacheMaxFrames", ValueType.integer(0, 1_000_000));
+        t.put("stream.gopCacheMaxBytes", ValueType.integer(0, Integer.MAX_VALUE));
+        t.put("cluster.enabled", ValueType.bool());
+        t.put("cluster.name", ValueType.nonEmptyString());
+        t.put("cluster.host", ValueType.nonEmptyString());
+        t.put("cluster.port", ValueType.port());
+        t.put("cluster.members", ValueType.hostPortList());
+        t.put("cluster.eventBusPort", ValueType.port());
+        t.put("cluster.role", ValueType.oneOf(ClusterRole.class));
+        t.put("metrics.enabled", ValueType.bool());
+        return t;
+    }
+
+    /** Every key as "section.key", in section and component order. */
+    public static List<String> keys() {
+        return List.copyOf(TYPES.keySet());
+    }
+
+    /** Every section name, in order. */
+    public static List<String> sections() {
+        return Arrays.stream(ServerConfig.class.getRecordComponents()).map(RecordComponent::getName).toList();
+    }
+
+    /** The environment variable that overrides a key: rtmp.publishIdleTimeoutMs → ESTUARY_RTMP_PUBLISH_IDLE_TIMEOUT_MS. */
+    public static String envName(String key) {
+        int dot = key.indexOf('.');
+        String snake = key.substring(dot + 1).replaceAll("([a-z0-9])([A-Z])", "$1_$2");
+        return ("ESTUARY_" + key.substring(0, dot) + "_" + snake).toUpperCase(Locale.ROOT);
+    }
+
+    static ValueType type(String key) {
+        return TYPES.get(key);
+    }
+
+    /** The values of a configuration as "section.key" → Java value. */
+    static Map<String, Object> flatten(ServerConfig config) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (RecordComponent section : ServerConfig.class.getRecordComponents()) {
+            Object sectionValue = read(section, config);
+            for (RecordComponent key : section.getType().getRecordComponents()) {
+                values.put(section.getName() + "." + key.getName(), read(key, sectionValue));
+            }
+        }
+        return values;
+    }
+
+    /** Builds a configuration from a complete map as produced by {@link #flatten} (values already parsed). */
+    static ServerConfig build(Map<String, Object> values) {
+        RecordComponent[] sections = ServerConfig.class.getRecordComponents();
+        Object[] sectionValues = new Object[sections.length];
+        for (int i = 0; i < sections.length; i++) {
+            RecordComponent[] keys = sections[i].getType().getRecordComponents();
+            Object[] args = new Object[keys.length];
+            for (int k = 0; k < keys.length; k++) {
+                args[k] = values.get(sections[i].getName() + "." + keys[k].getName());
+            }
+            sectionValues[i] = construct(sections[i].getType(), args);
+        }
+        return (ServerConfig) construct(ServerConfig.class, sectionValues);
+    }
+
+    /** The closest candidate within two edits (typo distance), if any. */
+    static Optional<String> suggest(String unknown, Collection<String> candidates) {
+        String best = null;
+        int bestDistance = 3;
+        for (String candidate : candidates) {
+            int d = distance(unknown.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static Object read(RecordComponent component, Object record) {
+        try {
+            return component.getAccessor().invoke(record);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException("cannot read " + component, e);
+        }
+    }
+
+    private static Object construct(Class<?> recordType, Object[] args) {
+        Class<?>[] types = Arrays.stream(recordType.getRecordComponents()).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        try {
+            Constructor<?> canonical = recordType.getDeclaredConstructor(types);
+            return canonical.newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot construct " + recordType.getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.estuary.core.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Checks that involve more than one key; single-key types and ranges are {@link ValueType}'s job. */
+final class CrossChecks {
+
+    private CrossChecks() { }
+
+    static void check(ServerConfig config, List<String> problems) {
+        MediaConfig media = config.media();
+        if (media.portFrom() > media.portTo()) {
+            problems.add("media.portFrom: " + media.portFrom() + " is above media.portTo " + media.portTo());
+        }
+        // All TCP listeners bind to node.bindAddress, so two of them on one port would fail at start.
+        Map<String, Integer> tcpPorts = new LinkedHashMap<>();
+        tcpPorts.put("rest.port", config.rest().port());
+        tcpPorts.put("websocket.port", config.websocket().port());
+        tcpPorts.put("hls.port", config.hls().port());
+        tcpPorts.put("rtmp.port", config.rtmp().port());
+        Map<Integer, String> owner = new LinkedHashMap<>();
+        tcpPorts.forEach((key, port) -> {
+            if (port == 0) {
+                return; // 0 = any free port, never clashes
+            }
+            String first = owner.putIfAbsent(port, key);
+            if (first != null) {
+                problems.add(key + ": port " + port + " is already used by " + first);
+            }
+        });
+    }
+}

@@ -1,0 +1,37 @@
+package org.estuary.core.config;
+
+import java.util.Objects;
+
+/**
+ * The whole, validated server configuration. The component names are the YAML section names;
+ * obtain one from {@link ConfigLoader#load} (or {@link #defaults()}).
+ */
+public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig websocket, HlsConfig hls,
+                           RtmpConfig rtmp, SipConfig sip, MediaConfig media, RecordsConfig records,
+                           StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics) {
+
+    public ServerConfig {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(rest, "rest");
+        Objects.requireNonNull(websocket, "websocket");
+        Objects.requireNonNull(hls, "hls");
+        Objects.requireNonNull(rtmp, "rtmp");
+        Objects.requireNonNull(sip, "sip");
+        Objects.requireNonNull(media, "media");
+        Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    public static ServerConfig defaults() {
+        return new ServerConfig(NodeConfig.defaults(), RestConfig.defaults(), WebSocketConfig.defaults(),
+                HlsConfig.defaults(), RtmpConfig.defaults(), SipConfig.defaults(), MediaConfig.defaults(),
+                RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults());
+    }
+
+    /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */
+    public String toYaml() {
+        return ConfigWriter.toYaml(this);
+    }
+}
