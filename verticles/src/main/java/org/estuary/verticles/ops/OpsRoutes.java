@@ -1,0 +1,78 @@
+package org.estuary.verticles.ops;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.estuary.core.session.ConnectionRegistry;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamReader;
+import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.rtmp.RtmpMetrics;
+
+/** {@code GET /health} (JSON) and {@code GET /metrics} (Prometheus text) on the REST port. */
+public final class OpsRoutes {
+    private final String nodeId;
+    private final StreamRegistry streams;
+    private final ConnectionRegistry connections;
+    private final RtmpMetrics rtmp;
+    private final long startedAt;
+    private final boolean metricsEnabled;
+
+    public OpsRoutes(String nodeId, StreamRegistry streams, ConnectionRegistry connections, RtmpMetrics rtmp,
+                     long startedAt, boolean metricsEnabled) {
+        this.nodeId = nodeId;
+        this.streams = streams;
+        this.connections = connections;
+        this.rtmp = rtmp;
+        this.startedAt = startedAt;
+        this.metricsEnabled = metricsEnabled;
+    }
+
+    public void mount(Router router) {
+        router.get("/health").handler(this::health);
+        if (metricsEnabled) {
+            router.get("/metrics").handler(this::metrics);
+        }
+    }
+
+    private void health(RoutingContext ctx) {
+        JsonObject body = new JsonObject()
+                .put("status", "UP")
+                .put("nodeId", nodeId)
+                .put("uptimeMs", System.currentTimeMillis() - startedAt)
+                .put("streams", streams.streams().size())
+                .put("readers", streams.readers().size())
+                .put("connections", connections.size());
+        ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    private void metrics(RoutingContext ctx) {
+        PrometheusText p = new PrometheusText();
+        long dropped = 0;
+        long bytesInStreams = 0;
+        for (Stream s : streams.streams()) {
+            bytesInStreams += s.bytesIn();
+        }
+        int players = 0;
+        for (StreamReader r : streams.readers()) {
+            dropped += r.droppedFrames();
+            if (r.info().player()) {
+                players++;
+            }
+        }
+        p.gauge("estuary_streams", "Live published streams on this node", streams.streams().size());
+        p.gauge("estuary_readers", "Readers attached to streams (players, recorders, transponders...)", streams.readers().size());
+        p.gauge("estuary_players", "Client players", players);
+        p.gauge("estuary_connections", "Open client connections", connections.size());
+        p.gauge("estuary_reader_dropped_frames", "Frames dropped by current readers that fell behind", dropped);
+        p.gauge("estuary_stream_bytes_in", "Bytes received by current streams", bytesInStreams);
+        p.counter("estuary_rtmp_connections_total", "RTMP connections accepted", rtmp.connectionsOpened());
+        p.counter("estuary_rtmp_bytes_in_total", "Bytes received over RTMP", rtmp.bytesIn());
+        p.counter("estuary_rtmp_bytes_out_total", "Bytes sent over RTMP", rtmp.bytesOut());
+        p.counter("estuary_rtmp_frames_out_total", "Media frames sent to RTMP players", rtmp.framesOut());
+        Runtime rt = Runtime.getRuntime();
+        p.gauge("estuary_jvm_heap_used_bytes", "JVM heap in use", rt.totalMemory() - rt.freeMemory());
+        p.gauge("estuary_uptime_seconds", "Seconds since the node started", (System.currentTimeMillis() - startedAt) / 1000);
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(p.toString());
+    }
+}

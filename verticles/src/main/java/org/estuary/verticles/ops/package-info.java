@@ -1,0 +1,2 @@
+/** Operations endpoints: health and Prometheus metrics on the REST port. */
+package org.estuary.verticles.ops;

@@ -1,0 +1,31 @@
+package org.estuary.verticles.rtmp;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the RTMP server, shared by all its verticle instances; read by the metrics endpoint. */
+public final class RtmpMetrics {
+    private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder connectionsOpen = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder framesOut = new LongAdder();
+
+    void connectionOpened() {
+        connectionsOpened.increment();
+        connectionsOpen.increment();
+    }
+
+    void connectionClosed() {
+        connectionsOpen.decrement();
+    }
+
+    void bytesIn(long n) { bytesIn.add(n); }
+    void bytesOut(long n) { bytesOut.add(n); }
+    void framesOut(long n) { framesOut.add(n); }
+
+    public long connectionsOpened() { return connectionsOpened.sum(); }
+    public long connectionsOpen() { return connectionsOpen.sum(); }
+    public long bytesIn() { return bytesIn.sum(); }
+    public long bytesOut() { return bytesOut.sum(); }
+    public long framesOut() { return framesOut.sum(); }
+}
