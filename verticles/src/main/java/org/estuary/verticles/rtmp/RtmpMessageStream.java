@@ -177,7 +177,7 @@ final class RtmpMessageStream {
                 reader.beginDrain();
                 List<ByteBuf> batch = new ArrayList<>();
                 for (Frame f; batch.size() < MAX_FRAMES_PER_WRITE && (f = reader.poll()) != null; ) {
-                    ByteBuf wire = StreamToRtmp.wire(f, chunkSize, streamId);
+                    ByteBuf wire = StreamToRtmp.wire(f, chunkSize, streamId, reader.stream().description());
                     if (wire != null) {
                         batch.add(wire.duplicate());
                     }
