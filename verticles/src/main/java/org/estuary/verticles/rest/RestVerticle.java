@@ -1,0 +1,98 @@
+package org.estuary.verticles.rest;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The REST API server: an HTTP server whose router validates {@code /rest-api/<group>/<method>}
+ * requests and forwards them on the event bus (see {@link RestRouter}, {@link ApiMethods}).
+ *
+ * <p>Other components mount their own routes (e.g. {@code /metrics}, {@code /health}) with
+ * {@link #addRoutes(Consumer)} before deployment, or through the constructor's list.
+ */
+public class RestVerticle extends VerticleBase {
+    /** How long a forwarded request waits for the feature verticle before the answer is 504. */
+    public static final long DEFAULT_SEND_TIMEOUT_MS = 30_000;
+
+    private final int port;
+    private final String bindAddress;
+    private final String corsAllowOrigin;
+    private final long maxBodyBytes;
+    private final List<Consumer<Router>> extraRoutes;
+    private long sendTimeoutMs = DEFAULT_SEND_TIMEOUT_MS;
+    private volatile HttpServer server;
+
+    /**
+     * @param port            TCP port; 0 picks any free port (see {@link #actualPort()})
+     * @param bindAddress     interface to bind, e.g. {@code 0.0.0.0}
+     * @param corsAllowOrigin value of {@code Access-Control-Allow-Origin}; blank means {@code *}
+     * @param maxBodyBytes    request bodies above this size are answered 413
+     */
+    public RestVerticle(int port, String bindAddress, String corsAllowOrigin, long maxBodyBytes) {
+        this(port, bindAddress, corsAllowOrigin, maxBodyBytes, List.of());
+    }
+
+    /** As above, plus route contributors applied (in order) when the router is built at start. */
+    public RestVerticle(int port, String bindAddress, String corsAllowOrigin, long maxBodyBytes,
+                        List<Consumer<Router>> extraRoutes) {
+        this.port = port;
+        this.bindAddress = bindAddress;
+        this.corsAllowOrigin = corsAllowOrigin;
+        this.maxBodyBytes = maxBodyBytes;
+        this.extraRoutes = new ArrayList<>(extraRoutes);
+    }
+
+    /**
+     * Adds routes to the router, e.g. {@code rest.addRoutes(r -> r.get("/health").handler(...))}.
+     * Applied before the API catch-all, so they may also claim paths under {@code /rest-api}.
+     *
+     * @throws IllegalStateException once the verticle has started
+     */
+    public synchronized RestVerticle addRoutes(Consumer<Router> routes) {
+        if (server != null) {
+            throw new IllegalStateException("RestVerticle already started; add routes before deployment");
+        }
+        extraRoutes.add(routes);
+        return this;
+    }
+
+    /** Overrides {@link #DEFAULT_SEND_TIMEOUT_MS}; call before deployment. */
+    public synchronized RestVerticle sendTimeoutMs(long timeoutMs) {
+        this.sendTimeoutMs = timeoutMs;
+        return this;
+    }
+
+    /** The bound port once started (useful with port 0), or -1 before. */
+    public int actualPort() {
+        HttpServer s = server;
+        return s == null ? -1 : s.actualPort();
+    }
+
+    /** The router this verticle serves, for embedding the API in another HTTP server. */
+    public static Router buildRouter(Vertx vertx, String corsAllowOrigin, long maxBodyBytes,
+                                     List<Consumer<Router>> extraRoutes) {
+        return RestRouter.build(vertx, corsAllowOrigin, maxBodyBytes, DEFAULT_SEND_TIMEOUT_MS, extraRoutes);
+    }
+
+    @Override
+    public synchronized Future<?> start() {
+        Router router = RestRouter.build(vertx, corsAllowOrigin, maxBodyBytes, sendTimeoutMs, List.copyOf(extraRoutes));
+        return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(bindAddress))
+            .requestHandler(router)
+            .listen()
+            .onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+        HttpServer s = server;
+        return s == null ? Future.succeededFuture() : s.close();
+    }
+}
