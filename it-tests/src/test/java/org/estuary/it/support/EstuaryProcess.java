@@ -1,0 +1,160 @@
+package org.estuary.it.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real server jar ({@code verticles/target/estuary.jar}) as a child process on loopback with
+ * free ports. Its output goes to {@code it-tests/target/it-logs/<name>.log}.
+ */
+public final class EstuaryProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private final int restPort;
+    private final int rtmpPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private EstuaryProcess(Process process, Path log, int restPort, int rtmpPort) {
+        this.process = process;
+        this.log = log;
+        this.restPort = restPort;
+        this.rtmpPort = rtmpPort;
+    }
+
+    public static Path jar() {
+        String p = System.getProperty("estuary.jar", "../verticles/target/estuary.jar");
+        Path jar = Path.of(p).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError("server jar missing: " + jar + " (build with mvn package first)");
+        }
+        return jar;
+    }
+
+    public static Path logDir() {
+        return Path.of("target", "it-logs").toAbsolutePath();
+    }
+
+    /** Starts a node with every TCP port free and loopback-only, plus {@code extraSets}. */
+    public static EstuaryProcess start(String name, String... extraSets) throws Exception {
+        int rest = Ports.free();
+        int rtmp = Ports.free();
+        List<String> sets = new ArrayList<>(List.of(
+                "node.bindAddress=127.0.0.1", "node.publicHost=127.0.0.1",
+                "rest.port=" + rest, "rtmp.port=" + rtmp,
+                "websocket.port=" + Ports.free(), "hls.port=" + Ports.free(), "sip.port=" + Ports.free(),
+                "rtmp.instances=2"));
+        sets.addAll(List.of(extraSets));
+        return startRaw(name, rest, rtmp, sets);
+    }
+
+    static EstuaryProcess startRaw(String name, int rest, int rtmp, List<String> sets) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", jar().toString()));
+        for (String s : sets) {
+            cmd.add("--set");
+            cmd.add(s);
+        }
+        Path log = logDir().resolve(name + ".log");
+        Files.createDirectories(log.getParent());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 PrintWriter w = new PrintWriter(Files.newBufferedWriter(log))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    w.println(line);
+                    w.flush();
+                    if (line.startsWith("ESTUARY_READY")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "estuary-log-" + name);
+        pump.setDaemon(true);
+        pump.start();
+        if (!ready.await(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("server did not start; log " + log + ":\n" + tail(log));
+        }
+        return new EstuaryProcess(p, log, rest, rtmp);
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public int restPort() { return restPort; }
+    public int rtmpPort() { return rtmpPort; }
+    public Path log() { return log; }
+    public long pid() { return process.pid(); }
+    public boolean isAlive() { return process.isAlive(); }
+
+    public String rtmpUrl(String stream) {
+        return "rtmp://127.0.0.1:" + rtmpPort + "/live/" + stream;
+    }
+
+    /** POST a raw body to {@code /rest-api<path>}. */
+    public Http post(String path, String body) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/rest-api" + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        return new Http(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+    }
+
+    /** GET an absolute path on the REST port (e.g. {@code /metrics}). */
+    public Http get(String path) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        return new Http(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+    }
+
+    /** An HTTP answer. */
+    public record Http(int status, String body, String contentType) { }
+
+    /** SIGTERM, like Ctrl-C; returns the exit code (or -1 if it had to be killed). */
+    public int stop() throws InterruptedException {
+        if (!process.isAlive()) {
+            return process.exitValue();
+        }
+        process.destroy();
+        if (process.waitFor(20, TimeUnit.SECONDS)) {
+            return process.exitValue();
+        }
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+        return -1;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    public static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
