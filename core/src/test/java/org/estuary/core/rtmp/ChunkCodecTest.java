@@ -184,6 +184,16 @@ class ChunkCodecTest {
     }
 
     @Test
+    void fmt3AfterFmt0ReusesTheTimestampFieldAsDelta() throws RtmpProtocolException {
+        ByteArrayOutputStream w = new ByteArrayOutputStream();
+        w.writeBytes(new byte[] {0x04, 0, 0, 40, 0, 0, 1, 8, 1, 0, 0, 0, 'a'});
+        w.writeBytes(new byte[] {(byte) 0xC4, 'b'});
+        List<RtmpMessage> out = decodeAll(new ChunkDecoder(MAX), w.toByteArray());
+        assertEquals(40, out.get(0).timestamp());
+        assertEquals(80, out.get(1).timestamp());
+    }
+
+    @Test
     void timestampDeltasWrapAt32Bits() throws RtmpProtocolException {
         ByteArrayOutputStream w = new ByteArrayOutputStream();
         w.writeBytes(ChunkEncoder.encode(new RtmpMessage(4, 8, 0xFFFFFFF0L, 1, new byte[] {1}), 128));
