@@ -67,7 +67,7 @@ public record HevcConfig(int profileIdc, int levelIdc, int nalLengthSize, List<b
         r.skipBits(4); // sps_video_parameter_set_id
         int maxSubLayersMinus1 = r.readUnsigned(3);
         r.skipBits(1); // sps_temporal_id_nesting_flag
-        r.skipBits(88); // general profile_tier_level
+        r.skipBits(96); // general profile_tier_level: 88 bits of profile + 8 bits of level
         boolean[] profilePresent = new boolean[maxSubLayersMinus1];
         boolean[] levelPresent = new boolean[maxSubLayersMinus1];
         for (int i = 0; i < maxSubLayersMinus1; i++) {

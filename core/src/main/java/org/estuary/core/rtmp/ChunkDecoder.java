@@ -25,6 +25,8 @@ public final class ChunkDecoder {
     /** Initial chunk size mandated by the spec. */
     public static final int DEFAULT_CHUNK_SIZE = 128;
 
+    /** First buffer for a message; it grows as data arrives, up to the declared length. */
+    private static final int INITIAL_BUFFER = 64 * 1024;
     private static final int EXTENDED = 0xFFFFFF;
     private static final int[] MESSAGE_HEADER_SIZE = {11, 7, 3, 0};
 
@@ -200,7 +202,8 @@ public final class ChunkDecoder {
             } else {
                 cs.timestamp = (cs.timestamp + tsField) & 0xFFFFFFFFL;
             }
-            // a following fmt 3 message reuses this field as its delta (as ffmpeg, librtmp and SRS do)
+            // a following fmt 3 message reuses this field as its delta, even after fmt 0: that is what
+            // ffmpeg's writer assumes when it picks fmt 3 (and how ffmpeg and SRS read it)
             cs.delta = tsField;
             cs.seenHeader = true;
         } else {
@@ -221,7 +224,7 @@ public final class ChunkDecoder {
             }
             inFlight++;
             // grown as data arrives, so a large declared length costs nothing until it is sent
-            cs.payload = new byte[Math.min(cs.length, Math.max(chunkSize, 4096))];
+            cs.payload = new byte[Math.min(cs.length, INITIAL_BUFFER)];
             cs.filled = 0;
         }
         headerLen = 0;
