@@ -15,6 +15,8 @@ import org.estuary.cluster.NodeIdentity;
 import org.estuary.core.config.ServerConfig;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.core.net.PortPool;
+import org.estuary.verticles.mpegts.MpegTsVerticle;
 import org.estuary.verticles.ops.OpsRoutes;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
@@ -35,6 +37,8 @@ public final class EstuaryServer {
     private final StreamRegistry streams;
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final RtmpMetrics rtmpMetrics = new RtmpMetrics();
+    private final PortPool mediaPorts;
+    private String publicHost;
     private final long startedAt = System.currentTimeMillis();
     private ClusterHandle cluster;
     private NodeIdentity identity;
@@ -45,6 +49,7 @@ public final class EstuaryServer {
         this.config = config;
         this.streams = new StreamRegistry(config.stream().readerQueueFrames(), config.stream().gopCacheMaxFrames(),
                 config.stream().gopCacheMaxBytes());
+        this.mediaPorts = new PortPool(config.media().portFrom(), config.media().portTo());
     }
 
     public Future<Void> start() {
@@ -54,6 +59,7 @@ public final class EstuaryServer {
         return ClusterBootstrap.start(cs, new VertxOptions()).compose(handle -> {
             cluster = handle;
             var node = config.node().resolve();
+            publicHost = node.publicHost();
             identity = config.node().id().isBlank()
                     ? NodeIdentity.generate(node.publicHost(), c.role().configName())
                     : new NodeIdentity(config.node().id(), node.publicHost(), c.role().configName());
@@ -70,7 +76,8 @@ public final class EstuaryServer {
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
         rest.addRoutes(ops::mount);
-        return Future.all(control, directory)
+        Future<String> mpegts = vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost));
+        return Future.all(control, directory, mpegts)
                 .compose(v -> deployRtmp(vertx))
                 .compose(v -> vertx.deployVerticle(rest))
                 .mapEmpty();

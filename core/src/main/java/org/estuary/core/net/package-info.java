@@ -1,0 +1,2 @@
+/** Network bookkeeping without sockets: the media port pool. */
+package org.estuary.core.net;
