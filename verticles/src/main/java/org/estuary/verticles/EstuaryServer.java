@@ -17,6 +17,7 @@ import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.core.net.PortPool;
 import org.estuary.verticles.mpegts.MpegTsVerticle;
+import org.estuary.verticles.vod.VodVerticle;
 import org.estuary.verticles.ops.OpsRoutes;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
@@ -77,9 +78,12 @@ public final class EstuaryServer {
                 config.rest().maxBodyBytes());
         rest.addRoutes(ops::mount);
         Future<String> mpegts = vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost));
-        return Future.all(control, directory, mpegts)
-                .compose(v -> deployRtmp(vertx))
-                .compose(v -> vertx.deployVerticle(rest))
+        Future<String> vod = vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory())));
+        return Future.all(control, directory, mpegts, vod)
+                .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
+                        "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))
+                .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(
+                        "REST " + node.bindAddress() + ":" + config.rest().port() + ": " + e.getMessage())))
                 .mapEmpty();
     }
 

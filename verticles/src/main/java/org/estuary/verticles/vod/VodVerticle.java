@@ -1,0 +1,219 @@
+package org.estuary.verticles.vod;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.estuary.core.control.Addresses;
+import org.estuary.core.control.ApiStatus;
+import org.estuary.core.mp4.Mp4FormatException;
+import org.estuary.core.mp4.Mp4Reader;
+import org.estuary.core.mp4.Mp4TrackIndex;
+import org.estuary.core.stream.NameInUseException;
+import org.estuary.core.stream.PublisherInfo;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /vod/*}: MP4 files from the media directory published as live streams
+ * ({@code vod-live://file.mp4}), paced in real time, optionally looping.
+ */
+public final class VodVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(VodVerticle.class);
+
+    private final StreamRegistry streams;
+    private final MediaFiles files;
+    private final Map<String, VodSession> sessions = new LinkedHashMap<>();
+    private ScheduledExecutorService pacer;
+
+    public VodVerticle(StreamRegistry streams, Path mediaDir) {
+        this.streams = streams;
+        this.files = new MediaFiles(mediaDir);
+    }
+
+    @Override
+    public Future<?> start() {
+        // One pacer thread publishes every VOD stream: reading a sample and handing it to the hub
+        // is short, and a single owner keeps each stream's publisher single-threaded.
+        pacer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "estuary-vod-pacer");
+            t.setDaemon(true);
+            return t;
+        });
+        var bus = vertx.eventBus();
+        return Future.all(
+                bus.<JsonObject>consumer(Addresses.api("/vod/startup"), this::startup).completion(),
+                bus.<JsonObject>consumer(Addresses.api("/vod/find"), m -> find(m, true)).completion(),
+                bus.<JsonObject>consumer(Addresses.api("/vod/find_all"), m -> find(m, false)).completion(),
+                bus.<JsonObject>consumer(Addresses.api("/vod/terminate"), this::terminate).completion());
+    }
+
+    @Override
+    public Future<?> stop() {
+        for (VodSession s : new ArrayList<>(sessions.values())) {
+            s.stop("Server shutdown", () -> { });
+        }
+        pacer.shutdown();
+        return Future.succeededFuture();
+    }
+
+    private void startup(Message<JsonObject> m) {
+        JsonObject q = m.body() == null ? new JsonObject() : m.body();
+        String uri = q.getString("uri", "").trim();
+        String fileName;
+        if (uri.startsWith("vod-live://")) {
+            fileName = uri.substring("vod-live://".length());
+        } else if (uri.startsWith("vod://")) {
+            fileName = uri.substring("vod://".length());
+        } else {
+            m.fail(ApiStatus.BAD_REQUEST, "uri must look like vod-live://file.mp4, got \"" + uri + "\"");
+            return;
+        }
+        String name = q.getString("localStreamName", uri).trim();
+        if (name.isEmpty()) {
+            m.fail(ApiStatus.BAD_REQUEST, "localStreamName is empty");
+            return;
+        }
+        boolean loop = Boolean.parseBoolean(String.valueOf(q.getValue("loop", false)));
+        Path path;
+        try {
+            path = files.resolve(fileName);
+        } catch (MediaFiles.BadNameException e) {
+            m.fail(ApiStatus.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        if (sessions.containsKey(name) || streams.find(name).isPresent()) {
+            m.fail(ApiStatus.CONFLICT, "Stream name is already in use: " + name);
+            return;
+        }
+        vertx.executeBlocking(() -> open(path)).onComplete(ar -> {
+            if (ar.failed()) {
+                Throwable e = ar.cause();
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    m.fail(ApiStatus.NOT_FOUND, "File not found: " + fileName);
+                } else if (e instanceof Mp4FormatException) {
+                    m.fail(ApiStatus.BAD_REQUEST, "File has wrong format: " + e.getMessage());
+                } else {
+                    m.fail(ApiStatus.INTERNAL, "Cannot read " + fileName + ": " + e.getMessage());
+                }
+                return;
+            }
+            Opened o = ar.result();
+            Stream stream;
+            try {
+                stream = streams.publish(name, new PublisherInfo("", "", "VOD", Map.of()), 0);
+            } catch (NameInUseException e) {
+                closeQuietly(o.channel());
+                m.fail(ApiStatus.CONFLICT, e.getMessage());
+                return;
+            }
+            var ctx = vertx.getOrCreateContext();
+            VodSession s = new VodSession(uri, name, stream, o.channel(), o.tracks(), loop, pacer,
+                    ended -> ctx.runOnContext(v -> sessions.remove(ended.name(), ended)));
+            stream.onTerminate(() -> s.stop("Stopped by rest /terminate", () -> { }));
+            sessions.put(name, s);
+            s.start();
+            LOG.info("VOD {} publishing {} ({} track(s), loop={})", name, path, o.tracks().size(), loop);
+            m.reply(s.toJson());
+        });
+    }
+
+    private record Opened(FileChannel channel, List<Mp4TrackIndex> tracks) { }
+
+    /** Worker thread: opens the file and reads its index. */
+    private static Opened open(Path path) throws Exception {
+        if (!Files.isRegularFile(path)) {
+            throw new java.nio.file.NoSuchFileException(path.toString());
+        }
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            List<Mp4TrackIndex> tracks = Mp4Reader.read(new Mp4Reader.Source() {
+                @Override
+                public long size() throws IOException {
+                    return ch.size();
+                }
+
+                @Override
+                public void read(long pos, byte[] dst, int off, int len) throws IOException {
+                    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(dst, off, len);
+                    while (bb.hasRemaining()) {
+                        if (ch.read(bb, pos + bb.position() - off) < 0) {
+                            throw new IOException("unexpected end of file");
+                        }
+                    }
+                }
+            });
+            return new Opened(ch, tracks);
+        } catch (Exception e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing a read-only file
+        }
+    }
+
+    private void find(Message<JsonObject> m, boolean filtered) {
+        JsonObject q = m.body() == null ? new JsonObject() : m.body();
+        JsonArray out = new JsonArray();
+        sessions.values().stream().filter(s -> !filtered || matches(q, s)).forEach(s -> out.add(s.toJson()));
+        if (out.isEmpty()) {
+            m.fail(ApiStatus.NOT_FOUND, "VOD not found");
+        } else {
+            m.reply(out);
+        }
+    }
+
+    private void terminate(Message<JsonObject> m) {
+        JsonObject q = m.body() == null ? new JsonObject() : m.body();
+        if (q.isEmpty()) {
+            m.fail(ApiStatus.BAD_REQUEST, "Give uri, localStreamName, status or localMediaSessionId");
+            return;
+        }
+        List<VodSession> hit = sessions.values().stream().filter(s -> matches(q, s)).toList();
+        if (hit.isEmpty()) {
+            m.fail(ApiStatus.NOT_FOUND, "VOD not found");
+            return;
+        }
+        var ctx = vertx.getOrCreateContext();
+        int[] left = {hit.size()};
+        hit.forEach(s -> {
+            sessions.remove(s.name(), s);
+            // Answer once the streams really ended, so a find right after sees them gone.
+            s.stop("Stopped by rest /terminate", () -> ctx.runOnContext(v -> {
+                if (--left[0] == 0) {
+                    m.reply(null);
+                }
+            }));
+        });
+    }
+
+    private static boolean matches(JsonObject q, VodSession s) {
+        return eq(q, "uri", s.uri()) && eq(q, "localStreamName", s.name()) && eq(q, "status", s.status().name())
+                && eq(q, "localMediaSessionId", s.stream().mediaSessionId());
+    }
+
+    private static boolean eq(JsonObject q, String key, String value) {
+        Object want = q.getValue(key);
+        return want == null || String.valueOf(want).equals(value);
+    }
+}

@@ -1,0 +1,2 @@
+/** VOD ({@code /vod/*}): MP4 files from the media directory published as real-time live streams. */
+package org.estuary.verticles.vod;
