@@ -16,6 +16,8 @@ import org.estuary.core.config.ServerConfig;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.ops.OpsRoutes;
+import org.estuary.verticles.record.RecordingVerticle;
+import org.estuary.verticles.record.RecordsRoutes;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
@@ -70,7 +72,10 @@ public final class EstuaryServer {
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
         rest.addRoutes(ops::mount);
-        return Future.all(control, directory)
+        RecordingVerticle recording = new RecordingVerticle(streams, config.records());
+        rest.addRoutes(new RecordsRoutes(recording.directory())::mount);
+        Future<String> records = vertx.deployVerticle(recording);
+        return Future.all(control, directory, records)
                 .compose(v -> deployRtmp(vertx))
                 .compose(v -> vertx.deployVerticle(rest))
                 .mapEmpty();
