@@ -18,6 +18,7 @@ import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.ops.OpsRoutes;
 import org.estuary.verticles.record.RecordingVerticle;
 import org.estuary.verticles.record.RecordsRoutes;
+import org.estuary.verticles.snapshot.SnapshotVerticle;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
@@ -75,7 +76,8 @@ public final class EstuaryServer {
         RecordingVerticle recording = new RecordingVerticle(streams, config.records());
         rest.addRoutes(new RecordsRoutes(recording.directory())::mount);
         Future<String> records = vertx.deployVerticle(recording);
-        return Future.all(control, directory, records)
+        Future<String> snapshots = vertx.deployVerticle(new SnapshotVerticle(streams));
+        return Future.all(control, directory, records, snapshots)
                 .compose(v -> deployRtmp(vertx))
                 .compose(v -> vertx.deployVerticle(rest))
                 .mapEmpty();
