@@ -19,6 +19,9 @@ import org.estuary.core.net.PortPool;
 import org.estuary.verticles.mpegts.MpegTsVerticle;
 import org.estuary.verticles.vod.VodVerticle;
 import org.estuary.verticles.ops.OpsRoutes;
+import org.estuary.verticles.record.RecordingVerticle;
+import org.estuary.verticles.record.RecordsRoutes;
+import org.estuary.verticles.snapshot.SnapshotVerticle;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
@@ -77,9 +80,15 @@ public final class EstuaryServer {
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
         rest.addRoutes(ops::mount);
-        Future<String> mpegts = vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost));
-        Future<String> vod = vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory())));
-        return Future.all(control, directory, mpegts, vod)
+        RecordingVerticle recording = new RecordingVerticle(streams, config.records());
+        rest.addRoutes(new RecordsRoutes(recording.directory())::mount);
+        // Feature verticles: each serves its REST methods over the event bus. One line per feature.
+        List<Future<String>> features = List.of(
+                vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost)),
+                vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory()))),
+                vertx.deployVerticle(recording),
+                vertx.deployVerticle(new SnapshotVerticle(streams)));
+        return Future.all(control, directory).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(

@@ -68,6 +68,8 @@ public final class ConfigSchema {
         t.put("media.portTo", ValueType.integer(1, 65_535));
         t.put("media.directory", ValueType.nonEmptyString());
         t.put("records.directory", ValueType.nonEmptyString());
+        t.put("records.fileTemplate", ValueType.nonEmptyString());
+        t.put("records.hook", ValueType.string());
         t.put("stream.readerQueueFrames", ValueType.integer(1, 1_000_000));
         t.put("stream.gopCacheMaxFrames", ValueType.integer(0, 1_000_000));
         t.put("stream.gopCacheMaxBytes", ValueType.integer(0, Integer.MAX_VALUE));
