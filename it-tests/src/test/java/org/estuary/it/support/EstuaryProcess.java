@@ -189,7 +189,9 @@ public final class EstuaryProcess implements AutoCloseable {
         if (!process.isAlive()) {
             return process.exitValue();
         }
-        process.destroy();
+        // SIGTERM through the handle: Process.destroy() would also close our end of the server's stdout
+        // pipe, and the log would lose the server's last (shutdown) lines.
+        process.toHandle().destroy();
         if (process.waitFor(20, TimeUnit.SECONDS)) {
             logPump.join(5000); // so that the log holds the last lines once stop() returns
             return process.exitValue();
