@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.estuary.it.support.Await;
 import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.Ffmpeg;
 import org.estuary.it.support.Ports;
+import org.estuary.it.support.StreamApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +74,21 @@ class ClusterTest {
         assertEquals("NEW_STREAMS_ALLOWED", nb.getString("processingState"), nb.encode());
         assertEquals("127.0.0.1", nb.getString("host"));
         assertNotNull(entry(showNodes(b), "node-a"), "B sees A as well");
+
+        // Stream methods answer about the node asked, although every node serves the same event-bus address.
+        Process publisher = Ffmpeg.publish(a.rtmpUrl("oncluster"), "320x180", 15, 0,
+                EstuaryProcess.logDir().resolve("cluster-ffmpeg.log"));
+        try {
+            StreamApi.awaitPublished(a, "oncluster");
+            for (int i = 0; i < 6; i++) {
+                List<JsonObject> onA = StreamApi.all(a);
+                assertEquals(1, onA.size(), "node A lists its stream, try " + i + ": " + onA);
+                assertEquals("node-a", onA.get(0).getString("nodeId"));
+                assertEquals(List.of(), StreamApi.all(b), "node B has no streams, try " + i);
+            }
+        } finally {
+            Ffmpeg.stop(publisher);
+        }
 
         assertEquals(0, b.stop(), "node B exits cleanly");
         Await.until(Duration.ofSeconds(30), "node A to drop node B", () -> {
