@@ -24,13 +24,15 @@ import java.util.concurrent.TimeUnit;
 public final class EstuaryProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
+    private final Thread logPump;
     private final int restPort;
     private final int rtmpPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private EstuaryProcess(Process process, Path log, int restPort, int rtmpPort) {
+    private EstuaryProcess(Process process, Path log, Thread logPump, int restPort, int rtmpPort) {
         this.process = process;
         this.log = log;
+        this.logPump = logPump;
         this.restPort = restPort;
         this.rtmpPort = rtmpPort;
     }
@@ -52,13 +54,28 @@ public final class EstuaryProcess implements AutoCloseable {
     public static EstuaryProcess start(String name, String... extraSets) throws Exception {
         int rest = Ports.free();
         int rtmp = Ports.free();
-        List<String> sets = new ArrayList<>(List.of(
+        List<String> sets = loopbackSets(rest, rtmp);
+        sets.addAll(List.of(extraSets));
+        return startRaw(name, rest, rtmp, sets);
+    }
+
+    /** The {@code --set} values that put every listener on loopback with the given REST/RTMP ports and free others. */
+    public static List<String> loopbackSets(int rest, int rtmp) {
+        return new ArrayList<>(List.of(
                 "node.bindAddress=127.0.0.1", "node.publicHost=127.0.0.1",
                 "rest.port=" + rest, "rtmp.port=" + rtmp,
                 "websocket.port=" + Ports.free(), "hls.port=" + Ports.free(), "sip.port=" + Ports.free(),
                 "rtmp.instances=2"));
-        sets.addAll(List.of(extraSets));
-        return startRaw(name, rest, rtmp, sets);
+    }
+
+    /** The same as {@code --set} arguments, ready for {@link JarRun}. */
+    public static List<String> asSetArgs(List<String> sets) {
+        List<String> args = new ArrayList<>();
+        for (String s : sets) {
+            args.add("--set");
+            args.add(s);
+        }
+        return args;
     }
 
     static EstuaryProcess startRaw(String name, int rest, int rtmp, List<String> sets) throws Exception {
@@ -88,11 +105,17 @@ public final class EstuaryProcess implements AutoCloseable {
         }, "estuary-log-" + name);
         pump.setDaemon(true);
         pump.start();
-        if (!ready.await(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("server did not start; log " + log + ":\n" + tail(log));
+        // Poll rather than wait the whole minute: a server that exits at start-up should fail the test at once.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!ready.await(250, TimeUnit.MILLISECONDS)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                pump.join(2000);
+                throw new AssertionError("server did not start (" + (p.isAlive() ? "timeout" : "exit " + p.waitFor())
+                        + "); log " + log + ":\n" + tail(log));
+            }
         }
-        return new EstuaryProcess(p, log, rest, rtmp);
+        return new EstuaryProcess(p, log, pump, rest, rtmp);
     }
 
     static String javaBin() {
@@ -127,16 +150,50 @@ public final class EstuaryProcess implements AutoCloseable {
         return new Http(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
     }
 
+    /** POST a JSON object to {@code /rest-api<path>}. */
+    public Http post(String path, io.vertx.core.json.JsonObject body) throws IOException, InterruptedException {
+        return post(path, body.encode());
+    }
+
+    /** The whole server log so far. */
+    public String logText() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** An HTTP answer. */
-    public record Http(int status, String body, String contentType) { }
+    public record Http(int status, String body, String contentType) {
+        public io.vertx.core.json.JsonObject json() {
+            return new io.vertx.core.json.JsonObject(body);
+        }
+
+        public io.vertx.core.json.JsonArray array() {
+            return new io.vertx.core.json.JsonArray(body);
+        }
+
+        public boolean isJson() {
+            return contentType.startsWith("application/json");
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + contentType + " " + (body.length() > 2000 ? body.substring(0, 2000) + "..." : body);
+        }
+    }
 
     /** SIGTERM, like Ctrl-C; returns the exit code (or -1 if it had to be killed). */
     public int stop() throws InterruptedException {
         if (!process.isAlive()) {
             return process.exitValue();
         }
-        process.destroy();
+        // SIGTERM through the handle: Process.destroy() would also close our end of the server's stdout
+        // pipe, and the log would lose the server's last (shutdown) lines.
+        process.toHandle().destroy();
         if (process.waitFor(20, TimeUnit.SECONDS)) {
+            logPump.join(5000); // so that the log holds the last lines once stop() returns
             return process.exitValue();
         }
         process.destroyForcibly();

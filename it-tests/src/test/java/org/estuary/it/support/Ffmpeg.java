@@ -43,6 +43,16 @@ public final class Ffmpeg {
         return List.of("-f", "mpegts");
     }
 
+    /**
+     * Starts a long-running RTMP player: ffmpeg reads {@code url} in real time and discards the media
+     * ({@code -f null}), so the process lives exactly as long as the server keeps the play going.
+     * A 15 s read timeout makes a stalled connection end the process instead of hanging it.
+     */
+    public static Process play(String url, Path log) throws IOException {
+        return start(List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "info",
+                "-rw_timeout", "15000000", "-i", url, "-map", "0", "-c", "copy", "-f", "null", "-"), log);
+    }
+
     public static Process start(List<String> cmd, Path log) throws IOException {
         Files.createDirectories(log.getParent());
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())

@@ -1,2 +1,6 @@
-/** Test support: the real server jar as a process, free ports, and the ffmpeg/ffprobe peers. */
+/**
+ * Test support: the real server jar as a process ({@link org.estuary.it.support.EstuaryProcess},
+ * {@link org.estuary.it.support.JarRun}), free ports, the ffmpeg/ffprobe peers, polling
+ * ({@link org.estuary.it.support.Await}) and the REST queries the tests share.
+ */
 package org.estuary.it.support;

@@ -60,7 +60,10 @@ final class ApiRequestHandler implements Handler<RoutingContext> {
             Responses.error(ctx, e.error());
             return;
         }
-        vertx.eventBus().<Object>request(method.address(), body, new DeliveryOptions().setSendTimeout(sendTimeoutMs))
+        // localOnly: a node's REST API reports and controls that node (as in WCS). Every node registers the
+        // same addresses, and a clustered event bus would otherwise hand the request to any of them.
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(sendTimeoutMs).setLocalOnly(true);
+        vertx.eventBus().<Object>request(method.address(), body, options)
             .onSuccess(reply -> Responses.json(ctx, 200, replyBody(reply)))
             .onFailure(failure -> Responses.error(ctx, toError(method, failure)));
     }
