@@ -102,7 +102,9 @@ public final class EstuaryServer {
         RtmpServerVerticle first = new RtmpServerVerticle(rtmpSettings(r.port()), streams, connections, rtmpMetrics);
         return vertx.deployVerticle(first).compose(id -> {
             rtmpPort = first.actualPort();
-            int more = r.effectiveInstances() - 1;
+            // Vert.x shares a listening socket between instances bound to the same host:port; an
+            // ephemeral port (0) cannot be shared that way, so it gets a single instance.
+            int more = r.port() == 0 ? 0 : r.effectiveInstances() - 1;
             if (more <= 0) {
                 return Future.succeededFuture();
             }
