@@ -20,7 +20,7 @@ class ConfigSchemaTest {
     void keysStartWithTheSections() {
         assertEquals(List.of("node", "rest", "websocket", "hls", "rtmp", "sip", "media", "records", "stream", "cluster",
                 "metrics"), ConfigSchema.sections());
-        assertEquals(39, ConfigSchema.keys().size());
+        assertEquals(42, ConfigSchema.keys().size());
         assertEquals("node.id", ConfigSchema.keys().get(0));
     }
 
