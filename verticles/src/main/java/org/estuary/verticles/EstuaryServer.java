@@ -15,6 +15,7 @@ import org.estuary.cluster.NodeIdentity;
 import org.estuary.core.config.ServerConfig;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.hls.HlsServerVerticle;
 import org.estuary.verticles.ops.OpsRoutes;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
@@ -39,6 +40,7 @@ public final class EstuaryServer {
     private ClusterHandle cluster;
     private NodeIdentity identity;
     private RestVerticle rest;
+    private HlsServerVerticle hls;
     private int rtmpPort = -1;
 
     public EstuaryServer(ServerConfig config) {
@@ -70,8 +72,11 @@ public final class EstuaryServer {
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
         rest.addRoutes(ops::mount);
+        hls = new HlsServerVerticle(config.hls(), node.bindAddress(), node.resolve().publicHost(), streams,
+                identity.nodeId());
         return Future.all(control, directory)
                 .compose(v -> deployRtmp(vertx))
+                .compose(v -> vertx.deployVerticle(hls))
                 .compose(v -> vertx.deployVerticle(rest))
                 .mapEmpty();
     }
@@ -122,12 +127,15 @@ public final class EstuaryServer {
                 + config.cluster().name() + "'" : "embedded") + ")");
         lines.add("  REST     http://" + bind + ":" + rest.actualPort() + "/rest-api/  (metrics /metrics, health /health)");
         lines.add("  RTMP     rtmp://" + bind + ":" + rtmpPort + "/live/<stream>");
-        lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort);
+        lines.add("  HLS      http://" + bind + ":" + hls.actualPort() + "/<stream>/<stream>.m3u8  (master /<stream>/master.m3u8"
+                + (config.hls().lowLatency() ? ", low-latency" : "") + ")");
+        lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort());
         return String.join(System.lineSeparator(), lines);
     }
 
     public int restPort() { return rest.actualPort(); }
     public int rtmpPort() { return rtmpPort; }
+    public int hlsPort() { return hls.actualPort(); }
     public StreamRegistry streams() { return streams; }
     public Optional<Vertx> vertx() { return Optional.ofNullable(cluster).map(ClusterHandle::vertx); }
     public NodeIdentity identity() { return identity; }

@@ -124,13 +124,16 @@ public final class HlsSegmenter {
             if (cutSegment) {
                 completeSegment(dts, independent);
                 openSegment(dts, nowMs, independent);
+                sink.changed();
             } else if (cutPart) {
                 cutPart(dts, independent);
+                sink.changed();
             }
         } else {
             if (cutSegment) {
                 completeSegment(dts, true);
                 openSegment(dts, nowMs, true);
+                sink.changed();
             }
             ts.write(g);
         }
@@ -181,6 +184,7 @@ public final class HlsSegmenter {
             }
             completeSegment(end, true);
             open = null;
+            sink.changed();
         }
         started = false;
         pendingDiscontinuity = true;
@@ -274,7 +278,6 @@ public final class HlsSegmenter {
             sink.put(name, bytes, false);
             openParts.add(bytes);
             open.addPart(new HlsPart(name, Math.max(0, cutUs - partStartUs) / 1e6, partIndependent));
-            sink.changed();
         }
         partStartUs = cutUs;
         partIndependent = nextIndependent;
@@ -300,7 +303,6 @@ public final class HlsSegmenter {
         targetDurationSec = Math.max(targetDurationSec, (int) Math.round(duration));
         open = null;
         trim();
-        sink.changed();
     }
 
     private void trim() {
