@@ -9,7 +9,7 @@ public final class HlsSegment {
     private final String uri;
     private final String initUri;
     private final boolean discontinuity;
-    private final long programDateTimeMs;
+    private long programDateTimeMs;
     private final List<HlsPart> parts = new ArrayList<>();
     private double durationSec;
     private boolean complete;
@@ -27,7 +27,7 @@ public final class HlsSegment {
     /** The fMP4 init segment this segment needs, or null for MPEG-TS. */
     public String initUri() { return initUri; }
     public boolean discontinuity() { return discontinuity; }
-    /** Wall clock (epoch ms) when the server received the segment's first frame. */
+    /** Wall clock (epoch ms) when the segment's first frame was live at the server (see HlsSegmenter). */
     public long programDateTimeMs() { return programDateTimeMs; }
     public List<HlsPart> parts() { return parts; }
     public double durationSec() { return durationSec; }
@@ -39,6 +39,10 @@ public final class HlsSegment {
 
     void dropParts() {
         parts.clear();
+    }
+
+    void programDateTime(long epochMs) {
+        this.programDateTimeMs = epochMs;
     }
 
     void complete(double duration) {

@@ -48,6 +48,12 @@ public final class HlsSegmenter {
     private long lastDtsUs = Long.MIN_VALUE;
     private long lastVideoDtsUs = Long.MIN_VALUE;
     private long frameDurationUs = 33_333;
+    /**
+     * Smallest (arrival wall clock - decode time) seen from this source, in microseconds: the frames
+     * that arrived live. Frames replayed from the hub's GOP cache arrive late in a burst and would
+     * otherwise date the first segment too late.
+     */
+    private long wallOffsetUs = Long.MAX_VALUE;
 
     private HlsSegment open;
     private long segmentStartUs;
@@ -92,12 +98,14 @@ public final class HlsSegmenter {
                 needsOffset = false;
             }
             Frame first = shift(f);
+            noteArrival(first, nowMs);
             openSegment(first.dtsUs(), nowMs, true);
             write(first);
             noteVideo(first);
             return;
         }
         Frame g = shift(f);
+        noteArrival(g, nowMs);
         long dts = g.dtsUs();
         boolean video = videoCodec != null;
         boolean cutSegment;
@@ -154,6 +162,7 @@ public final class HlsSegmenter {
         started = false;
         pendingDiscontinuity = segmentsMade > 0;
         needsOffset = true;
+        wallOffsetUs = Long.MAX_VALUE;
         videoConfig = null;
         audioConfig = null;
         sink.changed();
@@ -233,6 +242,17 @@ public final class HlsSegmenter {
         return Frame.media(f.codec(), f.dtsUs() + offsetUs, f.ptsUs() + offsetUs, f.isKeyframe(), f.payload());
     }
 
+    private void noteArrival(Frame g, long nowMs) {
+        long off = nowMs * 1000 - g.dtsUs();
+        if (off < wallOffsetUs) {
+            wallOffsetUs = off;
+        }
+    }
+
+    private long wallClockMs(long dtsUs) {
+        return wallOffsetUs == Long.MAX_VALUE ? 0 : (dtsUs + wallOffsetUs) / 1000;
+    }
+
     private void noteVideo(Frame g) {
         if (g.dtsUs() > lastDtsUs) {
             lastDtsUs = g.dtsUs();
@@ -298,6 +318,7 @@ public final class HlsSegmenter {
         }
         double duration = Math.max(0, endUs - segmentStartUs) / 1e6;
         sink.put(open.uri(), bytes, true);
+        open.programDateTime(wallClockMs(segmentStartUs));
         open.complete(duration);
         segmentsMade++;
         targetDurationSec = Math.max(targetDurationSec, (int) Math.round(duration));
