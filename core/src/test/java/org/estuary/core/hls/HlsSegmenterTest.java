@@ -40,9 +40,10 @@ class HlsSegmenterTest {
         s.feed(TestMedia.audioConfig(), 0);
         for (int i = 0; i < videoFrames; i++) {
             long t = startUs + i * 40_000L;
-            s.feed(TestMedia.video(t, t, i % gopFrames == 0, 200), 1_000 + t / 1000);
-            s.feed(TestMedia.audio(t, 60), 0);
-            s.feed(TestMedia.audio(t + 20_000, 60), 0);
+            long arrivalMs = 1_700_000_000_000L + t / 1000;
+            s.feed(TestMedia.video(t, t, i % gopFrames == 0, 200), arrivalMs);
+            s.feed(TestMedia.audio(t, 60), arrivalMs);
+            s.feed(TestMedia.audio(t + 20_000, 60), arrivalMs + 20);
         }
     }
 
@@ -70,7 +71,8 @@ class HlsSegmenterTest {
         assertEquals(List.of("0.ts", "1.ts"), sink.removed, "segments deleted as they leave the window");
         assertTrue(sink.files.containsKey("4.ts"));
         assertEquals(0, sink.files.get("4.ts").length % 188);
-        assertTrue(p.contains("#EXT-X-PROGRAM-DATE-TIME:"), p);
+        // segment 2 starts at media time 4 s, which arrived at 1_700_000_004_000
+        assertTrue(p.contains("#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:24.000Z\n"), p);
     }
 
     @Test
