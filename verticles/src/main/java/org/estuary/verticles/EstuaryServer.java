@@ -18,6 +18,7 @@ import org.estuary.core.stream.StreamRegistry;
 import org.estuary.core.net.PortPool;
 import org.estuary.verticles.mpegts.MpegTsVerticle;
 import org.estuary.verticles.vod.VodVerticle;
+import org.estuary.verticles.hls.HlsServerVerticle;
 import org.estuary.verticles.ops.OpsRoutes;
 import org.estuary.verticles.record.RecordingVerticle;
 import org.estuary.verticles.record.RecordsRoutes;
@@ -47,6 +48,7 @@ public final class EstuaryServer {
     private ClusterHandle cluster;
     private NodeIdentity identity;
     private RestVerticle rest;
+    private HlsServerVerticle hls;
     private int rtmpPort = -1;
 
     public EstuaryServer(ServerConfig config) {
@@ -82,6 +84,7 @@ public final class EstuaryServer {
         rest.addRoutes(ops::mount);
         RecordingVerticle recording = new RecordingVerticle(streams, config.records());
         rest.addRoutes(new RecordsRoutes(recording.directory())::mount);
+        hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId());
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
                 vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost)),
@@ -91,6 +94,8 @@ public final class EstuaryServer {
         return Future.all(control, directory).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))
+                .compose(v -> vertx.deployVerticle(hls).recover(e -> Future.failedFuture(
+                        "HLS " + node.bindAddress() + ":" + config.hls().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(
                         "REST " + node.bindAddress() + ":" + config.rest().port() + ": " + e.getMessage())))
                 .mapEmpty();
@@ -144,12 +149,15 @@ public final class EstuaryServer {
                 + config.cluster().name() + "'" : "embedded") + ")");
         lines.add("  REST     http://" + bind + ":" + rest.actualPort() + "/rest-api/  (metrics /metrics, health /health)");
         lines.add("  RTMP     rtmp://" + bind + ":" + rtmpPort + "/live/<stream>");
-        lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort);
+        lines.add("  HLS      http://" + bind + ":" + hls.actualPort() + "/<stream>/<stream>.m3u8  (master /<stream>/master.m3u8"
+                + (config.hls().lowLatency() ? ", low-latency" : "") + ")");
+        lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort());
         return String.join(System.lineSeparator(), lines);
     }
 
     public int restPort() { return rest.actualPort(); }
     public int rtmpPort() { return rtmpPort; }
+    public int hlsPort() { return hls.actualPort(); }
     public StreamRegistry streams() { return streams; }
     public Optional<Vertx> vertx() { return Optional.ofNullable(cluster).map(ClusterHandle::vertx); }
     public NodeIdentity identity() { return identity; }

@@ -54,6 +54,9 @@ public final class ConfigSchema {
         t.put("hls.playlistSegments", ValueType.integer(1, 1000));
         t.put("hls.autoStart", ValueType.bool());
         t.put("hls.idleTimeoutMs", ValueType.longInteger(0, day));
+        t.put("hls.storage", ValueType.oneOf(HlsStorage.class));
+        t.put("hls.lowLatency", ValueType.bool());
+        t.put("hls.partDurationMs", ValueType.integer(100, 2000));
         t.put("rtmp.port", ValueType.port());
         t.put("rtmp.chunkSize", ValueType.integer(128, 65_536));
         t.put("rtmp.windowAckSize", ValueType.integer(1, Integer.MAX_VALUE));

@@ -1,0 +1,261 @@
+package org.estuary.verticles.hls;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.estuary.core.codec.CodecConfigException;
+import org.estuary.core.hls.HlsSegmenter;
+import org.estuary.core.hls.HlsSettings;
+import org.estuary.core.hls.HlsSink;
+import org.estuary.core.media.Frame;
+import org.estuary.core.stream.ReaderInfo;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamReader;
+import org.estuary.core.stream.StreamRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HLS agent of one stream name: a hub reader feeding a {@link HlsSegmenter}, the agent's
+ * files, its subscribers and the playlist requests waiting for a segment or part (blocking
+ * reload). Lives on the HLS verticle's event loop; frames are drained there too (muxing a few
+ * hundred KB/s is cheap). When the publisher goes away the agent stays and waits for the name to
+ * be published again, so players see a discontinuity instead of a dead playlist.
+ */
+final class HlsAgent implements HlsSink {
+    private static final Logger LOG = LoggerFactory.getLogger(HlsAgent.class);
+
+    private final String name;
+    private final Vertx vertx;
+    private final Context context;
+    private final StreamRegistry registry;
+    private final HlsSegmenter segmenter;
+    private final SegmentStore store;
+    private final long createdMs = System.currentTimeMillis();
+    private final Map<String, HlsSubscriber> subscribers = new LinkedHashMap<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private final String readerId = UUID.randomUUID() + "-";
+    private final List<String> logs = new ArrayList<>();
+
+    private StreamReader reader;
+    private Stream source;
+    private Runnable cancelWait;
+    private long lastRequestMs = System.currentTimeMillis();
+    private boolean closed;
+    private boolean warnedConfig;
+    private int publishCount;
+
+    /** A request parked until {@code ready} holds, or answered as timed out. */
+    private record Waiter(BooleanSupplier ready, Runnable answer, Runnable timeout, long timerId) { }
+
+    HlsAgent(String name, Vertx vertx, Context context, StreamRegistry registry, HlsSettings settings,
+             SegmentStore store) {
+        this.name = name;
+        this.vertx = vertx;
+        this.context = context;
+        this.registry = registry;
+        this.store = store;
+        this.segmenter = new HlsSegmenter(settings, this);
+    }
+
+    String name() { return name; }
+    long createdMs() { return createdMs; }
+    HlsSegmenter segmenter() { return segmenter; }
+    SegmentStore store() { return store; }
+    long lastRequestMs() { return lastRequestMs; }
+    StreamReader reader() { return reader; }
+    Stream source() { return source; }
+    int waitingSize() { return waiters.size(); }
+    List<String> logs() { return logs; }
+
+    /** Starts reading {@code stream} now, or the next stream published under the name. */
+    void start() {
+        registry.find(name).ifPresentOrElse(this::attach, this::awaitPublisher);
+    }
+
+    private void awaitPublisher() {
+        if (closed) {
+            return;
+        }
+        cancelWait = registry.awaitPublished(name, s -> context.runOnContext(v -> {
+            if (!closed && reader == null) {
+                attach(s);
+            }
+        }));
+    }
+
+    private void attach(Stream s) {
+        if (cancelWait != null) {
+            cancelWait.run();
+            cancelWait = null;
+        }
+        source = s;
+        publishCount++;
+        if (publishCount > 1) {
+            log("Publisher restarted (" + s.mediaSessionId() + "): discontinuity");
+        }
+        ReaderInfo info = new ReaderInfo(readerId + name + "-HLS", name + "-HLS", s.publisher().appKey(), "HLS", false);
+        reader = s.addReader(info, () -> context.runOnContext(v -> drain()));
+        reader.onTerminate(() -> context.runOnContext(v -> detach("Stopped by rest /terminate")));
+        LOG.info("HLS agent {} reading {} ({})", name, s.name(), s.mediaSessionId());
+    }
+
+    private void drain() {
+        StreamReader r = reader;
+        if (r == null || closed) {
+            return;
+        }
+        r.beginDrain();
+        long now = System.currentTimeMillis();
+        for (Frame f; (f = r.poll()) != null; ) {
+            try {
+                segmenter.feed(f, now);
+            } catch (CodecConfigException | RuntimeException e) {
+                if (!warnedConfig) {
+                    warnedConfig = true;
+                    LOG.warn("HLS agent {}: frame skipped: {}", name, e.toString());
+                    log("Frame skipped: " + e.getMessage());
+                }
+            }
+        }
+        if (r.isEnded()) {
+            detach(r.endReason());
+        }
+    }
+
+    /** The source ended (or this reader was terminated): close the open segment and wait for a republish. */
+    private void detach(String reason) {
+        if (reader == null) {
+            return;
+        }
+        LOG.info("HLS agent {}: source ended ({}), waiting for a new publisher", name, reason);
+        reader.close();
+        reader = null;
+        source = null;
+        segmenter.sourceEnded();
+        awaitPublisher();
+    }
+
+    // ---- HlsSink ----
+
+    @Override
+    public void put(String file, byte[] data, boolean segment) {
+        store.put(file, data, segment);
+    }
+
+    @Override
+    public void remove(String file) {
+        store.remove(file);
+    }
+
+    @Override
+    public void changed() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        Iterator<Waiter> it = waiters.iterator();
+        List<Waiter> ready = new ArrayList<>();
+        while (it.hasNext()) {
+            Waiter w = it.next();
+            if (w.ready().getAsBoolean()) {
+                it.remove();
+                ready.add(w);
+            }
+        }
+        for (Waiter w : ready) {
+            vertx.cancelTimer(w.timerId());
+            w.answer().run();
+        }
+    }
+
+    /** Runs {@code answer} once {@code ready} holds (maybe now), or {@code timeout} after {@code maxWaitMs}. */
+    void whenReady(BooleanSupplier ready, long maxWaitMs, Runnable answer, Runnable timeout) {
+        if (ready.getAsBoolean()) {
+            answer.run();
+            return;
+        }
+        Waiter[] self = new Waiter[1];
+        long timer = vertx.setTimer(maxWaitMs, id -> {
+            if (waiters.remove(self[0])) {
+                timeout.run();
+            }
+        });
+        self[0] = new Waiter(ready, answer, timeout, timer);
+        waiters.add(self[0]);
+    }
+
+    // ---- subscribers ----
+
+    /** Notes a request of a player session; {@code bytes} answered so far in this request. */
+    void touch(String subscriberId, String remoteAddress, String userAgent, long bytes) {
+        long now = System.currentTimeMillis();
+        lastRequestMs = now;
+        HlsSubscriber s = subscribers.computeIfAbsent(subscriberId,
+                id -> new HlsSubscriber(id, remoteAddress, userAgent, now));
+        s.lastRequestMs = now;
+        s.requests++;
+        s.bytes += bytes;
+    }
+
+    /** Counts bytes to an existing subscriber (after the body size is known). */
+    void addBytes(String subscriberId, long bytes) {
+        HlsSubscriber s = subscribers.get(subscriberId);
+        if (s != null) {
+            s.bytes += bytes;
+        }
+    }
+
+    /** Forgets sessions silent for longer than {@code expiryMs}. */
+    void expireSubscribers(long nowMs, long expiryMs) {
+        subscribers.values().removeIf(s -> nowMs - s.lastRequestMs > expiryMs);
+    }
+
+    List<HlsSubscriber> subscribers() {
+        return List.copyOf(subscribers.values());
+    }
+
+    /** Marks the agent as used now (REST startup counts as a request for the idle timer). */
+    void markUsed() {
+        lastRequestMs = System.currentTimeMillis();
+    }
+
+    /** Frees everything: the reader, the wait for a publisher, parked requests and files. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (cancelWait != null) {
+            cancelWait.run();
+            cancelWait = null;
+        }
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+        for (Waiter w : List.copyOf(waiters)) {
+            vertx.cancelTimer(w.timerId());
+            w.timeout().run();
+        }
+        waiters.clear();
+        store.close();
+        LOG.info("HLS agent {} stopped", name);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void log(String line) {
+        logs.add(java.time.Instant.now() + " INFO: " + line);
+        if (logs.size() > 20) {
+            logs.remove(0);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package org.estuary.verticles.hls;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.estuary.core.hls.HlsSegmenter;
+import org.estuary.core.hls.PlaylistWriter;
+
+/**
+ * Serves {@code GET /<stream>/<stream>.m3u8} (media playlist, LL-HLS blocking reload with
+ * {@code _HLS_msn}/{@code _HLS_part}), {@code /<stream>/master.m3u8} (variant list) and the
+ * agent's segments, parts and init segments, with CORS on every answer. {@code ?aclAuth=} and
+ * other query parameters are accepted and ignored (CDN ACLs come later).
+ */
+final class HlsHttpHandler implements Handler<HttpServerRequest> {
+    static final String SESSION_COOKIE = "estuary_hls_session";
+    static final String SESSION_PARAM = "session";
+
+    private final HlsServerVerticle server;
+
+    HlsHttpHandler(HlsServerVerticle server) {
+        this.server = server;
+    }
+
+    @Override
+    public void handle(HttpServerRequest req) {
+        HttpServerResponse resp = req.response();
+        resp.putHeader("Access-Control-Allow-Origin", "*")
+                .putHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+                .putHeader("Access-Control-Allow-Headers", "Range, Content-Type")
+                .putHeader("Access-Control-Expose-Headers", "Content-Length, Content-Type");
+        if (req.method() == HttpMethod.OPTIONS) {
+            resp.setStatusCode(204).end();
+            return;
+        }
+        if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+            error(resp, 405, "Only GET, HEAD and OPTIONS are served on the HLS port");
+            return;
+        }
+        HlsPath path = HlsPath.parse(req.path());
+        if (path == null) {
+            error(resp, 404, "Not found: expected /<stream>/<stream>.m3u8");
+            return;
+        }
+        HlsAgent agent = server.agent(path.stream());
+        if (agent == null && path.isPlaylist()) {
+            agent = server.autoStart(path.stream());
+        }
+        if (agent == null) {
+            error(resp, 404, "Stream not found: " + path.stream());
+            return;
+        }
+        String subscriber = subscriberId(req);
+        agent.touch(subscriber, remote(req), userAgent(req), 0);
+        if (path.isPlaylist()) {
+            playlist(req, agent, path, subscriber);
+        } else {
+            asset(req, agent, path, subscriber);
+        }
+    }
+
+    private void playlist(HttpServerRequest req, HlsAgent agent, HlsPath path, String subscriber) {
+        HlsSegmenter seg = agent.segmenter();
+        long maxWait = server.blockingWaitMs();
+        String msnParam = req.getParam("_HLS_msn");
+        String partParam = req.getParam("_HLS_part");
+        Runnable answer = () -> sendPlaylist(req, agent, path, subscriber);
+        Runnable timeout = () -> error(req.response(), 503, "No playlist content yet for " + path.stream());
+        if (path.isMediaPlaylist() && msnParam != null && seg.lowLatency()) {
+            long msn;
+            int part;
+            try {
+                msn = Long.parseLong(msnParam);
+                part = partParam == null ? -1 : Integer.parseInt(partParam);
+            } catch (NumberFormatException e) {
+                error(req.response(), 400, "_HLS_msn and _HLS_part must be integers");
+                return;
+            }
+            if (msn < 0 || part < -1 || (partParam != null && part < 0)) {
+                error(req.response(), 400, "_HLS_msn and _HLS_part must not be negative");
+                return;
+            }
+            if (msn > seg.nextSequence() + 2) {
+                error(req.response(), 400, "_HLS_msn " + msn + " is too far in the future");
+                return;
+            }
+            agent.whenReady(() -> part < 0 ? seg.hasSegment(msn) : seg.hasPart(msn, part), maxWait, answer, timeout);
+            return;
+        }
+        if (partParam != null && msnParam == null) {
+            error(req.response(), 400, "_HLS_part needs _HLS_msn");
+            return;
+        }
+        // A fresh agent has no segment yet: hold the first request until one exists.
+        agent.whenReady(seg::hasContent, maxWait, answer, timeout);
+    }
+
+    private void sendPlaylist(HttpServerRequest req, HlsAgent agent, HlsPath path, String subscriber) {
+        HttpServerResponse resp = req.response();
+        if (resp.ended() || resp.closed()) {
+            return;
+        }
+        HlsSegmenter seg = agent.segmenter();
+        String body;
+        if (path.isMaster()) {
+            long bandwidth = seg.bandwidthEstimate(agent.store()::size);
+            body = PlaylistWriter.master(List.of(new PlaylistWriter.Variant(path.stream() + ".m3u8",
+                    bandwidth, seg.width(), seg.height(), seg.codecs())), seg.lowLatency());
+        } else {
+            body = seg.mediaPlaylist();
+        }
+        Buffer b = Buffer.buffer(body);
+        agent.addBytes(subscriber, b.length());
+        resp.putHeader("Content-Type", path.contentType())
+                .putHeader("Cache-Control", "no-cache")
+                .end(req.method() == HttpMethod.HEAD ? Buffer.buffer() : b);
+    }
+
+    private void asset(HttpServerRequest req, HlsAgent agent, HlsPath path, String subscriber) {
+        HttpServerResponse resp = req.response();
+        Runnable answer = () -> {
+            if (resp.ended() || resp.closed()) {
+                return;
+            }
+            if (!agent.store().has(path.file())) {
+                error(resp, 404, "Segment not found: " + path.file());
+                return;
+            }
+            agent.addBytes(subscriber, agent.store().size(path.file()));
+            resp.putHeader("Content-Type", path.contentType()).putHeader("Cache-Control", "max-age=60");
+            if (req.method() == HttpMethod.HEAD) {
+                resp.putHeader("Content-Length", String.valueOf(agent.store().size(path.file()))).end();
+                return;
+            }
+            agent.store().serve(path.file(), resp);
+        };
+        if (agent.store().has(path.file())) {
+            answer.run();
+            return;
+        }
+        // LL-HLS: the preload-hinted part (or one just ahead of it) is answered once it exists.
+        long[] part = path.partId();
+        HlsSegmenter seg = agent.segmenter();
+        if (part != null && seg.lowLatency() && part[0] >= seg.nextSequence() && part[0] <= seg.nextSequence() + 1) {
+            agent.whenReady(() -> agent.store().has(path.file()) || agent.isClosed()
+                            || seg.nextSequence() > part[0] + 1,
+                    server.blockingWaitMs(), answer, () -> error(resp, 404, "Part not produced: " + path.file()));
+            return;
+        }
+        error(resp, 404, "Segment not found: " + path.file());
+    }
+
+    /** Query token, then cookie, then a stable hash of address and user agent (also set as cookie). */
+    private static String subscriberId(HttpServerRequest req) {
+        String q = req.getParam(SESSION_PARAM);
+        if (q != null && !q.isBlank() && q.length() <= 128) {
+            return q;
+        }
+        Cookie c = req.getCookie(SESSION_COOKIE);
+        if (c != null && !c.getValue().isBlank() && c.getValue().length() <= 128) {
+            return c.getValue();
+        }
+        String derived = "s" + Integer.toHexString((remote(req) + "|" + userAgent(req)).hashCode());
+        req.response().addCookie(Cookie.cookie(SESSION_COOKIE, derived).setPath("/"));
+        return derived;
+    }
+
+    private static String remote(HttpServerRequest req) {
+        return req.remoteAddress() == null ? "" : req.remoteAddress().host();
+    }
+
+    private static String userAgent(HttpServerRequest req) {
+        String ua = req.getHeader("User-Agent");
+        return ua == null ? "" : ua;
+    }
+
+    static void error(HttpServerResponse resp, int status, String message) {
+        if (resp.ended() || resp.closed()) {
+            return;
+        }
+        resp.setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("status", status).put("error", message).encode());
+    }
+}

@@ -1,0 +1,267 @@
+package org.estuary.verticles.hls;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.estuary.core.config.HlsConfig;
+import org.estuary.core.config.HlsStorage;
+import org.estuary.core.control.Addresses;
+import org.estuary.core.control.ApiStatus;
+import org.estuary.core.hls.HlsSettings;
+import org.estuary.core.stream.StreamRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HLS output of a node: its own HTTP server on {@code hls.port}, one {@link HlsAgent} per
+ * stream name, and the {@code /hls/*} REST methods. Everything runs on this verticle's event loop,
+ * so agents need no locks.
+ */
+public final class HlsServerVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(HlsServerVerticle.class);
+
+    private final HlsConfig config;
+    private final String bindAddress;
+    private final String publicHost;
+    private final StreamRegistry streams;
+    private final String nodeId;
+    private final Map<String, HlsAgent> agents = new LinkedHashMap<>();
+    private final HlsSettings settings;
+    private HttpServer server;
+    private long sweepTimer = -1;
+    private volatile int actualPort = -1;
+
+    public HlsServerVerticle(HlsConfig config, String bindAddress, String publicHost, StreamRegistry streams,
+                             String nodeId) {
+        this.config = config;
+        this.bindAddress = bindAddress;
+        this.publicHost = publicHost == null || publicHost.isBlank() ? bindAddress : publicHost;
+        this.streams = streams;
+        this.nodeId = nodeId;
+        this.settings = new HlsSettings(config.segmentDurationSec() * 1_000_000L, config.playlistSegments(),
+                config.lowLatency(), config.partDurationMs() * 1_000L);
+    }
+
+    @Override
+    public Future<?> start() {
+        var bus = vertx.eventBus();
+        List<Future<Void>> regs = new ArrayList<>();
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/startup"), this::startup).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/find_all"), this::findAll).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/terminate"), this::terminate).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/profiles"), this::profiles).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/subscribers"), this::subscribers).completion());
+        sweepTimer = vertx.setPeriodic(1000, id -> sweep());
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(config.port()))
+                .requestHandler(new HlsHttpHandler(this));
+        return Future.all(regs).compose(v -> server.listen()).map(s -> {
+            actualPort = s.actualPort();
+            LOG.info("HLS listening on {}:{} ({}, {} storage)", bindAddress, actualPort,
+                    config.lowLatency() ? "low-latency fMP4" : "MPEG-TS", config.storage().name().toLowerCase());
+            return null;
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(sweepTimer);
+        for (HlsAgent a : List.copyOf(agents.values())) {
+            a.close();
+        }
+        agents.clear();
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    public int actualPort() {
+        return actualPort;
+    }
+
+    // ---- agents ----
+
+    HlsAgent agent(String name) {
+        return agents.get(name);
+    }
+
+    /** Starts an agent for a playlist request when {@code hls.autoStart} is on and the stream is live. */
+    HlsAgent autoStart(String name) {
+        if (!config.autoStart() || streams.find(name).isEmpty()) {
+            return null;
+        }
+        return startAgent(name);
+    }
+
+    private HlsAgent startAgent(String name) {
+        HlsAgent a = agents.get(name);
+        if (a != null) {
+            return a;
+        }
+        SegmentStore store = config.storage() == HlsStorage.DISK
+                ? new DiskSegmentStore(vertx, agentDirectory(name))
+                : new MemorySegmentStore();
+        a = new HlsAgent(name, vertx, context, streams, settings, store);
+        agents.put(name, a);
+        a.start();
+        LOG.info("HLS agent {} started: {}", name, playlistUrl(name));
+        return a;
+    }
+
+    /** A per-agent directory whose name is derived from the stream name but can never leave the HLS directory. */
+    private Path agentDirectory(String name) {
+        Path base = Path.of(config.directory()).toAbsolutePath().normalize();
+        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.startsWith(".")) {
+            safe = "_" + safe;
+        }
+        String hash = Integer.toHexString(java.util.Arrays.hashCode(name.getBytes(StandardCharsets.UTF_8)));
+        Path dir = base.resolve(safe + "-" + hash).normalize();
+        if (!dir.startsWith(base)) {
+            throw new IllegalStateException("HLS directory escape for " + name);
+        }
+        return dir;
+    }
+
+    /** How long a blocking playlist/part request or a first playlist request may wait. */
+    long blockingWaitMs() {
+        return Math.max(6_000, 3L * config.segmentDurationSec() * 1000 + 2_000);
+    }
+
+    private void sweep() {
+        long now = System.currentTimeMillis();
+        long expiry = Math.max(6_000, 3L * config.segmentDurationSec() * 1000);
+        for (HlsAgent a : List.copyOf(agents.values())) {
+            a.expireSubscribers(now, expiry);
+            if (config.idleTimeoutMs() > 0 && a.subscribers().isEmpty()
+                    && now - a.lastRequestMs() >= config.idleTimeoutMs()) {
+                LOG.info("HLS agent {}: no subscribers for {} ms, stopping", a.name(), now - a.lastRequestMs());
+                stopAgent(a.name());
+            }
+        }
+    }
+
+    private boolean stopAgent(String name) {
+        HlsAgent a = agents.remove(name);
+        if (a == null) {
+            return false;
+        }
+        a.close();
+        return true;
+    }
+
+    String playlistUrl(String name) {
+        return "http://" + publicHost + ":" + actualPort + "/" + urlPart(name) + "/" + urlPart(name) + ".m3u8";
+    }
+
+    private static String urlPart(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    // ---- REST ----
+
+    private void startup(Message<JsonObject> m) {
+        String name = m.body().getString("name");
+        if (name == null || !HlsPath.validName(name)) {
+            m.fail(ApiStatus.BAD_REQUEST, "name must be a stream name (no slashes, not . or ..)");
+            return;
+        }
+        if (streams.find(name).isEmpty()) {
+            m.fail(ApiStatus.NOT_FOUND, "Stream not found: " + name);
+            return;
+        }
+        startAgent(name).markUsed();
+        m.reply(null);
+    }
+
+    private void terminate(Message<JsonObject> m) {
+        String name = m.body().getString("name");
+        if (!stopAgent(name)) {
+            m.fail(ApiStatus.NOT_FOUND, "HLS agent not found: " + name);
+            return;
+        }
+        m.reply(null);
+    }
+
+    private void findAll(Message<JsonObject> m) {
+        JsonObject q = m.body() == null ? new JsonObject() : m.body();
+        List<JsonObject> all = new ArrayList<>();
+        for (HlsAgent a : agents.values()) {
+            all.add(HlsJson.agent(a, playlistUrl(a.name())));
+        }
+        JsonArray page = page(all, q, m);
+        if (page == null) {
+            return;
+        }
+        if (page.isEmpty()) {
+            m.fail(ApiStatus.NOT_FOUND, "HLS agents not found");
+            return;
+        }
+        m.reply(page);
+    }
+
+    private void profiles(Message<JsonObject> m) {
+        JsonObject q = m.body();
+        HlsAgent a = agents.get(q.getString("hlsId"));
+        if (a == null) {
+            m.fail(ApiStatus.NOT_FOUND, "HLS agent not found: " + q.getString("hlsId"));
+            return;
+        }
+        String wanted = q.getString("profileName");
+        List<JsonObject> list = new ArrayList<>();
+        for (JsonObject p : HlsJson.profiles(a, nodeId)) {
+            if (wanted == null || wanted.equals(p.getString("name"))) {
+                list.add(p);
+            }
+        }
+        JsonArray page = page(list, q, m);
+        if (page == null) {
+            return;
+        }
+        if (page.isEmpty()) {
+            m.fail(ApiStatus.NOT_FOUND, wanted == null ? "No profiles yet for " + a.name() : "Profile not found: " + wanted);
+            return;
+        }
+        m.reply(page);
+    }
+
+    private void subscribers(Message<JsonObject> m) {
+        JsonObject q = m.body();
+        HlsAgent a = agents.get(q.getString("hlsId"));
+        if (a == null) {
+            m.fail(ApiStatus.NOT_FOUND, "HLS agent not found: " + q.getString("hlsId"));
+            return;
+        }
+        List<JsonObject> list = new ArrayList<>();
+        for (HlsSubscriber s : a.subscribers()) {
+            list.add(s.toJson(a.name()));
+        }
+        JsonArray page = page(list, q, m);
+        if (page == null) {
+            return;
+        }
+        m.reply(page);
+    }
+
+    /** Applies {@code offset}/{@code size}; replies 400 and returns null when they are negative. */
+    private static JsonArray page(List<JsonObject> all, JsonObject q, Message<JsonObject> m) {
+        int offset = q.getInteger("offset", 0);
+        int size = q.getInteger("size", Integer.MAX_VALUE);
+        if (offset < 0 || size < 0) {
+            m.fail(ApiStatus.BAD_REQUEST, "offset and size must not be negative");
+            return null;
+        }
+        JsonArray out = new JsonArray();
+        for (int i = offset; i < all.size() && out.size() < size; i++) {
+            out.add(all.get(i));
+        }
+        return out;
+    }
+}
