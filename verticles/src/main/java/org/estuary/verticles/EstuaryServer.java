@@ -16,6 +16,8 @@ import org.estuary.core.config.ServerConfig;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.ops.OpsRoutes;
+import org.estuary.verticles.pull.PullRtmpVerticle;
+import org.estuary.verticles.push.PushVerticle;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
@@ -70,7 +72,9 @@ public final class EstuaryServer {
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
         rest.addRoutes(ops::mount);
-        return Future.all(control, directory)
+        Future<String> push = vertx.deployVerticle(new PushVerticle(streams, java.nio.file.Path.of(config.media().directory())));
+        Future<String> pull = vertx.deployVerticle(new PullRtmpVerticle(streams, config.rtmp().publishIdleTimeoutMs()));
+        return Future.all(control, directory, push, pull)
                 .compose(v -> deployRtmp(vertx))
                 .compose(v -> vertx.deployVerticle(rest))
                 .mapEmpty();
