@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 final class PullAgent {
     private static final Logger LOG = LoggerFactory.getLogger(PullAgent.class);
+    /**
+     * nginx-rtmp (by default) and others tell players nothing when the publisher leaves: they just
+     * stop sending. Media silence this long while pulling counts as the remote stream ending.
+     */
+    static final long MEDIA_TIMEOUT_MS = 5_000;
     static final String PROCESSED_REMOTE = "PROCESSED_REMOTE";
     static final String NEW = "NEW";
     static final String RECONNECTING = "RECONNECTING";
@@ -50,6 +55,8 @@ final class PullAgent {
     private String status = NEW;
     private String info = "";
     private long retryTimer = -1;
+    private long watchdog = -1;
+    private long lastMediaAt;
 
     PullAgent(Vertx vertx, Context ctx, StreamRegistry registry, String uri, RtmpClientParams source, String localName,
               boolean hasAudio, boolean hasVideo, boolean record, long publishIdleMs) {
@@ -69,7 +76,17 @@ final class PullAgent {
     String localName() { return localName; }
 
     void start() {
+        watchdog = vertx.setPeriodic(1000, id -> checkMedia());
         connect();
+    }
+
+    private void checkMedia() {
+        RtmpClientConnection c = client;
+        if (local != null && c != null && System.currentTimeMillis() - lastMediaAt > MEDIA_TIMEOUT_MS) {
+            String why = "no media from the remote stream for " + MEDIA_TIMEOUT_MS + " ms";
+            endLocal(why);
+            c.close(why);
+        }
     }
 
     private void connect() {
@@ -89,7 +106,8 @@ final class PullAgent {
 
         @Override
         public void onStatus(String level, String code, String description) {
-            if (StatusCode.PLAY_UNPUBLISH_NOTIFY.equals(code) || StatusCode.PLAY_STOP.equals(code)) {
+            if (StatusCode.PLAY_UNPUBLISH_NOTIFY.equals(code) || StatusCode.PLAY_STOP.equals(code)
+                    || RtmpClientConnection.STREAM_EOF.equals(code)) {
                 // the remote publisher left: end the local stream and start over, so that the
                 // next publisher's stream (new clock, new codec config) is a new local stream
                 endLocal("remote stream unpublished");
@@ -104,6 +122,7 @@ final class PullAgent {
             if ((video && !hasVideo) || (audio && !hasAudio)) {
                 return;
             }
+            lastMediaAt = System.currentTimeMillis();
             if (local == null && (video || audio) && !publishLocal()) {
                 return;
             }
@@ -177,6 +196,7 @@ final class PullAgent {
         if (retryTimer >= 0) {
             vertx.cancelTimer(retryTimer);
         }
+        vertx.cancelTimer(watchdog);
         endLocal(reason);
         if (client != null) {
             client.close(reason);

@@ -47,6 +47,9 @@ public final class RtmpClientConnection {
     private static final double TX_CONNECT = 1;
     private static final double TX_CREATE_STREAM = 4;
 
+    /** Pseudo status code passed to {@link Listener#onStatus} when the server sends a StreamEOF user control event. */
+    public static final String STREAM_EOF = "StreamEOF";
+
     /** Whether this connection sends media to the server or receives it. */
     public enum Role { PUBLISH, PLAY }
 
@@ -229,6 +232,8 @@ public final class RtmpClientConnection {
             UserControlEvent e = RtmpControl.parseUserControl(m.payload());
             if (e.eventType() == RtmpControl.EVENT_PING_REQUEST) {
                 send(RtmpControl.pingResponse(e.value())); // the server's keepalive
+            } else if (e.eventType() == RtmpControl.EVENT_STREAM_EOF && state == State.STARTED && e.value() == streamId) {
+                listener.onStatus(StatusCode.LEVEL_STATUS, STREAM_EOF, "end of stream");
             }
         } catch (RtmpProtocolException e) {
             LOG.debug("RTMP client {}: bad user control: {}", params.redacted(), e.getMessage());
