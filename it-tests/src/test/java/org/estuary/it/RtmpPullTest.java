@@ -141,4 +141,18 @@ class RtmpPullTest {
         assertFalse(new JsonObject(r.body()).getBoolean("hasAudio"));
         assertEquals(200, post("/pull/rtmp/terminate", new JsonObject().put("uri", uri)).status());
     }
+
+    @Test
+    void aServerThatRefusesPlayGivesFailedWithTheReason() throws Exception {
+        String uri = nginx.url("noplay", "src");
+        assertEquals(200, post("/pull/rtmp/pull", new JsonObject().put("uri", uri).put("localStreamName", "np")).status());
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!"FAILED".equals(agent(uri).getString("status")) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+        }
+        JsonObject a = agent(uri);
+        assertEquals("FAILED", a.getString("status"), a.encode());
+        assertFalse(a.getString("info", "").isEmpty(), a.encode());
+        assertEquals(200, post("/pull/rtmp/terminate", new JsonObject().put("uri", uri)).status());
+    }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * nginx with the RTMP module (Debian nginx + libnginx-mod-rtmp) on loopback ports, configured in
  * a fresh temp dir ({@code daemon off}, own pid/log/temp paths; /etc/nginx is never touched).
  * Application {@code live} accepts publish and play; {@code denied} refuses publishing (for
- * refusal tests). {@code /stat} on the HTTP port shows the rtmp_stat XML.
+ * refusal tests), {@code noplay} refuses playing. {@code /stat} on the HTTP port shows the rtmp_stat XML.
  */
 public final class NginxRtmp implements AutoCloseable {
     static final String MODULE = "/usr/lib/nginx/modules/ngx_rtmp_module.so";
@@ -60,6 +60,7 @@ public final class NginxRtmp implements AutoCloseable {
                         chunk_size 4096;
                         application live { live on; record off; }
                         application denied { live on; deny publish all; }
+                        application noplay { live on; deny play all; }
                     }
                 }
                 http {

@@ -101,7 +101,7 @@ final class PullAgent {
     private final class Events implements RtmpClientConnection.Listener {
         @Override
         public void onStarted() {
-            backoff.reset();
+            backoff.started();
         }
 
         @Override
@@ -139,9 +139,14 @@ final class PullAgent {
                 return;
             }
             info = reason;
+            if (backoff.closedAndRefused() && !refused) {
+                refused = true;
+                info = "the server closed the stream right after it started, " + ReconnectBackoff.MAX_QUICK_DROPS
+                        + " times in a row: " + reason;
+            }
             if (refused) {
                 status = FAILED;
-                LOG.info("Pull {} FAILED: {}", source.redacted(), reason);
+                LOG.info("Pull {} FAILED: {}", source.redacted(), info);
                 return;
             }
             status = RECONNECTING;

@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Transponder {
     private static final Logger LOG = LoggerFactory.getLogger(Transponder.class);
-    private static final long QUICK_DROP_MS = 3_000;
-    private static final int MAX_QUICK_DROPS = 3;
 
     private final Vertx vertx;
     private final Context ctx;
@@ -59,8 +57,6 @@ final class Transponder {
     private volatile StreamReader reader;
     private Runnable cancelAwait;
     private long retryTimer = -1;
-    private long startedAt;
-    private int quickDrops;
 
     Transponder(Vertx vertx, Context ctx, StreamRegistry registry, String id, String sourceName, String rtmpUrl,
                 RtmpClientParams target, JsonObject options, TransponderAudio audio) {
@@ -106,7 +102,7 @@ final class Transponder {
     private final class Events implements RtmpClientConnection.Listener {
         @Override
         public void onStarted() {
-            startedAt = System.currentTimeMillis();
+            backoff.started();
             info = "";
             attachSource();
         }
@@ -119,20 +115,10 @@ final class Transponder {
                 return;
             }
             info = reason;
-            // Some servers (nginx-rtmp "deny publish") answer Publish.Start and then drop the
-            // connection: a stream that keeps dying right after starting is a refusal too.
-            if (startedAt > 0) {
-                if (System.currentTimeMillis() - startedAt < QUICK_DROP_MS) {
-                    quickDrops++;
-                } else {
-                    quickDrops = 0;
-                    backoff.reset();
-                }
-                startedAt = 0;
-            }
-            if (quickDrops >= MAX_QUICK_DROPS) {
+            if (backoff.closedAndRefused() && !refused) {
                 refused = true;
-                info = "the target closed the stream right after it started, " + quickDrops + " times in a row: " + reason;
+                info = "the target closed the stream right after it started, " + ReconnectBackoff.MAX_QUICK_DROPS
+                        + " times in a row: " + reason;
             }
             if (refused) {
                 status = TransponderStatus.FAILED;
@@ -287,6 +273,11 @@ final class Transponder {
     // ---------------------------------------------------------------- REST
 
     JsonObject toJson() {
+        StreamReader r = reader;
+        if (r != null) { // the source may have described itself after we attached
+            width = r.stream().description().width();
+            height = r.stream().description().height();
+        }
         return new JsonObject()
                 .put("mediaSessionId", id)
                 .put("streamName", target.streamName())

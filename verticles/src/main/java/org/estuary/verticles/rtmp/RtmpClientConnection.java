@@ -44,6 +44,8 @@ public final class RtmpClientConnection {
     private static final long WINDOW_ACK = 2_500_000;
     private static final long CONNECT_TIMEOUT_MS = 10_000;
     private static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    /** A server that reads nothing for this long while we publish is treated as gone. */
+    private static final long WRITE_STALL_MS = 15_000;
     private static final double TX_CONNECT = 1;
     private static final double TX_CREATE_STREAM = 4;
 
@@ -88,6 +90,8 @@ public final class RtmpClientConnection {
     private long peerAckWindow;
     private long lastAckSent;
     private long timerId = -1;
+    private long stallTimer = -1;
+    private long stalledSince;
     private boolean serverAccepted;
     private String sessionId = "";
     private volatile Runnable onWritable = () -> { };
@@ -315,6 +319,10 @@ public final class RtmpClientConnection {
         } else if (state == State.STARTING && (StatusCode.PUBLISH_START.equals(code) || StatusCode.PLAY_START.equals(code))) {
             state = State.STARTED;
             cancelTimer();
+            if (role == Role.PUBLISH) {
+                // TCP keepalive only notices a dead host; a live one that stopped reading fills our queue
+                stallTimer = vertx.setPeriodic(1000, id -> checkWriteStall());
+            }
             LOG.info("RTMP client {} {} started ({})", params.redacted(), role, sessionId);
             listener.onStarted();
         }
@@ -414,7 +422,22 @@ public final class RtmpClientConnection {
         listener.onClosed(reason, refused);
     }
 
+    private void checkWriteStall() {
+        NetSocket s = socket;
+        if (s == null || !s.writeQueueFull()) {
+            stalledSince = 0;
+        } else if (stalledSince == 0) {
+            stalledSince = System.currentTimeMillis();
+        } else if (System.currentTimeMillis() - stalledSince > WRITE_STALL_MS) {
+            close("the server read nothing for " + WRITE_STALL_MS + " ms", false);
+        }
+    }
+
     private void cancelTimer() {
+        if (stallTimer >= 0) {
+            vertx.cancelTimer(stallTimer);
+            stallTimer = -1;
+        }
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
             timerId = -1;
