@@ -147,6 +147,10 @@ class RtmpPushTest {
                 .put("soundFile", "missing.wav"), 404), "not found");
         assertReason(post("/push/sound_on", new JsonObject().put("mediaSessionId", transponderId)
                 .put("soundFile", "not-a-wav.wav"), 400), "RIFF");
+        assertReason(post("/push/startup", new JsonObject().put("streamName", "cam1").put("rtmpUrl", nginx.url("live", "x"))
+                .put("options", new JsonObject().put("action", "sound_on").put("soundFile", "missing.wav")), 404), "not found");
+        assertReason(post("/push/startup", new JsonObject().put("streamName", "cam1").put("rtmpUrl", nginx.url("live", "x"))
+                .put("options", new JsonObject().put("action", "explode")), 400), "action");
         assertReason(post("/push/find", new JsonObject().put("streamName", "other"), 404), "not found");
         JsonObject found = post("/push/find", new JsonObject().put("streamName", "rtmp_cam1"), 200);
         assertEquals(transponderId, found.getJsonArray("list").getJsonObject(0).getString("mediaSessionId"));

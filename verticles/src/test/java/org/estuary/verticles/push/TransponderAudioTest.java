@@ -93,4 +93,34 @@ class TransponderAudioTest {
         assertTrue(power(pcm[0], mixed, n, 1000, RATE) > 0.002, "1 kHz still there: " + power(pcm[0], mixed, n, 1000, RATE));
         assertTrue(power(pcm[0], muted, n, 1000, RATE) < 1e-7, "muted");
     }
+
+    @Test
+    void aSoundPlayedOnceEndsByItselfAndReportsIt() {
+        byte[] asc;
+        List<byte[]> aus;
+        try (AacEncoder enc = new AacEncoder(RATE, 1, 64_000)) {
+            asc = enc.audioSpecificConfig();
+            aus = enc.encode(sine(1000, RATE, 1, RATE));
+        }
+        MediaDescription d = MediaDescription.EMPTY.withAudio(Codec.AAC, RATE, 1);
+        boolean[] ended = {false};
+        try (TransponderAudio audio = new TransponderAudio()) {
+            audio.apply(Frame.config(Codec.AAC, 0, asc), d);
+            // a 0.1 s sound at another rate: ends after about five 21 ms units
+            audio.soundOn(new WavAudio(16000, 2, sine(440, 16000, 2, 1600)), false, () -> ended[0] = true);
+            int units = 0;
+            for (byte[] au : aus) {
+                Frame f = Frame.media(Codec.AAC, units * 21_333L, units * 21_333L, true, au);
+                assertNotNull(audio.apply(f, d));
+                units++;
+                if (ended[0]) {
+                    break;
+                }
+            }
+            assertTrue(ended[0], "the end is reported");
+            assertTrue(units >= 5 && units <= 8, "after the sound's length: " + units + " units");
+            Frame after = Frame.media(Codec.AAC, 0, 0, true, aus.get(20));
+            assertSame(after, audio.apply(after, d), "back to the original units");
+        }
+    }
 }
