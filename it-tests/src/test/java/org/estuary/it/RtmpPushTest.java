@@ -59,6 +59,7 @@ class RtmpPushTest {
         if (nginx != null) {
             nginx.close();
         }
+        NginxRtmp.deleteTree(mediaDir);
     }
 
     private static void awaitStream(String name) throws Exception {

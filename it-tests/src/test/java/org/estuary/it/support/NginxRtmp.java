@@ -147,5 +147,15 @@ public final class NginxRtmp implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
         }
+        deleteTree(dir);
+    }
+
+    /** Removes a test's temp directory (logs worth keeping are copied to it-logs by the caller). */
+    public static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a leftover temp dir is harmless
+        }
     }
 }
