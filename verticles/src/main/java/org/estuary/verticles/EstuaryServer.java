@@ -23,6 +23,8 @@ import org.estuary.verticles.ops.OpsRoutes;
 import org.estuary.verticles.record.RecordingVerticle;
 import org.estuary.verticles.record.RecordsRoutes;
 import org.estuary.verticles.snapshot.SnapshotVerticle;
+import org.estuary.verticles.pull.PullRtmpVerticle;
+import org.estuary.verticles.push.PushVerticle;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
@@ -90,7 +92,9 @@ public final class EstuaryServer {
                 vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost)),
                 vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory()))),
                 vertx.deployVerticle(recording),
-                vertx.deployVerticle(new SnapshotVerticle(streams)));
+                vertx.deployVerticle(new SnapshotVerticle(streams)),
+                vertx.deployVerticle(new PushVerticle(streams, java.nio.file.Path.of(config.media().directory()))),
+                vertx.deployVerticle(new PullRtmpVerticle(streams, config.rtmp().publishIdleTimeoutMs())));
         return Future.all(control, directory).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))

@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  * frames, and keeps the stream's {@link MediaDescription} up to date. Malformed tags are dropped
  * and counted, never fatal.
  */
-final class RtmpToFrames {
+public final class RtmpToFrames {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpToFrames.class);
 
     private final Stream stream;
     private long malformed;
 
-    RtmpToFrames(Stream stream) {
+    public RtmpToFrames(Stream stream) {
         this.stream = stream;
     }
 
@@ -41,7 +41,7 @@ final class RtmpToFrames {
         return malformed;
     }
 
-    void accept(RtmpMessage m) {
+    public void accept(RtmpMessage m) {
         try {
             switch (m.typeId()) {
                 case MessageType.VIDEO -> video(m.timestamp(), m.payload());
