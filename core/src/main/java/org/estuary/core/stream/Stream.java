@@ -41,6 +41,7 @@ public final class Stream {
     private volatile MediaDescription description = MediaDescription.EMPTY;
     private volatile boolean ended;
     private volatile String endReason;
+    private volatile boolean failed;
     private volatile long lastFrameAtMillis = System.currentTimeMillis();
     private volatile Runnable onTerminate = () -> { };
     private volatile boolean recording;
@@ -186,10 +187,25 @@ public final class Stream {
      * name is released. Safe from any thread, idempotent.
      */
     public void end(String reason) {
+        finish(reason, false);
+    }
+
+    /** Ends the stream because something broke (protocol error, unreadable file...): a FAILED end. */
+    public void fail(String reason) {
+        finish(reason, true);
+    }
+
+    /** True when the stream ended through {@link #fail(String)}. */
+    public boolean isFailed() {
+        return failed;
+    }
+
+    private void finish(String reason, boolean failure) {
         if (ended) {
             return;
         }
         endReason = reason;
+        failed = failure;
         ended = true;
         registry.unpublished(this, reason);
         for (StreamReader r : readers) {

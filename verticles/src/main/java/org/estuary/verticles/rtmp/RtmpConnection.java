@@ -46,6 +46,7 @@ final class RtmpConnection {
     private final Map<Integer, RtmpMessageStream> messageStreams = new HashMap<>();
 
     private State state = State.HANDSHAKE;
+    private boolean failure;
     private String appKey = "";
     private String tcUrl = "";
     private String flashVer = "";
@@ -84,7 +85,7 @@ final class RtmpConnection {
         socket.closeHandler(v -> cleanup("connection closed"));
         socket.exceptionHandler(e -> {
             LOG.debug("RTMP {} socket error: {}", sessionId, e.toString());
-            close("socket error: " + e.getMessage());
+            fail("socket error: " + e.getMessage());
         });
         // One periodic check covers the handshake deadline, idle connections and ack windows.
         timerId = vertx.setPeriodic(1000, id -> checkTimers());
@@ -132,11 +133,11 @@ final class RtmpConnection {
             maybeAck();
         } catch (RtmpProtocolException e) {
             LOG.info("RTMP {} protocol error, closing: {}", sessionId, e.getMessage());
-            close("protocol error: " + e.getMessage());
+            fail("protocol error: " + e.getMessage());
         } catch (RuntimeException e) {
             // Never let a bad peer take the event loop down with it.
             LOG.warn("RTMP {} unexpected error, closing", sessionId, e);
-            close("internal error: " + e);
+            fail("internal error: " + e);
         }
     }
 
@@ -197,7 +198,7 @@ final class RtmpConnection {
             cmd = RtmpCommand.parse(payload);
         } catch (AmfException e) {
             LOG.info("RTMP {} malformed command, closing: {}", sessionId, e.getMessage());
-            close("malformed command");
+            fail("malformed command");
             return;
         }
         LOG.debug("RTMP {} command {} tx={} args={}", sessionId, cmd.name(), cmd.transactionId(), cmd.args());
@@ -218,13 +219,13 @@ final class RtmpConnection {
                 int sid = id instanceof Number n ? n.intValue() : m.messageStreamId();
                 RtmpMessageStream ms = messageStreams.remove(sid);
                 if (ms != null) {
-                    ms.close("Unpublished");
+                    ms.close("Unpublished", false);
                 }
             }
             case "closeStream" -> {
                 RtmpMessageStream ms = messageStreams.get(m.messageStreamId());
                 if (ms != null) {
-                    ms.close("Stopped by client");
+                    ms.close("Stopped by client", false);
                 }
             }
             case "publish", "play", "play2", "pause", "seek", "receiveAudio", "receiveVideo" -> {
@@ -332,6 +333,15 @@ final class RtmpConnection {
         socket.close();
     }
 
+    /** Closes because the peer broke the protocol or the connection failed: its publishes end FAILED. */
+    void fail(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        failure = true;
+        close(reason);
+    }
+
     private void cleanup(String reason) {
         if (state == State.CLOSED) {
             return;
@@ -342,7 +352,7 @@ final class RtmpConnection {
             vertx.cancelTimer(timerId);
         }
         for (RtmpMessageStream ms : messageStreams.values()) {
-            ms.close("Stopped by session disconnect");
+            ms.close(failure ? "Failed by error: " + reason : "Stopped by session disconnect", failure);
         }
         messageStreams.clear();
         connections.remove(sessionId);

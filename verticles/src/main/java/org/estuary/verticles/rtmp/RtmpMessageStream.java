@@ -106,7 +106,7 @@ final class RtmpMessageStream {
 
     void unpublishIfNamed(String name) {
         if (mode == Mode.PUBLISHING && name != null && published.name().equals(StreamNameParser.parse(name).name())) {
-            close("Unpublished");
+            close("Unpublished", false);
         }
     }
 
@@ -214,10 +214,14 @@ final class RtmpMessageStream {
         conn.send(RtmpCommand.onStatus(level, code, description).toMessage(5, streamId));
     }
 
-    void close(String reason) {
+    void close(String reason, boolean failed) {
         switch (mode) {
             case PUBLISHING -> {
-                published.end(reason);
+                if (failed) {
+                    published.fail(reason);
+                } else {
+                    published.end(reason);
+                }
                 if (conn.socket() != null) {
                     status("status", StatusCode.UNPUBLISH_SUCCESS, published.name() + " is now unpublished.");
                 }

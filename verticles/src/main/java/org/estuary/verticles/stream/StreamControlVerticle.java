@@ -185,8 +185,9 @@ public final class StreamControlVerticle extends VerticleBase {
 
         @Override
         public void unpublished(Stream s, String reason) {
-            LOG.info("Stream unpublished: name={} mediaSessionId={} reason={}", s.name(), s.mediaSessionId(), reason);
-            vertx.eventBus().publish(Addresses.STREAM_EVENTS, event("unpublished", s, reason));
+            LOG.info("Stream {}: name={} mediaSessionId={} reason={}", s.isFailed() ? "failed" : "unpublished", s.name(),
+                    s.mediaSessionId(), reason);
+            vertx.eventBus().publish(Addresses.STREAM_EVENTS, event(s.isFailed() ? "failed" : "unpublished", s, reason));
         }
 
         private JsonObject event(String type, Stream s, String reason) {

@@ -186,7 +186,11 @@ final class VodSession {
         } catch (IOException ignored) {
             // nothing left to do with it
         }
-        stream.end(why);
+        if (s == Status.FAILED) {
+            stream.fail(why);
+        } else {
+            stream.end(why);
+        }
         LOG.info("VOD {} ({}) ended: {} after {} loop(s)", name, uri, why, loops);
         onEnd.accept(this);
     }
