@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -164,10 +165,37 @@ class RtmpFanoutBenchmark {
 
     private static Process startClient(String url, int n, int seconds) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = List.of(java, "-Xmx1g", "-cp", clientClassPath(),
                 RtmpLoadClient.class.getName(), url, "--players", String.valueOf(n), "--seconds", String.valueOf(seconds),
-                "--fps", String.valueOf(FPS), "--rate", "200", "--settle", "4");
+                "--fps", String.valueOf(FPS), "--rate", "200", "--settle", "2");
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static String clientClasspath;
+
+    /**
+     * The test class path with every jar copied to a private directory once: ~/.m2 is shared, and
+     * a concurrent {@code mvn install} replacing a SNAPSHOT jar under a running client makes it
+     * fail with NoClassDefFoundError.
+     */
+    private static synchronized String clientClassPath() throws IOException {
+        if (clientClasspath == null) {
+            Path dir = Files.createTempDirectory("bench-client-cp");
+            List<String> entries = new ArrayList<>();
+            int i = 0;
+            for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                Path p = Path.of(e);
+                if (Files.isRegularFile(p) && e.endsWith(".jar")) {
+                    Path copy = dir.resolve((i++) + "-" + p.getFileName());
+                    Files.copy(p, copy);
+                    entries.add(copy.toString());
+                } else {
+                    entries.add(e);
+                }
+            }
+            clientClasspath = String.join(File.pathSeparator, entries);
+        }
+        return clientClasspath;
     }
 
     private static String row(FanoutRun r) {

@@ -21,10 +21,12 @@ import java.util.concurrent.TimeUnit;
  * JSON summary line. Meant to run in its own JVM, so its CPU is never the server's.
  *
  * <p>Phases (each announced on stdout so a driver can sample the server at the right moments):
- * ramp-up at a bounded rate, settle, then {@code BENCH_WINDOW_START}, a measurement window of
+ * ramp-up at a bounded rate, waiting (at most 30 s) until every player has its first frame, a
+ * short settle, then {@code BENCH_WINDOW_START}, a measurement window of
  * {@code --seconds}, {@code BENCH_WINDOW_END}, and {@code BENCH_SUMMARY {json}}.
  *
- * <p>A player counts as served "full" when it was playing through the whole window, received at
+ * <p>A player counts as "playing" when it is still open and got video in the window, and as served
+ * "full" when, in addition, it received at
  * least {@code fps × window − fps} video frames (one second of slack for boundary jitter) and never
  * saw a video timestamp gap over one second (the mark of a skip to the next keyframe).
  *
@@ -92,12 +94,18 @@ public final class RtmpLoadClient {
             });
         }
         double rampSeconds = (System.nanoTime() - rampStart) / 1e9;
+        // the window starts once every player has its first frame (or gave up), at most 30 s on
+        long settleDeadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < settleDeadline
+                && conns.stream().anyMatch(c -> c.firstFrameMs < 0 && !c.closed && c.failure == null)) {
+            Thread.sleep(100);
+        }
+        double settledSeconds = (System.nanoTime() - rampStart) / 1e9;
         Thread.sleep(settle * 1000L);
 
         long[] bytes0 = new long[players];
         long[] video0 = new long[players];
         long[] audio0 = new long[players];
-        boolean[] playingAtStart = new boolean[players];
         PlayerConnection.gapWatch = true;
         long windowStart = System.nanoTime();
         for (int i = 0; i < players; i++) {
@@ -105,7 +113,6 @@ public final class RtmpLoadClient {
             bytes0[i] = c.bytes;
             video0[i] = c.videoMessages;
             audio0[i] = c.audioMessages;
-            playingAtStart[i] = c.playing && !c.closed && c.videoMessages > 0;
         }
         System.out.println("BENCH_WINDOW_START");
         System.out.flush();
@@ -133,7 +140,7 @@ public final class RtmpLoadClient {
             bytes += b;
             video += v;
             audio += c.audioMessages - audio0[i];
-            boolean alive = playingAtStart[i] && !c.closed;
+            boolean alive = c.playing && !c.closed && v > 0;
             if (alive) {
                 playing++;
             }
@@ -148,7 +155,8 @@ public final class RtmpLoadClient {
             }
         }
         JsonObject summary = new JsonObject()
-                .put("players", players).put("rampSeconds", round(rampSeconds)).put("windowSeconds", round(window))
+                .put("players", players).put("rampSeconds", round(rampSeconds))
+                .put("allStartedAfterSeconds", round(settledSeconds)).put("windowSeconds", round(window))
                 .put("playing", playing).put("full", full).put("gapped", gapped).put("shortOfFrames", shortOfFrames)
                 .put("expectedFramesMin", minFrames)
                 .put("bytes", bytes).put("videoMessages", video).put("audioMessages", audio)
