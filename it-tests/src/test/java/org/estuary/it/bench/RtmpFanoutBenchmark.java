@@ -216,9 +216,11 @@ class RtmpFanoutBenchmark {
         t.append("\n| N | CPU s/GB Estuary/nginx | full players Estuary/nginx | memory/player Estuary/nginx |\n");
         t.append("|---|---|---|---|\n");
         for (FanoutRun[] p : pairs) {
-            t.append(String.format(Locale.ROOT, "| %d | %.2f | %d/%d | %.2f |%n", p[0].players(),
-                    p[0].cpuSecondsPerGb() / p[1].cpuSecondsPerGb(), p[0].full(), p[1].full(),
-                    p[0].kbPerPlayer() / p[1].kbPerPlayer()));
+            // nginx's RSS may not grow measurably for small N: no ratio then
+            String mem = p[1].kbPerPlayer() <= 0 ? "n/a (nginx +0 KiB)"
+                    : String.format(Locale.ROOT, "%.1f", p[0].kbPerPlayer() / p[1].kbPerPlayer());
+            t.append(String.format(Locale.ROOT, "| %d | %.2f | %d/%d | %s |%n", p[0].players(),
+                    p[0].cpuSecondsPerGb() / p[1].cpuSecondsPerGb(), p[0].full(), p[1].full(), mem));
         }
         return t.toString();
     }
