@@ -7,13 +7,13 @@ import io.vertx.core.json.JsonObject;
  *
  * @param server         "estuary" or "nginx-rtmp"
  * @param players        N
- * @param cpuSeconds     server CPU (user + system, all its processes) during the window
+ * @param cpu            server CPU (user and system, all its processes) during the window
  * @param clientCpuSeconds the load client's own CPU over its whole life, as it reported (not counted above)
  * @param rssIdleKb      server RSS with the publisher and no player
  * @param rssLoadedKb    server RSS at the end of the window, N players connected
  * @param summary        the load client's JSON summary
  */
-record FanoutRun(String server, int players, double cpuSeconds, double clientCpuSeconds,
+record FanoutRun(String server, int players, ProcStats.Cpu cpu, double clientCpuSeconds,
                  long rssIdleKb, long rssLoadedKb, JsonObject summary) {
 
     long bytes() {
@@ -25,7 +25,7 @@ record FanoutRun(String server, int players, double cpuSeconds, double clientCpu
     }
 
     double cpuSecondsPerGb() {
-        return bytes() == 0 ? Double.NaN : cpuSeconds / gigabytes();
+        return bytes() == 0 ? Double.NaN : cpu.total() / gigabytes();
     }
 
     int full() {

@@ -11,16 +11,29 @@ final class ProcStats {
 
     private ProcStats() { }
 
-    /** utime + stime of every pid (each a whole process: all its threads), in seconds. */
-    static double cpuSeconds(List<Long> pids) throws IOException {
-        long ticks = 0;
+    /** CPU time split into user and system (kernel) seconds. */
+    record Cpu(double user, double system) {
+        double total() {
+            return user + system;
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(user - earlier.user, system - earlier.system);
+        }
+    }
+
+    /** utime and stime of every pid (each a whole process: all its threads), summed. */
+    static Cpu cpu(List<Long> pids) throws IOException {
+        long user = 0;
+        long system = 0;
         for (long pid : pids) {
             String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
             // fields after the ")" that closes the command name; utime and stime are fields 14 and 15
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            user += Long.parseLong(f[11]);
+            system += Long.parseLong(f[12]);
         }
-        return ticks / (double) CLK_TCK;
+        return new Cpu(user / (double) CLK_TCK, system / (double) CLK_TCK);
     }
 
     /** Sum of VmRSS, in KiB. */

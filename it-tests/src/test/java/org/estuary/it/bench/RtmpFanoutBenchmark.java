@@ -39,8 +39,8 @@ class RtmpFanoutBenchmark {
     private static final String STREAM = "bench";
     private static final int FPS = 25;
     private static final int CHUNK_SIZE = 4096; // Estuary's default; nginx gets the same
-    private static final int WARMUP_PLAYERS = 100;
-    private static final int WARMUP_SECONDS = 8;
+    private static final int WARMUP_PLAYERS = 500;
+    private static final int WARMUP_SECONDS = 10;
     /**
      * nginx-rtmp workers. 1 by default: with more, a live stream stays in its publisher's worker
      * and rtmp_auto_push is meant to relay it to the others, but with the Debian build here
@@ -105,17 +105,17 @@ class RtmpFanoutBenchmark {
             assertTrue(w.getInteger("playing") > 0, name + ": no warm-up player got the stream: " + w);
             Thread.sleep(2000); // let the server close the warm-up connections
             long rssIdle = ProcStats.rssKb(pids.get());
-            double[] cpu = new double[2];
+            ProcStats.Cpu[] cpu = new ProcStats.Cpu[2];
             long[] rss = new long[1];
             JsonObject summary = runClient(name + "-" + n, url, n, seconds, (mark) -> {
                 if (mark.equals("BENCH_WINDOW_START")) {
-                    cpu[0] = ProcStats.cpuSeconds(pids.get());
+                    cpu[0] = ProcStats.cpu(pids.get());
                 } else {
-                    cpu[1] = ProcStats.cpuSeconds(pids.get());
+                    cpu[1] = ProcStats.cpu(pids.get());
                     rss[0] = ProcStats.rssKb(pids.get());
                 }
             });
-            return new FanoutRun(name, n, cpu[1] - cpu[0], summary.getDouble("clientCpuSeconds", -1.0), rssIdle, rss[0],
+            return new FanoutRun(name, n, cpu[1].minus(cpu[0]), summary.getDouble("clientCpuSeconds", -1.0), rssIdle, rss[0],
                     summary);
         } finally {
             Ffmpeg.stop(publisher);
@@ -200,15 +200,16 @@ class RtmpFanoutBenchmark {
 
     private static String row(FanoutRun r) {
         JsonObject s = r.summary();
-        return String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %.2f | %.1f | %.0f | %.1f | %d | %.1f |",
-                r.server(), r.players(), r.full(), s.getInteger("playing"), r.gigabytes(), r.cpuSeconds(),
+        return String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %.2f (%.2f + %.2f) | %.1f | %.0f | %.1f | %d | %.1f |",
+                r.server(), r.players(), r.full(), s.getInteger("playing"), r.gigabytes(), r.cpu().total(),
+                r.cpu().user(), r.cpu().system(),
                 r.cpuSecondsPerGb(), r.rssLoadedKb() / 1024.0, r.kbPerPlayer(), s.getLong("firstFrameMsP50"),
                 r.clientCpuSeconds());
     }
 
     private static String table(List<FanoutRun[]> pairs) {
         StringBuilder t = new StringBuilder();
-        t.append("| server | N | full | playing | GB | CPU s | CPU s/GB | RSS MB | KiB/player | 1st frame p50 ms | client CPU s |\n");
+        t.append("| server | N | full | playing | GB | CPU s (user + sys) | CPU s/GB | RSS MB | KiB/player | 1st frame p50 ms | client CPU s |\n");
         t.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (FanoutRun[] p : pairs) {
             t.append(row(p[0])).append('\n').append(row(p[1])).append('\n');
@@ -253,8 +254,20 @@ class RtmpFanoutBenchmark {
         }
         String nginx = firstLine(Peers.require("nginx", "nginx"), "-v");
         String ffmpeg = firstLine(Peers.ffmpeg(), "-version");
-        return cores + " cores (" + model + "), Java " + System.getProperty("java.version") + ", " + nginx + ", "
+        return "Estuary " + estuaryVersion() + ", " + cores + " cores (" + model + "), Java " + System.getProperty("java.version") + ", " + nginx + ", "
                 + ffmpeg.replaceAll(" Copyright.*", "");
+    }
+
+    /** The commit the server jar was built from (as far as the work tree tells), for the record. */
+    private static String estuaryVersion() {
+        try {
+            String head = Peers.run(10, "git", "-C", "..", "rev-parse", "--short", "HEAD").output().trim();
+            boolean dirty = !Peers.run(10, "git", "-C", "..", "status", "--porcelain", "--untracked-files=no")
+                    .output().isBlank();
+            return "commit " + head + (dirty ? " + local changes" : "");
+        } catch (IOException | InterruptedException e) {
+            return "commit ?";
+        }
     }
 
     private static String firstLine(String program, String arg) {
