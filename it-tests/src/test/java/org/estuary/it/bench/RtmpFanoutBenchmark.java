@@ -98,13 +98,15 @@ class RtmpFanoutBenchmark {
         try {
             Thread.sleep(3000);
             assertTrue(publisher.isAlive(), "publisher died, see " + LOGS);
+            // before the warm-up: afterwards the server's pools and heap already hold what its
+            // players needed, and nginx's RSS then hardly grows for the measured N
+            long rssIdle = ProcStats.rssKb(pids.get());
             // Warm-up, not measured: a fresh JVM pays for class loading and JIT compilation on its
             // first connections; a long-running server does not. nginx goes through the same step.
             int warm = Math.min(n, WARMUP_PLAYERS);
             JsonObject w = runClient(name + "-" + n + "-warmup", url, warm, WARMUP_SECONDS, null);
             assertTrue(w.getInteger("playing") > 0, name + ": no warm-up player got the stream: " + w);
             Thread.sleep(2000); // let the server close the warm-up connections
-            long rssIdle = ProcStats.rssKb(pids.get());
             ProcStats.Cpu[] cpu = new ProcStats.Cpu[2];
             long[] rss = new long[1];
             JsonObject summary = runClient(name + "-" + n, url, n, seconds, (mark) -> {
