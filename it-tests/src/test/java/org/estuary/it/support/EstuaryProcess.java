@@ -79,7 +79,13 @@ public final class EstuaryProcess implements AutoCloseable {
     }
 
     static EstuaryProcess startRaw(String name, int rest, int rtmp, List<String> sets) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m"));
+        // e.g. -Destuary.jvmArgs=-XX:StartFlightRecording=filename=x.jfr to profile a benchmark run
+        String extra = System.getProperty("estuary.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar().toString()));
         for (String s : sets) {
             cmd.add("--set");
             cmd.add(s);

@@ -34,7 +34,16 @@ public final class NginxRtmp implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
+    /** One worker (see docs/benchmarks.md for why), chunk size 4096. */
     public static NginxRtmp start() throws Exception {
+        return start(1, 4096);
+    }
+
+    /**
+     * Starts nginx-rtmp with {@code workers} worker processes. Applications: {@code live},
+     * {@code denied} (publishing refused), {@code noplay} (playing refused); stats on HTTP /stat.
+     */
+    public static NginxRtmp start(int workers, int chunkSize) throws Exception {
         String nginx = Peers.require("nginx", "nginx libnginx-mod-rtmp");
         if (!Files.isRegularFile(Path.of(MODULE))) {
             throw new AssertionError(MODULE + " missing (apt-get install libnginx-mod-rtmp)");
@@ -50,14 +59,17 @@ public final class NginxRtmp implements AutoCloseable {
                 %s
                 daemon off;
                 master_process on;
-                worker_processes 1;
+                worker_processes %d;
+                worker_rlimit_nofile 16384;
                 pid %s/nginx.pid;
                 error_log %s/logs/error.log info;
-                events { worker_connections 256; }
+                rtmp_auto_push %s;
+                rtmp_socket_dir %s;
+                events { worker_connections 4096; }
                 rtmp {
                     server {
                         listen 127.0.0.1:%d;
-                        chunk_size 4096;
+                        chunk_size %d;
                         application live { live on; record off; }
                         application denied { live on; deny publish all; }
                         application noplay { live on; deny play all; }
@@ -75,7 +87,8 @@ public final class NginxRtmp implements AutoCloseable {
                         location /stat { rtmp_stat all; }
                     }
                 }
-                """.formatted(MODULE, user, dir, dir, rtmp, dir, dir, dir, dir, dir, dir, httpPort);
+                """.formatted(MODULE, user, workers, dir, dir, workers > 1 ? "on" : "off", dir, rtmp, chunkSize,
+                        dir, dir, dir, dir, dir, dir, httpPort);
         Path confFile = dir.resolve("nginx.conf");
         Files.writeString(confFile, conf);
         Path log = EstuaryProcess.logDir().resolve("nginx-rtmp-" + rtmp + ".log");
@@ -103,6 +116,22 @@ public final class NginxRtmp implements AutoCloseable {
     }
 
     public int rtmpPort() { return rtmpPort; }
+
+    public String rtmpUrl(String stream) {
+        return url("live", stream);
+    }
+
+    /** Master first, then the workers (for CPU and memory sampling). */
+    public java.util.List<Long> pids() {
+        java.util.List<Long> pids = new java.util.ArrayList<>();
+        pids.add(process.pid());
+        process.toHandle().children().forEach(h -> pids.add(h.pid()));
+        return pids;
+    }
+
+    public Path dir() {
+        return dir;
+    }
 
     /** The rtmp_stat XML (streams with their publishers and players). */
     public String stat() throws IOException, InterruptedException {

@@ -149,6 +149,10 @@ final class RtmpMessageStream {
             conn.context().owner().cancelTimer(waitTimer);
             waitTimer = -1;
         }
+        // the registry keeps waiters until cancelled: without this every player of an already
+        // published name stayed referenced there (with its connection) after it left
+        cancelWait.run();
+        cancelWait = null;
         mode = Mode.PLAYING;
         conn.send(RtmpControl.streamIsRecorded(streamId));
         conn.send(RtmpControl.streamBegin(streamId));
