@@ -3,6 +3,7 @@ package org.estuary.verticles.rtmp;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,7 @@ final class RtmpConnection {
     private final StreamRegistry streams;
     private final ConnectionRegistry connections;
     private final RtmpMetrics metrics;
+    private final DrainScheduler drains;
     private final String sessionId;
     private final HandshakeServer handshake = new HandshakeServer();
     private final ChunkDecoder decoder;
@@ -58,7 +60,8 @@ final class RtmpConnection {
     private final long createdAt = System.currentTimeMillis();
 
     RtmpConnection(Vertx vertx, NetSocket socket, RtmpSettings settings, StreamRegistry streams,
-                   ConnectionRegistry connections, RtmpMetrics metrics) {
+                   ConnectionRegistry connections, RtmpMetrics metrics, DrainScheduler drains) {
+        this.drains = drains;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.socket = socket;
@@ -78,6 +81,7 @@ final class RtmpConnection {
     RtmpSettings settings() { return settings; }
     StreamRegistry streams() { return streams; }
     RtmpMetrics metrics() { return metrics; }
+    DrainScheduler drains() { return drains; }
 
     void start() {
         metrics.connectionOpened();
@@ -94,6 +98,8 @@ final class RtmpConnection {
 
     private void checkTimers() {
         long now = System.currentTimeMillis();
+        // Safety net: resume players whose drain signal was missed while the socket was full.
+        messageStreams.values().forEach(RtmpMessageStream::resumeIfStalled);
         if (state == State.HANDSHAKE && now - createdAt > settings.handshakeTimeoutMs()) {
             close("handshake timeout");
         } else if (messageStreams.values().stream().noneMatch(RtmpMessageStream::isActive)
@@ -310,6 +316,43 @@ final class RtmpConnection {
             metrics.bytesOut(b.length());
             socket.write(b);
         }
+    }
+
+    /** True when media may be written now without growing the socket's queue. */
+    boolean canWriteMedia() {
+        if (state == State.CLOSED || socket.writeQueueFull()) {
+            return false;
+        }
+        return !(socket instanceof NetSocketInternal ns) || ns.channelHandlerContext().channel().isWritable();
+    }
+
+    /**
+     * Writes shared, read-only wire buffers straight to the Netty pipeline with one flush for the
+     * whole batch: no Vert.x buffer wrapper, no write promise and no copy per player, and the
+     * kernel gets one gathered write. Called on this connection's event loop while
+     * {@link #canWriteMedia()} holds, so nothing Vert.x queued can be overtaken.
+     */
+    void writeShared(java.util.List<io.netty.buffer.ByteBuf> wires) {
+        if (state == State.CLOSED || wires.isEmpty()) {
+            return;
+        }
+        long bytes = 0;
+        if (socket instanceof NetSocketInternal ns) {
+            io.netty.channel.ChannelHandlerContext ctx = ns.channelHandlerContext();
+            for (io.netty.buffer.ByteBuf w : wires) {
+                bytes += w.readableBytes();
+                ctx.write(w.duplicate(), ctx.voidPromise());
+            }
+            ctx.flush();
+        } else {
+            io.netty.buffer.ByteBuf[] dup = new io.netty.buffer.ByteBuf[wires.size()];
+            for (int i = 0; i < dup.length; i++) {
+                dup[i] = wires.get(i).duplicate();
+                bytes += dup[i].readableBytes();
+            }
+            socket.write(io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedUnmodifiableBuffer(dup)));
+        }
+        metrics.bytesOut(bytes);
     }
 
     /** The chunk size we announced: before connect the protocol default applies. */

@@ -1,9 +1,7 @@
 package org.estuary.verticles.rtmp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +46,9 @@ final class RtmpMessageStream {
     private long waitTimer = -1;
     private boolean draining;
     private String playName;
+    /** Reused per drain pass: the fan-out path allocates nothing per frame and player. */
+    private final List<ByteBuf> batch = new ArrayList<>(MAX_FRAMES_PER_WRITE);
+    private final Runnable drainTask = this::drain;
 
     RtmpMessageStream(RtmpConnection conn, int streamId) {
         this.conn = conn;
@@ -161,7 +162,7 @@ final class RtmpMessageStream {
         conn.send(RtmpCommand.dataMessage(5, streamId, 0, RtmpCommand.sampleAccess()));
         var ctx = conn.context();
         reader = s.addReader(new ReaderInfo(UUID.randomUUID().toString(), conn.sessionId(), conn.appKey(), "Flash", true),
-                () -> ctx.runOnContext(v -> drain()));
+                () -> conn.drains().request(drainTask));
         reader.onTerminate(() -> ctx.runOnContext(v -> conn.close("Stopped by rest /terminate")));
         LOG.info("RTMP {} playing name={} mediaSessionId={} (publisher {})", conn.sessionId(), s.name(),
                 reader.info().mediaSessionId(), s.mediaSessionId());
@@ -177,27 +178,34 @@ final class RtmpMessageStream {
         draining = true;
         try {
             int chunkSize = conn.outChunkSize();
-            while (!conn.socket().writeQueueFull()) {
+            while (conn.canWriteMedia()) {
                 reader.beginDrain();
-                List<ByteBuf> batch = new ArrayList<>();
+                batch.clear();
                 for (Frame f; batch.size() < MAX_FRAMES_PER_WRITE && (f = reader.poll()) != null; ) {
                     ByteBuf wire = StreamToRtmp.wire(f, chunkSize, streamId, reader.stream().description());
                     if (wire != null) {
-                        batch.add(wire.duplicate());
+                        batch.add(wire);
                     }
                 }
                 if (batch.isEmpty()) {
                     break;
                 }
-                ByteBuf out = batch.size() == 1 ? batch.get(0) : Unpooled.wrappedUnmodifiableBuffer(batch.toArray(ByteBuf[]::new));
-                conn.write(BufferInternal.buffer(out));
+                conn.writeShared(batch);
                 conn.metrics().framesOut(batch.size());
             }
+            batch.clear();
             if (reader.isEnded()) {
                 endOfStream(reader.endReason());
             }
         } finally {
             draining = false;
+        }
+    }
+
+    /** Called by the connection's periodic check: drains a player that has frames waiting. */
+    void resumeIfStalled() {
+        if (mode == Mode.PLAYING && reader != null && (reader.queued() > 0 || reader.isEnded())) {
+            drain();
         }
     }
 

@@ -38,7 +38,8 @@ public final class RtmpServerVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setReuseAddress(true);
         server = vertx.createNetServer(opts);
-        server.connectHandler(socket -> new RtmpConnection(vertx, socket, settings, streams, connections, metrics).start());
+        DrainScheduler drains = new DrainScheduler(context);
+        server.connectHandler(socket -> new RtmpConnection(vertx, socket, settings, streams, connections, metrics, drains).start());
         return server.listen().onSuccess(s -> LOG.debug("RTMP verticle listening on {}", s.actualPort()));
     }
 

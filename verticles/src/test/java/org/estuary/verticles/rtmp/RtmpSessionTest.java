@@ -83,7 +83,7 @@ class RtmpSessionTest {
         long deadline = System.currentTimeMillis() + 3000;
         while (System.currentTimeMillis() < deadline) {
             var s = streams.find(name);
-            if (s.isPresent() && s.get().description().width() > 0) {
+            if (s.isPresent() && s.get().description().width() > 0 && s.get().description().hasAudio()) {
                 return s.get();
             }
             Thread.sleep(10);

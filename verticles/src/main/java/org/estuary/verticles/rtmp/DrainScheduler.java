@@ -1,0 +1,35 @@
+package org.estuary.verticles.rtmp;
+
+import io.vertx.core.Context;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Coalesces "frames are waiting" signals for all players of one event loop: the publisher thread
+ * hands a frame to hundreds of players, and waking their event loop once per frame instead of once
+ * per player per frame saves a cross-thread task (and an eventfd write) per player.
+ */
+final class DrainScheduler {
+    private final Context context;
+    private final ConcurrentLinkedQueue<Runnable> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    DrainScheduler(Context context) {
+        this.context = context;
+    }
+
+    /** Any thread: run {@code drain} on this event loop soon, batched with the other requests. */
+    void request(Runnable drain) {
+        pending.add(drain);
+        if (scheduled.compareAndSet(false, true)) {
+            context.runOnContext(v -> runAll());
+        }
+    }
+
+    private void runAll() {
+        scheduled.set(false);
+        for (Runnable r; (r = pending.poll()) != null; ) {
+            r.run();
+        }
+    }
+}
