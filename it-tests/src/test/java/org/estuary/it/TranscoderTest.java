@@ -206,6 +206,40 @@ class TranscoderTest {
     }
 
     @Test
+    void followsASourceRestartWithANewResolutionWithoutRestartingTheOutput() throws Exception {
+        Process first = publish(server.rtmpUrl("re"), "color=c=blue:size=640x360:rate=25", 25, 0, "transcoder-re1");
+        Process second = null;
+        try {
+            awaitStream(server, "re");
+            JsonObject enc = new JsonObject().put("width", 320).put("height", 180).put("fps", 10).put("keyFrameInterval", 10);
+            String session = startup("/transcoder", body("transcoder://re", "re", "reout", enc), 200)
+                    .getString("localMediaSessionId");
+            awaitStream(server, "reout");
+            Ffmpeg.stop(first);
+            Await.until(Duration.ofSeconds(15), "transcoder waits for its source", () -> server.post("/transcoder/find",
+                    new JsonObject().put("uri", "transcoder://re").encode()).body().contains("waiting"));
+            second = publish(server.rtmpUrl("re"), "color=c=red:size=800x600:rate=25", 25, 0, "transcoder-re2");
+            awaitStream(server, "re");
+            Await.until(Duration.ofSeconds(15), "red output after the restart", () -> {
+                int p = snapshot("reout").getRGB(160, 90);
+                return ((p >> 16) & 0xFF) > 200 && (p & 0xFF) < 60;
+            });
+            Ffmpeg.Probe probe = Ffmpeg.probe(server.rtmpUrl("reout"), 3);
+            assertEquals("320", probe.video().get("width"), probe.toString());
+            assertEquals("180", probe.video().get("height"), probe.toString());
+            assertTrue(probe.videoFrames() >= 20, probe.toString());
+            JsonObject t = server.post("/transcoder/find", new JsonObject().put("uri", "transcoder://re").encode())
+                    .array().getJsonObject(0);
+            assertEquals(session, t.getString("localMediaSessionId"), "the output stream was never restarted");
+            assertEquals(1, t.getJsonObject("stats").getInteger("sourceRestarts"), t.encode());
+        } finally {
+            Ffmpeg.stop(first);
+            Ffmpeg.stop(second);
+            server.post("/transcoder/terminate", new JsonObject().put("uri", "transcoder://re").encode());
+        }
+    }
+
+    @Test
     void errorAnswers() throws Exception {
         JsonObject ok = new JsonObject().put("width", 320).put("height", 180).put("fps", 15);
         startup("/transcoder", body("transcoder://missing", "nosuchstream", "o1", ok), 404);
