@@ -255,9 +255,15 @@ final class Transcoder {
                 out = n.framesOut();
             }
         }
-        JsonObject encoder = spec.encoder().copy();
+        // the request's encoder object with the values in force (numbers, resolved size and bitrate)
+        JsonObject encoder = spec.encoder().copy()
+                .put("fps", spec.fps()).put("keyFrameInterval", spec.keyFrameInterval());
         if (video.outWidth() > 0) {
-            encoder.put("width", video.outWidth()).put("height", video.outHeight());
+            encoder.put("width", video.outWidth()).put("height", video.outHeight())
+                    .put("bitrate", video.bitrateKbps(video.outWidth(), video.outHeight()));
+        }
+        if (spec.v2()) {
+            encoder.put("videoCodec", "H264").put("videoRate", 90000);
         }
         if (video.encoderName() != null) {
             encoder.put("encoderName", video.encoderName());
@@ -272,6 +278,7 @@ final class Transcoder {
                 .put("info", info)
                 .put("hasVideo", true)
                 .put("hasAudio", outDescription.hasAudio())
+                .put("record", output.isRecording())
                 .put("encoder", encoder)
                 .put("watermark", w != null)
                 .put("createDate", createdAt)
