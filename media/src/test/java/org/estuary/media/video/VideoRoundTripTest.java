@@ -40,10 +40,16 @@ class VideoRoundTripTest {
         assertEquals(20, media.size());
         for (Frame f : media) {
             byte[] p = f.payload();
-            int len = ((p[0] & 0xFF) << 24) | ((p[1] & 0xFF) << 16) | ((p[2] & 0xFF) << 8) | (p[3] & 0xFF);
-            assertTrue(len > 0 && len + 4 <= p.length, "length-prefixed NAL");
-            int type = p[4] & 0x1F;
-            assertTrue(type == 1 || type == 5, "slice NAL, parameter sets removed: " + type);
+            boolean slice = false;
+            for (int pos = 0; pos < p.length;) {
+                int len = ((p[pos] & 0xFF) << 24) | ((p[pos + 1] & 0xFF) << 16) | ((p[pos + 2] & 0xFF) << 8) | (p[pos + 3] & 0xFF);
+                assertTrue(len > 0 && pos + 4 + len <= p.length, "length-prefixed NALs fill the frame");
+                int type = p[pos + 4] & 0x1F;
+                assertFalse(type == 7 || type == 8 || type == 9, "parameter sets and AUDs removed: " + type);
+                slice |= type == 1 || type == 5;
+                pos += 4 + len;
+            }
+            assertTrue(slice, "every media frame carries a slice");
         }
         for (int i = 0; i < media.size(); i++) {
             assertEquals(i % 10 == 0, media.get(i).isKeyframe(), "keyframe every 10th picture, frame " + i);
