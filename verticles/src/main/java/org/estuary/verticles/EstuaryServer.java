@@ -94,7 +94,9 @@ public final class EstuaryServer {
                 vertx.deployVerticle(recording),
                 vertx.deployVerticle(new SnapshotVerticle(streams)),
                 vertx.deployVerticle(new PushVerticle(streams, java.nio.file.Path.of(config.media().directory()))),
-                vertx.deployVerticle(new PullRtmpVerticle(streams, config.rtmp().publishIdleTimeoutMs())));
+                vertx.deployVerticle(new PullRtmpVerticle(streams, config.rtmp().publishIdleTimeoutMs())),
+                vertx.deployVerticle(new org.estuary.verticles.transcoder.TranscoderVerticle(streams,
+                        java.nio.file.Path.of(config.media().directory()))));
         return Future.all(control, directory).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))

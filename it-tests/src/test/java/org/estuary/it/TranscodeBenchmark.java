@@ -1,0 +1,142 @@
+package org.estuary.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.util.List;
+import org.bytedeco.javacpp.Loader;
+import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.Ffmpeg;
+import org.estuary.it.support.Peers;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Transcode 720p30 → 360p30 with libopenh264: CPU seconds Estuary spends (whole process, RTMP
+ * ingest included) vs the ffmpeg CLI doing the same decode/scale/encode with the same encoder, over
+ * the same real-time window, in the same run. Appends a row to docs/benchmarks.md ("Transcoding").
+ * Run with {@code mvn -B -pl it-tests -am verify -Pbenchmark -Dtest=TranscodeBenchmark}.
+ */
+@Tag("benchmark")
+class TranscodeBenchmark {
+    private static final int WARMUP_S = 5;
+    private static final int WINDOW_S = 20;
+    private static final long TICKS = 100;   // USER_HZ on Linux
+
+    /** utime + stime of a live process, in seconds. */
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS;
+    }
+
+    private static double window(long pid) throws Exception {
+        Thread.sleep(WARMUP_S * 1000L);
+        double before = cpuSeconds(pid);
+        Thread.sleep(WINDOW_S * 1000L);
+        return cpuSeconds(pid) - before;
+    }
+
+    @Test
+    void transcode720pTo360pCpuVsFfmpegCli() throws Exception {
+        Peers.require("ffmpeg", "ffmpeg");
+        Path dir = Files.createTempDirectory("estuary-transcode-bench");
+        Path src = dir.resolve("src720p30.flv");
+        try {
+            // a 10 s 720p30 H.264 source (system ffmpeg, x264 baseline), looped by both contenders
+            Peers.Result made = Peers.run(120, Peers.ffmpeg(), "-hide_banner", "-v", "error", "-f", "lavfi",
+                    "-i", "testsrc2=size=1280x720:rate=30", "-t", "10", "-c:v", "libx264", "-profile:v", "baseline",
+                    "-preset", "veryfast", "-g", "60", "-bf", "0", "-pix_fmt", "yuv420p", "-b:v", "2500k", src.toString());
+            assertEquals(0, made.exitCode(), made.output());
+
+            double estuaryCpu;
+            long framesOut;
+            try (EstuaryProcess server = EstuaryProcess.start("transcode-bench")) {
+                Process pub = Ffmpeg.start(List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-re",
+                        "-stream_loop", "-1", "-i", src.toString(), "-c", "copy", "-f", "flv", server.rtmpUrl("b720")),
+                        EstuaryProcess.logDir().resolve("transcode-bench-pub.log"));
+                try {
+                    await(server, "b720");
+                    JsonObject body = new JsonObject().put("uri", "transcoder://bench").put("remoteStreamName", "b720")
+                            .put("localStreamName", "b360").put("encoder", new JsonObject().put("width", 640)
+                                    .put("height", 360).put("fps", 30).put("keyFrameInterval", 60).put("bitrate", 800)
+                                    .put("type", "OPENH264"));
+                    assertEquals(200, server.post("/transcoder/startup", body.encode()).status());
+                    estuaryCpu = window(server.pid());
+                    framesOut = server.post("/transcoder/find", "{\"uri\":\"transcoder://bench\"}").array()
+                            .getJsonObject(0).getJsonObject("stats").getLong("framesOut");
+                } finally {
+                    Ffmpeg.stop(pub);
+                }
+            }
+
+            // the same work with the CLI: bundled FFmpeg 7.1.1 (the one with libopenh264), bicubic scale
+            String cli = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+            Process ff = Ffmpeg.start(List.of(cli, "-hide_banner", "-nostdin", "-v", "error", "-re", "-stream_loop", "-1",
+                    "-i", src.toString(), "-an", "-vf", "scale=640:360:flags=bicubic", "-r", "30",
+                    "-c:v", "libopenh264", "-b:v", "800k", "-g", "60", "-f", "null", "-"),
+                    EstuaryProcess.logDir().resolve("transcode-bench-cli.log"));
+            double cliCpu;
+            try {
+                cliCpu = window(ff.pid());
+            } finally {
+                Ffmpeg.stop(ff);
+            }
+            double ratio = estuaryCpu / cliCpu;
+            String row = String.format(java.util.Locale.ROOT, "| %s | 720p30 → 360p30, libopenh264, %d s | %.2f | %.2f | **%.2f** | %s | %d |%n",
+                    LocalDate.now(), WINDOW_S, estuaryCpu, cliCpu, ratio, ratio <= 1.1 ? "met" : "missed", framesOut);
+            appendRow(row);
+            System.out.println("Transcoding benchmark: " + row);
+            assertTrue(framesOut > WINDOW_S * 25L, "Estuary kept up with real time: " + framesOut + " frames");
+            assertTrue(ratio < 3, "Estuary CPU within 3x of the CLI (regression guard): " + row);
+        } finally {
+            Files.deleteIfExists(src);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static void await(EstuaryProcess server, String name) throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (server.post("/stream/find", new JsonObject().put("name", name).encode()).status() == 200) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail(name + " never published");
+    }
+
+    /** Appends under the "Transcoding" section of docs/benchmarks.md, creating file/section if needed. */
+    private static synchronized void appendRow(String row) throws IOException {
+        Path doc = Path.of(System.getProperty("estuary.jar", "../verticles/target/estuary.jar"))
+                .getParent().getParent().getParent().resolve("docs/benchmarks.md");
+        String header = """
+
+                ## Transcoding
+
+                Transcode 720p30 → 360p30 (decode H.264, bicubic scale, libopenh264 encode): CPU seconds of the
+                whole Estuary process (RTMP ingest, hub, transcoder) vs the bundled ffmpeg 7.1.1 CLI doing the
+                same decode/scale/encode from a file, both in real time over the same window, same run.
+                Target: ratio ≤ 1.1. Rows are appended by `TranscodeBenchmark` (`-Pbenchmark`).
+
+                | date | case | Estuary CPU s | ffmpeg CLI CPU s | ratio | target | Estuary frames out |
+                |---|---|---|---|---|---|---|
+                """;
+        String text = Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n";
+        int at = text.indexOf("\n## Transcoding");
+        if (at < 0) {
+            text = text + (text.endsWith("\n") ? "" : "\n") + header + row;
+        } else {
+            int next = text.indexOf("\n## ", at + 5);
+            int insert = next < 0 ? text.length() : next + 1;
+            String before = text.substring(0, insert);
+            text = before + (before.endsWith("\n") ? "" : "\n") + row + text.substring(insert);
+        }
+        Files.writeString(doc, text, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+}

@@ -1,0 +1,295 @@
+package org.estuary.verticles.transcoder;
+
+import io.vertx.core.Context;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.estuary.core.media.Codec;
+import org.estuary.core.media.Frame;
+import org.estuary.core.stream.MediaDescription;
+import org.estuary.core.stream.MediaDescriptions;
+import org.estuary.core.stream.ReaderInfo;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamReader;
+import org.estuary.core.stream.StreamRegistry;
+import org.estuary.media.pipeline.NodeStats;
+import org.estuary.media.video.PlacedWatermark;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running transcoder: reads {@code remoteStreamName}, publishes {@code localStreamName}.
+ * Control (attach, re-attach, terminate) runs on the verticle's context; all media work — and so
+ * every FFmpeg call — runs on one worker thread named {@code transcoder-<id>} that the reader's
+ * onReadable wakes. That thread is also the output stream's single publisher thread.
+ */
+final class Transcoder {
+    private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
+
+    enum Status { PROCESSED_LOCAL, FAILED, STOPPED }
+
+    private final Context ctx;
+    private final StreamRegistry registry;
+    private final TranscodeSpec spec;
+    private final Stream output;
+    private final ExecutorService worker;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final long createdAt = System.currentTimeMillis();
+    private final Runnable onStopped;
+    // worker-thread state
+    private final SourceClock clock = new SourceClock();
+    private final TranscoderVideo video;
+    private final TranscoderAudio audio;
+    private StreamReader lastDrained;
+    private volatile MediaDescription outDescription;
+    private boolean sawVideoConfig;
+
+    private volatile Status status = Status.PROCESSED_LOCAL;
+    private volatile String info = "";
+    private volatile StreamReader reader;
+    private volatile long sourceRestarts;
+    private volatile long errors;
+    private Runnable cancelAwait;
+
+    Transcoder(Context ctx, StreamRegistry registry, TranscodeSpec spec, Stream output, PlacedWatermark watermark,
+               Runnable onStopped) {
+        this.ctx = ctx;
+        this.registry = registry;
+        this.spec = spec;
+        this.output = output;
+        this.onStopped = onStopped;
+        this.video = new TranscoderVideo(spec, watermark);
+        this.audio = new TranscoderAudio(spec.audioCodec(), spec.audioRate(),
+                spec.audioBitrate() > 0 ? spec.audioBitrate() : 64_000);
+        this.outDescription = MediaDescription.EMPTY.withVideo(Codec.H264, spec.width(), spec.height(), spec.fps());
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, threadName(spec.uri()));
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    static String threadName(String uri) {
+        return "transcoder-" + uri.substring(uri.indexOf("://") + 3);
+    }
+
+    String uri() { return spec.uri(); }
+    TranscodeSpec spec() { return spec; }
+    Status status() { return status; }
+    String outputName() { return spec.localStreamName(); }
+
+    // ---------------------------------------------------------------- control (context)
+
+    void start(Stream source) {
+        output.onTerminate(() -> ctx.runOnContext(v -> terminate("Stopped by rest /terminate")));
+        worker.execute(() -> output.describe(outDescription));
+        onSource(source);
+    }
+
+    private void awaitSource() {
+        if (status == Status.STOPPED) {
+            return;
+        }
+        cancelAwait = registry.awaitPublished(spec.remoteStreamName(), s -> ctx.runOnContext(v -> onSource(s)));
+    }
+
+    private void onSource(Stream s) {
+        cancelAwait = null;
+        if (status == Status.STOPPED || reader != null) {
+            return;
+        }
+        if (s.isEnded()) {
+            awaitSource();
+            return;
+        }
+        StreamReader r = s.addReader(ReaderInfo.internal(output.mediaSessionId() + "-in", "Transcoder"), this::scheduleDrain);
+        reader = r;
+        info = "";
+        LOG.info("Transcoder {}: {} ({}) -> {}", spec.uri(), spec.remoteStreamName(), s.mediaSessionId(), spec.localStreamName());
+        scheduleDrain();
+    }
+
+    private void onSourceEnded(StreamReader r) {
+        if (reader != r) {
+            return;
+        }
+        reader = null;
+        r.close();
+        if (status == Status.STOPPED) {
+            return;
+        }
+        sourceRestarts++;
+        info = spec.remoteStreamName() + " unpublished (" + r.endReason() + "); waiting for it to be published again";
+        LOG.info("Transcoder {}: {}", spec.uri(), info);
+        awaitSource();
+    }
+
+    /** Live watermark change (null removes it); applied from the next picture on. */
+    void setWatermark(PlacedWatermark w) {
+        video.setWatermark(w);
+    }
+
+    /** Context: stops reading, ends the output stream; the worker frees the codecs and ends. */
+    void terminate(String reason) {
+        if (status == Status.STOPPED) {
+            return;
+        }
+        status = Status.STOPPED;
+        info = reason;
+        if (cancelAwait != null) {
+            cancelAwait.run();
+            cancelAwait = null;
+        }
+        StreamReader r = reader;
+        reader = null;
+        if (r != null) {
+            r.close();
+        }
+        output.end(reason);
+        try {
+            worker.execute(() -> {
+                video.close();
+                audio.close();
+            });
+        } catch (RejectedExecutionException e) {
+            // already shut down
+        }
+        worker.shutdown();
+        onStopped.run();
+        LOG.info("Transcoder {} stopped: {}", spec.uri(), reason);
+    }
+
+    // ---------------------------------------------------------------- media (worker)
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                worker.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // terminated meanwhile
+            }
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        StreamReader r = reader;
+        if (r == null || status == Status.STOPPED) {
+            return;
+        }
+        if (r != lastDrained) {
+            lastDrained = r;
+            clock.rebase();
+        }
+        r.beginDrain();
+        MediaDescription source = r.stream().description();
+        for (Frame f; status != Status.STOPPED && (f = r.poll()) != null;) {
+            try {
+                process(clock.map(f), source);
+            } catch (RuntimeException e) {
+                errors++;
+                if (errors <= 5 || errors % 100 == 0) {
+                    LOG.warn("Transcoder {}: media error on {} ({} so far)", spec.uri(), f, errors, e);
+                }
+                if (f.isVideo() && !sawVideoConfig && errors > 50) {
+                    fail("cannot decode or encode the source video: " + e.getMessage());
+                    return;
+                }
+            }
+        }
+        if (r.isEnded()) {
+            ctx.runOnContext(v -> onSourceEnded(r));
+        }
+    }
+
+    private void process(Frame f, MediaDescription source) {
+        if (f.isVideo()) {
+            video.push(f, this::publish);
+        } else if (f.isAudio()) {
+            for (Frame out : audio.apply(f, source)) {
+                publish(out);
+            }
+        }
+        // data frames (onMetaData of the source) describe the source, not the output: dropped
+    }
+
+    private void publish(Frame f) {
+        if (f.isConfig()) {
+            if (f.isVideo()) {
+                sawVideoConfig = true;
+            }
+            outDescription = MediaDescriptions.apply(outDescription, f).withFps(spec.fps());
+            outDescription = audio.describe(outDescription);
+            output.describe(outDescription);
+        } else if (f.isAudio() && outDescription.audioCodec() == null) {
+            outDescription = audio.describe(outDescription.withAudio(f.codec(), 0, 0));
+            output.describe(outDescription);
+        }
+        output.publish(f);
+    }
+
+    private void fail(String why) {
+        status = Status.FAILED;
+        info = why;
+        LOG.warn("Transcoder {} FAILED: {}", spec.uri(), why);
+    }
+
+    // ---------------------------------------------------------------- REST
+
+    JsonObject toJson() {
+        long in = 0;
+        long out = 0;
+        long dropped = 0;
+        JsonArray nodes = new JsonArray();
+        for (NodeStats n : video.stats()) {
+            nodes.add(new JsonObject().put("name", n.name()).put("framesIn", n.framesIn())
+                    .put("framesOut", n.framesOut()).put("dropped", n.dropped()));
+            dropped += n.dropped();
+            if (n.name().equals("decode")) {
+                in = n.framesIn();
+            }
+            if (n.name().equals("encode")) {
+                out = n.framesOut();
+            }
+        }
+        // the request's encoder object with the values in force (numbers, resolved size and bitrate)
+        JsonObject encoder = spec.encoder().copy()
+                .put("fps", spec.fps()).put("keyFrameInterval", spec.keyFrameInterval());
+        if (video.outWidth() > 0) {
+            encoder.put("width", video.outWidth()).put("height", video.outHeight())
+                    .put("bitrate", video.bitrateKbps(video.outWidth(), video.outHeight()));
+        }
+        if (spec.v2()) {
+            encoder.put("videoCodec", "H264").put("videoRate", 90000);
+        }
+        if (video.encoderName() != null) {
+            encoder.put("encoderName", video.encoderName());
+        }
+        PlacedWatermark w = video.watermark();
+        return new JsonObject()
+                .put("uri", spec.uri())
+                .put("remoteStreamName", spec.remoteStreamName())
+                .put("localStreamName", spec.localStreamName())
+                .put("localMediaSessionId", output.mediaSessionId())
+                .put("status", status.name())
+                .put("info", info)
+                .put("hasVideo", true)
+                .put("hasAudio", outDescription.hasAudio())
+                .put("record", output.isRecording())
+                .put("encoder", encoder)
+                .put("watermark", w != null)
+                .put("createDate", createdAt)
+                .put("stats", new JsonObject()
+                        .put("framesIn", in)
+                        .put("framesOut", out)
+                        .put("dropped", dropped)
+                        .put("audioFramesIn", audio.framesIn())
+                        .put("audioFramesOut", audio.framesOut())
+                        .put("errors", errors)
+                        .put("sourceRestarts", sourceRestarts)
+                        .put("nodes", nodes));
+    }
+}
