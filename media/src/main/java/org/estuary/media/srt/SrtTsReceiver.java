@@ -36,7 +36,12 @@ public final class SrtTsReceiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SrtTsReceiver.class);
     /** Larger than any SRT live payload (1456 max), so each read takes one whole message. */
     private static final int READ_BYTES = 4096;
-    private static final long RETRY_MS = 500;
+    /**
+     * libsrt sometimes refuses a bind (EADDRINUSE on a free port) while it is still tearing down a
+     * socket that was just closed; it works a moment later, so failed opens are retried quickly.
+     */
+    private static final long RETRY_MS = 100;
+    private static final int QUIET_FAILURES = 5;
     private static final Map<Integer, SrtTsReceiver> OPEN = new ConcurrentHashMap<>();
     private static final AtomicInteger IDS = new AtomicInteger();
     /** One native thunk for all receivers (JavaCPP limits live callback instances); opaque = receiver id. */
@@ -57,6 +62,7 @@ public final class SrtTsReceiver implements AutoCloseable {
     private volatile boolean closing;
     private volatile boolean connected;
     private int connections;
+    private int failedOpens;
 
     private SrtTsReceiver(String bindHost, int port, int latencyMs, SrtTsListener listener) {
         String host = bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
@@ -84,6 +90,11 @@ public final class SrtTsReceiver implements AutoCloseable {
         OPEN.put(r.id, r);
         r.worker.start();
         return r;
+    }
+
+    /** Loads the native libraries now (blocking, for a worker thread) so the first listener opens at once. */
+    public static void preload() {
+        // the static initialiser did the work
     }
 
     public String url() { return url; }
@@ -150,11 +161,15 @@ public final class SrtTsReceiver implements AutoCloseable {
             av_dict_set(options, "latency", String.valueOf(latencyMs * 1000L), 0); // FFmpeg takes µs
             int rc = avio_open2(io, url, AVIO_FLAG_READ, interrupt, options);
             if (rc < 0 || io.isNull()) {
-                if (!closing) {
-                    LOG.warn("SRT listener {} could not open: {}", url, SrtNative.error(rc));
+                failedOpens++;
+                if (!closing && failedOpens % (QUIET_FAILURES * 10) == QUIET_FAILURES) {
+                    LOG.warn("SRT listener {} could not open ({} tries): {}", url, failedOpens, SrtNative.error(rc));
+                } else if (!closing) {
+                    LOG.debug("SRT listener {} could not open: {}", url, SrtNative.error(rc));
                 }
                 return null;
             }
+            failedOpens = 0;
             return io;
         } finally {
             av_dict_free(options);

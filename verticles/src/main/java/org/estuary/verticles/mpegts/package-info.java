@@ -1,2 +1,6 @@
-/** MPEG-TS ingest over UDP ({@code /mpepts/*}): one datagram socket from the media port pool per session. */
+/**
+ * MPEG-TS ingest ({@code /mpepts/*}): one port from the media pool per session, fed either by a
+ * UDP datagram socket or by an SRT listener (FFmpeg's libsrt via {@code media.srt}), demuxed on
+ * the verticle's event loop into a hub stream.
+ */
 package org.estuary.verticles.mpegts;
