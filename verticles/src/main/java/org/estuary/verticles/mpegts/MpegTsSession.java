@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One MPEG-TS ingest: its ingress (UDP socket or SRT listener on a port from the media pool), a
- * demuxer, and the hub stream it publishes. Every method runs on its verticle's event loop
- * (demuxing is cheap), which makes that loop the stream's only publisher thread.
+ * One MPEG-TS ingest: its ingress (UDP socket or SRT listener on a port from the media pool, each
+ * read on its own thread), a demuxer, and the hub stream it publishes. Every method here runs on
+ * the verticle's event loop (demuxing is cheap), which makes that loop the stream's only publisher thread.
  */
 final class MpegTsSession {
     private static final Logger LOG = LoggerFactory.getLogger(MpegTsSession.class);
@@ -42,7 +42,6 @@ final class MpegTsSession {
     private long lastDataAt = System.currentTimeMillis();
     private long packets;
     private long bytes;
-    private long rejected;
     private long continuityErrorsBefore;
     private long syncLossesBefore;
     private int connections;
@@ -91,13 +90,6 @@ final class MpegTsSession {
         packets++;
         bytes += data.length;
         demuxer.feed(data, 0, data.length);
-    }
-
-    /** A UDP datagram from a sender outside the allowedList. */
-    void rejected(String from) {
-        if (rejected++ % 1000 == 0) {
-            LOG.info("MPEG-TS {}: ignoring datagrams from {} (not in allowedList)", name, from);
-        }
     }
 
     /**
@@ -175,13 +167,13 @@ final class MpegTsSession {
         JsonObject stats = new JsonObject()
                 .put("datagrams", packets)
                 .put("bytes", bytes)
-                .put("rejectedDatagrams", rejected)
+                .put("rejectedDatagrams", ingress.rejected())
+                .put("droppedBlocks", ingress.droppedBlocks())
                 .put("continuityErrors", continuityErrors())
                 .put("syncLosses", syncLossesBefore + demuxer.syncLosses());
         if (ingress instanceof SrtIngress srt) {
             stats.put("connections", connections)
-                    .put("callerConnected", srt.callerConnected())
-                    .put("droppedBlocks", srt.droppedBlocks());
+                    .put("callerConnected", srt.callerConnected());
         }
         return new JsonObject()
                 .put("localStreamName", name)

@@ -2,8 +2,6 @@ package org.estuary.verticles.mpegts;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +34,6 @@ public final class MpegTsVerticle extends VerticleBase {
     static final long DEFAULT_TIMEOUT_MS = 90_000;
     static final long DEFAULT_MAX_TIMESTAMP_DIFF_MS = 5_000;
     static final int DEFAULT_SRT_LATENCY_MS = 120;
-    private static final int RECEIVE_BUFFER = 4 << 20;
 
     private final StreamRegistry streams;
     private final PortPool ports;
@@ -117,86 +114,54 @@ public final class MpegTsVerticle extends VerticleBase {
             m.fail(ApiStatus.CONFLICT, "Stream name is already in use: " + name);
             return;
         }
-        Future<Bound> port = transport.equals("udp") ? bindFreePort() : reserveSrtPort();
-        port.onComplete(ar -> {
-            if (ar.failed()) {
-                m.fail(ApiStatus.INTERNAL, "No free UDP port in the media range " + ports.from() + "-" + ports.to());
-                return;
+        var ctx = vertx.getOrCreateContext();
+        // bind (UDP) or prove free (SRT: libsrt binds it itself on its thread) with quick system calls
+        UdpIngress[] udp = new UdpIngress[1];
+        OptionalInt reserved = transport.equals("udp")
+                ? ports.acquire(p -> (udp[0] = UdpIngress.bind(bindAddress, p, allowed, ctx)) != null)
+                : ports.acquire(this::udpBindable);
+        if (reserved.isEmpty()) {
+            m.fail(ApiStatus.INTERNAL, "No free UDP port in the media range " + ports.from() + "-" + ports.to());
+            return;
+        }
+        int port = reserved.getAsInt();
+        Stream stream;
+        try {
+            stream = streams.publish(name, new PublisherInfo("", "", "MPEGTS", Map.of()), 0);
+        } catch (NameInUseException e) {
+            if (udp[0] != null) {
+                udp[0].close();
             }
-            Bound b = ar.result();
-            Stream stream;
-            try {
-                stream = streams.publish(name, new PublisherInfo("", "", "MPEGTS", Map.of()), 0);
-            } catch (NameInUseException e) {
-                if (b.socket != null) {
-                    b.socket.close();
-                }
-                ports.release(b.port);
-                m.fail(ApiStatus.CONFLICT, e.getMessage());
-                return;
+            ports.release(port);
+            m.fail(ApiStatus.CONFLICT, e.getMessage());
+            return;
+        }
+        String uri = transport + "://" + publicHost + ":" + port;
+        MpegTsIngress ingress;
+        if (udp[0] != null) {
+            ingress = udp[0];
+        } else {
+            ingress = new SrtIngress(ctx, bindAddress, port, (int) latency);
+            if (!allowedList.isEmpty()) {
+                LOG.warn("MPEG-TS {}: allowedList is not enforced for SRT (FFmpeg's srt listener does not expose the caller address)", name);
             }
-            var ctx = vertx.getOrCreateContext();
-            String uri = transport + "://" + publicHost + ":" + b.port;
-            MpegTsIngress ingress;
-            if (transport.equals("udp")) {
-                ingress = new UdpIngress(b.socket, allowed);
-            } else {
-                ingress = new SrtIngress(ctx, bindAddress, b.port, (int) latency);
-                if (!allowedList.isEmpty()) {
-                    LOG.warn("MPEG-TS {}: allowedList is not enforced for SRT (FFmpeg's srt listener does not expose the caller address)", name);
-                }
-            }
-            MpegTsSession s = new MpegTsSession(name, transport, uri, b.port, stream, ingress,
-                    allowedList, hasAudio, hasVideo, timeout, maxDiff);
-            stream.onTerminate(() -> ctx.runOnContext(v -> stopSession(s, "Stopped by rest /terminate")));
-            sessions.put(name, s);
-            s.start();
-            LOG.info("MPEG-TS {} ({}) waiting for {} on {}", name, stream.mediaSessionId(), transport.toUpperCase(), uri);
-            m.reply(s.toJson());
-        });
+        }
+        MpegTsSession s = new MpegTsSession(name, transport, uri, port, stream, ingress,
+                allowedList, hasAudio, hasVideo, timeout, maxDiff);
+        stream.onTerminate(() -> ctx.runOnContext(v -> stopSession(s, "Stopped by rest /terminate")));
+        sessions.put(name, s);
+        s.start();
+        LOG.info("MPEG-TS {} ({}) waiting for {} on {}", name, stream.mediaSessionId(), transport.toUpperCase(), uri);
+        m.reply(s.toJson());
     }
 
-    /** A reserved port and, for UDP, the socket bound to it (null for SRT). */
-    private record Bound(int port, DatagramSocket socket) { }
-
-    /** Tries ports of the pool until one binds (another program may hold some of them). */
-    private Future<Bound> bindFreePort() {
-        return tryBind(0);
-    }
-
-    /**
-     * libsrt binds the port itself, on the receiver thread: a short synchronous JDK bind proves it
-     * free (a Vert.x socket's close completes too late for libsrt's bind right after).
-     */
-    private Future<Bound> reserveSrtPort() {
-        OptionalInt port = ports.acquire(this::udpBindable);
-        return port.isEmpty() ? Future.failedFuture("no bindable port") : Future.succeededFuture(new Bound(port.getAsInt(), null));
-    }
-
+    /** SRT: libsrt binds the port itself on the receiver thread; a short JDK bind proves it free now. */
     private boolean udpBindable(int port) {
         try (java.net.DatagramSocket probe = new java.net.DatagramSocket(new InetSocketAddress(bindAddress, port))) {
             return true;
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private Future<Bound> tryBind(int attempt) {
-        if (attempt >= 32) {
-            return Future.failedFuture("no bindable port");
-        }
-        OptionalInt port = ports.reserveNext();
-        if (port.isEmpty()) {
-            return Future.failedFuture("pool exhausted");
-        }
-        DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(RECEIVE_BUFFER));
-        return socket.listen(port.getAsInt(), bindAddress)
-                .map(s -> new Bound(port.getAsInt(), s))
-                .recover(e -> {
-                    socket.close();
-                    ports.release(port.getAsInt());
-                    return tryBind(attempt + 1);
-                });
     }
 
     private void expire() {
