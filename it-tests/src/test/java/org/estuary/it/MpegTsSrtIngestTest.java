@@ -175,6 +175,26 @@ class MpegTsSrtIngestTest {
     }
 
     @Test
+    void serverShutsDownPromptlyWithSessionsWaitingForEncoders() throws Exception {
+        int from = 20000 + (Ports.free() % 20000);
+        EstuaryProcess other = EstuaryProcess.start("mpegts-srt-shutdown", "media.portFrom=" + from, "media.portTo=" + (from + 5));
+        try {
+            for (String transport : List.of("srt", "udp")) {
+                EstuaryProcess.Http r = other.post("/mpegts/startup",
+                        new JsonObject().put("localStreamName", "w-" + transport).put("transport", transport).encode());
+                assertEquals(200, r.status(), r.body());
+            }
+            Thread.sleep(500);
+            long t0 = System.nanoTime();
+            assertEquals(0, other.stop(), "clean exit");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 10_000, "shutdown took " + ms + " ms");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void badSrtLatencyIsRejected() throws Exception {
         EstuaryProcess.Http r = server.post("/mpegts/startup", new JsonObject().put("localStreamName", "srt4")
                 .put("transport", "srt").put("latency", 999_999).encode());
