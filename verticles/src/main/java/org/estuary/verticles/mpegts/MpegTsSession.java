@@ -1,27 +1,27 @@
 package org.estuary.verticles.mpegts;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.estuary.core.media.Frame;
 import org.estuary.core.mpegts.TsDemuxer;
 import org.estuary.core.mpegts.TsToFrames;
-import org.estuary.core.net.AddressFilter;
 import org.estuary.core.stream.MediaDescriptions;
 import org.estuary.core.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One MPEG-TS over UDP ingest: a datagram socket on a port from the media pool, a demuxer, and
- * the hub stream it publishes. Runs on its verticle's event loop (demuxing is cheap).
+ * One MPEG-TS ingest: its ingress (UDP socket or SRT listener on a port from the media pool, each
+ * read on its own thread), a demuxer, and the hub stream it publishes. Every method here runs on
+ * the verticle's event loop (demuxing is cheap), which makes that loop the stream's only publisher thread.
  */
 final class MpegTsSession {
     private static final Logger LOG = LoggerFactory.getLogger(MpegTsSession.class);
     static final int MAX_PES_BYTES = 8 << 20;
+    /** Gap placed between the last frame of one SRT connection and the first of the next. */
+    private static final long RECONNECT_STEP_US = 40_000;
 
     enum Status { CONNECTED, PROCESSED_LOCAL, STOPPED }
 
@@ -30,39 +30,45 @@ final class MpegTsSession {
     private final String uri;
     private final int port;
     private final Stream stream;
-    private final DatagramSocket socket;
-    private final AddressFilter allowed;
+    private final MpegTsIngress ingress;
     private final List<String> allowedList;
     private final boolean hasAudio;
     private final boolean hasVideo;
     private final long timeoutMs;
     private final long maxTimestampDiffMs;
-    private final TsDemuxer demuxer;
     private final long createdAt = System.currentTimeMillis();
+    private TsDemuxer demuxer;
     private Status status = Status.CONNECTED;
     private long lastDataAt = System.currentTimeMillis();
     private long packets;
     private long bytes;
-    private long rejected;
+    private long continuityErrorsBefore;
+    private long syncLossesBefore;
+    private int connections;
+    /** Added to the timestamps of the current connection so a reconnecting encoder continues the timeline. */
+    private long timelineBaseUs;
+    private long lastDtsUs = -1;
     private String stopReason;
 
-    MpegTsSession(String name, String transport, String uri, int port, Stream stream, DatagramSocket socket,
-                  AddressFilter allowed, List<String> allowedList, boolean hasAudio, boolean hasVideo,
-                  long timeoutMs, long maxTimestampDiffMs) {
+    MpegTsSession(String name, String transport, String uri, int port, Stream stream, MpegTsIngress ingress,
+                  List<String> allowedList, boolean hasAudio, boolean hasVideo, long timeoutMs, long maxTimestampDiffMs) {
         this.name = name;
         this.transport = transport;
         this.uri = uri;
         this.port = port;
         this.stream = stream;
-        this.socket = socket;
-        this.allowed = allowed;
+        this.ingress = ingress;
         this.allowedList = allowedList;
         this.hasAudio = hasAudio;
         this.hasVideo = hasVideo;
         this.timeoutMs = timeoutMs;
         this.maxTimestampDiffMs = maxTimestampDiffMs;
+        this.demuxer = newDemuxer();
+    }
+
+    private TsDemuxer newDemuxer() {
         TsToFrames frames = new TsToFrames(this::publish, maxTimestampDiffMs * 1000, hasAudio, hasVideo);
-        this.demuxer = new TsDemuxer(frames::accept, MAX_PES_BYTES);
+        return new TsDemuxer(frames::accept, MAX_PES_BYTES);
     }
 
     String name() { return name; }
@@ -72,36 +78,66 @@ final class MpegTsSession {
     Status status() { return status; }
 
     void start() {
-        socket.handler(this::onPacket);
+        ingress.start(this);
     }
 
-    private void onPacket(DatagramPacket p) {
+    /** TS bytes from the ingress (one datagram or one SRT message). */
+    void received(byte[] data) {
         if (status == Status.STOPPED) {
             return;
         }
-        if (!allowed.allows(p.sender().hostAddress())) {
-            if (rejected++ % 1000 == 0) {
-                LOG.info("MPEG-TS {}: ignoring datagrams from {} (not in allowedList)", name, p.sender().hostAddress());
-            }
-            return;
-        }
-        Buffer b = p.data();
         lastDataAt = System.currentTimeMillis();
         packets++;
-        bytes += b.length();
-        byte[] data = b.getBytes();
+        bytes += data.length;
         demuxer.feed(data, 0, data.length);
     }
 
+    /**
+     * An SRT caller connected. A reconnecting encoder restarts its continuity counters and clock:
+     * a fresh demuxer avoids counting that as loss, and the new clock is placed just after the last
+     * frame published so players see one continuous stream.
+     */
+    void callerConnected(int connection) {
+        if (status == Status.STOPPED) {
+            return;
+        }
+        connections = connection;
+        if (connection > 1) {
+            continuityErrorsBefore += demuxer.continuityErrors();
+            syncLossesBefore += demuxer.syncLosses();
+            demuxer = newDemuxer();
+            timelineBaseUs = lastDtsUs < 0 ? 0 : lastDtsUs + RECONNECT_STEP_US;
+        }
+        LOG.info("MPEG-TS {} ({}): SRT caller connected to port {} (connection {})", name, stream.mediaSessionId(), port, connection);
+    }
+
+    void callerDisconnected(int connection, String reason) {
+        if (status != Status.STOPPED) {
+            demuxer.flush();
+            LOG.info("MPEG-TS {} ({}): SRT connection {} ended ({}); listening again until the timeout",
+                    name, stream.mediaSessionId(), connection, reason);
+        }
+    }
+
     private void publish(Frame f) {
+        if (status == Status.STOPPED) {
+            return;
+        }
         if (status == Status.CONNECTED) {
             status = Status.PROCESSED_LOCAL;
             LOG.info("MPEG-TS {} ({}): media arriving on port {}", name, stream.mediaSessionId(), port);
         }
-        if (f.isConfig()) {
-            stream.describe(MediaDescriptions.apply(stream.description(), f));
+        Frame out = timelineBaseUs == 0 ? f : shifted(f, timelineBaseUs);
+        lastDtsUs = Math.max(lastDtsUs, out.dtsUs());
+        if (out.isConfig()) {
+            stream.describe(MediaDescriptions.apply(stream.description(), out));
         }
-        stream.publish(f);
+        stream.publish(out);
+    }
+
+    private static Frame shifted(Frame f, long byUs) {
+        return f.isConfig() ? Frame.config(f.codec(), f.dtsUs() + byUs, f.payload())
+                : Frame.media(f.codec(), f.dtsUs() + byUs, f.ptsUs() + byUs, f.isKeyframe(), f.payload());
     }
 
     /** True when no data came for the timeout (since start or since the last datagram). */
@@ -109,19 +145,36 @@ final class MpegTsSession {
         return timeoutMs > 0 && now - lastDataAt > timeoutMs;
     }
 
-    void stop(String reason) {
+    /** Ends the stream at once; the future completes when the port is free. */
+    Future<Void> stop(String reason) {
         if (status == Status.STOPPED) {
-            return;
+            return Future.succeededFuture();
         }
         status = Status.STOPPED;
         stopReason = reason;
-        socket.close();
         stream.end(reason);
-        LOG.info("MPEG-TS {} ({}) stopped: {} ({} datagrams, {} bytes, {} continuity errors)", name,
-                stream.mediaSessionId(), reason, packets, bytes, demuxer.continuityErrors());
+        LOG.info("MPEG-TS {} ({}) stopped: {} ({} {}, {} bytes, {} continuity errors)", name,
+                stream.mediaSessionId(), reason, packets, transport.equals("srt") ? "SRT messages" : "datagrams",
+                bytes, continuityErrors());
+        return ingress.close();
+    }
+
+    private long continuityErrors() {
+        return continuityErrorsBefore + demuxer.continuityErrors();
     }
 
     JsonObject toJson() {
+        JsonObject stats = new JsonObject()
+                .put("datagrams", packets)
+                .put("bytes", bytes)
+                .put("rejectedDatagrams", ingress.rejected())
+                .put("droppedBlocks", ingress.droppedBlocks())
+                .put("continuityErrors", continuityErrors())
+                .put("syncLosses", syncLossesBefore + demuxer.syncLosses());
+        if (ingress instanceof SrtIngress srt) {
+            stats.put("connections", connections)
+                    .put("callerConnected", srt.callerConnected());
+        }
         return new JsonObject()
                 .put("localStreamName", name)
                 .put("localMediaSessionId", stream.mediaSessionId())
@@ -136,11 +189,6 @@ final class MpegTsSession {
                 .put("maxTimestampDiff", maxTimestampDiffMs)
                 .put("allowedList", new JsonArray(allowedList))
                 .put("createdDate", createdAt)
-                .put("stats", new JsonObject()
-                        .put("datagrams", packets)
-                        .put("bytes", bytes)
-                        .put("rejectedDatagrams", rejected)
-                        .put("continuityErrors", demuxer.continuityErrors())
-                        .put("syncLosses", demuxer.syncLosses()));
+                .put("stats", stats);
     }
 }

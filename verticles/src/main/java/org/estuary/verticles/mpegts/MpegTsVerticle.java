@@ -2,11 +2,11 @@ package org.estuary.verticles.mpegts;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,18 +20,20 @@ import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.media.srt.SrtTsReceiver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /mpepts/*} (and the {@code /mpegts/*} aliases): MPEG-TS publishing over UDP into a port
- * allocated from the media range. The answer's {@code uri} is where the encoder sends.
+ * {@code /mpepts/*} (and the {@code /mpegts/*} aliases): MPEG-TS publishing over UDP, or over SRT
+ * with Estuary as the listener, on a port allocated from the media range. The answer's {@code uri}
+ * is where the encoder sends (UDP) or connects as an SRT caller.
  */
 public final class MpegTsVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MpegTsVerticle.class);
     static final long DEFAULT_TIMEOUT_MS = 90_000;
     static final long DEFAULT_MAX_TIMESTAMP_DIFF_MS = 5_000;
-    private static final int RECEIVE_BUFFER = 4 << 20;
+    static final int DEFAULT_SRT_LATENCY_MS = 120;
 
     private final StreamRegistry streams;
     private final PortPool ports;
@@ -51,6 +53,11 @@ public final class MpegTsVerticle extends VerticleBase {
     public Future<?> start() {
         var bus = vertx.eventBus();
         timer = vertx.setPeriodic(1000, id -> expire());
+        // loading FFmpeg's natives takes a moment: do it now, off the event loop, not on the first SRT startup
+        vertx.executeBlocking(() -> {
+            SrtTsReceiver.preload();
+            return null;
+        }, false).onFailure(e -> LOG.warn("SRT ingest unavailable: FFmpeg libraries did not load", e));
         return Future.all(
                 bus.<JsonObject>consumer(Addresses.api("/mpepts/startup"), this::startup).completion(),
                 bus.<JsonObject>consumer(Addresses.api("/mpepts/find"), m -> find(m, true)).completion(),
@@ -61,10 +68,11 @@ public final class MpegTsVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(timer);
+        List<Future<Void>> closing = new ArrayList<>();
         for (MpegTsSession s : new ArrayList<>(sessions.values())) {
-            stopSession(s, "Server shutdown");
+            closing.add(stopSession(s, "Server shutdown"));
         }
-        return Future.succeededFuture();
+        return Future.join(closing);
     }
 
     private void startup(Message<JsonObject> m) {
@@ -75,11 +83,7 @@ public final class MpegTsVerticle extends VerticleBase {
             return;
         }
         String transport = q.getString("transport", "udp").toLowerCase();
-        if (transport.equals("srt")) {
-            m.fail(ApiStatus.NOT_IMPLEMENTED, "MPEG-TS over SRT is not implemented yet in this Estuary version; use transport \"udp\"");
-            return;
-        }
-        if (!transport.equals("udp")) {
+        if (!transport.equals("udp") && !transport.equals("srt")) {
             m.fail(ApiStatus.BAD_REQUEST, "transport must be \"udp\" or \"srt\", got \"" + transport + "\"");
             return;
         }
@@ -99,62 +103,65 @@ public final class MpegTsVerticle extends VerticleBase {
             m.fail(ApiStatus.BAD_REQUEST, "timeout must be >= 0 and maxTimestampDiff > 0 (milliseconds)");
             return;
         }
+        long latency = longOf(q.getValue("latency"), DEFAULT_SRT_LATENCY_MS);
+        if (latency < 0 || latency > 60_000) {
+            m.fail(ApiStatus.BAD_REQUEST, "latency must be 0..60000 (milliseconds, SRT receive latency)");
+            return;
+        }
         boolean hasAudio = bool(q.getValue("hasAudio"), true);
         boolean hasVideo = bool(q.getValue("hasVideo"), true);
         if (sessions.containsKey(name) || streams.find(name).isPresent()) {
             m.fail(ApiStatus.CONFLICT, "Stream name is already in use: " + name);
             return;
         }
-        bindFreePort().onComplete(ar -> {
-            if (ar.failed()) {
-                m.fail(ApiStatus.INTERNAL, "No free UDP port in the media range " + ports.from() + "-" + ports.to());
-                return;
+        var ctx = vertx.getOrCreateContext();
+        // bind (UDP) or prove free (SRT: libsrt binds it itself on its thread) with quick system calls
+        UdpIngress[] udp = new UdpIngress[1];
+        OptionalInt reserved = transport.equals("udp")
+                ? ports.acquire(p -> (udp[0] = UdpIngress.bind(bindAddress, p, allowed, ctx)) != null)
+                : ports.acquire(this::udpBindable);
+        if (reserved.isEmpty()) {
+            m.fail(ApiStatus.INTERNAL, "No free UDP port in the media range " + ports.from() + "-" + ports.to());
+            return;
+        }
+        int port = reserved.getAsInt();
+        Stream stream;
+        try {
+            stream = streams.publish(name, new PublisherInfo("", "", "MPEGTS", Map.of()), 0);
+        } catch (NameInUseException e) {
+            if (udp[0] != null) {
+                udp[0].close();
             }
-            Bound b = ar.result();
-            Stream stream;
-            try {
-                stream = streams.publish(name, new PublisherInfo("", "", "MPEGTS", Map.of()), 0);
-            } catch (NameInUseException e) {
-                b.socket.close();
-                ports.release(b.port);
-                m.fail(ApiStatus.CONFLICT, e.getMessage());
-                return;
+            ports.release(port);
+            m.fail(ApiStatus.CONFLICT, e.getMessage());
+            return;
+        }
+        String uri = transport + "://" + publicHost + ":" + port;
+        MpegTsIngress ingress;
+        if (udp[0] != null) {
+            ingress = udp[0];
+        } else {
+            ingress = new SrtIngress(ctx, bindAddress, port, (int) latency);
+            if (!allowedList.isEmpty()) {
+                LOG.warn("MPEG-TS {}: allowedList is not enforced for SRT (FFmpeg's srt listener does not expose the caller address)", name);
             }
-            String uri = "udp://" + publicHost + ":" + b.port;
-            MpegTsSession s = new MpegTsSession(name, transport, uri, b.port, stream, b.socket, allowed,
-                    allowedList, hasAudio, hasVideo, timeout, maxDiff);
-            var ctx = vertx.getOrCreateContext();
-            stream.onTerminate(() -> ctx.runOnContext(v -> stopSession(s, "Stopped by rest /terminate")));
-            sessions.put(name, s);
-            s.start();
-            LOG.info("MPEG-TS {} ({}) waiting for UDP on {}", name, stream.mediaSessionId(), uri);
-            m.reply(s.toJson());
-        });
+        }
+        MpegTsSession s = new MpegTsSession(name, transport, uri, port, stream, ingress,
+                allowedList, hasAudio, hasVideo, timeout, maxDiff);
+        stream.onTerminate(() -> ctx.runOnContext(v -> stopSession(s, "Stopped by rest /terminate")));
+        sessions.put(name, s);
+        s.start();
+        LOG.info("MPEG-TS {} ({}) waiting for {} on {}", name, stream.mediaSessionId(), transport.toUpperCase(), uri);
+        m.reply(s.toJson());
     }
 
-    private record Bound(int port, DatagramSocket socket) { }
-
-    /** Tries ports of the pool until one binds (another program may hold some of them). */
-    private Future<Bound> bindFreePort() {
-        return tryBind(0);
-    }
-
-    private Future<Bound> tryBind(int attempt) {
-        if (attempt >= 32) {
-            return Future.failedFuture("no bindable port");
+    /** SRT: libsrt binds the port itself on the receiver thread; a short JDK bind proves it free now. */
+    private boolean udpBindable(int port) {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(new InetSocketAddress(bindAddress, port))) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
-        OptionalInt port = ports.reserveNext();
-        if (port.isEmpty()) {
-            return Future.failedFuture("pool exhausted");
-        }
-        DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(RECEIVE_BUFFER));
-        return socket.listen(port.getAsInt(), bindAddress)
-                .map(s -> new Bound(port.getAsInt(), s))
-                .recover(e -> {
-                    socket.close();
-                    ports.release(port.getAsInt());
-                    return tryBind(attempt + 1);
-                });
     }
 
     private void expire() {
@@ -166,11 +173,12 @@ public final class MpegTsVerticle extends VerticleBase {
         }
     }
 
-    private void stopSession(MpegTsSession s, String reason) {
-        if (sessions.remove(s.name(), s)) {
-            s.stop(reason);
-            ports.release(s.port());
+    /** Ends the session's stream now; the port goes back to the pool once the ingress let go of it. */
+    private Future<Void> stopSession(MpegTsSession s, String reason) {
+        if (!sessions.remove(s.name(), s)) {
+            return Future.succeededFuture();
         }
+        return s.stop(reason).andThen(ar -> ports.release(s.port()));
     }
 
     private void find(Message<JsonObject> m, boolean filtered) {
@@ -199,8 +207,9 @@ public final class MpegTsVerticle extends VerticleBase {
             m.fail(ApiStatus.NOT_FOUND, "MPEG-TS stream not found");
             return;
         }
-        hit.forEach(s -> stopSession(s, "Stopped by rest /terminate"));
-        m.reply(null);
+        // answer once the ports are closed, so a caller may reuse or probe them right away
+        Future.join(hit.stream().map(s -> stopSession(s, "Stopped by rest /terminate")).toList())
+                .onComplete(ar -> m.reply(null));
     }
 
     private static boolean matches(JsonObject q, MpegTsSession s) {
