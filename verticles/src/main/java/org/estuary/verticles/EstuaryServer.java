@@ -129,7 +129,7 @@ public final class EstuaryServer {
         var r = config.rtmp();
         return new RtmpSettings(config.node().bindAddress(), port, r.chunkSize(), r.windowAckSize(),
                 r.publishIdleTimeoutMs(), r.playWaitTimeoutMs(), r.handshakeTimeoutMs(),
-                r.idleTimeoutMs() == 0 ? Long.MAX_VALUE : r.idleTimeoutMs(), r.maxMessageBytes());
+                r.idleTimeoutMs() == 0 ? Long.MAX_VALUE : r.idleTimeoutMs(), r.maxMessageBytes(), r.writeCoalesceMs());
     }
 
     /** Ends every stream, closes every connection and the Vert.x instance (leaving the cluster). */

@@ -66,6 +66,7 @@ public final class ConfigSchema {
         t.put("rtmp.idleTimeoutMs", ValueType.longInteger(0, day));
         t.put("rtmp.maxMessageBytes", ValueType.integer(1, 16_777_215)); // RTMP message length is a 24-bit field
         t.put("rtmp.instances", ValueType.integer(0, 1024));
+        t.put("rtmp.writeCoalesceMs", ValueType.longInteger(0, 1000));
         t.put("sip.port", ValueType.port());
         t.put("media.portFrom", ValueType.integer(1, 65_535));
         t.put("media.portTo", ValueType.integer(1, 65_535));

@@ -12,12 +12,15 @@ package org.estuary.core.config;
  * @param idleTimeoutMs        connections that send nothing for this long are closed, in ms (0 = never)
  * @param maxMessageBytes      largest accepted message, in bytes (RTMP's length field is 24 bits)
  * @param instances            verticle instances; 0 = number of CPU cores (see {@link #effectiveInstances()})
+ * @param writeCoalesceMs      players' frames are written at most this often, in ms, so each write carries
+ *                             several frames (fewer system calls per player); 0 = write every frame at once
  */
 public record RtmpConfig(int port, int chunkSize, int windowAckSize, long publishIdleTimeoutMs, long playWaitTimeoutMs,
-                         long handshakeTimeoutMs, long idleTimeoutMs, int maxMessageBytes, int instances) {
+                         long handshakeTimeoutMs, long idleTimeoutMs, int maxMessageBytes, int instances,
+                         long writeCoalesceMs) {
 
     public static RtmpConfig defaults() {
-        return new RtmpConfig(1935, 4096, 2_500_000, 10_000, 5_000, 10_000, 30_000, 8_388_608, 0);
+        return new RtmpConfig(1935, 4096, 2_500_000, 10_000, 5_000, 10_000, 30_000, 8_388_608, 0, 20);
     }
 
     /** {@link #instances()}, with 0 replaced by the number of available processors. */

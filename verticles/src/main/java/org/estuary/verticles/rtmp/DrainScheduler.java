@@ -7,22 +7,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Coalesces "frames are waiting" signals for all players of one event loop: the publisher thread
  * hands a frame to hundreds of players, and waking their event loop once per frame instead of once
- * per player per frame saves a cross-thread task (and an eventfd write) per player.
+ * per player per frame saves a cross-thread task (and an eventfd write) per player. With a
+ * coalescing delay the drains run at most every {@code coalesceMs}, so each player's write carries
+ * every frame that arrived meanwhile: one system call for several frames.
  */
 final class DrainScheduler {
     private final Context context;
     private final ConcurrentLinkedQueue<Runnable> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    DrainScheduler(Context context) {
+    private final long coalesceMs;
+
+    DrainScheduler(Context context, long coalesceMs) {
         this.context = context;
+        this.coalesceMs = coalesceMs;
     }
 
     /** Any thread: run {@code drain} on this event loop soon, batched with the other requests. */
     void request(Runnable drain) {
         pending.add(drain);
         if (scheduled.compareAndSet(false, true)) {
-            context.runOnContext(v -> runAll());
+            if (coalesceMs <= 0) {
+                context.runOnContext(v -> runAll());
+            } else {
+                // The timer is armed from this context so that it fires on this event loop.
+                context.runOnContext(v -> context.owner().setTimer(coalesceMs, id -> runAll()));
+            }
         }
     }
 

@@ -38,7 +38,7 @@ public final class RtmpServerVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setReuseAddress(true);
         server = vertx.createNetServer(opts);
-        DrainScheduler drains = new DrainScheduler(context);
+        DrainScheduler drains = new DrainScheduler(context, settings.writeCoalesceMs());
         server.connectHandler(socket -> new RtmpConnection(vertx, socket, settings, streams, connections, metrics, drains).start());
         return server.listen().onSuccess(s -> LOG.debug("RTMP verticle listening on {}", s.actualPort()));
     }

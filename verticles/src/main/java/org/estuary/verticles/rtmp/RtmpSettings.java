@@ -12,8 +12,9 @@ package org.estuary.verticles.rtmp;
  * @param handshakeTimeoutMs   a connection that does not finish the handshake in time is closed
  * @param idleTimeoutMs        a connection with no stream that sends nothing this long is closed
  * @param maxMessageBytes      largest RTMP message accepted
+ * @param writeCoalesceMs      players' frames are written at most this often (0 = at once)
  */
 public record RtmpSettings(String bindAddress, int port, int chunkSize, long windowAckSize,
                            long publishIdleTimeoutMs, long playWaitTimeoutMs, long handshakeTimeoutMs,
-                           long idleTimeoutMs, int maxMessageBytes) {
+                           long idleTimeoutMs, int maxMessageBytes, long writeCoalesceMs) {
 }

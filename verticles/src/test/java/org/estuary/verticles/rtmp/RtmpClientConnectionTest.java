@@ -35,7 +35,7 @@ class RtmpClientConnectionTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         streams = new StreamRegistry(256, 300, 8 << 20);
-        RtmpSettings s = new RtmpSettings("127.0.0.1", 0, 4096, 2_500_000, 1500, 400, 2000, 30_000, 8 << 20);
+        RtmpSettings s = new RtmpSettings("127.0.0.1", 0, 4096, 2_500_000, 1500, 400, 2000, 30_000, 8 << 20, 0);
         RtmpServerVerticle v = new RtmpServerVerticle(s, streams, new ConnectionRegistry(), new RtmpMetrics());
         vertx.deployVerticle(v).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         port = v.actualPort();
