@@ -31,11 +31,12 @@ final class NalAccessUnit {
     /** Emits the unit if it is usable; returns false when something was dropped. */
     boolean flush(AccessUnitSink sink) {
         boolean ok = true;
-        if (!nals.isEmpty()) {
-            if (damaged) {
-                needKeyframe = true;
-                ok = false;
-            } else if (needKeyframe && !keyframe) {
+        if (damaged) {
+            // even a unit whose every NAL was lost: what follows may reference it
+            needKeyframe = true;
+            ok = false;
+        } else if (!nals.isEmpty()) {
+            if (needKeyframe && !keyframe) {
                 ok = false;
             } else {
                 ByteArrayOutputStream out = new ByteArrayOutputStream(bytes);

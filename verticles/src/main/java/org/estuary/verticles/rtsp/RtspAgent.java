@@ -150,11 +150,14 @@ final class RtspAgent {
                     kind = RtspFailure.UNSUPPORTED;
                 }
             }
+            if (kind == RtspFailure.CONNECT) {
+                reason = "Failed to connect to rtsp stream: " + reason;
+            }
             boolean giveUp = !kind.retry || kind == RtspFailure.REDIRECT
                     || (kind == RtspFailure.CONNECT && !everPlayed && ++connectFailures >= MAX_FIRST_CONNECT_FAILURES);
             if (giveUp) {
                 status = FAILED;
-                info = kind == RtspFailure.CONNECT ? "Failed to connect to rtsp stream (" + reason + ")" : reason;
+                info = reason;
                 LOG.info("RTSP {} FAILED: {}", RtspUri.redact(uri), info);
                 return;
             }

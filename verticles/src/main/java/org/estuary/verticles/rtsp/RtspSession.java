@@ -97,7 +97,7 @@ final class RtspSession {
                 return;
             }
             if (ar.failed()) {
-                close("Failed to connect to rtsp stream: " + ar.cause().getMessage(), RtspFailure.CONNECT, null);
+                close(ar.cause().getMessage(), RtspFailure.CONNECT, null);
                 return;
             }
             socket = ar.result();
