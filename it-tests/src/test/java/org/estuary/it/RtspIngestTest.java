@@ -1,0 +1,187 @@
+package org.estuary.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.estuary.it.support.Await;
+import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.Ffmpeg;
+import org.estuary.it.support.GstRtspServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * /rtsp/*: real GStreamer RTSP servers (H.264 + AAC, H.264 + PCMA, Digest-protected), Estuary's
+ * RTSP agents over TCP and UDP, and RTMP players (ffprobe) of the ingested streams.
+ */
+class RtspIngestTest {
+    private static EstuaryProcess server;
+    private static GstRtspServer aac;
+    private static GstRtspServer pcma;
+    private static GstRtspServer digest;
+
+    @BeforeAll
+    static void start() throws Exception {
+        aac = GstRtspServer.start("aac", "/cam", "aac", "none");
+        pcma = GstRtspServer.start("pcma", "/cam", "pcma", "none");
+        digest = GstRtspServer.start("digest", "/secure", "none", "digest");
+        server = EstuaryProcess.start("rtsp");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            assertEquals(0, server.stop(), "clean exit on SIGTERM");
+        }
+        for (GstRtspServer s : new GstRtspServer[] {aac, pcma, digest}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    static EstuaryProcess.Http post(String path, JsonObject body) throws Exception {
+        return server.post(path, body.encode());
+    }
+
+    static JsonObject find(String uri) throws Exception {
+        EstuaryProcess.Http r = post("/rtsp/find", new JsonObject().put("uri", uri));
+        return r.status() == 200 ? r.array().getJsonObject(0) : new JsonObject();
+    }
+
+    static JsonObject awaitStatus(String uri, String status) throws InterruptedException {
+        return Await.value(Duration.ofSeconds(30), "agent " + uri + " " + status, () -> {
+            JsonObject a = find(uri);
+            return status.equals(a.getString("status")) ? a : null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} over {1}")
+    @CsvSource({"aac, tcp", "aac, udp", "pcma, tcp", "pcma, udp"})
+    void ingestsH264WithAudioAndServesItOverRtmp(String audio, String transport) throws Exception {
+        GstRtspServer src = audio.equals("aac") ? aac : pcma;
+        String uri = src.url() + "?t=" + transport; // one agent per uri: make them distinct
+        String name = "cam-" + audio + "-" + transport;
+        EstuaryProcess.Http r = post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", name)
+                .put("transport", transport));
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(409, post("/rtsp/startup", new JsonObject().put("uri", uri)).status(), "one agent per uri");
+        JsonObject a = awaitStatus(uri, "PLAYING");
+        assertEquals(name, a.getString("localStreamName"));
+        assertEquals(transport, a.getString("transport"));
+        assertTrue(a.getBoolean("hasVideo"));
+        assertTrue(a.getBoolean("hasAudio"));
+        assertEquals("H264", a.getString("videoCodec"));
+        assertEquals(audio.equals("aac") ? "mpeg4-generic" : "PCMA", a.getString("audioCodec"));
+        assertFalse(a.getString("localMediaSessionId", "").isEmpty());
+
+        Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl(name), 4);
+        Map<String, String> v = p.video();
+        assertEquals("h264", v.get("codec_name"), p.toString());
+        assertEquals("640", v.get("width"), p.toString());
+        assertEquals("360", v.get("height"), p.toString());
+        assertTrue(p.videoFrames() >= 50, "about 25 fps for 4 s: " + p);
+        Map<String, String> au = p.audio();
+        if (audio.equals("aac")) {
+            assertEquals("aac", au.get("codec_name"), p.toString());
+            assertEquals("48000", au.get("sample_rate"), p.toString());
+            assertEquals("2", au.get("channels"), p.toString());
+            assertTrue(p.audioFrames() >= 100, "about 47 AAC frames/s: " + p);
+        } else {
+            assertEquals("pcm_alaw", au.get("codec_name"), p.toString());
+            assertEquals("8000", au.get("sample_rate"), p.toString());
+            assertEquals("1", au.get("channels"), p.toString());
+            // GStreamer sends 1024-sample buffers: about 8 packets (= FLV audio tags) per second
+            assertTrue(p.audioFrames() >= 20, p.toString());
+        }
+
+        assertEquals(200, post("/rtsp/terminate", new JsonObject().put("uri", uri)).status());
+        assertEquals(404, post("/rtsp/find", new JsonObject().put("uri", uri)).status());
+        Await.until(Duration.ofSeconds(5), "stream gone", () -> server.post("/stream/find",
+                new JsonObject().put("name", name).encode()).status() == 404);
+    }
+
+    @Test
+    void aWrongPathFailsWithStreamNotFound() throws Exception {
+        String uri = aac.url() + "-missing";
+        assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri)).status());
+        JsonObject a = awaitStatus(uri, "FAILED");
+        assertEquals("Rtsp stream not found", a.getString("info"));
+        assertEquals(200, post("/rtsp/terminate", new JsonObject().put("uri", uri)).status());
+    }
+
+    @Test
+    void digestCredentialsFromTheUriAreUsed() throws Exception {
+        String uri = digest.url("user", "secret");
+        assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "secure")).status());
+        JsonObject a = awaitStatus(uri, "PLAYING");
+        assertFalse(a.getString("uri").contains("secret"), "the password is not echoed: " + a);
+        assertFalse(a.getBoolean("hasAudio"));
+        Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("secure"), 2);
+        assertEquals("h264", p.video().get("codec_name"), p.toString());
+        assertTrue(p.videoFrames() > 20, p.toString());
+        post("/rtsp/terminate", new JsonObject().put("uri", uri));
+
+        String anonymous = digest.url();
+        post("/rtsp/startup", new JsonObject().put("uri", anonymous).put("localStreamName", "anon"));
+        assertTrue(awaitStatus(anonymous, "FAILED").getString("info").startsWith("Unauthorized"));
+        String wrong = digest.url("user", "wrong");
+        post("/rtsp/startup", new JsonObject().put("uri", wrong).put("localStreamName", "wrong"));
+        assertTrue(awaitStatus(wrong, "FAILED").getString("info").contains("rejected"));
+        post("/rtsp/terminate", new JsonObject().put("uri", anonymous));
+        post("/rtsp/terminate", new JsonObject().put("uri", wrong));
+    }
+
+    @Test
+    void reconnectsWhenTheServerComesBack() throws Exception {
+        try (GstRtspServer flaky = GstRtspServer.start("flaky", "/cam", "aac", "none")) {
+            String uri = flaky.url();
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "flaky")).status());
+            String first = awaitStatus(uri, "PLAYING").getString("localMediaSessionId");
+            flaky.kill();
+            awaitStatus(uri, "RECONNECTING");
+            flaky.restart();
+            JsonObject again = awaitStatus(uri, "PLAYING");
+            assertNotEquals(first, again.getString("localMediaSessionId"), "a new session was published");
+            assertTrue(again.getLong("reconnects") >= 1);
+            Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("flaky"), 2);
+            assertTrue(p.videoFrames() > 20, "frames flow again: " + p);
+            post("/rtsp/terminate", new JsonObject().put("uri", uri));
+        }
+    }
+
+    @Test
+    void rtmpPlayOfAnEncodedRtspUriStartsAnAgentOnDemand() throws Exception {
+        String uri = aac.url() + "?ondemand=1";
+        String encoded = URLEncoder.encode(uri, StandardCharsets.UTF_8);
+        Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl(encoded), 3);
+        assertEquals("h264", p.video().get("codec_name"), p.toString());
+        assertEquals("aac", p.audio().get("codec_name"), p.toString());
+        assertTrue(p.videoFrames() > 30, p.toString());
+        JsonObject a = find(uri);
+        assertTrue(a.getBoolean("onDemand", false), "started on demand: " + a);
+        Await.until(Duration.ofSeconds(20), "on-demand agent stopped after the player left",
+                () -> post("/rtsp/find", new JsonObject().put("uri", uri)).status() == 404);
+    }
+
+    @Test
+    void badRequestsAreRefused() throws Exception {
+        assertEquals(400, post("/rtsp/startup", new JsonObject().put("uri", "http://cam/x")).status());
+        assertEquals(400, post("/rtsp/startup", new JsonObject().put("uri", "rtsp://")).status());
+        assertEquals(400, post("/rtsp/startup", new JsonObject().put("uri", aac.url()).put("transport", "sctp")).status());
+        assertEquals(404, post("/rtsp/terminate", new JsonObject().put("uri", "rtsp://127.0.0.1:1/none")).status());
+        EstuaryProcess.Http all = post("/rtsp/find_all", new JsonObject());
+        assertTrue(all.status() == 404 || all.status() == 200, all.toString());
+        if (all.status() == 200) {
+            assertTrue(new JsonArray(all.body()).size() >= 0);
+        }
+    }
+}
