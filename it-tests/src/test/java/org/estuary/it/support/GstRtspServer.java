@@ -114,6 +114,11 @@ public final class GstRtspServer implements AutoCloseable {
         return port;
     }
 
+    /** The server process id (for CPU measurements). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Stops the server process (connections drop) without forgetting its port. */
     public void kill() throws InterruptedException {
         if (process != null) {
