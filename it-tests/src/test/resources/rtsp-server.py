@@ -8,7 +8,8 @@ the server demands Digest credentials (--user/--password). Runs in the foregroun
 
 usage: rtsp-server.py --port N [--path /test] [--audio aac|pcma|pcmu|none] [--size 640x360]
                       [--fps 25] [--rtp-ports 40000-40099] [--auth none|digest|basic]
-                      [--user u --password p]
+                      [--user u --password p] [--session-timeout SECONDS]
+Prints OPTIONS / GET_PARAMETER for each such request (keepalive checks).
 """
 import argparse
 import signal
@@ -33,6 +34,8 @@ def parse():
     ap.add_argument("--auth", default="none", choices=["none", "digest", "basic"])
     ap.add_argument("--user", default="user")
     ap.add_argument("--password", default="secret")
+    ap.add_argument("--session-timeout", type=int, default=0,
+                    help="RTSP session timeout in seconds (0: GStreamer's default, 60)")
     return ap.parse_args()
 
 
@@ -96,6 +99,14 @@ def main():
             "%s, media.factory.access=(boolean)true, media.factory.construct=(boolean)true" % args.user))
 
     server.get_mount_points().add_factory(args.path, factory)
+
+    def on_client(_srv, client):
+        if args.session_timeout > 0:
+            client.connect("new-session", lambda _c, session: session.set_timeout(args.session_timeout))
+        client.connect("options-request", lambda _c, _ctx: print("OPTIONS", flush=True))
+        client.connect("get-parameter-request", lambda _c, _ctx: print("GET_PARAMETER", flush=True))
+
+    server.connect("client-connected", on_client)
     if server.attach(None) == 0:
         sys.exit("could not bind 127.0.0.1:%d" % args.port)
     print("READY rtsp://127.0.0.1:%d%s" % (args.port, args.path), flush=True)

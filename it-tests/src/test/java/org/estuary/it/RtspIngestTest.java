@@ -158,6 +158,26 @@ class RtspIngestTest {
         }
     }
 
+    @ParameterizedTest(name = "over {0}")
+    @CsvSource({"tcp", "udp"})
+    void keepalivesHoldASessionWithAShortTimeout(String transport) throws Exception {
+        try (GstRtspServer shortLived = GstRtspServer.start("timeout-" + transport, "/cam", "none", "none", 4)) {
+            String uri = shortLived.url();
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "ka-" + transport)
+                    .put("transport", transport)).status());
+            awaitStatus(uri, "PLAYING");
+            Thread.sleep(12_000); // three session timeouts
+            JsonObject a = find(uri);
+            assertEquals("PLAYING", a.getString("status"), a.toString());
+            assertEquals(0, a.getLong("reconnects"), "the session never lapsed: " + a);
+            long keepalives = shortLived.output().lines().filter(l -> l.equals("GET_PARAMETER")).count();
+            assertTrue(keepalives >= 4, "a keepalive every 2 s: " + keepalives);
+            Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("ka-" + transport), 2);
+            assertTrue(p.videoFrames() > 20, p.toString());
+            post("/rtsp/terminate", new JsonObject().put("uri", uri));
+        }
+    }
+
     @Test
     void rtmpPlayOfAnEncodedRtspUriStartsAnAgentOnDemand() throws Exception {
         String uri = aac.url() + "?ondemand=1";

@@ -41,6 +41,12 @@ public final class GstRtspServer implements AutoCloseable {
      * @param auth  "none", "digest" or "basic" (user {@code user}, password {@code secret})
      */
     public static GstRtspServer start(String name, String path, String audio, String auth) throws Exception {
+        return start(name, path, audio, auth, 0);
+    }
+
+    /** @param sessionTimeoutSeconds the server's RTSP session timeout, 0 for GStreamer's default (60 s) */
+    public static GstRtspServer start(String name, String path, String audio, String auth, int sessionTimeoutSeconds)
+            throws Exception {
         requirePeers();
         Path script = Files.createTempFile("it-rtsp-server", ".py");
         try (InputStream in = GstRtspServer.class.getResourceAsStream("/rtsp-server.py")) {
@@ -54,7 +60,7 @@ public final class GstRtspServer implements AutoCloseable {
         int rtpBase = 42_000 + 200 * ThreadLocalRandom.current().nextInt(0, 35);
         List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(), "--port", String.valueOf(port),
                 "--path", path, "--audio", audio, "--auth", auth, "--user", "user", "--password", "secret",
-                "--rtp-ports", rtpBase + "-" + (rtpBase + 199)));
+                "--rtp-ports", rtpBase + "-" + (rtpBase + 199), "--session-timeout", String.valueOf(sessionTimeoutSeconds)));
         GstRtspServer s = new GstRtspServer(cmd, port, path, EstuaryProcess.logDir().resolve("rtsp-server-" + name + ".log"));
         s.launch();
         return s;
@@ -112,6 +118,11 @@ public final class GstRtspServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** What the server printed so far (it prints OPTIONS / GET_PARAMETER per such request). */
+    public String output() throws IOException {
+        return Files.readString(log);
     }
 
     /** The server process id (for CPU measurements). */

@@ -152,7 +152,9 @@ final class RtspSession {
     }
 
     void rtp(RtpTransport.Track t, byte[] data) {
-        if (closed) {
+        if (closed || !playing) {
+            // before the PLAY answer (UDP packets can overtake it) the local stream does not
+            // exist yet: codec configuration delivered now would be lost
             return;
         }
         RtpPacket p = RtpPacket.parse(data);
@@ -296,6 +298,11 @@ final class RtspSession {
 
     private void keepalive() {
         request(getParameterSupported ? "GET_PARAMETER" : "OPTIONS", uri.requestUrl(), Map.of())
+                .onSuccess(r -> {
+                    if (r.status() == 454) {
+                        close("the server lost the RTSP session (454 Session Not Found)", RtspFailure.TRANSIENT, null);
+                    }
+                })
                 .onFailure(this::fail);
     }
 
@@ -358,7 +365,7 @@ final class RtspSession {
                 .header("CSeq", String.valueOf(n))
                 .header("User-Agent", USER_AGENT);
         headers.forEach(m::header);
-        if (sessionId != null && !method.equals("OPTIONS") && !method.equals("DESCRIBE")) {
+        if (sessionId != null && !method.equals("DESCRIBE")) { // OPTIONS keepalives must name the session
             m.header("Session", sessionId);
         }
         if (challenge != null) {
