@@ -25,7 +25,7 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -f "$NGINX_RTMP_MODULE" ] || missing+=(libnginx-mod-rtmp)
 # GStreamer RTSP server (python3-gi + GstRtspServer, H.264/AAC encoders) for the RTSP ingest tests
 gst_rtsp_ok() {
-    [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import gi; gi.require_version("Gst","1.0"); gi.require_version("GstRtspServer","1.0"); from gi.repository import Gst; Gst.init(None); import sys; sys.exit(0 if (Gst.ElementFactory.find("x264enc") or Gst.ElementFactory.find("openh264enc")) and Gst.ElementFactory.find("avenc_aac") and Gst.ElementFactory.find("rtph264pay") else 1)' 2>/dev/null
+    [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import gi; gi.require_version("Gst","1.0"); gi.require_version("GstRtspServer","1.0"); from gi.repository import Gst; Gst.init(None); import sys; sys.exit(0 if (Gst.ElementFactory.find("x264enc") or Gst.ElementFactory.find("openh264enc")) and Gst.ElementFactory.find("avenc_aac") and Gst.ElementFactory.find("rtph264pay") and Gst.ElementFactory.find("x265enc") else 1)' 2>/dev/null
 }
 gst_rtsp_ok || missing+=(python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools gstreamer1.0-plugins-base
     gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)

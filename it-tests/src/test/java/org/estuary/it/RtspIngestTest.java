@@ -27,13 +27,15 @@ class RtspIngestTest {
     private static GstRtspServer aac;
     private static GstRtspServer pcma;
     private static GstRtspServer digest;
+    private static int hlsPort;
 
     @BeforeAll
     static void start() throws Exception {
         aac = GstRtspServer.start("aac", "/cam", "aac", "none");
         pcma = GstRtspServer.start("pcma", "/cam", "pcma", "none");
         digest = GstRtspServer.start("digest", "/secure", "none", "digest");
-        server = EstuaryProcess.start("rtsp");
+        hlsPort = org.estuary.it.support.Ports.free();
+        server = EstuaryProcess.start("rtsp", "hls.port=" + hlsPort, "hls.segmentDurationSec=1");
     }
 
     @AfterAll
@@ -107,6 +109,29 @@ class RtspIngestTest {
         assertEquals(404, post("/rtsp/find", new JsonObject().put("uri", uri)).status());
         Await.until(Duration.ofSeconds(5), "stream gone", () -> server.post("/stream/find",
                 new JsonObject().put("name", name).encode()).status() == 404);
+    }
+
+    /** ffmpeg 5 reads no HEVC from (Enhanced) RTMP, so the H.265 stream is checked through HLS (MPEG-TS). */
+    @Test
+    void ingestsH265() throws Exception {
+        try (GstRtspServer hevc = GstRtspServer.start("h265", "/cam", "h265", "aac", "none", 0)) {
+            String uri = hevc.url();
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "hevc")).status());
+            JsonObject a = awaitStatus(uri, "PLAYING");
+            assertEquals("H265", a.getString("videoCodec"));
+            Ffmpeg.Probe p = Await.value(Duration.ofSeconds(30), "HEVC over HLS", () -> {
+                Ffmpeg.Probe q = Ffmpeg.probe("http://127.0.0.1:" + hlsPort + "/hevc/hevc.m3u8", 3);
+                return q.videoFrames() > 0 ? q : null;
+            });
+            assertEquals("hevc", p.video().get("codec_name"), p.toString());
+            assertEquals("640", p.video().get("width"), p.toString());
+            assertEquals("360", p.video().get("height"), p.toString());
+            assertEquals("aac", p.audio().get("codec_name"), p.toString());
+            assertTrue(p.videoFrames() >= 25, p.toString());
+            JsonObject playing = find(uri);
+            assertEquals(640, playing.getInteger("width"), "the HEVC record parses: " + playing);
+            post("/rtsp/terminate", new JsonObject().put("uri", uri));
+        }
     }
 
     @Test
