@@ -134,6 +134,44 @@ class RtspIngestTest {
         }
     }
 
+    /** A tiny RTSP server that answers every request with 302 to the real camera. */
+    @Test
+    void followsRedirects() throws Exception {
+        try (java.net.ServerSocket redirector = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> redirectAll(redirector, aac.url()), "rtsp-redirector");
+            t.setDaemon(true);
+            t.start();
+            String uri = "rtsp://127.0.0.1:" + redirector.getLocalPort() + "/moved";
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "moved")).status());
+            awaitStatus(uri, "PLAYING");
+            Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("moved"), 2);
+            assertTrue(p.videoFrames() > 20, p.toString());
+            post("/rtsp/terminate", new JsonObject().put("uri", uri));
+        }
+    }
+
+    private static void redirectAll(java.net.ServerSocket ss, String target) {
+        while (!ss.isClosed()) {
+            try (java.net.Socket c = ss.accept()) {
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
+                var out = c.getOutputStream();
+                String cseq = "0";
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.regionMatches(true, 0, "CSeq:", 0, 5)) {
+                        cseq = line.substring(5).trim();
+                    }
+                    if (line.isEmpty()) {
+                        out.write(("RTSP/1.0 302 Moved Temporarily\r\nCSeq: " + cseq + "\r\nLocation: " + target
+                                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the next client, or the socket was closed
+            }
+        }
+    }
+
     @Test
     void aWrongPathFailsWithStreamNotFound() throws Exception {
         String uri = aac.url() + "-missing";
