@@ -151,6 +151,22 @@ final class RtspSession {
         }
     }
 
+    /** True for datagrams from the RTSP server's address (or a source= it named in SETUP). */
+    boolean fromServer(String address) {
+        if (address == null) {
+            return false;
+        }
+        if (socket != null && socket.remoteAddress() != null && address.equals(socket.remoteAddress().hostAddress())) {
+            return true;
+        }
+        for (RtpTransport.Track t : tracks) {
+            if (address.equals(t.serverHost)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void rtp(RtpTransport.Track t, byte[] data) {
         if (closed || !playing) {
             // before the PLAY answer (UDP packets can overtake it) the local stream does not

@@ -27,8 +27,17 @@ final class UdpPorts {
     Future<RtpTransport.Track> open(RtpTrack track, RtspSession session) {
         return bind(0).map(pair -> {
             RtpTransport.Track t = RtpTransport.Track.udp(track, pair.rtp, pair.rtcp, pair.port);
-            pair.rtp.handler(p -> session.rtp(t, p.data().getBytes()));
-            pair.rtcp.handler(p -> session.rtcp(t, p.data().getBytes()));
+            // only the RTSP server's address may feed the session (anyone can send to an open port)
+            pair.rtp.handler(p -> {
+                if (session.fromServer(p.sender().hostAddress())) {
+                    session.rtp(t, p.data().getBytes());
+                }
+            });
+            pair.rtcp.handler(p -> {
+                if (session.fromServer(p.sender().hostAddress())) {
+                    session.rtcp(t, p.data().getBytes());
+                }
+            });
             return t;
         });
     }
