@@ -173,6 +173,31 @@ class RtspIngestTest {
     }
 
     @Test
+    void terminateGivesBackSocketsAndPorts() throws Exception {
+        long before = openFiles();
+        for (int i = 0; i < 4; i++) {
+            String uri = aac.url() + "?fd=" + i;
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "fd" + i)
+                    .put("transport", i % 2 == 0 ? "udp" : "tcp")).status());
+        }
+        for (int i = 0; i < 4; i++) {
+            awaitStatus(aac.url() + "?fd=" + i, "PLAYING");
+        }
+        long playing = openFiles();
+        assertTrue(playing >= before + 4 + 2 * 4, "a TCP socket per agent, 4 UDP sockets per UDP agent: " + before + " -> " + playing);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, post("/rtsp/terminate", new JsonObject().put("uri", aac.url() + "?fd=" + i)).status());
+        }
+        Await.until(Duration.ofSeconds(10), "descriptors back to " + before, () -> openFiles() <= before + 2);
+    }
+
+    private static long openFiles() throws Exception {
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc", String.valueOf(server.pid()), "fd"))) {
+            return s.count();
+        }
+    }
+
+    @Test
     void aWrongPathFailsWithStreamNotFound() throws Exception {
         String uri = aac.url() + "-missing";
         assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri)).status());
