@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Estuary test: unit tests of all modules and the black-box it-tests, which start the
-# real server jar against real peers (ffmpeg/ffprobe; nginx-rtmp for relay tests).
+# real server jar against real peers (ffmpeg/ffprobe; nginx-rtmp for relay tests; a GStreamer RTSP
+# server for RTSP ingest).
 # Benchmarks are not run (they are the it-tests "benchmark" group, see it-tests/pom.xml).
 #
 #   ./scripts/test-all.sh            # installs missing peers with apt-get, then mvn -B verify
@@ -22,6 +23,12 @@ missing=()
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -f "$NGINX_RTMP_MODULE" ] || missing+=(libnginx-mod-rtmp)
+# GStreamer RTSP server (python3-gi + GstRtspServer, H.264/AAC encoders) for the RTSP ingest tests
+gst_rtsp_ok() {
+    [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import gi; gi.require_version("Gst","1.0"); gi.require_version("GstRtspServer","1.0"); from gi.repository import Gst; Gst.init(None); import sys; sys.exit(0 if (Gst.ElementFactory.find("x264enc") or Gst.ElementFactory.find("openh264enc")) and Gst.ElementFactory.find("avenc_aac") and Gst.ElementFactory.find("rtph264pay") and Gst.ElementFactory.find("x265enc") else 1)' 2>/dev/null
+}
+gst_rtsp_ok || missing+=(python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools gstreamer1.0-plugins-base
+    gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
 
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing test peers: ${missing[*]}"
@@ -37,6 +44,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 command -v ffmpeg >/dev/null || die "ffmpeg still missing"
 [ -f "$NGINX_RTMP_MODULE" ] || die "nginx RTMP module still missing ($NGINX_RTMP_MODULE)"
+gst_rtsp_ok || die "GStreamer RTSP server peer still unusable (python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-*)"
 
 # ---------------------------------------------------------------- build tools
 command -v java >/dev/null || die "java not found; install JDK 17 (apt-get install openjdk-17-jdk-headless)"

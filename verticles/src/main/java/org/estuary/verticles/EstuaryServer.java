@@ -17,6 +17,7 @@ import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.core.net.PortPool;
 import org.estuary.verticles.mpegts.MpegTsVerticle;
+import org.estuary.verticles.rtsp.RtspVerticle;
 import org.estuary.verticles.vod.VodVerticle;
 import org.estuary.verticles.hls.HlsServerVerticle;
 import org.estuary.verticles.ops.OpsRoutes;
@@ -96,7 +97,8 @@ public final class EstuaryServer {
                 vertx.deployVerticle(new PushVerticle(streams, java.nio.file.Path.of(config.media().directory()))),
                 vertx.deployVerticle(new PullRtmpVerticle(streams, config.rtmp().publishIdleTimeoutMs())),
                 vertx.deployVerticle(new org.estuary.verticles.transcoder.TranscoderVerticle(streams,
-                        java.nio.file.Path.of(config.media().directory()))));
+                        java.nio.file.Path.of(config.media().directory()))),
+                vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtmp().publishIdleTimeoutMs())));
         return Future.all(control, directory).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))

@@ -50,6 +50,27 @@ public final class PortPool {
         return acquire(p -> true);
     }
 
+    /**
+     * Reserves an even port and the next one (RTP and RTCP, RFC 3550 §11) for which {@code claim}
+     * succeeds; returns the even one. Release both with {@link #release}.
+     */
+    public synchronized OptionalInt acquirePair(IntPredicate claim) {
+        int size = to - from + 1;
+        for (int i = 0; i < size; i++) {
+            int port = from + (next - from + i) % size;
+            if (port % 2 != 0 || port + 1 > to || taken.get(port - from) || taken.get(port + 1 - from)) {
+                continue;
+            }
+            if (claim.test(port)) {
+                taken.set(port - from);
+                taken.set(port + 1 - from);
+                next = port + 2 > to ? from : port + 2;
+                return OptionalInt.of(port);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
     public synchronized void release(int port) {
         if (port >= from && port <= to) {
             taken.clear(port - from);

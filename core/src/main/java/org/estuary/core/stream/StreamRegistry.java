@@ -23,6 +23,7 @@ public final class StreamRegistry {
     private final Map<String, StreamReader> readersBySession = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<Stream>>> waiters = new ConcurrentHashMap<>();
     private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<OnDemandSource> onDemand = new CopyOnWriteArrayList<>();
 
     public StreamRegistry(int readerCapacity, int gopMaxFrames, long gopMaxBytes) {
         this.readerCapacity = readerCapacity;
@@ -36,6 +37,15 @@ public final class StreamRegistry {
 
     public void removeListener(StreamListener l) {
         listeners.remove(l);
+    }
+
+    /** Registers a source asked to start publishing names that players wait for (see {@link OnDemandSource}). */
+    public void addOnDemandSource(OnDemandSource s) {
+        onDemand.add(s);
+    }
+
+    public void removeOnDemandSource(OnDemandSource s) {
+        onDemand.remove(s);
     }
 
     /**
@@ -119,7 +129,9 @@ public final class StreamRegistry {
     }
 
     /**
-     * Calls {@code onPublished} once when {@code name} is (or already is) published. Returns a
+     * Calls {@code onPublished} once when {@code name} is (or already is) published. When it is not
+     * live, {@link OnDemandSource}s may start it, possibly under another name they return (e.g.
+     * the decoded form of a URL-encoded rtsp:// URI), which is then what is awaited. Returns a
      * handle that cancels the wait (for players that give up after a timeout).
      */
     public Runnable awaitPublished(String name, Consumer<Stream> onPublished) {
@@ -134,10 +146,20 @@ public final class StreamRegistry {
                 }
             }
         };
-        waiters.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(once);
-        Optional<Stream> now = find(name);
-        now.ifPresent(once);
-        return () -> waiters.computeIfPresent(name, (k, list) -> {
+        String wait = name;
+        if (find(name).isEmpty()) {
+            for (OnDemandSource s : onDemand) {
+                String published = s.demand(name);
+                if (published != null) {
+                    wait = published;
+                    break;
+                }
+            }
+        }
+        String key = wait;
+        waiters.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(once);
+        find(key).ifPresent(once);
+        return () -> waiters.computeIfPresent(key, (k, list) -> {
             list.remove(once);
             return list.isEmpty() ? null : list;
         });

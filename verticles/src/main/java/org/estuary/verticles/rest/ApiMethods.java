@@ -51,7 +51,7 @@ public final class ApiMethods {
         t.m("/call/inject_stream/startup").req("callId", STRING).req("streamName", STRING);
         t.m("/call/inject_stream/terminate").req("callId", STRING);
         // RTSP
-        t.m("/rtsp/startup").req("uri", STRING).opt("localStreamName", STRING).opt("toStream", STRING);
+        t.m("/rtsp/startup").req("uri", STRING).opt("localStreamName", STRING).opt("toStream", STRING).opt("transport", STRING);
         t.m("/rtsp/find").opt("uri", STRING).opt("status", STRING);
         t.m("/rtsp/find_all").none();
         t.m("/rtsp/terminate").req("uri", STRING).opt("status", STRING);

@@ -1,0 +1,295 @@
+package org.estuary.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.estuary.it.support.Await;
+import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.Ffmpeg;
+import org.estuary.it.support.GstRtspServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * /rtsp/*: real GStreamer RTSP servers (H.264 + AAC, H.264 + PCMA, Digest-protected), Estuary's
+ * RTSP agents over TCP and UDP, and RTMP players (ffprobe) of the ingested streams.
+ */
+class RtspIngestTest {
+    private static EstuaryProcess server;
+    private static GstRtspServer aac;
+    private static GstRtspServer pcma;
+    private static GstRtspServer digest;
+    private static int hlsPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        aac = GstRtspServer.start("aac", "/cam", "aac", "none");
+        pcma = GstRtspServer.start("pcma", "/cam", "pcma", "none");
+        digest = GstRtspServer.start("digest", "/secure", "none", "digest");
+        hlsPort = org.estuary.it.support.Ports.free();
+        server = EstuaryProcess.start("rtsp", "hls.port=" + hlsPort, "hls.segmentDurationSec=1");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            assertEquals(0, server.stop(), "clean exit on SIGTERM");
+        }
+        for (GstRtspServer s : new GstRtspServer[] {aac, pcma, digest}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    static EstuaryProcess.Http post(String path, JsonObject body) throws Exception {
+        return server.post(path, body.encode());
+    }
+
+    static JsonObject find(String uri) throws Exception {
+        EstuaryProcess.Http r = post("/rtsp/find", new JsonObject().put("uri", uri));
+        return r.status() == 200 ? r.array().getJsonObject(0) : new JsonObject();
+    }
+
+    static JsonObject awaitStatus(String uri, String status) throws InterruptedException {
+        return Await.value(Duration.ofSeconds(30), "agent " + uri + " " + status, () -> {
+            JsonObject a = find(uri);
+            return status.equals(a.getString("status")) ? a : null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} over {1}")
+    @CsvSource({"aac, tcp", "aac, udp", "pcma, tcp", "pcma, udp"})
+    void ingestsH264WithAudioAndServesItOverRtmp(String audio, String transport) throws Exception {
+        GstRtspServer src = audio.equals("aac") ? aac : pcma;
+        String uri = src.url() + "?t=" + transport; // one agent per uri: make them distinct
+        String name = "cam-" + audio + "-" + transport;
+        EstuaryProcess.Http r = post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", name)
+                .put("transport", transport));
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(409, post("/rtsp/startup", new JsonObject().put("uri", uri)).status(), "one agent per uri");
+        JsonObject a = awaitStatus(uri, "PLAYING");
+        assertEquals(name, a.getString("localStreamName"));
+        assertEquals(transport, a.getString("transport"));
+        assertTrue(a.getBoolean("hasVideo"));
+        assertTrue(a.getBoolean("hasAudio"));
+        assertEquals("H264", a.getString("videoCodec"));
+        assertEquals(audio.equals("aac") ? "mpeg4-generic" : "PCMA", a.getString("audioCodec"));
+        assertFalse(a.getString("localMediaSessionId", "").isEmpty());
+
+        Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl(name), 4);
+        Map<String, String> v = p.video();
+        assertEquals("h264", v.get("codec_name"), p.toString());
+        assertEquals("640", v.get("width"), p.toString());
+        assertEquals("360", v.get("height"), p.toString());
+        assertTrue(p.videoFrames() >= 50, "about 25 fps for 4 s: " + p);
+        Map<String, String> au = p.audio();
+        if (audio.equals("aac")) {
+            assertEquals("aac", au.get("codec_name"), p.toString());
+            assertEquals("48000", au.get("sample_rate"), p.toString());
+            assertEquals("2", au.get("channels"), p.toString());
+            assertTrue(p.audioFrames() >= 100, "about 47 AAC frames/s: " + p);
+        } else {
+            assertEquals("pcm_alaw", au.get("codec_name"), p.toString());
+            assertEquals("8000", au.get("sample_rate"), p.toString());
+            assertEquals("1", au.get("channels"), p.toString());
+            // GStreamer sends 1024-sample buffers: about 8 packets (= FLV audio tags) per second
+            assertTrue(p.audioFrames() >= 20, p.toString());
+        }
+
+        assertEquals(200, post("/rtsp/terminate", new JsonObject().put("uri", uri)).status());
+        assertEquals(404, post("/rtsp/find", new JsonObject().put("uri", uri)).status());
+        Await.until(Duration.ofSeconds(5), "stream gone", () -> server.post("/stream/find",
+                new JsonObject().put("name", name).encode()).status() == 404);
+    }
+
+    /** ffmpeg 5 reads no HEVC from (Enhanced) RTMP, so the H.265 stream is checked through HLS (MPEG-TS). */
+    @Test
+    void ingestsH265() throws Exception {
+        try (GstRtspServer hevc = GstRtspServer.start("h265", "/cam", "h265", "aac", "none", 0)) {
+            String uri = hevc.url();
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "hevc")).status());
+            JsonObject a = awaitStatus(uri, "PLAYING");
+            assertEquals("H265", a.getString("videoCodec"));
+            Ffmpeg.Probe p = Await.value(Duration.ofSeconds(30), "HEVC over HLS", () -> {
+                Ffmpeg.Probe q = Ffmpeg.probe("http://127.0.0.1:" + hlsPort + "/hevc/hevc.m3u8", 3);
+                return q.videoFrames() > 0 ? q : null;
+            });
+            assertEquals("hevc", p.video().get("codec_name"), p.toString());
+            assertEquals("640", p.video().get("width"), p.toString());
+            assertEquals("360", p.video().get("height"), p.toString());
+            assertEquals("aac", p.audio().get("codec_name"), p.toString());
+            assertTrue(p.videoFrames() >= 25, p.toString());
+            JsonObject playing = find(uri);
+            assertEquals(640, playing.getInteger("width"), "the HEVC record parses: " + playing);
+            post("/rtsp/terminate", new JsonObject().put("uri", uri));
+        }
+    }
+
+    /** A tiny RTSP server that answers every request with 302 to the real camera. */
+    @Test
+    void followsRedirects() throws Exception {
+        try (java.net.ServerSocket redirector = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> redirectAll(redirector, aac.url()), "rtsp-redirector");
+            t.setDaemon(true);
+            t.start();
+            String uri = "rtsp://127.0.0.1:" + redirector.getLocalPort() + "/moved";
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "moved")).status());
+            awaitStatus(uri, "PLAYING");
+            Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("moved"), 2);
+            assertTrue(p.videoFrames() > 20, p.toString());
+            post("/rtsp/terminate", new JsonObject().put("uri", uri));
+        }
+    }
+
+    private static void redirectAll(java.net.ServerSocket ss, String target) {
+        while (!ss.isClosed()) {
+            try (java.net.Socket c = ss.accept()) {
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
+                var out = c.getOutputStream();
+                String cseq = "0";
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.regionMatches(true, 0, "CSeq:", 0, 5)) {
+                        cseq = line.substring(5).trim();
+                    }
+                    if (line.isEmpty()) {
+                        out.write(("RTSP/1.0 302 Moved Temporarily\r\nCSeq: " + cseq + "\r\nLocation: " + target
+                                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the next client, or the socket was closed
+            }
+        }
+    }
+
+    @Test
+    void terminateGivesBackSocketsAndPorts() throws Exception {
+        long before = openFiles();
+        for (int i = 0; i < 4; i++) {
+            String uri = aac.url() + "?fd=" + i;
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "fd" + i)
+                    .put("transport", i % 2 == 0 ? "udp" : "tcp")).status());
+        }
+        for (int i = 0; i < 4; i++) {
+            awaitStatus(aac.url() + "?fd=" + i, "PLAYING");
+        }
+        long playing = openFiles();
+        assertTrue(playing >= before + 4 + 2 * 4, "a TCP socket per agent, 4 UDP sockets per UDP agent: " + before + " -> " + playing);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, post("/rtsp/terminate", new JsonObject().put("uri", aac.url() + "?fd=" + i)).status());
+        }
+        Await.until(Duration.ofSeconds(10), "descriptors back to " + before, () -> openFiles() <= before + 2);
+    }
+
+    private static long openFiles() throws Exception {
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc", String.valueOf(server.pid()), "fd"))) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void aWrongPathFailsWithStreamNotFound() throws Exception {
+        String uri = aac.url() + "-missing";
+        assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri)).status());
+        JsonObject a = awaitStatus(uri, "FAILED");
+        assertEquals("Rtsp stream not found", a.getString("info"));
+        assertEquals(200, post("/rtsp/terminate", new JsonObject().put("uri", uri)).status());
+    }
+
+    @Test
+    void digestCredentialsFromTheUriAreUsed() throws Exception {
+        String uri = digest.url("user", "secret");
+        assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "secure")).status());
+        JsonObject a = awaitStatus(uri, "PLAYING");
+        assertFalse(a.getString("uri").contains("secret"), "the password is not echoed: " + a);
+        assertFalse(a.getBoolean("hasAudio"));
+        Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("secure"), 2);
+        assertEquals("h264", p.video().get("codec_name"), p.toString());
+        assertTrue(p.videoFrames() > 20, p.toString());
+        post("/rtsp/terminate", new JsonObject().put("uri", uri));
+
+        String anonymous = digest.url();
+        post("/rtsp/startup", new JsonObject().put("uri", anonymous).put("localStreamName", "anon"));
+        assertTrue(awaitStatus(anonymous, "FAILED").getString("info").startsWith("Unauthorized"));
+        String wrong = digest.url("user", "wrong");
+        post("/rtsp/startup", new JsonObject().put("uri", wrong).put("localStreamName", "wrong"));
+        assertTrue(awaitStatus(wrong, "FAILED").getString("info").contains("rejected"));
+        post("/rtsp/terminate", new JsonObject().put("uri", anonymous));
+        post("/rtsp/terminate", new JsonObject().put("uri", wrong));
+    }
+
+    @Test
+    void reconnectsWhenTheServerComesBack() throws Exception {
+        try (GstRtspServer flaky = GstRtspServer.start("flaky", "/cam", "aac", "none")) {
+            String uri = flaky.url();
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "flaky")).status());
+            String first = awaitStatus(uri, "PLAYING").getString("localMediaSessionId");
+            flaky.kill();
+            awaitStatus(uri, "RECONNECTING");
+            flaky.restart();
+            JsonObject again = awaitStatus(uri, "PLAYING");
+            assertNotEquals(first, again.getString("localMediaSessionId"), "a new session was published");
+            assertTrue(again.getLong("reconnects") >= 1);
+            Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("flaky"), 2);
+            assertTrue(p.videoFrames() > 20, "frames flow again: " + p);
+            post("/rtsp/terminate", new JsonObject().put("uri", uri));
+        }
+    }
+
+    @ParameterizedTest(name = "over {0}")
+    @CsvSource({"tcp", "udp"})
+    void keepalivesHoldASessionWithAShortTimeout(String transport) throws Exception {
+        try (GstRtspServer shortLived = GstRtspServer.start("timeout-" + transport, "/cam", "none", "none", 4)) {
+            String uri = shortLived.url();
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "ka-" + transport)
+                    .put("transport", transport)).status());
+            awaitStatus(uri, "PLAYING");
+            Thread.sleep(12_000); // three session timeouts
+            JsonObject a = find(uri);
+            assertEquals("PLAYING", a.getString("status"), a.toString());
+            assertEquals(0, a.getLong("reconnects"), "the session never lapsed: " + a);
+            long keepalives = shortLived.output().lines().filter(l -> l.equals("GET_PARAMETER")).count();
+            assertTrue(keepalives >= 4, "a keepalive every 2 s: " + keepalives);
+            Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("ka-" + transport), 2);
+            assertTrue(p.videoFrames() > 20, p.toString());
+            post("/rtsp/terminate", new JsonObject().put("uri", uri));
+        }
+    }
+
+    @Test
+    void rtmpPlayOfAnEncodedRtspUriStartsAnAgentOnDemand() throws Exception {
+        String uri = aac.url() + "?ondemand=1";
+        String encoded = URLEncoder.encode(uri, StandardCharsets.UTF_8);
+        Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl(encoded), 3);
+        assertEquals("h264", p.video().get("codec_name"), p.toString());
+        assertEquals("aac", p.audio().get("codec_name"), p.toString());
+        assertTrue(p.videoFrames() > 30, p.toString());
+        JsonObject a = find(uri);
+        assertTrue(a.getBoolean("onDemand", false), "started on demand: " + a);
+        Await.until(Duration.ofSeconds(20), "on-demand agent stopped after the player left",
+                () -> post("/rtsp/find", new JsonObject().put("uri", uri)).status() == 404);
+    }
+
+    @Test
+    void badRequestsAreRefused() throws Exception {
+        assertEquals(400, post("/rtsp/startup", new JsonObject().put("uri", "http://cam/x")).status());
+        assertEquals(400, post("/rtsp/startup", new JsonObject().put("uri", "rtsp://")).status());
+        assertEquals(400, post("/rtsp/startup", new JsonObject().put("uri", aac.url()).put("transport", "sctp")).status());
+        assertEquals(404, post("/rtsp/terminate", new JsonObject().put("uri", "rtsp://127.0.0.1:1/none")).status());
+        EstuaryProcess.Http all = post("/rtsp/find_all", new JsonObject());
+        assertTrue(all.status() == 404 || all.status() == 200, all.toString());
+        if (all.status() == 200) {
+            assertTrue(new JsonArray(all.body()).size() >= 0);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package org.estuary.verticles.rtsp;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.estuary.core.control.Addresses;
+import org.estuary.core.control.ApiStatus;
+import org.estuary.core.net.PortPool;
+import org.estuary.core.rtsp.RtspUri;
+import org.estuary.core.stream.OnDemandSource;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamRegistry;
+
+/**
+ * Serves {@code /rtsp/*}: one {@link RtspAgent} per camera URI, all on this verticle's context.
+ * Also starts agents on demand when a player asks for a name that is a URL-encoded rtsp:// URI
+ * (e.g. RTMP play of {@code rtsp%3A%2F%2Fcam%2Fpath}) and stops them once the last reader left.
+ */
+public final class RtspVerticle extends VerticleBase {
+    /** How long an on-demand agent lives without readers. */
+    static final long ON_DEMAND_GRACE_MS = 5_000;
+
+    private final StreamRegistry streams;
+    private final PortPool ports;
+    private final String bindAddress;
+    private final long publishIdleMs;
+    private final Map<String, RtspAgent> agents = new LinkedHashMap<>();
+    private final OnDemandSource onDemand = this::demand;
+    private UdpPorts udpPorts;
+    private long timer = -1;
+
+    public RtspVerticle(StreamRegistry streams, PortPool ports, String bindAddress, long publishIdleMs) {
+        this.streams = streams;
+        this.ports = ports;
+        this.bindAddress = bindAddress;
+        this.publishIdleMs = publishIdleMs;
+    }
+
+    @Override
+    public Future<?> start() {
+        udpPorts = new UdpPorts(vertx, ports, bindAddress);
+        var bus = vertx.eventBus();
+        streams.addOnDemandSource(onDemand);
+        timer = vertx.setPeriodic(1_000, id -> stopIdleOnDemand());
+        return Future.all(
+                bus.<JsonObject>consumer(Addresses.api("/rtsp/startup"), this::startup).completion(),
+                bus.<JsonObject>consumer(Addresses.api("/rtsp/find"), m -> find(m, true)).completion(),
+                bus.<JsonObject>consumer(Addresses.api("/rtsp/find_all"), m -> find(m, false)).completion(),
+                bus.<JsonObject>consumer(Addresses.api("/rtsp/terminate"), this::terminate).completion());
+    }
+
+    @Override
+    public Future<?> stop() {
+        streams.removeOnDemandSource(onDemand);
+        vertx.cancelTimer(timer);
+        agents.values().forEach(a -> a.terminate("RtspAgent shutdown"));
+        agents.clear();
+        return Future.succeededFuture();
+    }
+
+    private void startup(Message<JsonObject> m) {
+        JsonObject q = body(m);
+        String uri = q.getString("uri", "").trim();
+        RtspUri target;
+        try {
+            target = RtspUri.parse(uri);
+        } catch (IllegalArgumentException e) {
+            m.fail(ApiStatus.BAD_REQUEST, "Rtsp has wrong format: " + e.getMessage());
+            return;
+        }
+        String transport = q.getString("transport", "tcp").trim().toLowerCase(Locale.ROOT);
+        if (!transport.equals("tcp") && !transport.equals("udp")) {
+            m.fail(ApiStatus.BAD_REQUEST, "transport must be \"tcp\" or \"udp\", got \"" + transport + "\"");
+            return;
+        }
+        String name = q.getString("localStreamName");
+        if (name == null || name.isBlank()) {
+            name = q.getString("toStream");
+        }
+        if (name == null || name.isBlank()) {
+            name = uri; // the reference names the stream after the URI
+        }
+        name = name.trim();
+        if (name.length() > 1024 || name.chars().anyMatch(Character::isISOControl)) {
+            m.fail(ApiStatus.BAD_REQUEST, "localStreamName must be at most 1024 characters without control characters");
+            return;
+        }
+        RtspAgent existing = agents.get(uri);
+        if (existing != null && !RtspAgent.FAILED.equals(existing.status())) {
+            m.fail(ApiStatus.CONFLICT, "Already in use: " + RtspUri.redact(uri));
+            return;
+        }
+        String n = name;
+        if (streams.find(n).isPresent() || agents.values().stream().anyMatch(a -> a != existing && a.name().equals(n))) {
+            m.fail(ApiStatus.CONFLICT, "Stream name is already in use: " + n);
+            return;
+        }
+        if (existing != null) {
+            agents.remove(uri).terminate("replaced by a new /rtsp/startup");
+        }
+        RtspAgent a = new RtspAgent(vertx, context, streams, udpPorts, uri, target, n, transport.equals("udp"), false, publishIdleMs);
+        agents.put(uri, a);
+        a.start();
+        m.reply(a.toJson());
+    }
+
+    /**
+     * Called on a player's thread: only schedules. The agent publishes under the decoded URI (the
+     * default /rtsp/startup name), so players of either form find the same stream.
+     */
+    private String demand(String name) {
+        String uri = decodeRtspName(name);
+        if (uri == null) {
+            return null;
+        }
+        RtspUri target;
+        try {
+            target = RtspUri.parse(uri);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        context.runOnContext(v -> {
+            if (agents.containsKey(uri) || agents.values().stream().anyMatch(a -> a.name().equals(uri))
+                    || streams.find(uri).isPresent()) {
+                return;
+            }
+            RtspAgent a = new RtspAgent(vertx, context, streams, udpPorts, uri, target, uri, false, true, publishIdleMs);
+            agents.put(uri, a);
+            a.start();
+        });
+        return uri;
+    }
+
+    /** The rtsp:// URI a stream name stands for ({@code rtsp://...} as is, or URL-encoded), else null. */
+    static String decodeRtspName(String name) {
+        String n = name;
+        if (n.regionMatches(true, 0, "rtsp%3A", 0, 7)) {
+            try {
+                n = URLDecoder.decode(n.replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return n.regionMatches(true, 0, "rtsp://", 0, 7) ? n : null;
+    }
+
+    private void stopIdleOnDemand() {
+        long now = System.currentTimeMillis();
+        for (RtspAgent a : new ArrayList<>(agents.values())) {
+            if (!a.onDemand()) {
+                continue;
+            }
+            Stream s = a.local();
+            if (s != null && !s.readers().isEmpty()) {
+                a.idleSinceMs = now;
+            } else if (now - a.idleSinceMs > ON_DEMAND_GRACE_MS
+                    && (s != null || RtspAgent.FAILED.equals(a.status()) || now - a.idleSinceMs > 6 * ON_DEMAND_GRACE_MS)) {
+                // playing without readers, failed, or never got a reader in 30 s
+                agents.remove(a.uri(), a);
+                a.terminate("Stopped: no readers of the on-demand stream");
+            }
+        }
+    }
+
+    private void find(Message<JsonObject> m, boolean filtered) {
+        JsonObject q = body(m);
+        JsonArray out = new JsonArray();
+        for (RtspAgent a : agents.values()) {
+            if (!filtered || matches(q, a)) {
+                out.add(a.toJson());
+            }
+        }
+        if (out.isEmpty()) {
+            m.fail(ApiStatus.NOT_FOUND, "RTSP not found");
+        } else {
+            m.reply(out);
+        }
+    }
+
+    private void terminate(Message<JsonObject> m) {
+        JsonObject q = body(m);
+        List<RtspAgent> hit = agents.values().stream().filter(a -> matches(q, a)).toList();
+        if (hit.isEmpty()) {
+            m.fail(ApiStatus.NOT_FOUND, "RTSP not found");
+            return;
+        }
+        for (RtspAgent a : hit) {
+            agents.remove(a.uri(), a);
+            a.terminate("Stopped by rest /rtsp/terminate");
+        }
+        m.reply(null);
+    }
+
+    private static boolean matches(JsonObject q, RtspAgent a) {
+        String uri = q.getString("uri");
+        String status = q.getString("status");
+        return (uri == null || uri.isEmpty() || uri.equals(a.uri()) || uri.equals(RtspUri.redact(a.uri())))
+                && (status == null || status.isEmpty() || status.equalsIgnoreCase(a.status()));
+    }
+
+    private static JsonObject body(Message<JsonObject> m) {
+        return m.body() == null ? new JsonObject() : m.body();
+    }
+}
