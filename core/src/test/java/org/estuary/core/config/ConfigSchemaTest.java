@@ -19,8 +19,9 @@ class ConfigSchemaTest {
     @Test
     void keysStartWithTheSections() {
         assertEquals(List.of("node", "rest", "websocket", "hls", "rtmp", "sip", "media", "records", "stream", "cluster",
-                "metrics"), ConfigSchema.sections());
-        assertEquals(44, ConfigSchema.keys().size()); // 39 + records.fileTemplate/hook + hls.storage/lowLatency/partDurationMs
+                "metrics", "mixer"), ConfigSchema.sections());
+        // 39 + records.fileTemplate/hook + hls.storage/lowLatency/partDurationMs + 9 mixer keys
+        assertEquals(53, ConfigSchema.keys().size());
         assertEquals("node.id", ConfigSchema.keys().get(0));
     }
 
