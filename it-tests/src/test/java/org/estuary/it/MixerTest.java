@@ -56,12 +56,17 @@ class MixerTest {
     }
 
     static Process publish(String name, String video, int hz) throws Exception {
+        return publishTo(server, name, video, hz);
+    }
+
+    /** A live H.264 + AAC publisher of an lavfi picture with a sine tone of {@code hz}. */
+    static Process publishTo(EstuaryProcess server, String name, String video, int hz) throws Exception {
         List<String> cmd = List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
                 "-re", "-f", "lavfi", "-i", video, "-re", "-f", "lavfi", "-i", "sine=frequency=" + hz + ":sample_rate=48000",
                 "-c:v", "libx264", "-profile:v", "baseline", "-preset", "ultrafast", "-tune", "zerolatency",
                 "-pix_fmt", "yuv420p", "-g", "15", "-bf", "0", "-c:a", "aac", "-b:a", "64k", "-ar", "48000", "-ac", "2",
                 "-f", "flv", server.rtmpUrl(name));
-        return Ffmpeg.start(cmd, EstuaryProcess.logDir().resolve("mixer-pub-" + name + ".log"));
+        return Ffmpeg.start(cmd, EstuaryProcess.logDir().resolve("mixer-pub-" + name.replace('#', '_') + ".log"));
     }
 
     private static EstuaryProcess.Http call(String method, JsonObject body) throws Exception {

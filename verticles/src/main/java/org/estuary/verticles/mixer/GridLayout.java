@@ -5,16 +5,19 @@ import java.util.List;
 
 /**
  * Inputs in a near-square grid ({@code ceil(sqrt(n))} columns), row by row; a last row that is not
- * full is centred. With padding (the default grid) the background shows between tiles; without
- * padding (the "center" layout) the cells touch.
+ * full is centred. With padding (the default grid) the background shows between tiles. The
+ * "center" layout has no padding and cells of the output's aspect ratio, touching each other, the
+ * whole block centred: inputs of that aspect fill their cells exactly.
  */
 final class GridLayout implements MixerLayout {
     private final String name;
     private final int padding;
+    private final boolean centred;
 
-    GridLayout(String name, int padding) {
+    GridLayout(String name, int padding, boolean centred) {
         this.name = name;
         this.padding = padding;
+        this.centred = centred;
     }
 
     @Override
@@ -22,7 +25,20 @@ final class GridLayout implements MixerLayout {
 
     @Override
     public List<Tile> arrange(List<String> inputNames, int width, int height) {
-        return cells(inputNames.size(), 0, 0, width, height, padding);
+        int n = inputNames.size();
+        if (!centred || n == 0) {
+            return cells(n, 0, 0, width, height, padding);
+        }
+        int cols = (int) Math.ceil(Math.sqrt(n));
+        int rows = (n + cols - 1) / cols;
+        int cellW = width / cols;
+        int cellH = height / rows;
+        if ((long) cellW * height > (long) cellH * width) {
+            cellW = (int) ((long) cellH * width / height);
+        } else {
+            cellH = (int) ((long) cellW * height / width);
+        }
+        return cells(n, (width - cols * cellW) / 2, (height - rows * cellH) / 2, cols * cellW, rows * cellH, padding);
     }
 
     /** {@code n} cells filling the rectangle ({@code x}, {@code y}, {@code width}, {@code height}). */

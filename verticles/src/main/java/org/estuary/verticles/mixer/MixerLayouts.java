@@ -21,13 +21,13 @@ final class MixerLayouts {
         return switch (simple) {
             // TestLayout is the reference's sample custom layout class: a plain grid
             case "grid", "gridlayout", "testlayout" -> grid();
-            case "center", "centre", "centernopaddinggridlayout", "cropnopaddinggridlayout" -> new GridLayout("center", 0);
+            case "center", "centre", "centernopaddinggridlayout", "cropnopaddinggridlayout" -> new GridLayout("center", 0, true);
             case "desktop", "desktoplayout" -> new DesktopLayout(desktopKeyword, grid());
             default -> null;
         };
     }
 
     static MixerLayout grid() {
-        return new GridLayout("grid", GRID_PADDING);
+        return new GridLayout("grid", GRID_PADDING, false);
     }
 }
