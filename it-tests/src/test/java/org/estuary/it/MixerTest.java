@@ -177,4 +177,68 @@ class MixerTest {
         assertEquals(404, call("/mixer/find_all", new JsonObject()).status());
         assertEquals(404, call("/mixer/terminate", new JsonObject().put("uri", "mixer://m1")).status());
     }
+
+    /** Largest gap between consecutive packet times of one track ("video"/"audio"), and how many. */
+    private static double[] gaps(String csv, String type) {
+        double last = Double.NaN;
+        double max = 0;
+        int n = 0;
+        for (String line : csv.split("\n")) {
+            String[] f = line.trim().split(",");
+            if (f.length < 2 || !f[0].equals(type) || f[1].equals("N/A")) {
+                continue;
+            }
+            double t = Double.parseDouble(f[1]);
+            if (!Double.isNaN(last)) {
+                max = Math.max(max, t - last);
+            }
+            last = t;
+            n++;
+        }
+        return new double[] {max, n};
+    }
+
+    @Test
+    void outputStaysSteadyWhenAnInputStallsAndComesBack() throws Exception {
+        Process purple = publish("purple", "color=c=purple:size=320x240:rate=15", 1100);
+        try {
+            RecordingSupport.awaitStream(server, "purple");
+            ok("/mixer/startup", new JsonObject().put("uri", "mixer://m2").put("localStreamName", "mix2"));
+            ok("/mixer/add", new JsonObject().put("uri", "mixer://m2").put("remoteStreamName", "red"));
+            ok("/mixer/add", new JsonObject().put("uri", "mixer://m2").put("remoteStreamName", "purple"));
+            RecordingSupport.awaitStream(server, "mix2");
+            int[][] pts = {{160, 240}, {480, 240}};
+            awaitPicture("mix2", pts, new int[][] {RGB[0], {128, 0, 128}});
+
+            // read 6 s of the output while purple's publisher goes away after 2 s
+            var probe = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Peers.run(40, Peers.ffprobe(), "-v", "error", "-rw_timeout", "15000000", "-read_intervals", "%+6",
+                            "-show_entries", "packet=codec_type,pts_time", "-of", "csv=p=0", server.rtmpUrl("mix2")).output();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(2000);
+            Ffmpeg.stop(purple);
+            String csv = probe.get();
+            double[] v = gaps(csv, "video");
+            double[] a = gaps(csv, "audio");
+            assertTrue(v[1] >= 6 * 15 * 0.85, "video packets in 6 s: " + v[1]);
+            assertTrue(v[0] < 0.15, "largest video gap " + v[0] + " s");
+            assertTrue(a[1] >= 6 * 46 * 0.85, "audio packets in 6 s: " + a[1]);
+            assertTrue(a[0] < 0.05, "largest audio gap " + a[0] + " s");
+
+            // the stalled tile held its last picture, then shows the background; the input stays
+            awaitPicture("mix2", pts, new int[][] {RGB[0], {0, 0, 0}});
+            assertEquals(2, call("/mixer/find_all", new JsonObject()).array().getJsonObject(0)
+                    .getJsonArray("mediaSessions").size());
+            // purple comes back under the same name: its tile fills again
+            purple = publish("purple", "color=c=purple:size=320x240:rate=15", 1100);
+            awaitPicture("mix2", pts, new int[][] {RGB[0], {128, 0, 128}});
+        } finally {
+            Ffmpeg.stop(purple);
+            call("/mixer/terminate", new JsonObject().put("uri", "mixer://m2"));
+        }
+    }
 }

@@ -3,23 +3,28 @@ package org.estuary.verticles.mixer;
 /**
  * A jitter buffer of planar float PCM for one mixer input. Audio arrives in bursts (network,
  * decoder priming) but leaves at the mixer's steady rate: the buffer starts giving samples once it
- * holds {@code primeSamples} (a little latency buys smooth output), gives silence and re-primes
- * after running dry, and drops the oldest samples beyond {@code maxSamples} so a late input
- * cannot drift out of sync with its video. Pure Java, used by one thread.
+ * holds {@code primeSamples} (a little latency buys smooth output) and gives silence and
+ * re-primes after running dry. A burst (e.g. the cached GOP a new reader gets, or a network
+ * hiccup catching up) would leave a lasting backlog, i.e. audio late against the picture, which is
+ * shown as soon as it is decoded: so when more than {@code trimAboveSamples} wait, the oldest are
+ * dropped down to {@code primeSamples}. {@code maxSamples} is the hard capacity. Pure Java, used by
+ * one thread.
  */
 final class AudioFifo {
     private final int channels;
     private final int primeSamples;
     private final int maxSamples;
+    private final int trimAbove;
     private final float[][] ring;
     private int head;
     private int size;
     private boolean primed;
     private long dropped;
 
-    AudioFifo(int channels, int primeSamples, int maxSamples) {
+    AudioFifo(int channels, int primeSamples, int trimAboveSamples, int maxSamples) {
         this.channels = channels;
         this.primeSamples = primeSamples;
+        this.trimAbove = trimAboveSamples;
         this.maxSamples = maxSamples;
         this.ring = new float[channels][maxSamples];
     }
@@ -59,6 +64,12 @@ final class AudioFifo {
                 return out;
             }
             primed = true;
+        }
+        if (size > trimAbove) {
+            int drop = size - primeSamples;
+            head = (head + drop) % maxSamples;
+            size -= drop;
+            dropped += drop;
         }
         int take = Math.min(n, size);
         for (int c = 0; c < channels; c++) {

@@ -56,8 +56,9 @@ final class MixerInput {
         this.automatic = automatic;
         this.outRate = outRate;
         this.outChannels = outChannels;
-        // 60 ms cushion, at most 300 ms buffered: stays well inside the 100 ms A/V sync budget
-        this.fifo = new AudioFifo(outChannels, outRate * 60 / 1000, outRate * 300 / 1000);
+        // 40 ms cushion, a backlog over 80 ms is cut back: audio stays within the 100 ms A/V sync
+        // budget of the picture (which is shown as soon as it is decoded)
+        this.fifo = new AudioFifo(outChannels, outRate * 40 / 1000, outRate * 80 / 1000, outRate);
     }
 
     // ---- control (any thread) ----

@@ -17,7 +17,7 @@ class AudioFifoTest {
 
     @Test
     void silenceUntilPrimedThenInOrder() {
-        AudioFifo f = new AudioFifo(2, 100, 1000);
+        AudioFifo f = new AudioFifo(2, 100, 1000, 1000);
         f.write(ramp(1, 50));
         assertEquals(0f, f.read(10)[0][0]);        // not primed: silence, nothing consumed
         assertEquals(50, f.size());
@@ -31,7 +31,7 @@ class AudioFifoTest {
 
     @Test
     void runningDryPadsWithSilenceAndReprimes() {
-        AudioFifo f = new AudioFifo(2, 10, 1000);
+        AudioFifo f = new AudioFifo(2, 10, 1000, 1000);
         f.write(ramp(1, 15));
         float[][] out = f.read(20);
         assertEquals(15f, out[0][14]);
@@ -41,8 +41,20 @@ class AudioFifoTest {
     }
 
     @Test
+    void aBacklogIsCutBackToTheCushion() {
+        AudioFifo f = new AudioFifo(2, 10, 30, 1000);
+        f.write(ramp(1, 25));
+        assertEquals(1f, f.read(5)[0][0]);          // under the trim threshold: nothing dropped
+        f.write(ramp(26, 40));                      // 60 waiting: over 30, cut to the newest 10
+        float[][] out = f.read(5);
+        assertEquals(56f, out[0][0]);
+        assertEquals(5, f.size());
+        assertEquals(50, f.droppedSamples());
+    }
+
+    @Test
     void overflowDropsTheOldest() {
-        AudioFifo f = new AudioFifo(2, 1, 100);
+        AudioFifo f = new AudioFifo(2, 1, 100, 100);
         f.write(ramp(1, 80));
         f.write(ramp(81, 50));
         assertEquals(100, f.size());
