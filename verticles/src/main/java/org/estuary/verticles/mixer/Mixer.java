@@ -57,6 +57,12 @@ final class Mixer {
     private volatile boolean running = true;
     private volatile String status = "PROCESSED_LOCAL";
     private volatile Consumer<Mixer> onEnded = m -> { };
+    // statistics, written by the worker, read by find_all
+    private volatile long videoFramesOut;
+    private volatile long audioFramesOut;
+    private volatile long skippedFrames;
+    private volatile long parkedNanos;
+    private volatile long startedAtNanos = System.nanoTime();
 
     // ---- worker thread state ----
     private final PictureCompositor compositor = new PictureCompositor();
@@ -179,7 +185,20 @@ final class Mixer {
                 .put("record", false).put("mixerLayoutClass", s.layoutName()).put("mixerVideoWidth", s.width())
                 .put("mixerVideoHeight", s.height()).put("mixerVideoFps", s.fps())
                 .put("mixerVideoBitrateKbps", s.bitrateKbps()).put("background", background.description())
-                .put("watermark", watermarkName).put("mixerAutoCreated", automatic).put("mediaSessions", sessions);
+                .put("watermark", watermarkName).put("mixerAutoCreated", automatic).put("mediaSessions", sessions)
+                .put("stats", stats());
+    }
+
+    /**
+     * Output counters and the worker's load: {@code busyRatio} is the share of wall time the worker
+     * was not waiting for its clock, i.e. the real-time factor of mixing (1.0 = just keeping up).
+     */
+    JsonObject stats() {
+        long wall = Math.max(1, System.nanoTime() - startedAtNanos);
+        long busy = Math.max(0, wall - parkedNanos);
+        return new JsonObject().put("videoFramesOut", videoFramesOut).put("audioFramesOut", audioFramesOut)
+                .put("skippedVideoFrames", skippedFrames).put("uptimeMs", wall / 1_000_000)
+                .put("busyMs", busy / 1_000_000).put("busyRatio", Math.round(busy * 1000.0 / wall) / 1000.0);
     }
 
     // ---- worker thread ----
@@ -187,6 +206,7 @@ final class Mixer {
     private void run() {
         try {
             startNanos = System.nanoTime();
+            startedAtNanos = startNanos;
             if (hasAudio) {
                 audioEncoder = new AacEncoder(AUDIO_RATE, AUDIO_CHANNELS, 128_000);
                 output.publish(Frame.config(Codec.AAC, 0, audioEncoder.audioSpecificConfig()));
@@ -237,6 +257,7 @@ final class Mixer {
             audioTick();
         } else {
             LockSupport.parkNanos(Math.min(nextVideo, nextAudio) - now);
+            parkedNanos += System.nanoTime() - now;
         }
     }
 
@@ -246,6 +267,7 @@ final class Mixer {
             // starved of CPU for over a second: skip the missed pictures instead of bursting them
             long behind = (now - due) * active.fps() / NANOS;
             videoFrames += behind;
+            skippedFrames += behind;
         }
         long pts = videoOriginUs + videoFrames * 1_000_000L / active.fps();
         videoFrames++;
@@ -255,6 +277,7 @@ final class Mixer {
         for (Frame f : videoEncoder.encode(canvas)) {
             output.publish(f);
         }
+        videoFramesOut++;
     }
 
     private void compose(long now) {
@@ -319,6 +342,7 @@ final class Mixer {
             long t = audioUnits++ * AAC_FRAME * 1_000_000L / AUDIO_RATE;
             output.publish(Frame.media(Codec.AAC, t, t, true, au));
         }
+        audioFramesOut++;
     }
 
     /** (Re)creates the encoder, canvas and background for new settings, keeping output times rising. */
