@@ -114,7 +114,7 @@ final class MixerLoadTest {
             String name = "test-" + generation + "-" + (i + 1);
             try {
                 Mixer mixer = verticle.create(MixerRequests.SCHEME + name, name, true, true, false,
-                        verticle.defaultSettings(), verticle.background(null), null, null);
+                        verticle.defaultSettings(), verticle.defaultBackground(), null, null);
                 current.add(mixer);
                 for (int k = 0; k < streamsInMixer; k++) {
                     String feed = feeding.get(i * streamsInMixer + k);

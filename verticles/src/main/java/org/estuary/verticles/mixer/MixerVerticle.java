@@ -45,6 +45,7 @@ public final class MixerVerticle extends VerticleBase {
     private final Map<String, Mixer> mixers = new LinkedHashMap<>();
     private final MixerLoadTest loadTest = new MixerLoadTest(this);
     private StreamListener autoMixing;
+    private MixerBackground defaultBackground;
 
     public MixerVerticle(StreamRegistry streams, MixerConfig config, Path mediaDirectory) {
         this.streams = streams;
@@ -85,7 +86,14 @@ public final class MixerVerticle extends VerticleBase {
             };
             streams.addListener(autoMixing);
         }
-        return Future.all(regs);
+        // the configured background may be an image file: read it once, off the event loop
+        Future<Void> bg = vertx.executeBlocking(() -> background(null)).onSuccess(b -> defaultBackground = b).mapEmpty();
+        return Future.all(regs).compose(v -> bg);
+    }
+
+    /** The configured background, read at start (auto-created and load-test mixers use it). */
+    MixerBackground defaultBackground() {
+        return defaultBackground;
     }
 
     @Override
@@ -421,7 +429,7 @@ public final class MixerVerticle extends VerticleBase {
             Mixer mixer = mixers.get(uri);
             if (mixer == null) {
                 mixer = create(uri, room.room(), true, true, true, defaultSettings(),
-                        background(null), null, null);
+                        defaultBackground, null, null);
             }
             if (mixer.find(streamName) == null) {
                 addInput(mixer, streamName, true, true, true);
