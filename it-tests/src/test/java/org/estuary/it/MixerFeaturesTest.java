@@ -110,6 +110,21 @@ class MixerFeaturesTest {
             assertEquals(400, server.post("/mixer/set_body_watermark", new JsonObject().put("uri", "mixer://room1")
                     .put("watermark", "../etc/passwd")).status());
 
+            // a watermark on alice's tile only (the strip tile, top-left corner of her picture)
+            String aliceSession = onlyMixer().getJsonArray("mediaSessions").stream().map(o -> (JsonObject) o)
+                    .filter(o -> o.getString("streamName").equals("alice#room1")).findFirst().orElseThrow()
+                    .getString("mediaSessionId");
+            awaitColour("room1", 262, 20, 0xFF0000, "alice's tile before its watermark");
+            EstuaryProcess.Http sw = server.post("/mixer/set_stream_watermark", new JsonObject().put("uri", "mixer://room1")
+                    .put("watermark", "mark.png").put("mediaSessionId", aliceSession).put("x", 0).put("y", 0));
+            assertEquals(200, sw.status(), sw.body());
+            awaitColour("room1", 262, 20, 0xFFFFFF, "watermark on alice's tile");
+            awaitColour("room1", 320, 300, 0x0000FF, "bob's tile unmarked");
+            assertEquals(404, server.post("/mixer/set_stream_watermark", new JsonObject().put("uri", "mixer://room1")
+                    .put("watermark", "mark.png").put("mediaSessionId", "nobody")).status());
+            assertEquals(400, server.post("/mixer/set_stream_watermark", new JsonObject().put("uri", "mixer://room1")
+                    .put("watermark", "mark.png")).status());
+
             EstuaryProcess.Http p = server.post("/mixer/set_parameter", new JsonObject().put("uri", "mixer://room1")
                     .put("mixerVideoWidth", 320).put("mixerVideoHeight", 240));
             assertEquals(200, p.status(), p.body());

@@ -241,4 +241,70 @@ class MixerTest {
             call("/mixer/terminate", new JsonObject().put("uri", "mixer://m2"));
         }
     }
+
+    /** Times (s) where a printed metadata value crosses {@code threshold} upwards. */
+    private static List<Double> risingEdges(java.nio.file.Path file, String key, double threshold) throws Exception {
+        List<Double> edges = new ArrayList<>();
+        double time = Double.NaN;
+        boolean high = true;   // an edge needs a low value first (the capture may start mid-flash)
+        for (String line : java.nio.file.Files.readAllLines(file)) {
+            if (line.startsWith("frame:")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("pts_time:([0-9.]+)").matcher(line);
+                time = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+            } else if (line.startsWith(key + "=")) {
+                String v = line.substring(key.length() + 1).trim();
+                double value = v.equals("-inf") ? -1000 : Double.parseDouble(v);
+                if (value > threshold && !high && !Double.isNaN(time)) {
+                    edges.add(time);
+                }
+                high = value > threshold;
+            }
+        }
+        return edges;
+    }
+
+    @Test
+    void audioAndVideoStayInSync() throws Exception {
+        // every 2 s: half a second of white picture and, at the same instants, of a 1 kHz beep
+        String video = "color=c=black:size=320x240:rate=30,drawbox=x=0:y=0:w=320:h=240:color=white:t=fill"
+                + ":enable='lt(mod(t\\,2)\\,0.5)'";
+        List<String> cmd = List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
+                "-re", "-f", "lavfi", "-i", video, "-re", "-f", "lavfi", "-i",
+                "aevalsrc=exprs='if(lt(mod(t\\,2)\\,0.5)\\,0.5*sin(2*PI*1000*t)\\,0)':s=48000",
+                "-c:v", "libx264", "-profile:v", "baseline", "-preset", "ultrafast", "-tune", "zerolatency",
+                "-pix_fmt", "yuv420p", "-g", "30", "-bf", "0", "-c:a", "aac", "-b:a", "64k", "-ar", "48000", "-ac", "2",
+                "-f", "flv", server.rtmpUrl("flash"));
+        Process flash = Ffmpeg.start(cmd, EstuaryProcess.logDir().resolve("mixer-pub-flash.log"));
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mixer-sync");
+        try {
+            RecordingSupport.awaitStream(server, "flash");
+            ok("/mixer/startup", new JsonObject().put("uri", "mixer://m3").put("localStreamName", "mix3").put("mixerVideoFps", 30));
+            ok("/mixer/add", new JsonObject().put("uri", "mixer://m3").put("remoteStreamName", "flash"));
+            RecordingSupport.awaitStream(server, "mix3");
+            Thread.sleep(2000);
+            java.nio.file.Path v = dir.resolve("v.txt");
+            java.nio.file.Path a = dir.resolve("a.txt");
+            Peers.Result r = Peers.run(60, Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-rw_timeout", "15000000",
+                    "-i", server.rtmpUrl("mix3"), "-t", "9",
+                    "-vf", "crop=16:16:312:232,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=" + v,
+                    "-af", "astats=metadata=1:reset=1,ametadata=print:key=lavfi.astats.Overall.RMS_level:file=" + a,
+                    "-f", "null", "-");
+            List<Double> flashes = risingEdges(v, "lavfi.signalstats.YAVG", 128);
+            List<Double> beeps = risingEdges(a, "lavfi.astats.Overall.RMS_level", -30);
+            System.out.println("A/V sync: flashes " + flashes + " beeps " + beeps);
+            assertTrue(flashes.size() >= 3, "flashes " + flashes + " beeps " + beeps + " " + r.output());
+            for (double f : flashes) {
+                double nearest = beeps.stream().min(java.util.Comparator.comparingDouble(b -> Math.abs(b - f)))
+                        .orElseThrow(() -> new AssertionError("no beeps; flashes " + flashes));
+                assertTrue(Math.abs(nearest - f) <= 0.1, "flash at " + f + " s, beep at " + nearest
+                        + " s: flashes " + flashes + " beeps " + beeps);
+            }
+        } finally {
+            Ffmpeg.stop(flash);
+            call("/mixer/terminate", new JsonObject().put("uri", "mixer://m3"));
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
 }
