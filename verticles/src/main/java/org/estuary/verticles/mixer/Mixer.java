@@ -132,14 +132,19 @@ final class Mixer {
 
     /** Adds an input and starts reading it (now, or when its name is published). */
     void add(MixerInput in) {
-        inputs.add(in);
+        synchronized (inputs) {
+            if (!running) {
+                throw new MixerApiException(org.estuary.core.control.ApiStatus.NOT_FOUND, "Mixer is stopping: " + uri);
+            }
+            inputs.add(in);
+        }
         in.setCancelAwait(registry.awaitPublished(in.streamName, s -> in.attach(s, this::wake)));
         wake();
     }
 
     void remove(MixerInput in) {
         if (inputs.remove(in)) {
-            in.detach();
+            in.retire();
             commands.add(in::closeNatives);
             wake();
         }
@@ -395,8 +400,9 @@ final class Mixer {
     private void sourceEnded(MixerInput in) {
         in.detach();
         in.resetForNewSource();
-        if (!in.automatic && inputs.contains(in)) {
-            // wait for the name to come back (a reconnecting publisher keeps its tile)
+        if (!in.automatic) {
+            // wait for the name to come back (a reconnecting publisher keeps its tile); a no-op
+            // once the input was removed (retired)
             in.setCancelAwait(registry.awaitPublished(in.streamName, s -> in.attach(s, this::wake)));
         }
     }
@@ -410,11 +416,16 @@ final class Mixer {
                 LOG.warn("Mixer {}: cleanup step failed: {}", uri, e.toString());
             }
         }
-        for (MixerInput in : inputs) {
-            in.detach();
+        List<MixerInput> last;
+        synchronized (inputs) {
+            running = false;
+            last = List.copyOf(inputs);
+            inputs.clear();
+        }
+        for (MixerInput in : last) {
+            in.retire();
             in.closeNatives();
         }
-        inputs.clear();
         if (videoEncoder != null) {
             videoEncoder.close();
             videoEncoder = null;

@@ -35,6 +35,7 @@ final class MixerInput {
     private volatile PlacedWatermark watermark;
     private volatile boolean watermarkChanged;
     private Runnable cancelAwait = () -> { };
+    private boolean retired;
 
     // ---- worker thread state ----
     private VideoDecoder video;
@@ -65,6 +66,9 @@ final class MixerInput {
 
     /** Starts reading {@code s}; {@code wake} runs on the publisher thread when frames arrive. */
     synchronized void attach(Stream s, Runnable wake) {
+        if (retired) {
+            return;   // removed meanwhile: a late "published" callback must not add a reader
+        }
         StreamReader old = reader;
         if (old != null) {
             old.close();
@@ -75,6 +79,15 @@ final class MixerInput {
 
     synchronized void setCancelAwait(Runnable cancel) {
         cancelAwait = cancel == null ? () -> { } : cancel;
+        if (retired) {
+            cancelAwait.run();
+        }
+    }
+
+    /** Leaves the mixer for good: stops reading and never attaches again. */
+    synchronized void retire() {
+        retired = true;
+        detach();
     }
 
     /** Stops reading (the worker frees the natives with {@link #closeNatives()}). */
