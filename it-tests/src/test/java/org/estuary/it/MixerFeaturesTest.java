@@ -197,4 +197,44 @@ class MixerFeaturesTest {
             Ffmpeg.stop(f2);
         }
     }
+
+    @Test
+    void badRequestsAreAnsweredNotFatal() throws Exception {
+        String[][] cases = {
+            {"{\"uri\":\"mixer://\"}", "400"},
+            {"{\"uri\":\"mixer://a b\"}", "400"},
+            {"{\"uri\":\"mixer://b1\",\"mixerVideoWidth\":\"wide\"}", "400"},
+            {"{\"uri\":\"mixer://b1\",\"mixerVideoWidth\":641}", "400"},
+            {"{\"uri\":\"mixer://b1\",\"mixerVideoFps\":0}", "400"},
+            {"{\"uri\":\"mixer://b1\",\"mixerLayoutClass\":\"com.example.Spiral\"}", "400"},
+            {"{\"uri\":\"mixer://b1\",\"hasVideo\":false,\"hasAudio\":false}", "400"},
+            {"{\"uri\":\"mixer://b1\",\"background\":\"../../etc/passwd\"}", "400"},
+            {"{\"uri\":\"mixer://b1\",\"background\":\"missing.png\"}", "404"},
+            {"{\"uri\":\"mixer://b1\",\"watermark\":\"missing.png\"}", "404"},
+            {"{\"uri\":\"mixer://b1\",\"localStreamName\":\"x#y\"}", "400"},
+        };
+        for (String[] c : cases) {
+            EstuaryProcess.Http r = server.post("/mixer/startup", c[0]);
+            assertEquals(Integer.parseInt(c[1]), r.status(), c[0] + " -> " + r.body());
+            assertTrue(r.isJson(), r.body());
+        }
+        // a background image and colour both work; the mixer runs with them
+        EstuaryProcess.Http ok = server.post("/mixer/startup", "{\"uri\":\"mixer://b2\",\"background\":\"mark.png\","
+                + "\"mixerVideoWidth\":320,\"mixerVideoHeight\":240}");
+        assertEquals(200, ok.status(), ok.body());
+        try {
+            // without inputs the output still has video (the background) and audio (silence)
+            RecordingSupport.awaitStream(server, "b2");
+        } finally {
+            assertEquals(200, server.post("/mixer/terminate", "{\"uri\":\"mixer://b2\"}").status());
+        }
+        assertEquals(400, server.post("/mixer/setAudioVideo", "{\"uri\":\"mixer://nope\",\"audioLevel\":\"loud\"}").status());
+        assertEquals(404, server.post("/mixer/setAudioVideo", "{\"uri\":\"mixer://nope\",\"audioLevel\":5}").status());
+        assertEquals(404, server.post("/mixer/set_parameter", "{\"uri\":\"mixer://nope\",\"mixerVideoFps\":10}").status());
+        assertEquals(400, server.post("/mixer/test/start", "{\"feedingStreams\":[\"a\"],\"mixerCount\":0,"
+                + "\"streamsInMixer\":1,\"intervalInSeconds\":5}").status());
+        assertEquals(404, server.post("/mixer/test/start", "{\"feedingStreams\":[\"nobody\"],\"mixerCount\":1,"
+                + "\"streamsInMixer\":1,\"intervalInSeconds\":5}").status());
+        assertTrue(server.isAlive());
+    }
 }
