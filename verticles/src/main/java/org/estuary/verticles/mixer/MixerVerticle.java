@@ -69,21 +69,7 @@ public final class MixerVerticle extends VerticleBase {
         on(regs, "/mixer/test/stop", loadTest::stop);
         on(regs, "/mixer/test/get_start_example", m -> m.reply(MixerLoadTest.example()));
         if (config.autoStart()) {
-            autoMixing = new StreamListener() {
-                @Override
-                public void published(Stream s) {
-                    if (RoomName.of(s.name()) != null) {
-                        context.runOnContext(v -> autoAdd(s.name()));
-                    }
-                }
-
-                @Override
-                public void unpublished(Stream s, String reason) {
-                    if (RoomName.of(s.name()) != null) {
-                        context.runOnContext(v -> autoRemove(s.name()));
-                    }
-                }
-            };
+            autoMixing = new RoomAutoMixer(this, context);
             streams.addListener(autoMixing);
         }
         // the configured background may be an image file: read it once, off the event loop
@@ -417,44 +403,7 @@ public final class MixerVerticle extends VerticleBase {
         }
     }
 
-    // ---- user#room ----
-
-    private void autoAdd(String streamName) {
-        RoomName room = RoomName.of(streamName);
-        if (room == null || streams.find(streamName).isEmpty()) {
-            return;
-        }
-        String uri = MixerRequests.SCHEME + room.room();
-        try {
-            Mixer mixer = mixers.get(uri);
-            if (mixer == null) {
-                mixer = create(uri, room.room(), true, true, true, defaultSettings(),
-                        defaultBackground, null, null);
-            }
-            if (mixer.find(streamName) == null) {
-                addInput(mixer, streamName, true, true, true);
-            }
-        } catch (MixerApiException e) {
-            LOG.warn("Auto-mixing {} into {} failed: {}", streamName, uri, e.getMessage());
-        }
-    }
-
-    private void autoRemove(String streamName) {
-        RoomName room = RoomName.of(streamName);
-        Mixer mixer = mixers.get(MixerRequests.SCHEME + room.room());
-        if (mixer == null) {
-            return;
-        }
-        MixerInput in = mixer.find(streamName);
-        if (in != null && in.automatic && streams.find(streamName).isEmpty()) {
-            mixer.remove(in);
-        }
-        if (mixer.automatic && mixer.inputs().isEmpty()) {
-            terminate(mixer, "Room " + room.room() + " is empty");
-        }
-    }
-
-    // ---- for the load test ----
+    // ---- for the load test and room auto-mixing ----
 
     StreamRegistry streams() { return streams; }
     Map<String, Mixer> mixers() { return mixers; }
