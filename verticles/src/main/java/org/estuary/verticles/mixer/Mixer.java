@@ -5,6 +5,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -29,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * decodes what arrived, and on each tick composes/encodes one picture (steady fps) or mixes/encodes
  * one 1024-sample AAC frame (continuous audio), so a stalled or departed input never stalls the
  * output. Output times come from the same clock for both tracks, which keeps them in sync.
+ * With several busy inputs the worker hands their decoding to a few decode threads and waits for
+ * them (inputs' natives are still used by one thread at a time, never during composing).
  * Control calls from the verticle only touch volatile fields or queue commands for the worker.
  */
 final class Mixer {
@@ -37,6 +43,7 @@ final class Mixer {
     static final int AUDIO_CHANNELS = 2;
     private static final int AAC_FRAME = 1024;
     private static final long NANOS = 1_000_000_000L;
+    private static final int DECODE_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     final String uri;
     final String localStreamName;
@@ -67,6 +74,7 @@ final class Mixer {
     // ---- worker thread state ----
     private final PictureCompositor compositor = new PictureCompositor();
     private VideoEncoder videoEncoder;
+    private ExecutorService decodePool;
     private AacEncoder audioEncoder;
     private DecodedPicture canvas;
     private DecodedPicture backgroundPicture;
@@ -226,12 +234,7 @@ final class Mixer {
                     applySettings(System.nanoTime());
                     describe();
                 }
-                for (MixerInput in : inputs) {
-                    in.drain();
-                    if (in.sourceEnded()) {
-                        sourceEnded(in);
-                    }
-                }
+                drainInputs();
                 tick();
             }
         } catch (Throwable t) {
@@ -239,6 +242,51 @@ final class Mixer {
             status = "FAILED";
         } finally {
             cleanup();
+        }
+    }
+
+    /**
+     * Decodes what every input has queued. Several inputs with work are decoded in parallel on the
+     * mixer's decode threads (each input by one thread at a time; the worker waits for all, so
+     * composing afterwards sees every result); the clock stays on the worker.
+     */
+    private void drainInputs() {
+        List<MixerInput> list = inputs;
+        List<MixerInput> pending = new ArrayList<>(list.size());
+        for (MixerInput in : list) {
+            if (in.hasQueued()) {
+                pending.add(in);
+            }
+        }
+        if (pending.size() <= 1 || DECODE_THREADS <= 1) {
+            pending.forEach(MixerInput::drain);
+        } else {
+            if (decodePool == null) {
+                decodePool = Executors.newFixedThreadPool(DECODE_THREADS, r -> {
+                    Thread t = new Thread(r, "mixer-" + localStreamName + "-decode");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            List<Future<?>> running = new ArrayList<>(pending.size());
+            for (MixerInput in : pending) {
+                running.add(decodePool.submit(in::drain));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException e) {
+                    LOG.warn("Mixer {}: decoding failed: {}", uri, e.getCause().toString());
+                }
+            }
+        }
+        for (MixerInput in : list) {
+            if (in.sourceEnded()) {
+                sourceEnded(in);
+            }
         }
     }
 
@@ -409,6 +457,10 @@ final class Mixer {
 
     private void cleanup() {
         running = false;
+        if (decodePool != null) {
+            decodePool.shutdownNow();   // idle between drains: the threads end at once
+            decodePool = null;
+        }
         for (Runnable c; (c = commands.poll()) != null; ) {
             try {
                 c.run();

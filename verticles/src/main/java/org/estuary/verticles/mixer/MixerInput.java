@@ -125,6 +125,12 @@ final class MixerInput {
 
     // ---- worker thread ----
 
+    /** True when frames wait to be drained. */
+    boolean hasQueued() {
+        StreamReader r = reader;
+        return r != null && r.queued() > 0;
+    }
+
     /** True when the source ended and everything it sent was read. */
     boolean sourceEnded() {
         StreamReader r = reader;
