@@ -16,6 +16,7 @@ import org.estuary.core.config.ServerConfig;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.core.net.PortPool;
+import org.estuary.verticles.mixer.MixerVerticle;
 import org.estuary.verticles.mpegts.MpegTsVerticle;
 import org.estuary.verticles.rtsp.RtspVerticle;
 import org.estuary.verticles.vod.VodVerticle;
@@ -98,7 +99,8 @@ public final class EstuaryServer {
                 vertx.deployVerticle(new PullRtmpVerticle(streams, config.rtmp().publishIdleTimeoutMs())),
                 vertx.deployVerticle(new org.estuary.verticles.transcoder.TranscoderVerticle(streams,
                         java.nio.file.Path.of(config.media().directory()))),
-                vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtmp().publishIdleTimeoutMs())));
+                vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtmp().publishIdleTimeoutMs())),
+                vertx.deployVerticle(new MixerVerticle(streams, config.mixer(), java.nio.file.Path.of(config.media().directory()))));
         return Future.all(control, directory).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))

@@ -85,6 +85,15 @@ public final class ConfigSchema {
         t.put("cluster.eventBusPort", ValueType.port());
         t.put("cluster.role", ValueType.oneOf(ClusterRole.class));
         t.put("metrics.enabled", ValueType.bool());
+        t.put("mixer.autoStart", ValueType.bool());
+        t.put("mixer.desktopKeyword", ValueType.string());
+        t.put("mixer.layout", ValueType.nonEmptyString());
+        t.put("mixer.videoWidth", ValueType.integer(64, 3840));
+        t.put("mixer.videoHeight", ValueType.integer(64, 2160));
+        t.put("mixer.videoFps", ValueType.integer(1, 60));
+        t.put("mixer.videoBitrateKbps", ValueType.integer(50, 50_000));
+        t.put("mixer.holdLastFrameMs", ValueType.longInteger(0, day));
+        t.put("mixer.background", ValueType.nonEmptyString());
         return t;
     }
 

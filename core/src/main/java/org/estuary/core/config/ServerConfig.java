@@ -8,7 +8,8 @@ import java.util.Objects;
  */
 public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig websocket, HlsConfig hls,
                            RtmpConfig rtmp, SipConfig sip, MediaConfig media, RecordsConfig records,
-                           StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics) {
+                           StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics,
+                           MixerConfig mixer) {
 
     public ServerConfig {
         Objects.requireNonNull(node, "node");
@@ -22,12 +23,14 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(mixer, "mixer");
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(NodeConfig.defaults(), RestConfig.defaults(), WebSocketConfig.defaults(),
                 HlsConfig.defaults(), RtmpConfig.defaults(), SipConfig.defaults(), MediaConfig.defaults(),
-                RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults());
+                RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults(),
+                MixerConfig.defaults());
     }
 
     /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */

@@ -42,7 +42,11 @@ public final class OpsRoutes {
                 .put("uptimeMs", System.currentTimeMillis() - startedAt)
                 .put("streams", streams.streams().size())
                 .put("readers", streams.readers().size())
-                .put("connections", connections.size());
+                .put("connections", connections.size())
+                // leak checks (mixer load test): JavaCPP-tracked native bytes, process RSS, live threads
+                .put("nativeBytes", org.bytedeco.javacpp.Pointer.totalBytes())
+                .put("physicalBytes", org.bytedeco.javacpp.Pointer.physicalBytes())
+                .put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
         ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
     }
 

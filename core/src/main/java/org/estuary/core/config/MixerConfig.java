@@ -1,0 +1,30 @@
+package org.estuary.core.config;
+
+import java.util.Objects;
+
+/**
+ * Stream mixers ({@code /mixer/*}) and name-driven mixing ({@code user#room}).
+ *
+ * @param autoStart        publishing {@code user#room} adds {@code user} to mixer {@code room}, creating it
+ * @param desktopKeyword   an input whose name contains this gets the big tile (screen sharing)
+ * @param layout           default layout: grid | center | desktop (or a reference class name)
+ * @param videoWidth       default output width
+ * @param videoHeight      default output height
+ * @param videoFps         default output frame rate
+ * @param videoBitrateKbps default output video bitrate
+ * @param holdLastFrameMs  how long a stalled input's last picture stays before its tile shows the background
+ * @param background       default background colour (#RRGGBB)
+ */
+public record MixerConfig(boolean autoStart, String desktopKeyword, String layout, int videoWidth, int videoHeight,
+                          int videoFps, int videoBitrateKbps, long holdLastFrameMs, String background) {
+
+    public MixerConfig {
+        Objects.requireNonNull(desktopKeyword, "desktopKeyword");
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(background, "background");
+    }
+
+    public static MixerConfig defaults() {
+        return new MixerConfig(true, "desktop", "grid", 1280, 720, 30, 2000, 2000, "#000000");
+    }
+}

@@ -1,0 +1,503 @@
+package org.estuary.verticles.mixer;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.estuary.core.media.Codec;
+import org.estuary.core.media.Frame;
+import org.estuary.core.stream.MediaDescription;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamRegistry;
+import org.estuary.media.audio.AacEncoder;
+import org.estuary.media.audio.PcmMixer;
+import org.estuary.media.video.DecodedPicture;
+import org.estuary.media.video.PictureCompositor;
+import org.estuary.media.video.PlacedWatermark;
+import org.estuary.media.video.VideoEncoder;
+import org.estuary.media.video.VideoEncoderSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One mixer: inputs in, one hub stream out. A single worker thread owns every native object and
+ * runs the clock: it sleeps until the next video or audio tick or until an input has frames,
+ * decodes what arrived, and on each tick composes/encodes one picture (steady fps) or mixes/encodes
+ * one 1024-sample AAC frame (continuous audio), so a stalled or departed input never stalls the
+ * output. Output times come from the same clock for both tracks, which keeps them in sync.
+ * With several busy inputs the worker hands their decoding to a few decode threads and waits for
+ * them (inputs' natives are still used by one thread at a time, never during composing).
+ * Control calls from the verticle only touch volatile fields or queue commands for the worker.
+ */
+final class Mixer {
+    private static final Logger LOG = LoggerFactory.getLogger(Mixer.class);
+    static final int AUDIO_RATE = 48_000;
+    static final int AUDIO_CHANNELS = 2;
+    private static final int AAC_FRAME = 1024;
+    private static final long NANOS = 1_000_000_000L;
+    private static final int DECODE_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
+
+    final String uri;
+    final String localStreamName;
+    final boolean hasVideo;
+    final boolean hasAudio;
+    final boolean automatic;
+    private final StreamRegistry registry;
+    private final Stream output;
+    private final MixerBackground background;
+    private final String watermarkName;
+    private final String desktopKeyword;
+    private final long holdNanos;
+    private final List<MixerInput> inputs = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final Thread worker;
+    private volatile MixerSettings settings;
+    private volatile PlacedWatermark bodyWatermark;
+    private volatile boolean running = true;
+    private volatile String status = "PROCESSED_LOCAL";
+    private volatile Consumer<Mixer> onEnded = m -> { };
+    // statistics, written by the worker, read by find_all
+    private volatile long videoFramesOut;
+    private volatile long audioFramesOut;
+    private volatile long skippedFrames;
+    private volatile long parkedNanos;
+    private volatile long startedAtNanos = System.nanoTime();
+
+    // ---- worker thread state ----
+    private final PictureCompositor compositor = new PictureCompositor();
+    private VideoEncoder videoEncoder;
+    private ExecutorService decodePool;
+    private AacEncoder audioEncoder;
+    private DecodedPicture canvas;
+    private DecodedPicture backgroundPicture;
+    private MixerSettings active;
+    private long videoOriginNanos;
+    private long videoOriginUs;
+    private long videoFrames;
+    private long audioSamples;
+    private long audioUnits;
+    private long startNanos;
+    private long lastVideoPtsUs;
+
+    Mixer(String uri, String localStreamName, boolean hasVideo, boolean hasAudio, boolean automatic,
+          StreamRegistry registry, Stream output, MixerSettings settings, MixerBackground background,
+          PlacedWatermark watermark, String watermarkName, String desktopKeyword, long holdMs) {
+        this.uri = uri;
+        this.localStreamName = localStreamName;
+        this.hasVideo = hasVideo;
+        this.hasAudio = hasAudio;
+        this.automatic = automatic;
+        this.registry = registry;
+        this.output = output;
+        this.settings = settings;
+        this.background = background;
+        this.bodyWatermark = watermark;
+        this.watermarkName = watermarkName;
+        this.desktopKeyword = desktopKeyword;
+        this.holdNanos = holdMs * 1_000_000L;
+        this.worker = new Thread(this::run, "mixer-" + localStreamName);
+        this.worker.setDaemon(true);
+        output.onTerminate(() -> terminate("Stopped by rest /stream/terminate"));
+    }
+
+    void start(Consumer<Mixer> whenEnded) {
+        this.onEnded = whenEnded;
+        worker.start();
+    }
+
+    // ---- control (verticle thread) ----
+
+    String mediaSessionId() { return output.mediaSessionId(); }
+    MixerSettings settings() { return settings; }
+    List<MixerInput> inputs() { return List.copyOf(inputs); }
+    boolean isRunning() { return running; }
+
+    MixerInput find(String streamName) {
+        for (MixerInput in : inputs) {
+            if (in.streamName.equals(streamName)) {
+                return in;
+            }
+        }
+        return null;
+    }
+
+    MixerInput findBySession(String mediaSessionId) {
+        for (MixerInput in : inputs) {
+            if (in.matchesSession(mediaSessionId)) {
+                return in;
+            }
+        }
+        return null;
+    }
+
+    /** Adds an input and starts reading it (now, or when its name is published). */
+    void add(MixerInput in) {
+        synchronized (inputs) {
+            if (!running) {
+                throw new MixerApiException(org.estuary.core.control.ApiStatus.NOT_FOUND, "Mixer is stopping: " + uri);
+            }
+            inputs.add(in);
+        }
+        in.setCancelAwait(registry.awaitPublished(in.streamName, s -> in.attach(s, this::wake)));
+        wake();
+    }
+
+    void remove(MixerInput in) {
+        if (inputs.remove(in)) {
+            in.retire();
+            commands.add(in::closeNatives);
+            wake();
+        }
+    }
+
+    void setSettings(MixerSettings s) {
+        settings = s;
+        wake();
+    }
+
+    void setBodyWatermark(PlacedWatermark w) {
+        bodyWatermark = w;
+    }
+
+    /** Stops the mixer; the worker frees everything and ends the output stream. Idempotent. */
+    void terminate(String reason) {
+        if (running) {
+            LOG.info("Mixer {} stopping: {}", uri, reason);
+            status = "FAILED".equals(status) ? status : "TERMINATED";
+            running = false;
+            wake();
+        }
+    }
+
+    /** Waits (bounded) for the worker to finish; only for shutdown paths off the event loop. */
+    void join(long millis) throws InterruptedException {
+        worker.join(millis);
+    }
+
+    private void wake() {
+        LockSupport.unpark(worker);
+    }
+
+    JsonObject toJson() {
+        MixerSettings s = settings;
+        JsonArray sessions = new JsonArray();
+        for (MixerInput in : inputs) {
+            sessions.add(in.toJson());
+        }
+        return new JsonObject().put("uri", uri).put("localStreamName", localStreamName)
+                .put("localMediaSessionId", output.mediaSessionId()).putNull("remoteMediaSessionId")
+                .putNull("remoteStreamName").put("status", status).put("hasVideo", hasVideo).put("hasAudio", hasAudio)
+                .put("record", false).put("mixerLayoutClass", s.layoutName()).put("mixerVideoWidth", s.width())
+                .put("mixerVideoHeight", s.height()).put("mixerVideoFps", s.fps())
+                .put("mixerVideoBitrateKbps", s.bitrateKbps()).put("background", background.description())
+                .put("watermark", watermarkName).put("mixerAutoCreated", automatic).put("mediaSessions", sessions)
+                .put("stats", stats());
+    }
+
+    /**
+     * Output counters and the worker's load: {@code busyRatio} is the share of wall time the worker
+     * was not waiting for its clock, i.e. the real-time factor of mixing (1.0 = just keeping up).
+     */
+    JsonObject stats() {
+        long wall = Math.max(1, System.nanoTime() - startedAtNanos);
+        long busy = Math.max(0, wall - parkedNanos);
+        return new JsonObject().put("videoFramesOut", videoFramesOut).put("audioFramesOut", audioFramesOut)
+                .put("skippedVideoFrames", skippedFrames).put("uptimeMs", wall / 1_000_000)
+                .put("busyMs", busy / 1_000_000).put("busyRatio", Math.round(busy * 1000.0 / wall) / 1000.0);
+    }
+
+    // ---- worker thread ----
+
+    private void run() {
+        try {
+            startNanos = System.nanoTime();
+            startedAtNanos = startNanos;
+            if (hasAudio) {
+                audioEncoder = new AacEncoder(AUDIO_RATE, AUDIO_CHANNELS, 128_000);
+                output.publish(Frame.config(Codec.AAC, 0, audioEncoder.audioSpecificConfig()));
+            }
+            applySettings(0);
+            describe();
+            while (running) {
+                for (Runnable c; (c = commands.poll()) != null; ) {
+                    c.run();
+                }
+                if (settings != active) {
+                    applySettings(System.nanoTime());
+                    describe();
+                }
+                drainInputs();
+                tick();
+            }
+        } catch (Throwable t) {
+            LOG.error("Mixer {} failed", uri, t);
+            status = "FAILED";
+        } finally {
+            cleanup();
+        }
+    }
+
+    /**
+     * Decodes what every input has queued. Several inputs with work are decoded in parallel on the
+     * mixer's decode threads (each input by one thread at a time; the worker waits for all, so
+     * composing afterwards sees every result); the clock stays on the worker.
+     */
+    private void drainInputs() {
+        List<MixerInput> list = inputs;
+        List<MixerInput> pending = new ArrayList<>(list.size());
+        for (MixerInput in : list) {
+            if (in.hasQueued()) {
+                pending.add(in);
+            }
+        }
+        if (pending.size() <= 1 || DECODE_THREADS <= 1) {
+            pending.forEach(MixerInput::drain);
+        } else {
+            if (decodePool == null) {
+                decodePool = Executors.newFixedThreadPool(DECODE_THREADS, r -> {
+                    Thread t = new Thread(r, "mixer-" + localStreamName + "-decode");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            List<Future<?>> running = new ArrayList<>(pending.size());
+            for (MixerInput in : pending) {
+                running.add(decodePool.submit(in::drain));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException e) {
+                    LOG.warn("Mixer {}: decoding failed: {}", uri, e.getCause().toString());
+                }
+            }
+        }
+        for (MixerInput in : list) {
+            if (in.sourceEnded()) {
+                sourceEnded(in);
+            }
+        }
+    }
+
+    /** Produces whatever media is due, then sleeps until the next tick (or a wake-up). */
+    private void tick() {
+        long now = System.nanoTime();
+        long nextVideo = hasVideo ? videoOriginNanos + videoFrames * NANOS / active.fps() : Long.MAX_VALUE;
+        long nextAudio = hasAudio ? startNanos + audioSamples * NANOS / AUDIO_RATE : Long.MAX_VALUE;
+        if (nextVideo <= now && nextAudio <= now) {
+            // both due: the earlier one first so output times rise across the two tracks
+            if (nextVideo <= nextAudio) {
+                videoTick(now);
+                audioTick();
+            } else {
+                audioTick();
+                videoTick(now);
+            }
+        } else if (nextVideo <= now) {
+            videoTick(now);
+        } else if (nextAudio <= now) {
+            audioTick();
+        } else {
+            LockSupport.parkNanos(Math.min(nextVideo, nextAudio) - now);
+            parkedNanos += System.nanoTime() - now;
+        }
+    }
+
+    private void videoTick(long now) {
+        long due = videoOriginNanos + videoFrames * NANOS / active.fps();
+        if (now - due > NANOS) {
+            // starved of CPU for over a second: skip the missed pictures instead of bursting them
+            long behind = (now - due) * active.fps() / NANOS;
+            videoFrames += behind;
+            skippedFrames += behind;
+        }
+        long pts = videoOriginUs + videoFrames * 1_000_000L / active.fps();
+        videoFrames++;
+        compose(now);
+        canvas.setPtsUs(pts);
+        lastVideoPtsUs = pts;
+        for (Frame f : videoEncoder.encode(canvas)) {
+            output.publish(f);
+        }
+        videoFramesOut++;
+    }
+
+    private void compose(long now) {
+        compositor.copy(backgroundPicture, canvas);
+        List<MixerInput> list = inputs;
+        List<String> names = new ArrayList<>(list.size());
+        List<MixerInput> shown = new ArrayList<>(list.size());
+        for (MixerInput in : list) {
+            if (in.wantVideo) {
+                names.add(in.streamName);
+                shown.add(in);
+            }
+        }
+        List<Tile> tiles = layoutFor(names).arrange(names, active.width(), active.height());
+        for (int i = 0; i < shown.size(); i++) {
+            MixerInput in = shown.get(i);
+            int[] size = in.sourceSize();
+            if (size == null) {
+                continue;
+            }
+            Tile fit = tiles.get(i).fit(size[0], size[1]);
+            try {
+                DecodedPicture p = in.pictureFor(fit, now, holdNanos);
+                if (p != null) {
+                    compositor.paste(p, canvas, fit.x(), fit.y());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Mixer {}: input {} not drawn: {}", uri, in.streamName, e.getMessage());
+            }
+        }
+        PlacedWatermark w = bodyWatermark;
+        if (w != null) {
+            w.watermark().apply(canvas, w.placement());
+        }
+    }
+
+    /** A screen-share input switches any layout to the desktop arrangement. */
+    private MixerLayout layoutFor(List<String> names) {
+        MixerLayout configured = active.layout();
+        if (configured instanceof DesktopLayout) {
+            return configured;
+        }
+        DesktopLayout desktop = new DesktopLayout(desktopKeyword, configured);
+        return desktop.desktopIndex(names) >= 0 ? desktop : configured;
+    }
+
+    private void audioTick() {
+        float[][] mix = new float[AUDIO_CHANNELS][AAC_FRAME];
+        for (MixerInput in : inputs) {
+            if (!in.wantAudio) {
+                continue;
+            }
+            float[][] pcm = in.readAudio(AAC_FRAME);
+            int level = in.audioLevel();
+            if (level > 0) {
+                mix = PcmMixer.mix(mix, 1f, pcm, level / 100f);
+            }
+        }
+        audioSamples += AAC_FRAME;
+        for (byte[] au : audioEncoder.encode(mix)) {
+            // units leave the encoder one by one after its priming delay: number them
+            long t = audioUnits++ * AAC_FRAME * 1_000_000L / AUDIO_RATE;
+            output.publish(Frame.media(Codec.AAC, t, t, true, au));
+        }
+        audioFramesOut++;
+    }
+
+    /** (Re)creates the encoder, canvas and background for new settings, keeping output times rising. */
+    private void applySettings(long now) {
+        MixerSettings s = settings;
+        String problem = s.problem();
+        if (problem != null) {
+            LOG.warn("Mixer {}: settings ignored: {}", uri, problem);
+            settings = active;
+            return;
+        }
+        boolean sizeChanged = active == null || active.width() != s.width() || active.height() != s.height();
+        boolean encoderChanged = sizeChanged || active.fps() != s.fps() || active.bitrateKbps() != s.bitrateKbps();
+        if (hasVideo && encoderChanged) {
+            if (videoEncoder != null) {
+                for (Frame f : videoEncoder.flush()) {
+                    output.publish(f);
+                }
+                videoEncoder.close();
+            }
+            videoEncoder = new VideoEncoder(VideoEncoderSettings.h264(s.width(), s.height(), s.fps(),
+                    s.fps(), s.bitrateKbps()));   // a keyframe a second: joiners start fast
+            if (active == null) {
+                videoOriginNanos = startNanos;
+                videoOriginUs = 0;
+            } else {
+                // a new timeline starting one old frame interval after the last picture
+                videoOriginNanos = now;
+                videoOriginUs = lastVideoPtsUs + 1_000_000L / active.fps();
+            }
+            videoFrames = 0;
+        }
+        if (hasVideo && sizeChanged) {
+            closePicture(canvas);
+            closePicture(backgroundPicture);
+            canvas = DecodedPicture.allocate(s.width(), s.height(), 0);
+            backgroundPicture = background.render(s.width(), s.height(), compositor);
+        }
+        active = s;
+    }
+
+    private void describe() {
+        MixerSettings s = active;
+        output.describe(new MediaDescription(hasVideo ? Codec.H264 : null, hasVideo ? s.width() : 0,
+                hasVideo ? s.height() : 0, hasVideo ? s.fps() : 0, hasAudio ? Codec.AAC : null,
+                hasAudio ? AUDIO_RATE : 0, hasAudio ? AUDIO_CHANNELS : 0));
+    }
+
+    /** The source left: free its decoders, keep its last picture (held, then background). */
+    private void sourceEnded(MixerInput in) {
+        in.detach();
+        in.resetForNewSource();
+        if (!in.automatic) {
+            // wait for the name to come back (a reconnecting publisher keeps its tile); a no-op
+            // once the input was removed (retired)
+            in.setCancelAwait(registry.awaitPublished(in.streamName, s -> in.attach(s, this::wake)));
+        }
+    }
+
+    private void cleanup() {
+        running = false;
+        if (decodePool != null) {
+            decodePool.shutdownNow();   // idle between drains: the threads end at once
+            decodePool = null;
+        }
+        for (Runnable c; (c = commands.poll()) != null; ) {
+            try {
+                c.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Mixer {}: cleanup step failed: {}", uri, e.toString());
+            }
+        }
+        List<MixerInput> last;
+        synchronized (inputs) {
+            running = false;
+            last = List.copyOf(inputs);
+            inputs.clear();
+        }
+        for (MixerInput in : last) {
+            in.retire();
+            in.closeNatives();
+        }
+        if (videoEncoder != null) {
+            videoEncoder.close();
+            videoEncoder = null;
+        }
+        if (audioEncoder != null) {
+            audioEncoder.close();
+            audioEncoder = null;
+        }
+        closePicture(canvas);
+        closePicture(backgroundPicture);
+        canvas = null;
+        backgroundPicture = null;
+        output.end("Mixer " + uri + " stopped");
+        LOG.info("Mixer {} stopped", uri);
+        onEnded.accept(this);
+    }
+
+    private static void closePicture(DecodedPicture p) {
+        if (p != null) {
+            p.close();
+        }
+    }
+}

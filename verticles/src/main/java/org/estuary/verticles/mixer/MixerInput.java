@@ -1,0 +1,284 @@
+package org.estuary.verticles.mixer;
+
+import io.vertx.core.json.JsonObject;
+import org.estuary.core.media.Codec;
+import org.estuary.core.media.Frame;
+import org.estuary.core.stream.ReaderInfo;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamReader;
+import org.estuary.media.audio.AacDecoder;
+import org.estuary.media.audio.Resampler;
+import org.estuary.media.video.DecodedPicture;
+import org.estuary.media.video.PlacedWatermark;
+import org.estuary.media.video.VideoDecoder;
+import org.estuary.media.video.VideoScaler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stream feeding a mixer. The control fields (level, mute, watermark, the reader) are set from
+ * the verticle; everything native (decoders, resampler, pictures) is created, used and freed on
+ * the mixer's worker thread only.
+ */
+final class MixerInput {
+    private static final Logger LOG = LoggerFactory.getLogger(MixerInput.class);
+
+    final String streamName;
+    final boolean wantVideo;
+    final boolean wantAudio;
+    final boolean automatic;
+    private final String readerId = java.util.UUID.randomUUID().toString();
+    private volatile String mediaSessionId = "";
+    private volatile StreamReader reader;
+    private volatile int audioLevel = 100;
+    private volatile boolean videoMuted;
+    private volatile PlacedWatermark watermark;
+    private volatile boolean watermarkChanged;
+    private Runnable cancelAwait = () -> { };
+    private boolean retired;
+
+    // ---- worker thread state ----
+    private VideoDecoder video;
+    private AacDecoder aac;
+    private Resampler resampler;
+    private final AudioFifo fifo;
+    private DecodedPicture latest;
+    private long latestAtNanos;
+    private boolean latestChanged;
+    private VideoScaler scaler;
+    private DecodedPicture scaled;
+    private int outRate;
+    private int outChannels;
+
+    MixerInput(String streamName, boolean wantVideo, boolean wantAudio, boolean automatic, int outRate, int outChannels) {
+        this.streamName = streamName;
+        this.wantVideo = wantVideo;
+        this.wantAudio = wantAudio;
+        this.automatic = automatic;
+        this.outRate = outRate;
+        this.outChannels = outChannels;
+        // 40 ms cushion, a backlog over 80 ms is cut back: audio stays within the 100 ms A/V sync
+        // budget of the picture (which is shown as soon as it is decoded)
+        this.fifo = new AudioFifo(outChannels, outRate * 40 / 1000, outRate * 80 / 1000, outRate);
+    }
+
+    // ---- control (any thread) ----
+
+    /** Starts reading {@code s}; {@code wake} runs on the publisher thread when frames arrive. */
+    synchronized void attach(Stream s, Runnable wake) {
+        if (retired) {
+            return;   // removed meanwhile: a late "published" callback must not add a reader
+        }
+        StreamReader old = reader;
+        if (old != null) {
+            old.close();
+        }
+        mediaSessionId = s.mediaSessionId();
+        reader = s.addReader(ReaderInfo.internal(readerId, "Mixer"), wake);
+    }
+
+    synchronized void setCancelAwait(Runnable cancel) {
+        cancelAwait = cancel == null ? () -> { } : cancel;
+        if (retired) {
+            cancelAwait.run();
+        }
+    }
+
+    /** Leaves the mixer for good: stops reading and never attaches again. */
+    synchronized void retire() {
+        retired = true;
+        detach();
+    }
+
+    /** Stops reading (the worker frees the natives with {@link #closeNatives()}). */
+    synchronized void detach() {
+        cancelAwait.run();
+        StreamReader r = reader;
+        reader = null;
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    String mediaSessionId() { return mediaSessionId; }
+    String readerId() { return readerId; }
+    int audioLevel() { return audioLevel; }
+    void setAudioLevel(int level) { audioLevel = level; }
+    boolean videoMuted() { return videoMuted; }
+    void setVideoMuted(boolean muted) { videoMuted = muted; }
+    PlacedWatermark watermark() { return watermark; }
+
+    void setWatermark(PlacedWatermark w) {
+        watermark = w;
+        watermarkChanged = true;
+    }
+
+    boolean matchesSession(String id) {
+        return id != null && (id.equals(mediaSessionId) || id.equals(readerId));
+    }
+
+    JsonObject toJson() {
+        return new JsonObject().put("mediaSessionId", mediaSessionId).put("streamName", streamName)
+                .put("audioLevel", audioLevel).put("videoMuted", videoMuted).put("hasVideo", wantVideo)
+                .put("hasAudio", wantAudio).put("connected", reader != null && !reader.isEnded());
+    }
+
+    // ---- worker thread ----
+
+    /** True when frames wait to be drained. */
+    boolean hasQueued() {
+        StreamReader r = reader;
+        return r != null && r.queued() > 0;
+    }
+
+    /** True when the source ended and everything it sent was read. */
+    boolean sourceEnded() {
+        StreamReader r = reader;
+        return r != null && r.isEnded();
+    }
+
+    /** Reads and decodes everything queued. */
+    void drain() {
+        StreamReader r = reader;
+        if (r == null) {
+            return;
+        }
+        r.beginDrain();
+        for (Frame f; (f = r.poll()) != null; ) {
+            try {
+                if (f.isVideo() && wantVideo) {
+                    onVideo(f);
+                } else if (f.isAudio() && wantAudio) {
+                    onAudio(f);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Mixer input {}: {} frame dropped: {}", streamName, f.codec(), e.getMessage());
+                if (f.isConfig()) {
+                    closeDecoders();
+                }
+            }
+        }
+    }
+
+    private void onVideo(Frame f) {
+        if (video == null || video.codec() != f.codec()) {
+            if (video != null) {
+                video.close();
+            }
+            video = new VideoDecoder(f.codec(), null, 1);
+        }
+        for (DecodedPicture p : video.decode(f)) {
+            if (latest != null) {
+                latest.close();
+            }
+            latest = p;
+            latestAtNanos = System.nanoTime();
+            latestChanged = true;
+        }
+    }
+
+    private void onAudio(Frame f) {
+        if (f.codec() != Codec.AAC) {
+            return;   // only AAC is decoded for mixing; other codecs are left out of the mix
+        }
+        if (f.isConfig()) {
+            closeAudio();
+            aac = new AacDecoder(f.payload());
+            resampler = new Resampler(aac.sampleRate(), aac.channels(), outRate, outChannels);
+            return;
+        }
+        if (aac == null || f.size() == 0) {
+            return;
+        }
+        float[][] pcm = aac.decode(f.payload());
+        if (pcm[0].length == 0) {
+            return;
+        }
+        float[][] resampled = resampler.resample(pcm);
+        if (resampled[0].length > 0) {
+            fifo.write(resampled);
+        }
+    }
+
+    /** {@code n} samples of this input's audio (silence when there is none). */
+    float[][] readAudio(int n) {
+        return fifo.read(n);
+    }
+
+    /**
+     * This input's picture scaled into {@code tile} (aspect kept), or null when there is nothing to
+     * show: muted, no picture yet, or the last one is older than {@code holdNanos}.
+     */
+    DecodedPicture pictureFor(Tile fit, long nowNanos, long holdNanos) {
+        if (videoMuted || latest == null || nowNanos - latestAtNanos > holdNanos) {
+            return null;
+        }
+        boolean resize = scaler == null || scaler.width() != fit.width() || scaler.height() != fit.height();
+        if (resize) {
+            if (scaler != null) {
+                scaler.close();
+            }
+            scaler = new VideoScaler(fit.width(), fit.height());
+        }
+        if (resize || latestChanged || watermarkChanged || scaled == null) {
+            if (scaled != null) {
+                scaled.close();
+            }
+            scaled = scaler.scale(latest);
+            watermarkChanged = false;
+            PlacedWatermark w = watermark;
+            if (w != null) {
+                w.watermark().apply(scaled, w.placement());
+            }
+            latestChanged = false;
+        }
+        return scaled;
+    }
+
+    /** The decoded size of the source, or null before its first picture. */
+    int[] sourceSize() {
+        return latest == null ? null : new int[] {latest.width(), latest.height()};
+    }
+
+    /** After a source restart: decoders start again from its config frames; the picture is kept. */
+    void resetForNewSource() {
+        closeDecoders();
+        fifo.clear();
+    }
+
+    private void closeDecoders() {
+        if (video != null) {
+            video.close();
+            video = null;
+        }
+        closeAudio();
+    }
+
+    private void closeAudio() {
+        if (aac != null) {
+            aac.close();
+            aac = null;
+        }
+        if (resampler != null) {
+            resampler.close();
+            resampler = null;
+        }
+    }
+
+    /** Frees every native object; the input is not used afterwards. */
+    void closeNatives() {
+        closeDecoders();
+        if (latest != null) {
+            latest.close();
+            latest = null;
+        }
+        if (scaled != null) {
+            scaled.close();
+            scaled = null;
+        }
+        if (scaler != null) {
+            scaler.close();
+            scaler = null;
+        }
+    }
+}

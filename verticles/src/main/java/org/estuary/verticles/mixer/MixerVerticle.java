@@ -1,0 +1,411 @@
+package org.estuary.verticles.mixer;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.estuary.core.config.MixerConfig;
+import org.estuary.core.control.Addresses;
+import org.estuary.core.control.ApiStatus;
+import org.estuary.core.stream.NameInUseException;
+import org.estuary.core.stream.PublisherInfo;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamListener;
+import org.estuary.core.stream.StreamRegistry;
+import org.estuary.media.audio.MediaException;
+import org.estuary.media.video.PlacedWatermark;
+import org.estuary.media.video.Watermark;
+import org.estuary.media.video.WatermarkPlacement;
+import org.estuary.verticles.vod.MediaFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code /mixer/*}. The map of mixers lives on this verticle's context; images are read
+ * off the event loop; each {@link Mixer} does its media work on its own thread. Also does the
+ * name-driven mixing ({@code user#room}) through a registry listener, and the load test.
+ */
+public final class MixerVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(MixerVerticle.class);
+
+    private final StreamRegistry streams;
+    private final MixerConfig config;
+    private final MediaFiles files;
+    private final Map<String, Mixer> mixers = new LinkedHashMap<>();
+    private final MixerLoadTest loadTest = new MixerLoadTest(this);
+    private StreamListener autoMixing;
+    private MixerBackground defaultBackground;
+
+    public MixerVerticle(StreamRegistry streams, MixerConfig config, Path mediaDirectory) {
+        this.streams = streams;
+        this.config = config;
+        this.files = new MediaFiles(mediaDirectory);
+    }
+
+    @Override
+    public Future<?> start() {
+        List<Future<Void>> regs = new ArrayList<>();
+        on(regs, "/mixer/startup", this::startup);
+        on(regs, "/mixer/add", this::add);
+        on(regs, "/mixer/remove", this::remove);
+        on(regs, "/mixer/find_all", this::findAll);
+        on(regs, "/mixer/terminate", this::terminate);
+        on(regs, "/mixer/setAudioVideo", this::setAudioVideo);
+        on(regs, "/mixer/set_body_watermark", this::setBodyWatermark);
+        on(regs, "/mixer/set_stream_watermark", this::setStreamWatermark);
+        on(regs, "/mixer/set_parameter", this::setParameter);
+        on(regs, "/mixer/test/start", loadTest::start);
+        on(regs, "/mixer/test/stop", loadTest::stop);
+        on(regs, "/mixer/test/get_start_example", m -> m.reply(MixerLoadTest.example()));
+        if (config.autoStart()) {
+            autoMixing = new RoomAutoMixer(this, context);
+            streams.addListener(autoMixing);
+        }
+        // the configured background may be an image file: read it once, off the event loop
+        Future<Void> bg = vertx.executeBlocking(() -> background(null)).onSuccess(b -> defaultBackground = b).mapEmpty();
+        return Future.all(regs).compose(v -> bg);
+    }
+
+    /** The configured background, read at start (auto-created and load-test mixers use it). */
+    MixerBackground defaultBackground() {
+        return defaultBackground;
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (autoMixing != null) {
+            streams.removeListener(autoMixing);
+        }
+        loadTest.cancel();
+        for (Mixer m : List.copyOf(mixers.values())) {
+            m.terminate("Server shutdown");
+        }
+        mixers.clear();
+        return Future.succeededFuture();
+    }
+
+    private void on(List<Future<Void>> regs, String method, Consumer<Message<JsonObject>> handler) {
+        regs.add(vertx.eventBus().<JsonObject>consumer(Addresses.api(method), m -> {
+            try {
+                handler.accept(m);
+            } catch (MixerApiException e) {
+                m.fail(e.status, e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("{} failed", method, e);
+                m.fail(ApiStatus.INTERNAL, method + " failed: " + e.getMessage());
+            }
+        }).completion());
+    }
+
+    static JsonObject body(Message<JsonObject> m) {
+        return m.body() == null ? new JsonObject() : m.body();
+    }
+
+    // ---- startup / terminate ----
+
+    private void startup(Message<JsonObject> m) {
+        JsonObject b = body(m);
+        String uri = b.getString("uri");
+        String name = MixerRequests.mixerName(uri);
+        String local = b.getString("localStreamName");
+        String output = local == null || local.isBlank() ? name : local;
+        MixerSettings settings = settingsFrom(b, defaultSettings());
+        String bg = b.getString("background");
+        String wm = b.getString("watermark");
+        boolean hasVideo = MixerRequests.bool(b.getValue("hasVideo"), true);
+        boolean hasAudio = MixerRequests.bool(b.getValue("hasAudio"), true);
+        if (!hasVideo && !hasAudio) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, "hasVideo and hasAudio are both false: nothing to mix");
+        }
+        checkFree(uri, output);
+        // images come from files: read them off the event loop, then create on this context
+        vertx.<Object[]>executeBlocking(() -> new Object[] {background(bg), wm == null || wm.isBlank() ? null
+                : new PlacedWatermark(readImage(wm), WatermarkPlacement.TOP_LEFT)})
+            .onComplete(ar -> {
+                try {
+                    if (ar.failed()) {
+                        throw ar.cause() instanceof MixerApiException e ? e
+                                : new MixerApiException(ApiStatus.INTERNAL, ar.cause().getMessage());
+                    }
+                    Mixer mixer = create(uri, output, hasVideo, hasAudio, false, settings,
+                            (MixerBackground) ar.result()[0], (PlacedWatermark) ar.result()[1], wm);
+                    m.reply(mixer.toJson());
+                } catch (MixerApiException e) {
+                    m.fail(e.status, e.getMessage());
+                }
+            });
+    }
+
+    private void checkFree(String uri, String output) {
+        if (mixers.containsKey(uri)) {
+            throw new MixerApiException(ApiStatus.CONFLICT, "Mixer already exists: " + uri);
+        }
+        if (streams.find(output).isPresent()) {
+            throw new MixerApiException(ApiStatus.CONFLICT, "Stream name is in use: " + output);
+        }
+    }
+
+    /** Creates and starts a mixer (on this context). */
+    Mixer create(String uri, String output, boolean hasVideo, boolean hasAudio, boolean automatic,
+                 MixerSettings settings, MixerBackground background, PlacedWatermark watermark, String watermarkName) {
+        checkFree(uri, output);
+        if (output.contains("#")) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, "localStreamName must not contain '#': " + output);
+        }
+        Stream out;
+        try {
+            out = streams.publish(output, new PublisherInfo(UUID.randomUUID().toString(), "", "Mixer", Map.of()),
+                    Long.MAX_VALUE);
+        } catch (NameInUseException e) {
+            throw new MixerApiException(ApiStatus.CONFLICT, "Stream name is in use: " + output);
+        }
+        Mixer mixer = new Mixer(uri, output, hasVideo, hasAudio, automatic, streams, out, settings, background,
+                watermark, watermarkName, config.desktopKeyword(), config.holdLastFrameMs());
+        mixers.put(uri, mixer);
+        mixer.start(ended -> context.runOnContext(v -> mixers.remove(ended.uri, ended)));
+        LOG.info("Mixer {} started: output {} {}x{}@{}", uri, output, settings.width(), settings.height(), settings.fps());
+        return mixer;
+    }
+
+    private void terminate(Message<JsonObject> m) {
+        Mixer mixer = mixer(body(m).getString("uri"));
+        terminate(mixer, "Stopped by rest /mixer/terminate");
+        m.reply(null);
+    }
+
+    void terminate(Mixer mixer, String reason) {
+        mixers.remove(mixer.uri, mixer);
+        mixer.terminate(reason);
+    }
+
+    Mixer mixer(String uri) {
+        Mixer mixer = uri == null ? null : mixers.get(uri);
+        if (mixer == null) {
+            throw new MixerApiException(ApiStatus.NOT_FOUND, "Mixer not found: " + uri);
+        }
+        return mixer;
+    }
+
+    private void findAll(Message<JsonObject> m) {
+        if (mixers.isEmpty()) {
+            m.fail(ApiStatus.NOT_FOUND, "No mixers");
+            return;
+        }
+        JsonArray out = new JsonArray();
+        mixers.values().forEach(x -> out.add(x.toJson()));
+        m.reply(out);
+    }
+
+    // ---- inputs ----
+
+    private void add(Message<JsonObject> m) {
+        JsonObject b = body(m);
+        Mixer mixer = mixer(b.getString("uri"));
+        String name = b.getString("remoteStreamName");
+        addInput(mixer, name, MixerRequests.bool(b.getValue("hasVideo"), true),
+                MixerRequests.bool(b.getValue("hasAudio"), true), false);
+        m.reply(null);
+    }
+
+    void addInput(Mixer mixer, String name, boolean video, boolean audio, boolean automatic) {
+        if (name == null || name.isBlank()) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, "remoteStreamName is empty");
+        }
+        if (name.equals(mixer.localStreamName)) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, "A mixer cannot mix its own output: " + name);
+        }
+        if (streams.find(name).isEmpty()) {
+            throw new MixerApiException(ApiStatus.NOT_FOUND, "Stream not found: " + name);
+        }
+        if (mixer.find(name) != null) {
+            throw new MixerApiException(ApiStatus.CONFLICT, "Stream " + name + " is already in " + mixer.uri);
+        }
+        mixer.add(new MixerInput(name, video && mixer.hasVideo, audio && mixer.hasAudio, automatic,
+                Mixer.AUDIO_RATE, Mixer.AUDIO_CHANNELS));
+    }
+
+    private void remove(Message<JsonObject> m) {
+        JsonObject b = body(m);
+        Mixer mixer = mixer(b.getString("uri"));
+        String name = b.getString("remoteStreamName");
+        MixerInput in = mixer.find(name);
+        if (in == null) {
+            throw new MixerApiException(ApiStatus.NOT_FOUND, "Stream not found in " + mixer.uri + ": " + name);
+        }
+        mixer.remove(in);
+        m.reply(null);
+    }
+
+    private void setAudioVideo(Message<JsonObject> m) {
+        JsonObject b = body(m);
+        Mixer mixer = mixer(b.getString("uri"));
+        boolean level = b.getValue("audioLevel") != null;
+        boolean mute = b.getValue("videoMuted") != null;
+        if (!level && !mute) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, "Give audioLevel and/or videoMuted");
+        }
+        int audioLevel = MixerRequests.integer(b, "audioLevel", 100);
+        if (audioLevel < 0 || audioLevel > 100) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, "audioLevel must be within 0..100 (percent), got " + audioLevel);
+        }
+        List<MixerInput> chosen = MixerRequests.select(mixer, b.getValue("streams"));
+        if (chosen.isEmpty()) {
+            throw new MixerApiException(ApiStatus.NOT_FOUND, "No input of " + mixer.uri + " matches streams "
+                    + b.getValue("streams"));
+        }
+        for (MixerInput in : chosen) {
+            if (level) {
+                in.setAudioLevel(audioLevel);
+            }
+            if (mute) {
+                in.setVideoMuted(MixerRequests.bool(b.getValue("videoMuted"), false));
+            }
+        }
+        m.reply(null);
+    }
+
+    // ---- watermarks and parameters ----
+
+    private void setBodyWatermark(Message<JsonObject> m) {
+        JsonObject b = body(m);
+        Mixer mixer = mixer(b.getString("uri"));
+        WatermarkPlacement where = MixerRequests.placement(b);
+        String file = b.getString("watermark");
+        withImage(m, file, img -> mixer.setBodyWatermark(img == null ? null : new PlacedWatermark(img, where)));
+    }
+
+    private void setStreamWatermark(Message<JsonObject> m) {
+        JsonObject b = body(m);
+        Mixer mixer = mixer(b.getString("uri"));
+        String session = b.getString("mediaSessionId");
+        if (session == null || session.isBlank()) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, "mediaSessionId is required: the input to mark");
+        }
+        MixerInput in = mixer.findBySession(session);
+        if (in == null) {
+            throw new MixerApiException(ApiStatus.NOT_FOUND, "No input of " + mixer.uri + " has mediaSessionId " + session);
+        }
+        WatermarkPlacement where = MixerRequests.placement(b);
+        withImage(m, b.getString("watermark"), img -> in.setWatermark(img == null ? null : new PlacedWatermark(img, where)));
+    }
+
+    /** Reads the image (none = remove) off the event loop, applies it, answers. */
+    private void withImage(Message<JsonObject> m, String file, Consumer<Watermark> apply) {
+        if (file == null || file.isBlank()) {
+            apply.accept(null);
+            m.reply(null);
+            return;
+        }
+        vertx.executeBlocking(() -> readImage(file)).onComplete(ar -> {
+            if (ar.failed()) {
+                m.fail(ar.cause() instanceof MixerApiException e ? e.status : ApiStatus.INTERNAL,
+                        ar.cause().getMessage());
+                return;
+            }
+            apply.accept(ar.result());
+            m.reply(null);
+        });
+    }
+
+    private void setParameter(Message<JsonObject> m) {
+        JsonObject b = body(m);
+        Mixer mixer = mixer(b.getString("uri"));
+        boolean any = false;
+        for (String k : List.of("mixerLayoutClass", "mixerVideoWidth", "mixerVideoHeight", "mixerVideoFps",
+                "mixerVideoBitrateKbps", "mixerLayoutDir")) {
+            any |= b.containsKey(k);
+        }
+        if (!any) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, "Nothing to change: give mixerLayoutClass, mixerVideoWidth,"
+                    + " mixerVideoHeight, mixerVideoFps or mixerVideoBitrateKbps");
+        }
+        JsonObject copy = b.copy();
+        if (b.containsKey("mixerLayoutDir") && !b.containsKey("mixerLayoutClass")) {
+            // XML layout folders are not supported; an empty value means "back to the default"
+            String dir = b.getString("mixerLayoutDir");
+            if (dir != null && !dir.isBlank()) {
+                throw new MixerApiException(ApiStatus.BAD_REQUEST, "mixerLayoutDir (XML layouts) is not supported;"
+                        + " use mixerLayoutClass grid, center or desktop");
+            }
+            copy.put("mixerLayoutClass", config.layout());
+        }
+        mixer.setSettings(settingsFrom(copy, mixer.settings()));
+        m.reply(null);
+    }
+
+    // ---- settings and images ----
+
+    MixerSettings defaultSettings() {
+        MixerLayout layout = MixerLayouts.byName(config.layout(), config.desktopKeyword());
+        return new MixerSettings(config.layout(), layout == null ? MixerLayouts.grid() : layout, config.videoWidth(),
+                config.videoHeight(), config.videoFps(), config.videoBitrateKbps());
+    }
+
+    private MixerSettings settingsFrom(JsonObject b, MixerSettings base) {
+        String layoutName = base.layoutName();
+        MixerLayout layout = base.layout();
+        Object lc = b.getValue("mixerLayoutClass");
+        if (lc != null) {
+            layout = MixerLayouts.byName(lc.toString(), config.desktopKeyword());
+            if (layout == null) {
+                throw new MixerApiException(ApiStatus.BAD_REQUEST, "Unknown mixerLayoutClass " + lc
+                        + ": use grid, center, desktop or GridLayout, CenterNoPaddingGridLayout, DesktopLayout");
+            }
+            layoutName = lc.toString();
+        }
+        MixerSettings s = base.with(layoutName, layout, MixerRequests.integer(b, "mixerVideoWidth", base.width()),
+                MixerRequests.integer(b, "mixerVideoHeight", base.height()), MixerRequests.integer(b, "mixerVideoFps", base.fps()),
+                MixerRequests.integer(b, "mixerVideoBitrateKbps", base.bitrateKbps()));
+        String problem = s.problem();
+        if (problem != null) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, problem);
+        }
+        return s;
+    }
+
+    /** Blocking: a colour ("#RRGGBB") or an image file from the media directory. */
+    MixerBackground background(String value) {
+        String v = value == null || value.isBlank() ? config.background() : value;
+        int rgb = MixerBackground.parseColour(v);
+        if (rgb >= 0) {
+            return MixerBackground.colour(v, rgb);
+        }
+        return MixerBackground.image(v, readImage(v));
+    }
+
+    /** Blocking: a PNG from the media directory. */
+    private Watermark readImage(String name) {
+        Path p;
+        try {
+            p = files.resolve(name);
+        } catch (MediaFiles.BadNameException e) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, e.getMessage());
+        }
+        try {
+            return Watermark.fromPng(Files.readAllBytes(p));
+        } catch (NoSuchFileException e) {
+            throw new MixerApiException(ApiStatus.NOT_FOUND, "Image not found in the media directory: " + name);
+        } catch (IOException e) {
+            throw new MixerApiException(ApiStatus.INTERNAL, "Cannot read " + name + ": " + e.getMessage());
+        } catch (MediaException e) {
+            throw new MixerApiException(ApiStatus.BAD_REQUEST, name + ": " + e.getMessage());
+        }
+    }
+
+    // ---- for the load test and room auto-mixing ----
+
+    StreamRegistry streams() { return streams; }
+    Map<String, Mixer> mixers() { return mixers; }
+    io.vertx.core.Vertx vertxInstance() { return vertx; }
+}
