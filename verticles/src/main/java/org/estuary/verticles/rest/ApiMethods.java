@@ -91,7 +91,9 @@ public final class ApiMethods {
         // Mixer
         t.m("/mixer/startup").req("uri", STRING).opt("localStreamName", STRING).opt("hasVideo", BOOLEAN_OR_STRING)
             .opt("hasAudio", BOOLEAN_OR_STRING).opt("background", STRING).opt("watermark", STRING)
-            .opt("mixerLayoutClass", STRING).opt("mixerLayoutDir", STRING);
+            .opt("mixerLayoutClass", STRING).opt("mixerLayoutDir", STRING)
+            .opt("mixerVideoWidth", INTEGER).opt("mixerVideoHeight", INTEGER).opt("mixerVideoFps", INTEGER)
+            .opt("mixerVideoBitrateKbps", INTEGER);
         t.m("/mixer/add").req("uri", STRING).req("remoteStreamName", STRING).opt("localStreamName", STRING)
             .opt("hasVideo", BOOLEAN_OR_STRING).opt("hasAudio", BOOLEAN_OR_STRING).opt("streamLabel", STRING)
             .opt("avatar", STRING).opt("videoPositionId", STRING);
@@ -103,7 +105,9 @@ public final class ApiMethods {
         t.m("/mixer/set_body_watermark").req("uri", STRING).opt("watermark", STRING).position();
         t.m("/mixer/set_stream_watermark").req("uri", STRING).opt("watermark", STRING)
             .opt("mediaSessionId", STRING).position();
-        t.m("/mixer/set_parameter").req("uri", STRING);
+        t.m("/mixer/set_parameter").req("uri", STRING).opt("mixerLayoutClass", STRING)
+            .opt("mixerVideoWidth", INTEGER).opt("mixerVideoHeight", INTEGER).opt("mixerVideoFps", INTEGER)
+            .opt("mixerVideoBitrateKbps", INTEGER);
         t.m("/mixer/test/start").req("feedingStreams", ARRAY).req("mixerCount", INTEGER)
             .req("streamsInMixer", INTEGER).req("intervalInSeconds", INTEGER);
         t.m("/mixer/test/stop").none();
@@ -159,7 +163,7 @@ public final class ApiMethods {
             t.m(g + "/set_watermark").req("uri", STRING).opt("watermark", STRING).position();
         }
         // VOD
-        t.m("/vod/startup").req("uri", STRING).opt("localStreamName", STRING);
+        t.m("/vod/startup").req("uri", STRING).opt("localStreamName", STRING).opt("loop", BOOLEAN_OR_STRING);
         t.m("/vod/find").opt("uri", STRING).opt("localStreamName", STRING).opt("status", STRING)
             .opt("localMediaSessionId", STRING);
         t.m("/vod/find_all").none();
