@@ -40,6 +40,34 @@ final class BenchSupport {
         return ProcStats.cpu(at).minus(start);
     }
 
+    /** CPU ticks per thread name of one process, from /proc/PID/task/TID/stat (threads that exit are lost). */
+    static java.util.Map<String, Long> threadTicks(long pid) throws IOException {
+        java.util.Map<String, Long> ticks = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException gone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /** The {@code n} threads that used most CPU between two {@link #threadTicks} samples, as "name ticks, ...". */
+    static String topThreads(java.util.Map<String, Long> before, java.util.Map<String, Long> after, int n) {
+        return after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
+                .map(e -> "`" + e.getKey() + "` " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** The pids of {@code processes} (e.g. one ffmpeg per relay). */
     static List<Long> pidsOf(List<Process> processes) {
         List<Long> pids = new ArrayList<>();

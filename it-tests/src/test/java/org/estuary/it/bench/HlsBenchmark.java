@@ -42,7 +42,7 @@ class HlsBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One server's run: CPU over the window and what the viewers got in it. */
-    private record Served(ProcStats.Cpu cpu, long bytes, long segments, long playlists, long errors) {
+    private record Served(ProcStats.Cpu cpu, long bytes, long segments, long playlists, long errors, String threads) {
         double gigabytes() {
             return bytes / 1e9;
         }
@@ -75,6 +75,11 @@ class HlsBenchmark {
                     HlsLoadClient.segmentUris(first).get(0))), "segments on disk in " + agentDir + " named as in the playlist: " + first);
             mirror = startMirror(estuaryPlaylist, agentDir);
 
+            // Warm-up round, not measured: the JVM compiles the serving path (C2) on first use.
+            try (HlsLoadClient warm = new HlsLoadClient(estuaryPlaylist, VIEWERS, targetMs)) {
+                Thread.sleep(10_000);
+            }
+            Thread.sleep(2000);
             ProcStats.Cpu idle = BenchSupport.window(() -> List.of(server.pid()), SECONDS);
             Served estuary = serve(estuaryPlaylist, targetMs, () -> List.of(server.pid()));
 
@@ -95,12 +100,13 @@ class HlsBenchmark {
                     + "| Estuary, no viewers (segmenting only; baseline) | 0 | 0 | 0 | 0 | " + cpu(idle) + " | |\n"
                     + row("Estuary, " + VIEWERS + " viewers", estuary, estuary.cpu().total() / estuary.gigabytes())
                     + row("**Estuary serving (difference)**", new Served(estuary.cpu().minus(idle), estuary.bytes(),
-                            estuary.segments(), estuary.playlists(), estuary.errors()), estuaryPerGb)
+                            estuary.segments(), estuary.playlists(), estuary.errors(), ""), estuaryPerGb)
                     + row("**nginx (" + version + ", 1 worker, sendfile)**", nginx, nginxPerGb)
                     + "\n**Ratio CPU s/GB Estuary serving / nginx: " + f(estuaryPerGb / nginxPerGb) + "** "
                     + "(Estuary including its segmenter / nginx: " + f(estuary.cpu().total() / estuary.gigabytes() / nginxPerGb)
                     + "). Target duration " + targetMs / 1000 + " s; expected ≈ " + VIEWERS * SECONDS * 1000L / targetMs
-                    + " segment fetches per window.\n";
+                    + " segment fetches per window.\n\nBusiest Estuary threads with " + VIEWERS
+                    + " viewers (CPU ticks of 10 ms in the window): " + estuary.threads() + ".\n";
             System.out.println("\nHLS\n" + table);
             String method = "Load average (1/5/15 min) before the test: " + load + ". Method: one ffmpeg publisher "
                     + "(640x360 25 fps H.264 700k, 2 s GOP + AAC 96k) into Estuary; HLS (MPEG-TS segments, 2 s target, "
@@ -112,7 +118,8 @@ class HlsBenchmark {
                     + "are Estuary's own files; the playlist is mirrored there every 500 ms). After a " + WARMUP_SECONDS
                     + " s warm-up, server CPU (utime+stime from /proc; nginx master + worker) and bytes received over a "
                     + SECONDS + " s window. Estuary's serving cost = that window minus a window of the same length "
-                    + "with no viewers (publisher ingest + segmenting).\n\n";
+                    + "with no viewers (publisher ingest + segmenting), both after a 10 s warm-up round of " + VIEWERS
+                    + " viewers against Estuary (JIT).\n\n";
             String caveats = "\nCaveats: one run on a 2-core VM shared with other builds; the load client "
                     + "(200 threads) runs on the same 2 cores as the server under test, for both servers; "
                     + "loopback only, so the cost is the HTTP/file path, not NIC work; with " + VIEWERS
@@ -145,11 +152,13 @@ class HlsBenchmark {
             long s0 = client.segments();
             long pl0 = client.playlists();
             long e0 = client.errors();
+            var t0 = BenchSupport.threadTicks(p.get(0));
             ProcStats.Cpu c0 = ProcStats.cpu(p);
             Thread.sleep(SECONDS * 1000L);
             ProcStats.Cpu cpu = ProcStats.cpu(p).minus(c0);
+            String threads = BenchSupport.topThreads(t0, BenchSupport.threadTicks(p.get(0)), 5);
             return new Served(cpu, client.bytes() - b0, client.segments() - s0, client.playlists() - pl0,
-                    client.errors() - e0);
+                    client.errors() - e0, threads);
         }
     }
 

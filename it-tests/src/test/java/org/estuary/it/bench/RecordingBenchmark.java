@@ -33,6 +33,7 @@ class RecordingBenchmark {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     private static final int COUNT = Integer.getInteger("bench.streams", 20);
     private static final int SETTLE_MS = 4000;
+    private static final int WARMUP_MS = 10_000;
 
     @Test
     void twentyRecordingsVersusTwentyFfmpegCopyRecorders() throws Exception {
@@ -59,6 +60,18 @@ class RecordingBenchmark {
             for (int i = 1; i <= COUNT; i++) {
                 ids.add(BenchSupport.awaitStream(server, "r" + i));
             }
+            // Warm-up round, not measured: the JVM compiles the recording path (C2) on first use; a
+            // long-running server has done that long ago. Its files are deleted.
+            for (String id : ids) {
+                call(server, "/recorder/startup", new JsonObject().put("mediaSessionId", id));
+            }
+            Thread.sleep(WARMUP_MS);
+            for (String id : ids) {
+                call(server, "/recorder/terminate", new JsonObject().put("mediaSessionId", id));
+            }
+            for (Path warm : files(records)) {
+                Files.delete(warm);
+            }
             Thread.sleep(SETTLE_MS);
             ProcStats.Cpu vodsOnly = BenchSupport.window(() -> List.of(server.pid()), SECONDS);
 
@@ -66,7 +79,9 @@ class RecordingBenchmark {
                 call(server, "/recorder/startup", new JsonObject().put("mediaSessionId", id));
             }
             Thread.sleep(SETTLE_MS);
+            var threads0 = BenchSupport.threadTicks(server.pid());
             ProcStats.Cpu recording = BenchSupport.window(() -> List.of(server.pid()), SECONDS);
+            String busiest = BenchSupport.topThreads(threads0, BenchSupport.threadTicks(server.pid()), 6);
             for (String id : ids) {
                 call(server, "/recorder/terminate", new JsonObject().put("mediaSessionId", id));
             }
@@ -108,6 +123,8 @@ class RecordingBenchmark {
                     + cpu(estuaryServing) + " |\n"
                     + "\n**Ratio Estuary / ffmpeg recorders: " + f(delta / peer.total()) + "** (per stream: Estuary "
                     + f(delta / COUNT) + " CPU s, ffmpeg " + f(peer.total() / COUNT) + " CPU s per " + SECONDS + " s).\n\n"
+                    + "Busiest Estuary threads while recording (CPU ticks of 10 ms in the window, VOD pacing included): "
+                    + busiest + ".\n\n"
                     + "Files: Estuary " + estuaryFiles.size() + " MP4 (first " + f(estuaryDuration) + " s, "
                     + Files.size(estuaryFiles.get(0)) / 1024 + " KiB), ffmpeg " + ffmpegFiles.size() + " MP4 (first "
                     + f(ffmpegDuration) + " s, " + Files.size(ffmpegFiles.get(0)) / 1024 + " KiB).\n";
@@ -116,7 +133,8 @@ class RecordingBenchmark {
                     + "(`records.directory` on the local disk) publishes " + COUNT + " looping VODs of one 10 s MP4 "
                     + "(640x360 25 fps H.264 700k, 2 s GOP + AAC 96k) named r1..r" + COUNT + ". Estuary's CPU "
                     + "(utime+stime of its JVM from /proc) over a " + SECONDS + " s window with " + COUNT
-                    + " `/recorder/startup` recordings, minus a window of the same length with the VODs alone; the "
+                    + " `/recorder/startup` recordings, minus a window of the same length with the VODs alone, both after a 10 s warm-up round "
+                    + "of 20 recordings (JIT); the "
                     + "peer is " + COUNT + " `ffmpeg -i rtmp://estuary/live/rN -map 0 -c copy -f mp4 rN.mp4` (sum of "
                     + "their /proc CPU over a window of the same length, after the recordings were stopped). Windows "
                     + "start " + SETTLE_MS / 1000 + " s after the recorders started.\n\n";

@@ -41,6 +41,7 @@ class TransponderBenchmark {
     private static final int COUNT = Integer.getInteger("bench.transponders", 20);
     /** Let connections, JIT and encoders settle before a window starts. */
     private static final int SETTLE_MS = 4000;
+    private static final int WARMUP_MS = 8000;
 
     private static Path media;
     private static NginxRtmp nginx;
@@ -83,6 +84,19 @@ class TransponderBenchmark {
     @Order(1)
     void twentyTranspondersVersusTwentyFfmpegCopyRelays() throws Exception {
         String load = BenchSupport.loadAverage();
+        // Warm-up round, not measured: the JVM compiles the push path (C2) on first use.
+        List<String> warm = new ArrayList<>();
+        for (int i = 1; i <= COUNT; i++) {
+            warm.add(call(server, "/push/startup", new JsonObject().put("streamName", SOURCE)
+                    .put("rtmpUrl", nginx.url("live", "warm" + i)).put("rtmpTransponderFullUrl", true))
+                    .getString("mediaSessionId"));
+        }
+        awaitPublishing("warm");
+        Thread.sleep(WARMUP_MS);
+        for (String id : warm) {
+            call(server, "/push/terminate", new JsonObject().put("mediaSessionId", id));
+        }
+        Thread.sleep(SETTLE_MS);
         ProcStats.Cpu baseline = BenchSupport.window(() -> List.of(server.pid()), SECONDS);
 
         List<String> ids = new ArrayList<>();
@@ -93,7 +107,9 @@ class TransponderBenchmark {
         }
         awaitPublishing("tp");
         Thread.sleep(SETTLE_MS);
+        var threads0 = BenchSupport.threadTicks(server.pid());
         ProcStats.Cpu withPushes = BenchSupport.window(() -> List.of(server.pid()), SECONDS);
+        String busiest = BenchSupport.topThreads(threads0, BenchSupport.threadTicks(server.pid()), 5);
         awaitPublishing("tp"); // still all there after the window
         Ffmpeg.Probe tp = Ffmpeg.probe(nginx.url("live", "tp" + COUNT), 4);
         for (String id : ids) {
@@ -139,7 +155,8 @@ class TransponderBenchmark {
                 + SECONDS + " s).\n\nnginx received: tp" + COUNT + " " + tp.video().get("codec_name") + " "
                 + tp.video().get("width") + "x" + tp.video().get("height") + ", " + tp.videoFrames() + " video / "
                 + tp.audioFrames() + " audio frames in 4 s; relay" + COUNT + " " + relayProbe.videoFrames() + " / "
-                + relayProbe.audioFrames() + ".\n";
+                + relayProbe.audioFrames() + ".\n\nBusiest Estuary threads with the transponders (CPU ticks of 10 ms, "
+                + "names cut to 15 characters by the kernel): " + busiest + ".\n";
         System.out.println("\nTransponders\n" + table);
         BenchSupport.appendDoc("RTMP transponders (issue 3): " + COUNT + " pushes to nginx-rtmp vs " + COUNT
                 + " ffmpeg -c copy relays", method(load) + table + caveats());
@@ -151,6 +168,13 @@ class TransponderBenchmark {
     @Order(2)
     void soundOnVersusFfmpegAmixAndAacEncode() throws Exception {
         String load = BenchSupport.loadAverage();
+        // Warm-up round, not measured: a transponder with sound_on, so the mixing path is compiled (JIT).
+        String warm = call(server, "/push/startup", new JsonObject().put("streamName", SOURCE)
+                .put("rtmpUrl", nginx.url("live", "mixwarm")).put("rtmpTransponderFullUrl", true)).getString("mediaSessionId");
+        await("nginx mixwarm", () -> nginx.isPublishing("mixwarm"));
+        call(server, "/push/sound_on", new JsonObject().put("mediaSessionId", warm).put("soundFile", "tone.wav").put("loop", true));
+        Thread.sleep(WARMUP_MS);
+        call(server, "/push/terminate", new JsonObject().put("mediaSessionId", warm));
         String id = call(server, "/push/startup", new JsonObject().put("streamName", SOURCE)
                 .put("rtmpUrl", nginx.url("live", "mixe")).put("rtmpTransponderFullUrl", true)).getString("mediaSessionId");
         await("nginx mixe", () -> nginx.isPublishing("mixe"));
@@ -158,7 +182,9 @@ class TransponderBenchmark {
         ProcStats.Cpu plain = BenchSupport.window(() -> List.of(server.pid()), SECONDS);
         call(server, "/push/sound_on", new JsonObject().put("mediaSessionId", id).put("soundFile", "tone.wav").put("loop", true));
         Thread.sleep(SETTLE_MS);
+        var soundThreads0 = BenchSupport.threadTicks(server.pid());
         ProcStats.Cpu sound = BenchSupport.window(() -> List.of(server.pid()), SECONDS);
+        String soundBusiest = BenchSupport.topThreads(soundThreads0, BenchSupport.threadTicks(server.pid()), 5);
         double estuary440 = AudioLevels.bandVolume(nginx.url("live", "mixe"), 3, 440);
         call(server, "/push/terminate", new JsonObject().put("mediaSessionId", id));
 
@@ -190,7 +216,8 @@ class TransponderBenchmark {
                 + "\n**Ratio Estuary sound_on / ffmpeg amix relay: " + f(delta / peer.total()) + "**"
                 + (Double.isNaN(copyRelayCpu) ? "" : "; like for like (ffmpeg minus its copy-relay cost): "
                         + f(delta / (peer.total() - copyRelayCpu)))
-                + ".\n\n440 Hz band on nginx: Estuary output " + f(estuary440) + " dB, ffmpeg output " + f(ffmpeg440) + " dB.\n";
+                + ".\n\n440 Hz band on nginx: Estuary output " + f(estuary440) + " dB, ffmpeg output " + f(ffmpeg440) + " dB.\n\n"
+                + "Busiest Estuary threads with sound_on (CPU ticks of 10 ms): " + soundBusiest + ".\n";
         System.out.println("\nsound_on\n" + table);
         BenchSupport.appendDoc("RTMP transponder sound_on (issue 3) vs ffmpeg amix + AAC", method(load) + table + caveats());
         assertTrue(estuary440 > -40, "the mixed 440 Hz tone is not audible in Estuary's output: " + estuary440 + " dB");
@@ -204,7 +231,9 @@ class TransponderBenchmark {
                 + " s window, minus a window of the same length before the extra work started; the peers' CPU is "
                 + "the sum over their ffmpeg pids over a window of the same length. Each peer reads the same source "
                 + "from Estuary over RTMP and writes to the same nginx. Windows start " + SETTLE_MS / 1000
-                + " s after every output is publishing on nginx (/stat); nginx's output is checked with ffprobe.\n\n";
+                + " s after every output is publishing on nginx (/stat); nginx's output is checked with ffprobe. Before "
+                + "Estuary's windows a warm-up round of the same work runs for " + WARMUP_MS / 1000 + " s and is stopped "
+                + "(JIT compilation, which a long-running server has behind it).\n\n";
     }
 
     private static String caveats() {
