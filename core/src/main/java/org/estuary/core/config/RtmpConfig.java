@@ -20,7 +20,7 @@ public record RtmpConfig(int port, int chunkSize, int windowAckSize, long publis
                          long writeCoalesceMs) {
 
     public static RtmpConfig defaults() {
-        return new RtmpConfig(1935, 4096, 2_500_000, 10_000, 5_000, 10_000, 30_000, 8_388_608, 0, 20);
+        return new RtmpConfig(1935, 4096, 2_500_000, 10_000, 5_000, 10_000, 30_000, 8_388_608, 0, 50);
     }
 
     /** {@link #instances()}, with 0 replaced by the number of available processors. */
