@@ -62,7 +62,8 @@ public final class HlsServerVerticle extends VerticleBase {
         regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/profiles"), this::profiles).completion());
         regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/subscribers"), this::subscribers).completion());
         sweepTimer = vertx.setPeriodic(1000, id -> sweep());
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(config.port()))
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(config.port())
+                .setHttp2ClearTextEnabled(false)) // HTTP/1.1 in clear text, as for REST
                 .requestHandler(new HlsHttpHandler(this));
         return Future.all(regs).compose(v -> server.listen()).map(s -> {
             actualPort = s.actualPort();

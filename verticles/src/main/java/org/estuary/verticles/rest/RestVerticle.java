@@ -84,7 +84,10 @@ public class RestVerticle extends VerticleBase {
     @Override
     public synchronized Future<?> start() {
         Router router = RestRouter.build(vertx, corsAllowOrigin, maxBodyBytes, sendTimeoutMs, List.copyOf(extraRoutes));
-        return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(bindAddress))
+        return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(bindAddress)
+                // Plain HTTP/1.1: an h2c upgrade request (the JDK HttpClient sends one) once garbled a
+                // large response; REST clients do not need HTTP/2 in clear text.
+                .setHttp2ClearTextEnabled(false))
             .requestHandler(router)
             .listen()
             .onSuccess(s -> server = s);
