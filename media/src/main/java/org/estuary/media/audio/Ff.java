@@ -5,10 +5,10 @@ import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import org.bytedeco.ffmpeg.global.avutil;
 
-/** Shared FFmpeg helpers: error text and one-time library setup. */
-final class Ff {
+/** Shared FFmpeg helpers of the media module: error text and one-time library setup. */
+public final class Ff {
     /** AVERROR(EAGAIN) on Linux: the codec wants more input / has output pending. */
-    static final int EAGAIN = -11;
+    public static final int EAGAIN = -11;
 
     static {
         // without this FFmpeg prints encoder statistics and warnings on stderr
@@ -17,11 +17,11 @@ final class Ff {
 
     private Ff() { }
 
-    static void init() {
+    public static void init() {
         // runs the static initialiser
     }
 
-    static String error(int code) {
+    public static String error(int code) {
         byte[] buf = new byte[256];
         av_strerror(code, buf, buf.length);
         int n = 0;
@@ -31,7 +31,7 @@ final class Ff {
         return new String(buf, 0, n) + " (" + code + ")";
     }
 
-    static void check(int code, String what) {
+    public static void check(int code, String what) {
         if (code < 0) {
             throw new MediaException(what + " failed: " + error(code));
         }

@@ -1,42 +1,23 @@
 package org.estuary.media.video;
 
-import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
-import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
-
-import org.bytedeco.ffmpeg.global.avutil;
-import org.estuary.media.audio.MediaException;
-
-/** FFmpeg helpers for the video wrappers: error text and one-time library setup. */
+/** FFmpeg helpers for the video wrappers: the shared ones of {@link org.estuary.media.audio.Ff}, plus the time base. */
 final class Ff {
     /** AVERROR(EAGAIN) on Linux: the codec wants more input / has output pending. */
-    static final int EAGAIN = -11;
+    static final int EAGAIN = org.estuary.media.audio.Ff.EAGAIN;
     /** Timestamps handed to FFmpeg are the hub's microseconds. */
     static final int MICROS = 1_000_000;
-
-    static {
-        // without this FFmpeg prints encoder statistics and warnings on stderr
-        av_log_set_level(avutil.AV_LOG_ERROR);
-    }
 
     private Ff() { }
 
     static void init() {
-        // runs the static initialiser
+        org.estuary.media.audio.Ff.init();
     }
 
     static String error(int code) {
-        byte[] buf = new byte[256];
-        av_strerror(code, buf, buf.length);
-        int n = 0;
-        while (n < buf.length && buf[n] != 0) {
-            n++;
-        }
-        return new String(buf, 0, n) + " (" + code + ")";
+        return org.estuary.media.audio.Ff.error(code);
     }
 
     static void check(int code, String what) {
-        if (code < 0) {
-            throw new MediaException(what + " failed: " + error(code));
-        }
+        org.estuary.media.audio.Ff.check(code, what);
     }
 }
