@@ -30,6 +30,14 @@ gst_rtsp_ok() {
 gst_rtsp_ok || missing+=(python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools gstreamer1.0-plugins-base
     gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
 
+# SIP peers (sipp, a softphone, a registrar/proxy) and the browser for the WebRTC and HLS-player tests
+command -v sipp >/dev/null || missing+=(sip-tester)
+command -v baresip >/dev/null || missing+=(baresip)
+command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || missing+=(kamailio)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v sox >/dev/null || missing+=(sox)
+
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing test peers: ${missing[*]}"
     command -v apt-get >/dev/null || die "apt-get not found; install ${missing[*]} yourself (Debian/Ubuntu package names)"
@@ -45,6 +53,10 @@ fi
 command -v ffmpeg >/dev/null || die "ffmpeg still missing"
 [ -f "$NGINX_RTMP_MODULE" ] || die "nginx RTMP module still missing ($NGINX_RTMP_MODULE)"
 gst_rtsp_ok || die "GStreamer RTSP server peer still unusable (python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-*)"
+for tool in sipp baresip chromium chromedriver sox; do
+    command -v "$tool" >/dev/null || die "$tool still missing"
+done
+command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || die "kamailio still missing"
 
 # ---------------------------------------------------------------- build tools
 command -v java >/dev/null || die "java not found; install JDK 17 (apt-get install openjdk-17-jdk-headless)"
