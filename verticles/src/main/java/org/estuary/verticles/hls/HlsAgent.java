@@ -8,14 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import org.estuary.core.codec.CodecConfigException;
 import org.estuary.core.hls.HlsSegmenter;
 import org.estuary.core.hls.HlsSettings;
 import org.estuary.core.hls.HlsSink;
 import org.estuary.core.media.Frame;
+import org.estuary.core.stream.FrameSink;
 import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
 import org.slf4j.Logger;
@@ -34,7 +37,6 @@ final class HlsAgent implements HlsSink {
     private final String name;
     private final Vertx vertx;
     private final Context context;
-    private final StreamRegistry registry;
     private final HlsSegmenter segmenter;
     private final SegmentStore store;
     private final long createdMs = System.currentTimeMillis();
@@ -43,13 +45,10 @@ final class HlsAgent implements HlsSink {
     private final String readerId = UUID.randomUUID() + "-";
     private final List<String> logs = new ArrayList<>();
 
-    private StreamReader reader;
-    private Stream source;
-    private Runnable cancelWait;
+    private final StreamFollower follower;
     private long lastRequestMs = System.currentTimeMillis();
     private boolean closed;
     private boolean warnedConfig;
-    private int publishCount;
 
     /** A request parked until {@code ready} holds, or answered as timed out. */
     private record Waiter(BooleanSupplier ready, Runnable answer, Runnable timeout, long timerId) { }
@@ -59,9 +58,16 @@ final class HlsAgent implements HlsSink {
         this.name = name;
         this.vertx = vertx;
         this.context = context;
-        this.registry = registry;
         this.store = store;
         this.segmenter = new HlsSegmenter(settings, this);
+        Executor onContext = r -> context.runOnContext(v -> r.run());
+        this.follower = StreamFollower.of(registry, name)
+                .owner(onContext)
+                .reader(s -> new ReaderInfo(readerId + name + "-HLS", name + "-HLS", s.publisher().appKey(), "HLS", false))
+                .onPublished(this::attached)
+                .onUnpublished(this::detached)
+                .drainOn(onContext, new Segmenting())
+                .build();
     }
 
     String name() { return name; }
@@ -69,53 +75,35 @@ final class HlsAgent implements HlsSink {
     HlsSegmenter segmenter() { return segmenter; }
     SegmentStore store() { return store; }
     long lastRequestMs() { return lastRequestMs; }
-    StreamReader reader() { return reader; }
-    Stream source() { return source; }
+    StreamReader reader() { return follower.reader(); }
+    Stream source() { return follower.stream(); }
     int waitingSize() { return waiters.size(); }
     List<String> logs() { return logs; }
 
-    /** Starts reading {@code stream} now, or the next stream published under the name. */
+    /** Starts reading the stream now, or the next stream published under the name. */
     void start() {
-        registry.find(name).ifPresentOrElse(this::attach, this::awaitPublisher);
+        follower.start();
     }
 
-    private void awaitPublisher() {
-        if (closed) {
-            return;
+    private void attached(StreamReader r) {
+        if (follower.publishCount() > 1) {
+            log("Publisher restarted (" + r.stream().mediaSessionId() + "): discontinuity");
         }
-        cancelWait = registry.awaitPublished(name, s -> context.runOnContext(v -> {
-            if (!closed && reader == null) {
-                attach(s);
-            }
-        }));
+        r.onTerminate(() -> context.runOnContext(v -> follower.dropReader("Stopped by rest /terminate")));
+        LOG.info("HLS agent {} reading {} ({})", name, r.stream().name(), r.stream().mediaSessionId());
     }
 
-    private void attach(Stream s) {
-        if (cancelWait != null) {
-            cancelWait.run();
-            cancelWait = null;
+    /** Context: frames into the segmenter (muxing a few hundred KB/s is cheap enough here). */
+    private final class Segmenting implements FrameSink {
+        @Override
+        public boolean wants() {
+            return !closed;
         }
-        source = s;
-        publishCount++;
-        if (publishCount > 1) {
-            log("Publisher restarted (" + s.mediaSessionId() + "): discontinuity");
-        }
-        ReaderInfo info = new ReaderInfo(readerId + name + "-HLS", name + "-HLS", s.publisher().appKey(), "HLS", false);
-        reader = s.addReader(info, () -> context.runOnContext(v -> drain()));
-        reader.onTerminate(() -> context.runOnContext(v -> detach("Stopped by rest /terminate")));
-        LOG.info("HLS agent {} reading {} ({})", name, s.name(), s.mediaSessionId());
-    }
 
-    private void drain() {
-        StreamReader r = reader;
-        if (r == null || closed) {
-            return;
-        }
-        r.beginDrain();
-        long now = System.currentTimeMillis();
-        for (Frame f; (f = r.poll()) != null; ) {
+        @Override
+        public void frame(Frame f, Stream source) {
             try {
-                segmenter.feed(f, now);
+                segmenter.feed(f, System.currentTimeMillis());
             } catch (CodecConfigException | RuntimeException e) {
                 if (!warnedConfig) {
                     warnedConfig = true;
@@ -124,22 +112,12 @@ final class HlsAgent implements HlsSink {
                 }
             }
         }
-        if (r.isEnded()) {
-            detach(r.endReason());
-        }
     }
 
-    /** The source ended (or this reader was terminated): close the open segment and wait for a republish. */
-    private void detach(String reason) {
-        if (reader == null) {
-            return;
-        }
+    /** The source ended (or this reader was terminated): close the open segment; the follower waits for a republish. */
+    private void detached(Stream s, String reason) {
         LOG.info("HLS agent {}: source ended ({}), waiting for a new publisher", name, reason);
-        reader.close();
-        reader = null;
-        source = null;
         segmenter.sourceEnded();
-        awaitPublisher();
     }
 
     // ---- HlsSink ----
@@ -231,14 +209,7 @@ final class HlsAgent implements HlsSink {
             return;
         }
         closed = true;
-        if (cancelWait != null) {
-            cancelWait.run();
-            cancelWait = null;
-        }
-        if (reader != null) {
-            reader.close();
-            reader = null;
-        }
+        follower.stop();
         for (Waiter w : List.copyOf(waiters)) {
             vertx.cancelTimer(w.timerId());
             w.timeout().run();

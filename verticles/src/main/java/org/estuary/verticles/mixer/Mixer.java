@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,6 +25,7 @@ import org.estuary.media.video.PictureCompositor;
 import org.estuary.media.video.PlacedWatermark;
 import org.estuary.media.video.VideoEncoder;
 import org.estuary.media.video.VideoEncoderSettings;
+import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,11 +144,11 @@ final class Mixer {
     void add(MixerInput in) {
         synchronized (inputs) {
             if (!running) {
-                throw new MixerApiException(org.estuary.core.control.ApiStatus.NOT_FOUND, "Mixer is stopping: " + uri);
+                throw new ControlError(org.estuary.core.control.ApiStatus.NOT_FOUND, "Mixer is stopping: " + uri);
             }
             inputs.add(in);
         }
-        in.setCancelAwait(registry.awaitPublished(in.streamName, s -> in.attach(s, this::wake)));
+        in.follow(registry, worker(), this::wake);
         wake();
     }
 
@@ -184,6 +186,14 @@ final class Mixer {
 
     private void wake() {
         LockSupport.unpark(worker);
+    }
+
+    /** Runs lifecycle steps (an input's source came or went) on the worker, between ticks. */
+    private Executor worker() {
+        return step -> {
+            commands.add(step);
+            wake();
+        };
     }
 
     JsonObject toJson() {
@@ -281,11 +291,6 @@ final class Mixer {
                 } catch (ExecutionException e) {
                     LOG.warn("Mixer {}: decoding failed: {}", uri, e.getCause().toString());
                 }
-            }
-        }
-        for (MixerInput in : list) {
-            if (in.sourceEnded()) {
-                sourceEnded(in);
             }
         }
     }
@@ -442,17 +447,6 @@ final class Mixer {
         output.describe(new MediaDescription(hasVideo ? Codec.H264 : null, hasVideo ? s.width() : 0,
                 hasVideo ? s.height() : 0, hasVideo ? s.fps() : 0, hasAudio ? Codec.AAC : null,
                 hasAudio ? AUDIO_RATE : 0, hasAudio ? AUDIO_CHANNELS : 0));
-    }
-
-    /** The source left: free its decoders, keep its last picture (held, then background). */
-    private void sourceEnded(MixerInput in) {
-        in.detach();
-        in.resetForNewSource();
-        if (!in.automatic) {
-            // wait for the name to come back (a reconnecting publisher keeps its tile); a no-op
-            // once the input was removed (retired)
-            in.setCancelAwait(registry.awaitPublished(in.streamName, s -> in.attach(s, this::wake)));
-        }
     }
 
     private void cleanup() {

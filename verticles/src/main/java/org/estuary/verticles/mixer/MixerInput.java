@@ -3,9 +3,13 @@ package org.estuary.verticles.mixer;
 import io.vertx.core.json.JsonObject;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
+import java.util.concurrent.Executor;
+import org.estuary.core.stream.FrameSink;
 import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
+import org.estuary.core.stream.StreamRegistry;
 import org.estuary.media.audio.AacDecoder;
 import org.estuary.media.audio.Resampler;
 import org.estuary.media.video.DecodedPicture;
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * the verticle; everything native (decoders, resampler, pictures) is created, used and freed on
  * the mixer's worker thread only.
  */
-final class MixerInput {
+final class MixerInput implements FrameSink {
     private static final Logger LOG = LoggerFactory.getLogger(MixerInput.class);
 
     final String streamName;
@@ -29,13 +33,11 @@ final class MixerInput {
     final boolean automatic;
     private final String readerId = java.util.UUID.randomUUID().toString();
     private volatile String mediaSessionId = "";
-    private volatile StreamReader reader;
+    private volatile StreamFollower follower;
     private volatile int audioLevel = 100;
     private volatile boolean videoMuted;
     private volatile PlacedWatermark watermark;
     private volatile boolean watermarkChanged;
-    private Runnable cancelAwait = () -> { };
-    private boolean retired;
 
     // ---- worker thread state ----
     private VideoDecoder video;
@@ -64,39 +66,27 @@ final class MixerInput {
 
     // ---- control (any thread) ----
 
-    /** Starts reading {@code s}; {@code wake} runs on the publisher thread when frames arrive. */
-    synchronized void attach(Stream s, Runnable wake) {
-        if (retired) {
-            return;   // removed meanwhile: a late "published" callback must not add a reader
-        }
-        StreamReader old = reader;
-        if (old != null) {
-            old.close();
-        }
-        mediaSessionId = s.mediaSessionId();
-        reader = s.addReader(ReaderInfo.internal(readerId, "Mixer"), wake);
+    /**
+     * Starts following the input's name: lifecycle steps run through {@code owner} (the mixer's
+     * worker), {@code wake} runs on the publisher thread when frames arrive. An automatic input
+     * (a room member) follows one publication only; the others keep their tile across republishes.
+     */
+    void follow(StreamRegistry registry, Executor owner, Runnable wake) {
+        StreamFollower.Builder b = StreamFollower.of(registry, streamName)
+                .owner(owner)
+                .reader(s -> ReaderInfo.internal(readerId, "Mixer"))
+                .onPublished(r -> mediaSessionId = r.stream().mediaSessionId())
+                .onUnpublished((s, why) -> resetForNewSource())
+                .wake(wake);
+        follower = (automatic ? b.once() : b).build();
+        follower.start();
     }
 
-    synchronized void setCancelAwait(Runnable cancel) {
-        cancelAwait = cancel == null ? () -> { } : cancel;
-        if (retired) {
-            cancelAwait.run();
-        }
-    }
-
-    /** Leaves the mixer for good: stops reading and never attaches again. */
-    synchronized void retire() {
-        retired = true;
-        detach();
-    }
-
-    /** Stops reading (the worker frees the natives with {@link #closeNatives()}). */
-    synchronized void detach() {
-        cancelAwait.run();
-        StreamReader r = reader;
-        reader = null;
-        if (r != null) {
-            r.close();
+    /** Leaves the mixer for good: stops reading and never attaches again (the worker frees the natives). */
+    void retire() {
+        StreamFollower f = follower;
+        if (f != null) {
+            f.stop();
         }
     }
 
@@ -120,42 +110,43 @@ final class MixerInput {
     JsonObject toJson() {
         return new JsonObject().put("mediaSessionId", mediaSessionId).put("streamName", streamName)
                 .put("audioLevel", audioLevel).put("videoMuted", videoMuted).put("hasVideo", wantVideo)
-                .put("hasAudio", wantAudio).put("connected", reader != null && !reader.isEnded());
+                .put("hasAudio", wantAudio).put("connected", connected());
+    }
+
+    private boolean connected() {
+        StreamFollower f = follower;
+        StreamReader r = f == null ? null : f.reader();
+        return r != null && !r.isEnded();
     }
 
     // ---- worker thread ----
 
-    /** True when frames wait to be drained. */
+    /** True when a drain has something to do: frames queued, or the end of the source to notice. */
     boolean hasQueued() {
-        StreamReader r = reader;
-        return r != null && r.queued() > 0;
-    }
-
-    /** True when the source ended and everything it sent was read. */
-    boolean sourceEnded() {
-        StreamReader r = reader;
-        return r != null && r.isEnded();
+        StreamFollower f = follower;
+        return f != null && f.hasWork();
     }
 
     /** Reads and decodes everything queued. */
     void drain() {
-        StreamReader r = reader;
-        if (r == null) {
-            return;
+        StreamFollower f = follower;
+        if (f != null) {
+            f.drain(this);
         }
-        r.beginDrain();
-        for (Frame f; (f = r.poll()) != null; ) {
-            try {
-                if (f.isVideo() && wantVideo) {
-                    onVideo(f);
-                } else if (f.isAudio() && wantAudio) {
-                    onAudio(f);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Mixer input {}: {} frame dropped: {}", streamName, f.codec(), e.getMessage());
-                if (f.isConfig()) {
-                    closeDecoders();
-                }
+    }
+
+    @Override
+    public void frame(Frame f, Stream source) {
+        try {
+            if (f.isVideo() && wantVideo) {
+                onVideo(f);
+            } else if (f.isAudio() && wantAudio) {
+                onAudio(f);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Mixer input {}: {} frame dropped: {}", streamName, f.codec(), e.getMessage());
+            if (f.isConfig()) {
+                closeDecoders();
             }
         }
     }
@@ -240,7 +231,7 @@ final class MixerInput {
         return latest == null ? null : new int[] {latest.width(), latest.height()};
     }
 
-    /** After a source restart: decoders start again from its config frames; the picture is kept. */
+    /** Worker: after a source ended, decoders start again from the next one's config frames; the picture is kept. */
     void resetForNewSource() {
         closeDecoders();
         fifo.clear();

@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.estuary.core.control.ApiStatus;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +39,14 @@ final class MixerLoadTest {
     }
 
     void start(Message<JsonObject> m) {
-        JsonObject b = MixerVerticle.body(m);
+        JsonObject b = Body.of(m).json();
         if (running) {
-            throw new MixerApiException(ApiStatus.CONFLICT, "A mixer load test is already running; stop it first");
+            throw new ControlError(ApiStatus.CONFLICT, "A mixer load test is already running; stop it first");
         }
         List<String> names = new ArrayList<>();
         for (Object o : b.getJsonArray("feedingStreams")) {
             if (!(o instanceof String s) || s.isBlank()) {
-                throw new MixerApiException(ApiStatus.BAD_REQUEST, "feedingStreams must be stream names, got " + o);
+                throw new ControlError(ApiStatus.BAD_REQUEST, "feedingStreams must be stream names, got " + o);
             }
             names.add(s);
         }
@@ -52,21 +54,21 @@ final class MixerLoadTest {
         int per = MixerRequests.integer(b, "streamsInMixer", 0);
         int interval = MixerRequests.integer(b, "intervalInSeconds", 0);
         if (count < 1 || count > 64) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "mixerCount must be within 1..64, got " + count);
+            throw new ControlError(ApiStatus.BAD_REQUEST, "mixerCount must be within 1..64, got " + count);
         }
         if (per < 1 || per > 16) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "streamsInMixer must be within 1..16, got " + per);
+            throw new ControlError(ApiStatus.BAD_REQUEST, "streamsInMixer must be within 1..16, got " + per);
         }
         if (interval < 1 || interval > 86_400) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "intervalInSeconds must be within 1..86400, got " + interval);
+            throw new ControlError(ApiStatus.BAD_REQUEST, "intervalInSeconds must be within 1..86400, got " + interval);
         }
         if ((long) count * per > names.size()) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "need " + (count * per) + " feeding streams ("
+            throw new ControlError(ApiStatus.BAD_REQUEST, "need " + (count * per) + " feeding streams ("
                     + count + " mixers x " + per + "), got " + names.size());
         }
         for (String n : names) {
             if (verticle.streams().find(n).isEmpty()) {
-                throw new MixerApiException(ApiStatus.NOT_FOUND, "Stream not found: " + n);
+                throw new ControlError(ApiStatus.NOT_FOUND, "Stream not found: " + n);
             }
         }
         feeding = names;
@@ -80,7 +82,7 @@ final class MixerLoadTest {
 
     void stop(Message<JsonObject> m) {
         if (!running) {
-            throw new MixerApiException(ApiStatus.NOT_FOUND, "Mixer not found: no load test is running");
+            throw new ControlError(ApiStatus.NOT_FOUND, "Mixer not found: no load test is running");
         }
         cancel();
         m.reply(null);
@@ -122,7 +124,7 @@ final class MixerLoadTest {
                         verticle.addInput(mixer, feed, true, true, false);
                     }
                 }
-            } catch (MixerApiException e) {
+            } catch (ControlError e) {
                 LOG.warn("Load test mixer {} not created: {}", name, e.getMessage());
             }
         }

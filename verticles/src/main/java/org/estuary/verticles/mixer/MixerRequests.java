@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.media.video.WatermarkPlacement;
+import org.estuary.verticles.agent.ControlError;
 
 /** Reading mixer request fields: URIs, flexible booleans/integers, stream selectors, placements. */
 final class MixerRequests {
@@ -18,11 +19,11 @@ final class MixerRequests {
     /** The mixer name of a {@code mixer://name} URI, or a 400. */
     static String mixerName(String uri) {
         if (uri == null || !uri.startsWith(SCHEME) || uri.length() == SCHEME.length()) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "uri must look like mixer://name, got " + uri);
+            throw new ControlError(ApiStatus.BAD_REQUEST, "uri must look like mixer://name, got " + uri);
         }
         String name = uri.substring(SCHEME.length());
         if (!name.matches("[A-Za-z0-9_.\\-]{1,128}")) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST,
+            throw new ControlError(ApiStatus.BAD_REQUEST,
                     "mixer name must be 1..128 letters, digits, '_', '-' or '.', got " + name);
         }
         return name;
@@ -53,7 +54,7 @@ final class MixerRequests {
             }
             return Integer.parseInt(v.toString().trim());
         } catch (NumberFormatException e) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "Field '" + field + "' must be an integer, got " + v);
+            throw new ControlError(ApiStatus.BAD_REQUEST, "Field '" + field + "' must be an integer, got " + v);
         }
     }
 
@@ -74,7 +75,7 @@ final class MixerRequests {
             try {
                 p = Pattern.compile(streams.toString());
             } catch (PatternSyntaxException e) {
-                throw new MixerApiException(ApiStatus.BAD_REQUEST, "streams is not a valid regex: " + e.getDescription());
+                throw new ControlError(ApiStatus.BAD_REQUEST, "streams is not a valid regex: " + e.getDescription());
             }
             for (MixerInput in : mixer.inputs()) {
                 if (p.matcher(in.streamName).matches()) {
@@ -90,7 +91,7 @@ final class MixerRequests {
                 integer(b, "marginLeft", 0), integer(b, "marginBottom", 0), integer(b, "marginRight", 0));
         String problem = p.problem();
         if (problem != null) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, problem);
+            throw new ControlError(ApiStatus.BAD_REQUEST, problem);
         }
         return p;
     }

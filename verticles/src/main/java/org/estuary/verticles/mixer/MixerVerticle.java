@@ -27,6 +27,10 @@ import org.estuary.media.audio.MediaException;
 import org.estuary.media.video.PlacedWatermark;
 import org.estuary.media.video.Watermark;
 import org.estuary.media.video.WatermarkPlacement;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.Control;
+import org.estuary.verticles.agent.ControlError;
+import org.estuary.verticles.agent.Find;
 import org.estuary.verticles.agent.MediaFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,26 +59,27 @@ public final class MixerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        List<Future<Void>> regs = new ArrayList<>();
-        on(regs, "/mixer/startup", this::startup);
-        on(regs, "/mixer/add", this::add);
-        on(regs, "/mixer/remove", this::remove);
-        on(regs, "/mixer/find_all", this::findAll);
-        on(regs, "/mixer/terminate", this::terminate);
-        on(regs, "/mixer/setAudioVideo", this::setAudioVideo);
-        on(regs, "/mixer/set_body_watermark", this::setBodyWatermark);
-        on(regs, "/mixer/set_stream_watermark", this::setStreamWatermark);
-        on(regs, "/mixer/set_parameter", this::setParameter);
-        on(regs, "/mixer/test/start", loadTest::start);
-        on(regs, "/mixer/test/stop", loadTest::stop);
-        on(regs, "/mixer/test/get_start_example", m -> m.reply(MixerLoadTest.example()));
+        Control api = new Control(vertx, LOG);
+        api.on("/mixer/startup", this::startup);
+        api.on("/mixer/add", this::add);
+        api.on("/mixer/remove", this::remove);
+        api.on("/mixer/find_all", (m, b) ->
+                Find.reply(m, mixers.values().stream().map(Mixer::toJson).toList(), "No mixers"));
+        api.on("/mixer/terminate", this::terminate);
+        api.on("/mixer/setAudioVideo", this::setAudioVideo);
+        api.on("/mixer/set_body_watermark", this::setBodyWatermark);
+        api.on("/mixer/set_stream_watermark", this::setStreamWatermark);
+        api.on("/mixer/set_parameter", this::setParameter);
+        api.on("/mixer/test/start", (m, b) -> loadTest.start(m));
+        api.on("/mixer/test/stop", (m, b) -> loadTest.stop(m));
+        api.on("/mixer/test/get_start_example", (m, b) -> m.reply(MixerLoadTest.example()));
         if (config.autoStart()) {
             autoMixing = new RoomAutoMixer(this, context);
             streams.addListener(autoMixing);
         }
         // the configured background may be an image file: read it once, off the event loop
         Future<Void> bg = vertx.executeBlocking(() -> background(null)).onSuccess(b -> defaultBackground = b).mapEmpty();
-        return Future.all(regs).compose(v -> bg);
+        return api.ready().compose(v -> bg);
     }
 
     /** The configured background, read at start (auto-created and load-test mixers use it). */
@@ -95,27 +100,10 @@ public final class MixerVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    private void on(List<Future<Void>> regs, String method, Consumer<Message<JsonObject>> handler) {
-        regs.add(vertx.eventBus().<JsonObject>consumer(Addresses.api(method), m -> {
-            try {
-                handler.accept(m);
-            } catch (MixerApiException e) {
-                m.fail(e.status, e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("{} failed", method, e);
-                m.fail(ApiStatus.INTERNAL, method + " failed: " + e.getMessage());
-            }
-        }).completion());
-    }
-
-    static JsonObject body(Message<JsonObject> m) {
-        return m.body() == null ? new JsonObject() : m.body();
-    }
-
     // ---- startup / terminate ----
 
-    private void startup(Message<JsonObject> m) {
-        JsonObject b = body(m);
+    private void startup(Message<JsonObject> m, Body body) {
+        JsonObject b = body.json();
         String uri = b.getString("uri");
         String name = MixerRequests.mixerName(uri);
         String local = b.getString("localStreamName");
@@ -126,7 +114,7 @@ public final class MixerVerticle extends VerticleBase {
         boolean hasVideo = MixerRequests.bool(b.getValue("hasVideo"), true);
         boolean hasAudio = MixerRequests.bool(b.getValue("hasAudio"), true);
         if (!hasVideo && !hasAudio) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "hasVideo and hasAudio are both false: nothing to mix");
+            throw new ControlError(ApiStatus.BAD_REQUEST, "hasVideo and hasAudio are both false: nothing to mix");
         }
         checkFree(uri, output);
         // images come from files: read them off the event loop, then create on this context
@@ -135,24 +123,24 @@ public final class MixerVerticle extends VerticleBase {
             .onComplete(ar -> {
                 try {
                     if (ar.failed()) {
-                        throw ar.cause() instanceof MixerApiException e ? e
-                                : new MixerApiException(ApiStatus.INTERNAL, ar.cause().getMessage());
+                        throw ar.cause() instanceof ControlError e ? e
+                                : new ControlError(ApiStatus.INTERNAL, ar.cause().getMessage());
                     }
                     Mixer mixer = create(uri, output, hasVideo, hasAudio, false, settings,
                             (MixerBackground) ar.result()[0], (PlacedWatermark) ar.result()[1], wm);
                     m.reply(mixer.toJson());
-                } catch (MixerApiException e) {
-                    m.fail(e.status, e.getMessage());
+                } catch (ControlError e) {
+                    m.fail(e.status(), e.getMessage());
                 }
             });
     }
 
     private void checkFree(String uri, String output) {
         if (mixers.containsKey(uri)) {
-            throw new MixerApiException(ApiStatus.CONFLICT, "Mixer already exists: " + uri);
+            throw new ControlError(ApiStatus.CONFLICT, "Mixer already exists: " + uri);
         }
         if (streams.find(output).isPresent()) {
-            throw new MixerApiException(ApiStatus.CONFLICT, "Stream name is in use: " + output);
+            throw new ControlError(ApiStatus.CONFLICT, "Stream name is in use: " + output);
         }
     }
 
@@ -161,14 +149,14 @@ public final class MixerVerticle extends VerticleBase {
                  MixerSettings settings, MixerBackground background, PlacedWatermark watermark, String watermarkName) {
         checkFree(uri, output);
         if (output.contains("#")) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "localStreamName must not contain '#': " + output);
+            throw new ControlError(ApiStatus.BAD_REQUEST, "localStreamName must not contain '#': " + output);
         }
         Stream out;
         try {
             out = streams.publish(output, new PublisherInfo(UUID.randomUUID().toString(), "", "Mixer", Map.of()),
                     Long.MAX_VALUE);
         } catch (NameInUseException e) {
-            throw new MixerApiException(ApiStatus.CONFLICT, "Stream name is in use: " + output);
+            throw new ControlError(ApiStatus.CONFLICT, "Stream name is in use: " + output);
         }
         Mixer mixer = new Mixer(uri, output, hasVideo, hasAudio, automatic, streams, out, settings, background,
                 watermark, watermarkName, config.desktopKeyword(), config.holdLastFrameMs());
@@ -178,8 +166,8 @@ public final class MixerVerticle extends VerticleBase {
         return mixer;
     }
 
-    private void terminate(Message<JsonObject> m) {
-        Mixer mixer = mixer(body(m).getString("uri"));
+    private void terminate(Message<JsonObject> m, Body b) {
+        Mixer mixer = mixer(b.string("uri"));
         terminate(mixer, "Stopped by rest /mixer/terminate");
         m.reply(null);
     }
@@ -192,25 +180,15 @@ public final class MixerVerticle extends VerticleBase {
     Mixer mixer(String uri) {
         Mixer mixer = uri == null ? null : mixers.get(uri);
         if (mixer == null) {
-            throw new MixerApiException(ApiStatus.NOT_FOUND, "Mixer not found: " + uri);
+            throw new ControlError(ApiStatus.NOT_FOUND, "Mixer not found: " + uri);
         }
         return mixer;
     }
 
-    private void findAll(Message<JsonObject> m) {
-        if (mixers.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, "No mixers");
-            return;
-        }
-        JsonArray out = new JsonArray();
-        mixers.values().forEach(x -> out.add(x.toJson()));
-        m.reply(out);
-    }
-
     // ---- inputs ----
 
-    private void add(Message<JsonObject> m) {
-        JsonObject b = body(m);
+    private void add(Message<JsonObject> m, Body body) {
+        JsonObject b = body.json();
         Mixer mixer = mixer(b.getString("uri"));
         String name = b.getString("remoteStreamName");
         addInput(mixer, name, MixerRequests.bool(b.getValue("hasVideo"), true),
@@ -220,48 +198,48 @@ public final class MixerVerticle extends VerticleBase {
 
     void addInput(Mixer mixer, String name, boolean video, boolean audio, boolean automatic) {
         if (name == null || name.isBlank()) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "remoteStreamName is empty");
+            throw new ControlError(ApiStatus.BAD_REQUEST, "remoteStreamName is empty");
         }
         if (name.equals(mixer.localStreamName)) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "A mixer cannot mix its own output: " + name);
+            throw new ControlError(ApiStatus.BAD_REQUEST, "A mixer cannot mix its own output: " + name);
         }
         if (streams.find(name).isEmpty()) {
-            throw new MixerApiException(ApiStatus.NOT_FOUND, "Stream not found: " + name);
+            throw new ControlError(ApiStatus.NOT_FOUND, "Stream not found: " + name);
         }
         if (mixer.find(name) != null) {
-            throw new MixerApiException(ApiStatus.CONFLICT, "Stream " + name + " is already in " + mixer.uri);
+            throw new ControlError(ApiStatus.CONFLICT, "Stream " + name + " is already in " + mixer.uri);
         }
         mixer.add(new MixerInput(name, video && mixer.hasVideo, audio && mixer.hasAudio, automatic,
                 Mixer.AUDIO_RATE, Mixer.AUDIO_CHANNELS));
     }
 
-    private void remove(Message<JsonObject> m) {
-        JsonObject b = body(m);
+    private void remove(Message<JsonObject> m, Body body) {
+        JsonObject b = body.json();
         Mixer mixer = mixer(b.getString("uri"));
         String name = b.getString("remoteStreamName");
         MixerInput in = mixer.find(name);
         if (in == null) {
-            throw new MixerApiException(ApiStatus.NOT_FOUND, "Stream not found in " + mixer.uri + ": " + name);
+            throw new ControlError(ApiStatus.NOT_FOUND, "Stream not found in " + mixer.uri + ": " + name);
         }
         mixer.remove(in);
         m.reply(null);
     }
 
-    private void setAudioVideo(Message<JsonObject> m) {
-        JsonObject b = body(m);
+    private void setAudioVideo(Message<JsonObject> m, Body body) {
+        JsonObject b = body.json();
         Mixer mixer = mixer(b.getString("uri"));
         boolean level = b.getValue("audioLevel") != null;
         boolean mute = b.getValue("videoMuted") != null;
         if (!level && !mute) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "Give audioLevel and/or videoMuted");
+            throw new ControlError(ApiStatus.BAD_REQUEST, "Give audioLevel and/or videoMuted");
         }
         int audioLevel = MixerRequests.integer(b, "audioLevel", 100);
         if (audioLevel < 0 || audioLevel > 100) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "audioLevel must be within 0..100 (percent), got " + audioLevel);
+            throw new ControlError(ApiStatus.BAD_REQUEST, "audioLevel must be within 0..100 (percent), got " + audioLevel);
         }
         List<MixerInput> chosen = MixerRequests.select(mixer, b.getValue("streams"));
         if (chosen.isEmpty()) {
-            throw new MixerApiException(ApiStatus.NOT_FOUND, "No input of " + mixer.uri + " matches streams "
+            throw new ControlError(ApiStatus.NOT_FOUND, "No input of " + mixer.uri + " matches streams "
                     + b.getValue("streams"));
         }
         for (MixerInput in : chosen) {
@@ -277,24 +255,24 @@ public final class MixerVerticle extends VerticleBase {
 
     // ---- watermarks and parameters ----
 
-    private void setBodyWatermark(Message<JsonObject> m) {
-        JsonObject b = body(m);
+    private void setBodyWatermark(Message<JsonObject> m, Body body) {
+        JsonObject b = body.json();
         Mixer mixer = mixer(b.getString("uri"));
         WatermarkPlacement where = MixerRequests.placement(b);
         String file = b.getString("watermark");
         withImage(m, file, img -> mixer.setBodyWatermark(img == null ? null : new PlacedWatermark(img, where)));
     }
 
-    private void setStreamWatermark(Message<JsonObject> m) {
-        JsonObject b = body(m);
+    private void setStreamWatermark(Message<JsonObject> m, Body body) {
+        JsonObject b = body.json();
         Mixer mixer = mixer(b.getString("uri"));
         String session = b.getString("mediaSessionId");
         if (session == null || session.isBlank()) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "mediaSessionId is required: the input to mark");
+            throw new ControlError(ApiStatus.BAD_REQUEST, "mediaSessionId is required: the input to mark");
         }
         MixerInput in = mixer.findBySession(session);
         if (in == null) {
-            throw new MixerApiException(ApiStatus.NOT_FOUND, "No input of " + mixer.uri + " has mediaSessionId " + session);
+            throw new ControlError(ApiStatus.NOT_FOUND, "No input of " + mixer.uri + " has mediaSessionId " + session);
         }
         WatermarkPlacement where = MixerRequests.placement(b);
         withImage(m, b.getString("watermark"), img -> in.setWatermark(img == null ? null : new PlacedWatermark(img, where)));
@@ -309,7 +287,7 @@ public final class MixerVerticle extends VerticleBase {
         }
         vertx.executeBlocking(() -> readImage(file)).onComplete(ar -> {
             if (ar.failed()) {
-                m.fail(ar.cause() instanceof MixerApiException e ? e.status : ApiStatus.INTERNAL,
+                m.fail(ar.cause() instanceof ControlError e ? e.status() : ApiStatus.INTERNAL,
                         ar.cause().getMessage());
                 return;
             }
@@ -318,8 +296,8 @@ public final class MixerVerticle extends VerticleBase {
         });
     }
 
-    private void setParameter(Message<JsonObject> m) {
-        JsonObject b = body(m);
+    private void setParameter(Message<JsonObject> m, Body body) {
+        JsonObject b = body.json();
         Mixer mixer = mixer(b.getString("uri"));
         boolean any = false;
         for (String k : List.of("mixerLayoutClass", "mixerVideoWidth", "mixerVideoHeight", "mixerVideoFps",
@@ -327,7 +305,7 @@ public final class MixerVerticle extends VerticleBase {
             any |= b.containsKey(k);
         }
         if (!any) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, "Nothing to change: give mixerLayoutClass, mixerVideoWidth,"
+            throw new ControlError(ApiStatus.BAD_REQUEST, "Nothing to change: give mixerLayoutClass, mixerVideoWidth,"
                     + " mixerVideoHeight, mixerVideoFps or mixerVideoBitrateKbps");
         }
         JsonObject copy = b.copy();
@@ -335,7 +313,7 @@ public final class MixerVerticle extends VerticleBase {
             // XML layout folders are not supported; an empty value means "back to the default"
             String dir = b.getString("mixerLayoutDir");
             if (dir != null && !dir.isBlank()) {
-                throw new MixerApiException(ApiStatus.BAD_REQUEST, "mixerLayoutDir (XML layouts) is not supported;"
+                throw new ControlError(ApiStatus.BAD_REQUEST, "mixerLayoutDir (XML layouts) is not supported;"
                         + " use mixerLayoutClass grid, center or desktop");
             }
             copy.put("mixerLayoutClass", config.layout());
@@ -359,7 +337,7 @@ public final class MixerVerticle extends VerticleBase {
         if (lc != null) {
             layout = MixerLayouts.byName(lc.toString(), config.desktopKeyword());
             if (layout == null) {
-                throw new MixerApiException(ApiStatus.BAD_REQUEST, "Unknown mixerLayoutClass " + lc
+                throw new ControlError(ApiStatus.BAD_REQUEST, "Unknown mixerLayoutClass " + lc
                         + ": use grid, center, desktop or GridLayout, CenterNoPaddingGridLayout, DesktopLayout");
             }
             layoutName = lc.toString();
@@ -369,7 +347,7 @@ public final class MixerVerticle extends VerticleBase {
                 MixerRequests.integer(b, "mixerVideoBitrateKbps", base.bitrateKbps()));
         String problem = s.problem();
         if (problem != null) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, problem);
+            throw new ControlError(ApiStatus.BAD_REQUEST, problem);
         }
         return s;
     }
@@ -390,16 +368,16 @@ public final class MixerVerticle extends VerticleBase {
         try {
             p = files.resolve(name);
         } catch (MediaFiles.BadNameException e) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, e.getMessage());
+            throw new ControlError(ApiStatus.BAD_REQUEST, e.getMessage());
         }
         try {
             return Watermark.fromPng(Files.readAllBytes(p));
         } catch (NoSuchFileException e) {
-            throw new MixerApiException(ApiStatus.NOT_FOUND, "Image not found in the media directory: " + name);
+            throw new ControlError(ApiStatus.NOT_FOUND, "Image not found in the media directory: " + name);
         } catch (IOException e) {
-            throw new MixerApiException(ApiStatus.INTERNAL, "Cannot read " + name + ": " + e.getMessage());
+            throw new ControlError(ApiStatus.INTERNAL, "Cannot read " + name + ": " + e.getMessage());
         } catch (MediaException e) {
-            throw new MixerApiException(ApiStatus.BAD_REQUEST, name + ": " + e.getMessage());
+            throw new ControlError(ApiStatus.BAD_REQUEST, name + ": " + e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package org.estuary.verticles.mixer;
 import io.vertx.core.Context;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamListener;
+import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ final class RoomAutoMixer implements StreamListener {
             if (mixer.find(streamName) == null) {
                 verticle.addInput(mixer, streamName, true, true, true);
             }
-        } catch (MixerApiException e) {
+        } catch (ControlError e) {
             LOG.warn("Auto-mixing {} into {} failed: {}", streamName, uri, e.getMessage());
         }
     }

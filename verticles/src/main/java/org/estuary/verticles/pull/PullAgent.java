@@ -12,7 +12,7 @@ import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
-import org.estuary.verticles.agent.ReconnectBackoff;
+import org.estuary.verticles.agent.Reconnector;
 import org.estuary.verticles.rtmp.RtmpClientConnection;
 import org.estuary.verticles.rtmp.RtmpToFrames;
 import org.slf4j.Logger;
@@ -31,11 +31,6 @@ final class PullAgent {
      * stop sending. Media silence this long while pulling counts as the remote stream ending.
      */
     static final long MEDIA_TIMEOUT_MS = 5_000;
-    static final String PROCESSED_REMOTE = "PROCESSED_REMOTE";
-    static final String NEW = "NEW";
-    static final String RECONNECTING = "RECONNECTING";
-    static final String FAILED = "FAILED";
-    static final String STOPPED = "STOPPED";
 
     private final Vertx vertx;
     private final Context ctx;
@@ -47,14 +42,13 @@ final class PullAgent {
     private final boolean hasVideo;
     private final boolean record;
     private final long publishIdleMs;
-    private final ReconnectBackoff backoff = new ReconnectBackoff();
+    private final Reconnector reconnect;
     private RtmpClientConnection client;
     private Stream local;
     private RtmpToFrames ingest;
     private String lastMediaSessionId = "";
-    private String status = NEW;
+    private PullStatus status = PullStatus.NEW;
     private String info = "";
-    private long retryTimer = -1;
     private long watchdog = -1;
     private long lastMediaAt;
 
@@ -70,6 +64,7 @@ final class PullAgent {
         this.hasVideo = hasVideo;
         this.record = record;
         this.publishIdleMs = publishIdleMs;
+        this.reconnect = new Reconnector(vertx, this::connect);
     }
 
     String uri() { return uri; }
@@ -90,8 +85,7 @@ final class PullAgent {
     }
 
     private void connect() {
-        retryTimer = -1;
-        if (STOPPED.equals(status)) {
+        if (status == PullStatus.STOPPED) {
             return;
         }
         client = new RtmpClientConnection(vertx, source, RtmpClientConnection.Role.PLAY, new Events());
@@ -101,7 +95,7 @@ final class PullAgent {
     private final class Events implements RtmpClientConnection.Listener {
         @Override
         public void onStarted() {
-            backoff.started();
+            reconnect.started();
         }
 
         @Override
@@ -135,24 +129,19 @@ final class PullAgent {
         public void onClosed(String reason, boolean refused) {
             client = null;
             endLocal(reason);
-            if (STOPPED.equals(status)) {
+            if (status == PullStatus.STOPPED) {
                 return;
             }
-            info = reason;
-            if (backoff.closedAndRefused() && !refused) {
-                refused = true;
-                info = "the server closed the stream right after it started, " + ReconnectBackoff.MAX_QUICK_DROPS
-                        + " times in a row: " + reason;
-            }
-            if (refused) {
-                status = FAILED;
+            Reconnector.Decision d = reconnect.closed(reason, refused, "server");
+            info = d.info();
+            if (d.giveUp()) {
+                status = PullStatus.FAILED;
                 LOG.info("Pull {} FAILED: {}", source.redacted(), info);
                 return;
             }
-            status = RECONNECTING;
-            long delay = backoff.nextDelayMs();
+            status = PullStatus.RECONNECTING;
+            long delay = reconnect.retry();
             LOG.info("Pull {}: {}; reconnecting in {} ms", source.redacted(), reason, delay);
-            retryTimer = vertx.setTimer(delay, t -> connect());
         }
     }
 
@@ -161,7 +150,7 @@ final class PullAgent {
             local = registry.publish(localName, new PublisherInfo(client.sessionId(), "", "RTMP", Map.of()), publishIdleMs);
         } catch (NameInUseException e) {
             info = "local stream name is in use: " + localName;
-            status = FAILED;
+            status = PullStatus.FAILED;
             LOG.info("Pull {}: {}", source.redacted(), info);
             RtmpClientConnection c = client;
             if (c != null) {
@@ -178,7 +167,7 @@ final class PullAgent {
         }));
         ingest = new RtmpToFrames(local);
         lastMediaSessionId = local.mediaSessionId();
-        status = PROCESSED_REMOTE;
+        status = PullStatus.PROCESSED_REMOTE;
         info = "";
         LOG.info("Pull {} -> local stream {} ({})", source.redacted(), localName, local.mediaSessionId());
         return true;
@@ -193,14 +182,12 @@ final class PullAgent {
     }
 
     void terminate(String reason) {
-        if (STOPPED.equals(status)) {
+        if (status == PullStatus.STOPPED) {
             return;
         }
-        status = STOPPED;
+        status = PullStatus.STOPPED;
         info = reason;
-        if (retryTimer >= 0) {
-            vertx.cancelTimer(retryTimer);
-        }
+        reconnect.stop();
         vertx.cancelTimer(watchdog);
         endLocal(reason);
         if (client != null) {
@@ -214,7 +201,7 @@ final class PullAgent {
                 .put("localMediaSessionId", local != null ? local.mediaSessionId() : lastMediaSessionId)
                 .put("localStreamName", localName)
                 .put("uri", uri)
-                .put("status", status)
+                .put("status", status.name())
                 .put("info", info)
                 .put("hasAudio", hasAudio)
                 .put("hasVideo", hasVideo)

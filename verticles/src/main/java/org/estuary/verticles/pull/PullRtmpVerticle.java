@@ -3,19 +3,23 @@ package org.estuary.verticles.pull;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.estuary.core.control.Addresses;
-import org.estuary.core.control.ApiStatus;
 import org.estuary.core.rtmp.RtmpClientParams;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.Control;
+import org.estuary.verticles.agent.ControlError;
+import org.estuary.verticles.agent.Find;
+import org.estuary.verticles.agent.RecordCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Serves {@code /pull/rtmp/*}: one {@link PullAgent} per remote URI, all on this verticle's context. */
 public final class PullRtmpVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(PullRtmpVerticle.class);
+
     private final StreamRegistry streams;
     private final long publishIdleMs;
     private final Map<String, PullAgent> agents = new LinkedHashMap<>();
@@ -27,12 +31,13 @@ public final class PullRtmpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        var bus = vertx.eventBus();
-        List<Future<Void>> regs = new ArrayList<>();
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/pull/rtmp/pull"), this::pull).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/pull/rtmp/find_all"), this::findAll).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/pull/rtmp/terminate"), this::terminate).completion());
-        return Future.all(regs);
+        RecordCodec.register(vertx.eventBus(), PullRequest.class);
+        return new Control(vertx, LOG)
+                .on("/pull/rtmp/pull", (m, b) -> pull(m, PullRequest.from(b)))
+                .on("/pull/rtmp/find_all", (m, b) ->
+                        Find.reply(m, agents.values().stream().map(PullAgent::toJson).toList(), "No RTMP pull agents"))
+                .on("/pull/rtmp/terminate", this::terminate)
+                .ready();
     }
 
     @Override
@@ -42,74 +47,37 @@ public final class PullRtmpVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    private void pull(Message<JsonObject> m) {
-        JsonObject b = body(m);
-        String uri = b.getString("uri");
+    private void pull(Message<JsonObject> m, PullRequest q) {
         RtmpClientParams source;
         try {
-            source = RtmpClientParams.of(uri);
+            source = RtmpClientParams.of(q.uri());
         } catch (IllegalArgumentException e) {
-            m.fail(ApiStatus.BAD_REQUEST, "Bad uri: " + e.getMessage());
-            return;
+            throw ControlError.badRequest("Bad uri: " + e.getMessage());
         }
-        if (agents.containsKey(uri)) {
-            m.fail(ApiStatus.CONFLICT, "Already pulling " + uri);
-            return;
+        if (agents.containsKey(q.uri())) {
+            throw ControlError.conflict("Already pulling " + q.uri());
         }
-        String local = b.getString("localStreamName");
-        if (local == null || local.isBlank()) {
-            local = uri; // the reference behaviour: the stream is named after the URI
-        }
-        String name = local;
+        String name = q.localStreamName();
         if (streams.find(name).isPresent() || agents.values().stream().anyMatch(a -> a.localName().equals(name))) {
-            m.fail(ApiStatus.CONFLICT, "Local stream name is in use: " + name);
-            return;
+            throw ControlError.conflict("Local stream name is in use: " + name);
         }
-        boolean hasAudio = bool(b.getValue("hasAudio"), true);
-        boolean hasVideo = bool(b.getValue("hasVideo"), true);
-        if (!hasAudio && !hasVideo) {
-            m.fail(ApiStatus.BAD_REQUEST, "hasAudio and hasVideo are both false: nothing to pull");
-            return;
+        if (!q.hasAudio() && !q.hasVideo()) {
+            throw ControlError.badRequest("hasAudio and hasVideo are both false: nothing to pull");
         }
-        PullAgent a = new PullAgent(vertx, context, streams, uri, source, name, hasAudio, hasVideo,
-                bool(b.getValue("record"), false), publishIdleMs);
-        agents.put(uri, a);
+        PullAgent a = new PullAgent(vertx, context, streams, q.uri(), source, name, q.hasAudio(), q.hasVideo(),
+                q.record(), publishIdleMs);
+        agents.put(q.uri(), a);
         a.start();
         m.reply(a.toJson());
     }
 
-    private void findAll(Message<JsonObject> m) {
-        if (agents.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, "No RTMP pull agents");
-            return;
-        }
-        JsonArray out = new JsonArray();
-        agents.values().forEach(a -> out.add(a.toJson()));
-        m.reply(out);
-    }
-
-    private void terminate(Message<JsonObject> m) {
-        String uri = body(m).getString("uri");
+    private void terminate(Message<JsonObject> m, Body b) {
+        String uri = b.string("uri");
         PullAgent a = uri == null ? null : agents.remove(uri);
         if (a == null) {
-            m.fail(ApiStatus.NOT_FOUND, "Not pulling " + uri);
-            return;
+            throw ControlError.notFound("Not pulling " + uri);
         }
         a.terminate("Stopped by rest /pull/rtmp/terminate");
         m.reply(null);
-    }
-
-    private static JsonObject body(Message<JsonObject> m) {
-        return m.body() == null ? new JsonObject() : m.body();
-    }
-
-    static boolean bool(Object v, boolean dflt) {
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        if (v instanceof String s && !s.isBlank()) {
-            return s.equalsIgnoreCase("true");
-        }
-        return dflt;
     }
 }

@@ -3,7 +3,6 @@ package org.estuary.verticles.push;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -13,13 +12,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BiConsumer;
-import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.rtmp.RtmpClientParams;
 import org.estuary.core.rtmp.RtmpUrl;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.media.audio.WavAudio;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.Control;
+import org.estuary.verticles.agent.ControlError;
+import org.estuary.verticles.agent.Find;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code /push/*}: creates, lists, controls and terminates {@link Transponder}s. Request
@@ -27,6 +30,7 @@ import org.estuary.media.audio.WavAudio;
  * touched on this verticle's context.
  */
 public final class PushVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
     private final StreamRegistry streams;
     private final SoundFiles sounds;
     private final Map<String, Transponder> transponders = new LinkedHashMap<>();
@@ -38,33 +42,39 @@ public final class PushVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        List<Future<Void>> regs = new ArrayList<>();
-        on(regs, "/push/startup", this::startup);
-        on(regs, "/push/find", (m, b) -> find(m, b, true));
-        on(regs, "/push/find_all", (m, b) -> find(m, b, false));
-        on(regs, "/push/terminate", (m, b) -> withTransponder(m, b, t -> {
+        Control api = new Control(vertx, LOG);
+        api.on("/push/startup", this::startup);
+        api.on("/push/find", (m, b) -> find(m, b, true));
+        api.on("/push/find_all", (m, b) -> find(m, b, false));
+        api.on("/push/terminate", (m, b) -> {
+            Transponder t = transponder(b);
             t.terminate("Stopped by rest /push/terminate");
             transponders.remove(t.id());
             m.reply(null);
-        }));
-        on(regs, "/push/mute", (m, b) -> withTransponder(m, b, t -> {
+        });
+        api.on("/push/mute", (m, b) -> {
+            Transponder t = transponder(b);
             t.mute(true);
             m.reply(t.toJson());
-        }));
-        on(regs, "/push/unmute", (m, b) -> withTransponder(m, b, t -> {
+        });
+        api.on("/push/unmute", (m, b) -> {
+            Transponder t = transponder(b);
             t.mute(false);
             m.reply(t.toJson());
-        }));
-        on(regs, "/push/sound_on", (m, b) -> withTransponder(m, b, t ->
-                loadSound(b.getString("soundFile")).onSuccess(wav -> {
-                    t.soundOn(wav, bool(b.getValue("loop")));
-                    m.reply(t.toJson());
-                }).onFailure(e -> fail(m, e))));
-        on(regs, "/push/sound_off", (m, b) -> withTransponder(m, b, t -> {
+        });
+        api.on("/push/sound_on", (m, b) -> {
+            Transponder t = transponder(b);
+            loadSound(b.string("soundFile")).onSuccess(wav -> {
+                t.soundOn(wav, b.bool("loop", false));
+                m.reply(t.toJson());
+            }).onFailure(e -> ControlError.reply(m, e));
+        });
+        api.on("/push/sound_off", (m, b) -> {
+            Transponder t = transponder(b);
             t.soundOff();
             m.reply(t.toJson());
-        }));
-        return Future.all(regs);
+        });
+        return api.ready();
     }
 
     @Override
@@ -76,14 +86,10 @@ public final class PushVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    private void on(List<Future<Void>> regs, String path, BiConsumer<Message<JsonObject>, JsonObject> h) {
-        regs.add(vertx.eventBus().<JsonObject>consumer(Addresses.api(path),
-                m -> h.accept(m, m.body() == null ? new JsonObject() : m.body())).completion());
-    }
-
     // ---------------------------------------------------------------- startup
 
-    private void startup(Message<JsonObject> m, JsonObject b) {
+    private void startup(Message<JsonObject> m, Body body) {
+        JsonObject b = body.json();
         String streamName = b.getString("streamName");
         String url = b.getString("rtmpUrl");
         if (url == null || url.isBlank()) {
@@ -96,7 +102,7 @@ public final class PushVerticle extends VerticleBase {
         }
         RtmpClientParams target;
         try {
-            target = targetOf(url, streamName, bool(b.getValue("rtmpTransponderFullUrl")));
+            target = targetOf(url, streamName, body.bool("rtmpTransponderFullUrl", false));
         } catch (IllegalArgumentException e) {
             m.fail(ApiStatus.BAD_REQUEST, "Bad rtmpUrl: " + e.getMessage());
             return;
@@ -121,7 +127,7 @@ public final class PushVerticle extends VerticleBase {
                 InetAddress.getAllByName(host);
                 return null;
             } catch (UnknownHostException e) {
-                throw new ApiFailure(ApiStatus.BAD_REQUEST, "rtmpUrl host does not resolve: " + host);
+                throw ControlError.badRequest("rtmpUrl host does not resolve: " + host);
             }
         });
         Future<WavAudio> sound = "sound_on".equals(action)
@@ -138,11 +144,11 @@ public final class PushVerticle extends VerticleBase {
             if ("mute".equals(action)) {
                 t.mute(true);
             } else if (wav != null) {
-                t.soundOn(wav, bool(options.getValue("loop")));
+                t.soundOn(wav, Body.bool(options.getValue("loop"), false));
             }
             t.start();
             m.reply(t.toJson());
-        }).onFailure(e -> fail(m, e));
+        }).onFailure(e -> ControlError.reply(m, e));
     }
 
     /**
@@ -176,20 +182,12 @@ public final class PushVerticle extends VerticleBase {
         return vertx.executeBlocking(() -> sounds.load(soundFile));
     }
 
-    private static void fail(Message<JsonObject> m, Throwable e) {
-        if (e instanceof ApiFailure f) {
-            m.fail(f.status, f.getMessage());
-        } else {
-            m.fail(ApiStatus.INTERNAL, String.valueOf(e.getMessage()));
-        }
-    }
-
     // ---------------------------------------------------------------- find / control
 
-    private void find(Message<JsonObject> m, JsonObject b, boolean filtered) {
-        String name = filtered ? b.getString("streamName") : null;
-        String url = filtered ? b.getString("rtmpUrl") : null;
-        JsonArray out = new JsonArray();
+    private void find(Message<JsonObject> m, Body q, boolean filtered) {
+        String name = filtered ? q.string("streamName") : null;
+        String url = filtered ? q.string("rtmpUrl") : null;
+        List<JsonObject> out = new ArrayList<>();
         for (Transponder t : transponders.values()) {
             boolean nameOk = name == null || name.equals(t.outputName()) || name.equals(t.sourceName());
             boolean urlOk = url == null || url.equals(t.rtmpUrl());
@@ -197,24 +195,15 @@ public final class PushVerticle extends VerticleBase {
                 out.add(t.toJson());
             }
         }
-        if (out.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, "Transponder not found");
-        } else {
-            m.reply(out);
-        }
+        Find.reply(m, out, "Transponder not found");
     }
 
-    private void withTransponder(Message<JsonObject> m, JsonObject b, java.util.function.Consumer<Transponder> action) {
-        String id = b.getString("mediaSessionId");
+    private Transponder transponder(Body b) {
+        String id = b.string("mediaSessionId");
         Transponder t = id == null ? null : transponders.get(id);
         if (t == null) {
-            m.fail(ApiStatus.NOT_FOUND, "Transponder not found: " + id);
-            return;
+            throw ControlError.notFound("Transponder not found: " + id);
         }
-        action.accept(t);
-    }
-
-    static boolean bool(Object v) {
-        return v instanceof Boolean bo ? bo : v instanceof String s && s.equalsIgnoreCase("true");
+        return t;
     }
 }

@@ -5,15 +5,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.estuary.core.media.Frame;
 import org.estuary.core.rtmp.RtmpClientParams;
 import org.estuary.core.stream.MediaDescription;
+import org.estuary.core.stream.FrameSink;
 import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
-import org.estuary.verticles.agent.ReconnectBackoff;
+import org.estuary.verticles.agent.Reconnector;
 import org.estuary.verticles.rtmp.RtmpClientConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,6 @@ final class Transponder {
 
     private final Vertx vertx;
     private final Context ctx;
-    private final StreamRegistry registry;
     private final String id;
     private final String sourceName;
     private final String rtmpUrl;
@@ -40,12 +40,11 @@ final class Transponder {
     private final JsonObject options;
     private final long createdAt = System.currentTimeMillis();
     private final ExecutorService worker;
-    private final ReconnectBackoff backoff = new ReconnectBackoff();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Reconnector reconnect;
+    private final StreamFollower follower;
     // worker-thread state
     private final OutputTimestamps times = new OutputTimestamps();
     private final TransponderAudio audio;
-    private StreamReader lastDrained;
 
     private volatile TransponderStatus status = TransponderStatus.PENDING;
     private volatile String info = "";
@@ -54,15 +53,11 @@ final class Transponder {
     private volatile int width;
     private volatile int height;
     private volatile RtmpClientConnection client;
-    private volatile StreamReader reader;
-    private Runnable cancelAwait;
-    private long retryTimer = -1;
 
     Transponder(Vertx vertx, Context ctx, StreamRegistry registry, String id, String sourceName, String rtmpUrl,
                 RtmpClientParams target, JsonObject options, TransponderAudio audio) {
         this.vertx = vertx;
         this.ctx = ctx;
-        this.registry = registry;
         this.id = id;
         this.sourceName = sourceName;
         this.rtmpUrl = rtmpUrl;
@@ -74,6 +69,14 @@ final class Transponder {
             t.setDaemon(true);
             return t;
         });
+        this.reconnect = new Reconnector(vertx, this::connect);
+        this.follower = StreamFollower.of(registry, sourceName)
+                .owner(r -> ctx.runOnContext(v -> r.run()))
+                .reader(s -> ReaderInfo.internal(id, "Transponder"))
+                .onPublished(this::onSource)
+                .onUnpublished(this::onSourceEnded)
+                .drainOn(worker, new Media())
+                .build();
     }
 
     String id() { return id; }
@@ -89,12 +92,11 @@ final class Transponder {
     }
 
     private void connect() {
-        retryTimer = -1;
         if (status == TransponderStatus.STOPPED) {
             return;
         }
         RtmpClientConnection c = new RtmpClientConnection(vertx, target, RtmpClientConnection.Role.PUBLISH, new Events());
-        c.onWritable(this::scheduleDrain);
+        c.onWritable(follower::wake);
         client = c;
         c.connect();
     }
@@ -102,89 +104,47 @@ final class Transponder {
     private final class Events implements RtmpClientConnection.Listener {
         @Override
         public void onStarted() {
-            backoff.started();
+            reconnect.started();
             info = "";
-            attachSource();
+            if (status != TransponderStatus.STOPPED) {
+                status = TransponderStatus.PENDING;
+                follower.start();
+            }
         }
 
         @Override
         public void onClosed(String reason, boolean refused) {
-            detachSource();
+            follower.stop();
             client = null;
             if (status == TransponderStatus.STOPPED) {
                 return;
             }
-            info = reason;
-            if (backoff.closedAndRefused() && !refused) {
-                refused = true;
-                info = "the target closed the stream right after it started, " + ReconnectBackoff.MAX_QUICK_DROPS
-                        + " times in a row: " + reason;
-            }
-            if (refused) {
+            Reconnector.Decision d = reconnect.closed(reason, refused, "target");
+            info = d.info();
+            if (d.giveUp()) {
                 status = TransponderStatus.FAILED;
                 LOG.info("Transponder {} {} -> {} FAILED: {}", id, sourceName, target.redacted(), info);
                 return;
             }
             status = TransponderStatus.RECONNECTING;
-            long delay = backoff.nextDelayMs();
+            long delay = reconnect.retry();
             LOG.info("Transponder {} {} -> {}: {}; reconnecting in {} ms", id, sourceName, target.redacted(), reason, delay);
-            retryTimer = vertx.setTimer(delay, t -> connect());
         }
     }
 
-    private void attachSource() {
-        if (status == TransponderStatus.STOPPED) {
-            return;
-        }
-        status = TransponderStatus.PENDING;
-        cancelAwait = registry.awaitPublished(sourceName, s -> ctx.runOnContext(v -> onSource(s)));
-    }
-
-    private void onSource(Stream s) {
-        cancelAwait = null;
-        RtmpClientConnection c = client;
-        if (status == TransponderStatus.STOPPED || c == null || !c.isStarted() || reader != null) {
-            return;
-        }
-        if (s.isEnded()) {
-            attachSource();
-            return;
-        }
-        MediaDescription d = s.description();
+    private void onSource(StreamReader r) {
+        MediaDescription d = r.stream().description();
         width = d.width();
         height = d.height();
-        StreamReader r = s.addReader(ReaderInfo.internal(id, "Transponder"), this::scheduleDrain);
         r.onTerminate(() -> ctx.runOnContext(v -> terminate("Stopped by rest /terminate")));
-        reader = r;
         status = TransponderStatus.PUBLISHING;
-        LOG.info("Transponder {}: {} ({}) -> {}", id, sourceName, s.mediaSessionId(), target.redacted());
-        scheduleDrain();
+        LOG.info("Transponder {}: {} ({}) -> {}", id, sourceName, r.stream().mediaSessionId(), target.redacted());
     }
 
-    private void onSourceEnded(StreamReader r) {
-        if (reader != r) {
-            return;
-        }
-        reader = null;
-        r.close();
-        if (status == TransponderStatus.STOPPED) {
-            return;
-        }
-        info = sourceName + " unpublished (" + r.endReason() + "); waiting for it to be published again";
+    private void onSourceEnded(Stream s, String reason) {
+        status = TransponderStatus.PENDING;
+        info = sourceName + " unpublished (" + reason + "); waiting for it to be published again";
         LOG.info("Transponder {}: {}", id, info);
-        attachSource();
-    }
-
-    private void detachSource() {
-        if (cancelAwait != null) {
-            cancelAwait.run();
-            cancelAwait = null;
-        }
-        StreamReader r = reader;
-        reader = null;
-        if (r != null) {
-            r.close();
-        }
     }
 
     /** Context: stops everything; the worker frees the codecs and ends. */
@@ -194,11 +154,8 @@ final class Transponder {
         }
         status = TransponderStatus.STOPPED;
         info = reason;
-        if (retryTimer >= 0) {
-            vertx.cancelTimer(retryTimer);
-            retryTimer = -1;
-        }
-        detachSource();
+        reconnect.stop();
+        follower.stop();
         RtmpClientConnection c = client;
         client = null;
         if (c != null) {
@@ -228,52 +185,41 @@ final class Transponder {
 
     // ---------------------------------------------------------------- media (worker)
 
-    private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true) && !worker.isShutdown()) {
-            try {
-                worker.execute(this::drain);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // terminated meanwhile
-            }
+    /** The worker's side of the follower: frames go out while the target connection has room. */
+    private final class Media implements FrameSink {
+        @Override
+        public void sourceChanged(Stream source) {
+            times.rebase();   // a republished source restarts its clock: keep ours rising
         }
-    }
 
-    private void drain() {
-        drainScheduled.set(false);
-        StreamReader r = reader;
-        RtmpClientConnection c = client;
-        if (r == null || c == null) {
-            return;
+        @Override
+        public boolean wants() {
+            RtmpClientConnection c = client;
+            return c != null && c.writable();
         }
-        if (r != lastDrained) {
-            lastDrained = r;
-            times.rebase();
-        }
-        try {
-            r.beginDrain();
-            MediaDescription d = r.stream().description();
-            while (c.writable()) {
-                Frame f = r.poll();
-                if (f == null) {
-                    break;
-                }
+
+        @Override
+        public void frame(Frame f, Stream source) {
+            RtmpClientConnection c = client;
+            if (c == null) {
+                return;
+            }
+            try {
+                MediaDescription d = source.description();
                 Frame out = f.isAudio() ? audio.apply(f, d) : f;
                 if (out != null) {
                     c.sendFrame(times.map(out), d);
                 }
+            } catch (RuntimeException e) {
+                LOG.warn("Transponder {}: media error", id, e);
             }
-        } catch (RuntimeException e) {
-            LOG.warn("Transponder {}: media error", id, e);
-        }
-        if (r.isEnded()) {
-            ctx.runOnContext(v -> onSourceEnded(r));
         }
     }
 
     // ---------------------------------------------------------------- REST
 
     JsonObject toJson() {
-        StreamReader r = reader;
+        StreamReader r = follower.reader();
         if (r != null) { // the source may have described itself after we attached
             width = r.stream().description().width();
             height = r.stream().description().height();

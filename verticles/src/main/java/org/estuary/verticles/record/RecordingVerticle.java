@@ -24,6 +24,7 @@ import org.estuary.core.record.RecordNameTemplate;
 import org.estuary.core.record.Rotation;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.Body;
 
 /**
  * Serves {@code /recorder/*}, {@code /stream/startRecording|stopRecording} and
@@ -106,7 +107,7 @@ public final class RecordingVerticle extends VerticleBase {
     // ---- single stream ----
 
     private void startRecording(Message<JsonObject> m) {
-        JsonObject q = body(m);
+        JsonObject q = Body.of(m).json();
         String id = q.getString("mediaSessionId");
         Optional<Stream> s = streams.findByMediaSessionId(id).filter(x -> !x.isEnded());
         if (s.isEmpty()) {
@@ -144,7 +145,7 @@ public final class RecordingVerticle extends VerticleBase {
     }
 
     private void stopRecording(Message<JsonObject> m) {
-        String id = body(m).getString("mediaSessionId");
+        String id = Body.of(m).json().getString("mediaSessionId");
         StreamRecorder r = recorders.remove(id);
         if (r == null) {
             m.fail(ApiStatus.NOT_FOUND, "Recorder not found: " + id);
@@ -179,7 +180,7 @@ public final class RecordingVerticle extends VerticleBase {
     // ---- multiple streams ----
 
     private String multiUri(Message<JsonObject> m) {
-        String uri = body(m).getString("uri");
+        String uri = Body.of(m).json().getString("uri");
         if (uri == null || !uri.startsWith(MULTI_SCHEME) || uri.length() == MULTI_SCHEME.length()) {
             m.fail(ApiStatus.BAD_REQUEST, "uri must look like multi-recorder://<name>: " + uri);
             return null;
@@ -214,7 +215,7 @@ public final class RecordingVerticle extends VerticleBase {
             return;
         }
         MultiRecorder r = multi.get(uri);
-        String id = body(m).getString("mediaSessionId");
+        String id = Body.of(m).json().getString("mediaSessionId");
         Optional<Stream> s = streams.findByMediaSessionId(id).filter(x -> !x.isEnded());
         if (r == null) {
             m.fail(ApiStatus.NOT_FOUND, "Multiple recorder not found: " + uri);
@@ -235,7 +236,7 @@ public final class RecordingVerticle extends VerticleBase {
             return;
         }
         MultiRecorder r = multi.get(uri);
-        String id = body(m).getString("mediaSessionId");
+        String id = Body.of(m).json().getString("mediaSessionId");
         if (r == null || !r.remove(id)) {
             m.fail(ApiStatus.NOT_FOUND, r == null ? "Multiple recorder not found: " + uri : "Stream not in " + uri + ": " + id);
             return;
@@ -279,7 +280,4 @@ public final class RecordingVerticle extends VerticleBase {
         }));
     }
 
-    private static JsonObject body(Message<JsonObject> m) {
-        return m.body() == null ? new JsonObject() : m.body();
-    }
 }

@@ -13,10 +13,12 @@ import org.estuary.core.rtmp.RtmpControl;
 import org.estuary.core.rtmp.RtmpMessage;
 import org.estuary.core.rtmp.StatusCode;
 import org.estuary.core.rtmp.StreamNameParser;
+import org.estuary.core.stream.FrameSink;
 import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,14 +43,14 @@ final class RtmpMessageStream {
     private RtmpToFrames ingest;
 
     // playing
-    private StreamReader reader;
-    private Runnable cancelWait;
+    private StreamFollower follower;
     private long waitTimer = -1;
     private boolean draining;
     private String playName;
     /** Reused per drain pass: the fan-out path allocates nothing per frame and player. */
     private final List<ByteBuf> batch = new ArrayList<>(MAX_FRAMES_PER_WRITE);
     private final Runnable drainTask = this::drain;
+    private final Batcher batcher = new Batcher();
 
     RtmpMessageStream(RtmpConnection conn, int streamId) {
         this.conn = conn;
@@ -127,12 +129,20 @@ final class RtmpMessageStream {
         playName = sn.name();
         mode = Mode.WAITING;
         var ctx = conn.context();
-        cancelWait = conn.streams().awaitPublished(playName, s -> ctx.runOnContext(v -> startPlaying(s)));
+        follower = StreamFollower.of(conn.streams(), playName)
+                .owner(r -> ctx.runOnContext(v -> r.run()))
+                .reader(s -> new ReaderInfo(UUID.randomUUID().toString(), conn.sessionId(), conn.appKey(), "Flash", true))
+                .onPublished(this::startPlaying)
+                .onUnpublished((s, reason) -> endOfStream(reason))
+                .once()
+                .wake(() -> conn.drains().request(drainTask))
+                .build();
+        follower.start();
         if (mode == Mode.WAITING) {
             waitTimer = ctx.owner().setTimer(Math.max(1, conn.settings().playWaitTimeoutMs()), id -> {
                 waitTimer = -1;
                 if (mode == Mode.WAITING) {
-                    cancelWait.run();
+                    follower.stop();
                     mode = Mode.IDLE;
                     LOG.info("RTMP {} play {}: not published within {} ms", conn.sessionId(), playName,
                             conn.settings().playWaitTimeoutMs());
@@ -142,7 +152,7 @@ final class RtmpMessageStream {
         }
     }
 
-    private void startPlaying(Stream s) {
+    private void startPlaying(StreamReader reader) {
         if (mode != Mode.WAITING) {
             return;
         }
@@ -150,10 +160,7 @@ final class RtmpMessageStream {
             conn.context().owner().cancelTimer(waitTimer);
             waitTimer = -1;
         }
-        // the registry keeps waiters until cancelled: without this every player of an already
-        // published name stayed referenced there (with its connection) after it left
-        cancelWait.run();
-        cancelWait = null;
+        Stream s = reader.stream();
         mode = Mode.PLAYING;
         conn.send(RtmpControl.streamIsRecorded(streamId));
         conn.send(RtmpControl.streamBegin(streamId));
@@ -161,13 +168,29 @@ final class RtmpMessageStream {
         status("status", StatusCode.PLAY_START, "Started playing " + s.name() + ".");
         conn.send(RtmpCommand.dataMessage(5, streamId, 0, RtmpCommand.sampleAccess()));
         var ctx = conn.context();
-        reader = s.addReader(new ReaderInfo(UUID.randomUUID().toString(), conn.sessionId(), conn.appKey(), "Flash", true),
-                () -> conn.drains().request(drainTask));
         reader.onTerminate(() -> ctx.runOnContext(v -> conn.close("Stopped by rest /terminate")));
         LOG.info("RTMP {} playing name={} mediaSessionId={} (publisher {})", conn.sessionId(), s.name(),
                 reader.info().mediaSessionId(), s.mediaSessionId());
         conn.socket().drainHandler(v -> drain());
         drain();
+    }
+
+    /** One drain pass's worth of frames, turned into shared wire buffers. */
+    private final class Batcher implements FrameSink {
+        private int chunkSize;
+
+        @Override
+        public boolean wants() {
+            return batch.size() < MAX_FRAMES_PER_WRITE;
+        }
+
+        @Override
+        public void frame(Frame f, Stream source) {
+            ByteBuf wire = StreamToRtmp.wire(f, chunkSize, streamId, source.description());
+            if (wire != null) {
+                batch.add(wire);
+            }
+        }
     }
 
     /** Moves queued frames to the socket, one gathered write per pass, until the socket is full. */
@@ -177,16 +200,10 @@ final class RtmpMessageStream {
         }
         draining = true;
         try {
-            int chunkSize = conn.outChunkSize();
+            batcher.chunkSize = conn.outChunkSize();
             while (conn.canWriteMedia()) {
-                reader.beginDrain();
                 batch.clear();
-                for (Frame f; batch.size() < MAX_FRAMES_PER_WRITE && (f = reader.poll()) != null; ) {
-                    ByteBuf wire = StreamToRtmp.wire(f, chunkSize, streamId, reader.stream().description());
-                    if (wire != null) {
-                        batch.add(wire);
-                    }
-                }
+                follower.drain(batcher);
                 if (batch.isEmpty()) {
                     break;
                 }
@@ -194,8 +211,9 @@ final class RtmpMessageStream {
                 conn.metrics().framesOut(batch.size());
             }
             batch.clear();
-            if (reader.isEnded()) {
-                endOfStream(reader.endReason());
+            StreamReader r = follower.reader();
+            if (r != null && r.isEnded()) {
+                follower.drain(batcher);   // nothing left to write: lets the follower report the end
             }
         } finally {
             draining = false;
@@ -204,20 +222,20 @@ final class RtmpMessageStream {
 
     /** Called by the connection's periodic check: drains a player that has frames waiting. */
     void resumeIfStalled() {
-        if (mode == Mode.PLAYING && reader != null && (reader.queued() > 0 || reader.isEnded())) {
+        if (mode == Mode.PLAYING && follower.hasWork()) {
             drain();
         }
     }
 
     private void endOfStream(String reason) {
+        if (mode != Mode.PLAYING) {
+            return;
+        }
         mode = Mode.DONE;
         LOG.info("RTMP {} play of {} ended: {}", conn.sessionId(), playName, reason);
         conn.send(RtmpControl.streamEof(streamId));
         status("status", StatusCode.PLAY_UNPUBLISH_NOTIFY, playName + " is now unpublished.");
         status("status", StatusCode.PLAY_STOP, "Stopped playing " + playName + ".");
-        if (reader != null) {
-            reader.close();
-        }
     }
 
     // ---------------------------------------------------------------- common
@@ -239,14 +257,12 @@ final class RtmpMessageStream {
                 }
             }
             case WAITING -> {
-                if (cancelWait != null) {
-                    cancelWait.run();
-                }
+                follower.stop();
                 if (waitTimer >= 0) {
                     conn.context().owner().cancelTimer(waitTimer);
                 }
             }
-            case PLAYING -> reader.close();
+            case PLAYING -> follower.stop();
             default -> { }
         }
         mode = Mode.DONE;

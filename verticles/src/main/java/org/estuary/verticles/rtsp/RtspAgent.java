@@ -16,7 +16,7 @@ import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
-import org.estuary.verticles.agent.ReconnectBackoff;
+import org.estuary.verticles.agent.Reconnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RtspAgent {
     private static final Logger LOG = LoggerFactory.getLogger(RtspAgent.class);
-    static final String CONNECTING = "CONNECTING";
-    static final String PLAYING = "PLAYING";
-    static final String RECONNECTING = "RECONNECTING";
-    static final String FAILED = "FAILED";
-    static final String STOPPED = "STOPPED";
     static final int MAX_REDIRECTS = 5;
     /** Connection failures in a row, before the stream ever played, that make the agent give up. */
     static final int MAX_FIRST_CONNECT_FAILURES = 3;
@@ -46,19 +41,18 @@ final class RtspAgent {
     private final boolean onDemand;
     private final long publishIdleMs;
     private final String sessionId = UUID.randomUUID().toString();
-    private final ReconnectBackoff backoff = new ReconnectBackoff();
+    private final Reconnector reconnect;
     private final long createdAt = System.currentTimeMillis();
     private RtspUri target;
     private RtspSession session;
     private Stream local;
     private List<RtpTrack> tracks = List.of();
     private String lastMediaSessionId = "";
-    private String status = CONNECTING;
+    private RtspStatus status = RtspStatus.CONNECTING;
     private String info = "";
     private boolean everPlayed;
     private int connectFailures;
     private int redirects;
-    private long retryTimer = -1;
     private long reconnects;
     long idleSinceMs = System.currentTimeMillis();
 
@@ -74,11 +68,12 @@ final class RtspAgent {
         this.udp = udp;
         this.onDemand = onDemand;
         this.publishIdleMs = publishIdleMs;
+        this.reconnect = new Reconnector(vertx, this::connect);
     }
 
     String uri() { return uri; }
     String name() { return name; }
-    String status() { return status; }
+    RtspStatus status() { return status; }
     boolean onDemand() { return onDemand; }
     Stream local() { return local; }
 
@@ -87,8 +82,7 @@ final class RtspAgent {
     }
 
     private void connect() {
-        retryTimer = -1;
-        if (STOPPED.equals(status)) {
+        if (status == RtspStatus.STOPPED) {
             return;
         }
         session = new RtspSession(vertx, target, udp, udpPorts, new Events());
@@ -102,7 +96,7 @@ final class RtspAgent {
 
         @Override
         public void playing(List<RtpTrack> playing) {
-            backoff.started();
+            reconnect.started();
             everPlayed = true;
             connectFailures = 0;
             redirects = 0;
@@ -111,7 +105,7 @@ final class RtspAgent {
                 mine().close(info, RtspFailure.STOPPED, null);
                 return;
             }
-            status = PLAYING;
+            status = RtspStatus.PLAYING;
             info = "";
         }
 
@@ -131,7 +125,7 @@ final class RtspAgent {
         public void closed(String reason, RtspFailure kind, String redirect) {
             session = null;
             endLocal(reason);
-            if (STOPPED.equals(status) || kind == RtspFailure.STOPPED) {
+            if (status == RtspStatus.STOPPED || kind == RtspFailure.STOPPED) {
                 return;
             }
             if (kind == RtspFailure.REDIRECT && redirect != null && redirects < MAX_REDIRECTS) {
@@ -156,18 +150,17 @@ final class RtspAgent {
             boolean giveUp = !kind.retry || kind == RtspFailure.REDIRECT
                     || (kind == RtspFailure.CONNECT && !everPlayed && ++connectFailures >= MAX_FIRST_CONNECT_FAILURES);
             if (giveUp) {
-                status = FAILED;
+                status = RtspStatus.FAILED;
                 info = reason;
                 LOG.info("RTSP {} FAILED: {}", RtspUri.redact(uri), info);
                 return;
             }
-            backoff.closedAndRefused();
-            status = RECONNECTING;
+            reconnect.closed();
+            status = RtspStatus.RECONNECTING;
             info = reason;
             reconnects++;
-            long delay = backoff.nextDelayMs();
+            long delay = reconnect.retry();
             LOG.info("RTSP {}: {}; reconnecting in {} ms", RtspUri.redact(uri), reason, delay);
-            retryTimer = vertx.setTimer(delay, t -> connect());
         }
     }
 
@@ -175,7 +168,7 @@ final class RtspAgent {
         try {
             local = registry.publish(name, new PublisherInfo(sessionId, "", "RTSP", Map.of()), publishIdleMs);
         } catch (NameInUseException e) {
-            status = FAILED;
+            status = RtspStatus.FAILED;
             info = "Stream name is already in use: " + name;
             return false;
         }
@@ -208,14 +201,12 @@ final class RtspAgent {
     }
 
     void terminate(String reason) {
-        if (STOPPED.equals(status)) {
+        if (status == RtspStatus.STOPPED) {
             return;
         }
-        status = STOPPED;
+        status = RtspStatus.STOPPED;
         info = reason;
-        if (retryTimer >= 0) {
-            vertx.cancelTimer(retryTimer);
-        }
+        reconnect.stop();
         RtspSession s = session;
         if (s != null) {
             s.close(reason, RtspFailure.STOPPED, null);
@@ -239,7 +230,7 @@ final class RtspAgent {
                 .put("localStreamName", name)
                 .put("toStream", name)
                 .put("localMediaSessionId", local != null ? local.mediaSessionId() : lastMediaSessionId)
-                .put("status", status)
+                .put("status", status.name())
                 .put("info", info)
                 .put("transport", udp ? "udp" : "tcp")
                 .put("hasVideo", video != null)

@@ -3,7 +3,6 @@ package org.estuary.verticles.rtsp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +11,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.net.PortPool;
 import org.estuary.core.rtsp.RtspUri;
 import org.estuary.core.stream.OnDemandSource;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.Control;
+import org.estuary.verticles.agent.ControlError;
+import org.estuary.verticles.agent.Find;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code /rtsp/*}: one {@link RtspAgent} per camera URI, all on this verticle's context.
@@ -26,6 +30,7 @@ import org.estuary.core.stream.StreamRegistry;
  * (e.g. RTMP play of {@code rtsp%3A%2F%2Fcam%2Fpath}) and stops them once the last reader left.
  */
 public final class RtspVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(RtspVerticle.class);
     /** How long an on-demand agent lives without readers. */
     static final long ON_DEMAND_GRACE_MS = 5_000;
 
@@ -48,14 +53,14 @@ public final class RtspVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         udpPorts = new UdpPorts(vertx, ports, bindAddress);
-        var bus = vertx.eventBus();
         streams.addOnDemandSource(onDemand);
         timer = vertx.setPeriodic(1_000, id -> stopIdleOnDemand());
-        return Future.all(
-                bus.<JsonObject>consumer(Addresses.api("/rtsp/startup"), this::startup).completion(),
-                bus.<JsonObject>consumer(Addresses.api("/rtsp/find"), m -> find(m, true)).completion(),
-                bus.<JsonObject>consumer(Addresses.api("/rtsp/find_all"), m -> find(m, false)).completion(),
-                bus.<JsonObject>consumer(Addresses.api("/rtsp/terminate"), this::terminate).completion());
+        return new Control(vertx, LOG)
+                .on("/rtsp/startup", this::startup)
+                .on("/rtsp/find", (m, q) -> find(m, q, true))
+                .on("/rtsp/find_all", (m, q) -> find(m, q, false))
+                .on("/rtsp/terminate", this::terminate)
+                .ready();
     }
 
     @Override
@@ -67,8 +72,8 @@ public final class RtspVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    private void startup(Message<JsonObject> m) {
-        JsonObject q = body(m);
+    private void startup(Message<JsonObject> m, Body body) {
+        JsonObject q = body.json();
         String uri = q.getString("uri", "").trim();
         RtspUri target;
         try {
@@ -95,7 +100,7 @@ public final class RtspVerticle extends VerticleBase {
             return;
         }
         RtspAgent existing = agents.get(uri);
-        if (existing != null && !RtspAgent.FAILED.equals(existing.status())) {
+        if (existing != null && existing.status() != RtspStatus.FAILED) {
             m.fail(ApiStatus.CONFLICT, "Already in use: " + RtspUri.redact(uri));
             return;
         }
@@ -163,7 +168,7 @@ public final class RtspVerticle extends VerticleBase {
             if (s != null && !s.readers().isEmpty()) {
                 a.idleSinceMs = now;
             } else if (now - a.idleSinceMs > ON_DEMAND_GRACE_MS
-                    && (s != null || RtspAgent.FAILED.equals(a.status()) || now - a.idleSinceMs > 6 * ON_DEMAND_GRACE_MS)) {
+                    && (s != null || a.status() == RtspStatus.FAILED || now - a.idleSinceMs > 6 * ON_DEMAND_GRACE_MS)) {
                 // playing without readers, failed, or never got a reader in 30 s
                 agents.remove(a.uri(), a);
                 a.terminate("Stopped: no readers of the on-demand stream");
@@ -171,27 +176,15 @@ public final class RtspVerticle extends VerticleBase {
         }
     }
 
-    private void find(Message<JsonObject> m, boolean filtered) {
-        JsonObject q = body(m);
-        JsonArray out = new JsonArray();
-        for (RtspAgent a : agents.values()) {
-            if (!filtered || matches(q, a)) {
-                out.add(a.toJson());
-            }
-        }
-        if (out.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, "RTSP not found");
-        } else {
-            m.reply(out);
-        }
+    private void find(Message<JsonObject> m, Body q, boolean filtered) {
+        Find.reply(m, agents.values().stream().filter(a -> !filtered || matches(q, a)).map(RtspAgent::toJson).toList(),
+                "RTSP not found");
     }
 
-    private void terminate(Message<JsonObject> m) {
-        JsonObject q = body(m);
+    private void terminate(Message<JsonObject> m, Body q) {
         List<RtspAgent> hit = agents.values().stream().filter(a -> matches(q, a)).toList();
         if (hit.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, "RTSP not found");
-            return;
+            throw ControlError.notFound("RTSP not found");
         }
         for (RtspAgent a : hit) {
             agents.remove(a.uri(), a);
@@ -200,14 +193,8 @@ public final class RtspVerticle extends VerticleBase {
         m.reply(null);
     }
 
-    private static boolean matches(JsonObject q, RtspAgent a) {
-        String uri = q.getString("uri");
-        String status = q.getString("status");
-        return (uri == null || uri.isEmpty() || uri.equals(a.uri()) || uri.equals(RtspUri.redact(a.uri())))
-                && (status == null || status.isEmpty() || status.equalsIgnoreCase(a.status()));
-    }
-
-    private static JsonObject body(Message<JsonObject> m) {
-        return m.body() == null ? new JsonObject() : m.body();
+    private static boolean matches(Body q, RtspAgent a) {
+        return (Find.eq(q, "uri", a.uri()) || Find.eq(q, "uri", RtspUri.redact(a.uri())))
+                && Find.eqIgnoreCase(q, "status", a.status().name());
     }
 }

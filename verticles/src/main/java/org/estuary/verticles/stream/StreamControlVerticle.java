@@ -18,6 +18,7 @@ import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamListener;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ public final class StreamControlVerticle extends VerticleBase {
     }
 
     private void findStreams(Message<JsonObject> m, boolean filtered) {
-        JsonObject q = body(m);
+        JsonObject q = Body.of(m).json();
         Predicate<JsonObject> match = filtered ? StreamFilter.of(q) : o -> true;
         JsonArray result = new JsonArray();
         allStreams().stream().filter(match).forEach(result::add);
@@ -88,7 +89,7 @@ public final class StreamControlVerticle extends VerticleBase {
     }
 
     private void terminateStreams(Message<JsonObject> m) {
-        JsonObject q = body(m);
+        JsonObject q = Body.of(m).json();
         Set<String> ids = new LinkedHashSet<>();
         Object msid = q.getValue("mediaSessionId");
         if (msid instanceof JsonArray arr) {
@@ -137,7 +138,7 @@ public final class StreamControlVerticle extends VerticleBase {
     }
 
     private void findConnections(Message<JsonObject> m, boolean filtered) {
-        JsonObject q = body(m);
+        JsonObject q = Body.of(m).json();
         JsonArray result = new JsonArray();
         for (ClientConnection c : connections.all()) {
             JsonObject o = StreamJson.connection(c, nodeId);
@@ -153,7 +154,7 @@ public final class StreamControlVerticle extends VerticleBase {
     }
 
     private void terminateConnection(Message<JsonObject> m) {
-        String sessionId = body(m).getString("sessionId");
+        String sessionId = Body.of(m).json().getString("sessionId");
         if (sessionId == null) {
             m.fail(ApiStatus.BAD_REQUEST, "Missing required field 'sessionId'");
             return;
@@ -168,10 +169,6 @@ public final class StreamControlVerticle extends VerticleBase {
     private static boolean matches(JsonObject q, JsonObject o, String key) {
         Object want = q.getValue(key);
         return want == null || String.valueOf(want).equals(String.valueOf(o.getValue(key)));
-    }
-
-    private static JsonObject body(Message<JsonObject> m) {
-        return m.body() == null ? new JsonObject() : m.body();
     }
 
     /** Stream lifecycle → event bus, for outside subscribers (bridge, WebSocket API later). */

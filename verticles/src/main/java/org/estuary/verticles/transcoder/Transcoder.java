@@ -6,13 +6,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.MediaDescription;
 import org.estuary.core.stream.MediaDescriptions;
+import org.estuary.core.stream.FrameSink;
 import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.media.pipeline.NodeStats;
@@ -32,32 +33,27 @@ final class Transcoder {
     enum Status { PROCESSED_LOCAL, FAILED, STOPPED }
 
     private final Context ctx;
-    private final StreamRegistry registry;
     private final TranscodeSpec spec;
     private final Stream output;
     private final ExecutorService worker;
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final StreamFollower follower;
     private final long createdAt = System.currentTimeMillis();
     private final Runnable onStopped;
     // worker-thread state
     private final SourceClock clock = new SourceClock();
     private final TranscoderVideo video;
     private final TranscoderAudio audio;
-    private StreamReader lastDrained;
     private volatile MediaDescription outDescription;
     private boolean sawVideoConfig;
 
     private volatile Status status = Status.PROCESSED_LOCAL;
     private volatile String info = "";
-    private volatile StreamReader reader;
     private volatile long sourceRestarts;
     private volatile long errors;
-    private Runnable cancelAwait;
 
     Transcoder(Context ctx, StreamRegistry registry, TranscodeSpec spec, Stream output, PlacedWatermark watermark,
                Runnable onStopped) {
         this.ctx = ctx;
-        this.registry = registry;
         this.spec = spec;
         this.output = output;
         this.onStopped = onStopped;
@@ -70,6 +66,13 @@ final class Transcoder {
             t.setDaemon(true);
             return t;
         });
+        this.follower = StreamFollower.of(registry, spec.remoteStreamName())
+                .owner(r -> ctx.runOnContext(v -> r.run()))
+                .reader(s -> ReaderInfo.internal(output.mediaSessionId() + "-in", "Transcoder"))
+                .onPublished(this::onSource)
+                .onUnpublished(this::onSourceEnded)
+                .drainOn(worker, new Media())
+                .build();
     }
 
     static String threadName(String uri) {
@@ -83,48 +86,22 @@ final class Transcoder {
 
     // ---------------------------------------------------------------- control (context)
 
-    void start(Stream source) {
+    void start() {
         output.onTerminate(() -> ctx.runOnContext(v -> terminate("Stopped by rest /terminate")));
         worker.execute(() -> output.describe(outDescription));
-        onSource(source);
+        follower.start();
     }
 
-    private void awaitSource() {
-        if (status == Status.STOPPED) {
-            return;
-        }
-        cancelAwait = registry.awaitPublished(spec.remoteStreamName(), s -> ctx.runOnContext(v -> onSource(s)));
-    }
-
-    private void onSource(Stream s) {
-        cancelAwait = null;
-        if (status == Status.STOPPED || reader != null) {
-            return;
-        }
-        if (s.isEnded()) {
-            awaitSource();
-            return;
-        }
-        StreamReader r = s.addReader(ReaderInfo.internal(output.mediaSessionId() + "-in", "Transcoder"), this::scheduleDrain);
-        reader = r;
+    private void onSource(StreamReader r) {
         info = "";
-        LOG.info("Transcoder {}: {} ({}) -> {}", spec.uri(), spec.remoteStreamName(), s.mediaSessionId(), spec.localStreamName());
-        scheduleDrain();
+        LOG.info("Transcoder {}: {} ({}) -> {}", spec.uri(), spec.remoteStreamName(), r.stream().mediaSessionId(),
+                spec.localStreamName());
     }
 
-    private void onSourceEnded(StreamReader r) {
-        if (reader != r) {
-            return;
-        }
-        reader = null;
-        r.close();
-        if (status == Status.STOPPED) {
-            return;
-        }
+    private void onSourceEnded(Stream s, String reason) {
         sourceRestarts++;
-        info = spec.remoteStreamName() + " unpublished (" + r.endReason() + "); waiting for it to be published again";
+        info = spec.remoteStreamName() + " unpublished (" + reason + "); waiting for it to be published again";
         LOG.info("Transcoder {}: {}", spec.uri(), info);
-        awaitSource();
     }
 
     /** Live watermark change (null removes it); applied from the next picture on. */
@@ -139,15 +116,7 @@ final class Transcoder {
         }
         status = Status.STOPPED;
         info = reason;
-        if (cancelAwait != null) {
-            cancelAwait.run();
-            cancelAwait = null;
-        }
-        StreamReader r = reader;
-        reader = null;
-        if (r != null) {
-            r.close();
-        }
+        follower.stop();
         output.end(reason);
         try {
             worker.execute(() -> {
@@ -164,44 +133,31 @@ final class Transcoder {
 
     // ---------------------------------------------------------------- media (worker)
 
-    private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            try {
-                worker.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                // terminated meanwhile
-            }
-        }
-    }
-
-    private void drain() {
-        drainScheduled.set(false);
-        StreamReader r = reader;
-        if (r == null || status == Status.STOPPED) {
-            return;
-        }
-        if (r != lastDrained) {
-            lastDrained = r;
+    /** The worker's side of the follower: source frames in, transcoded frames published. */
+    private final class Media implements FrameSink {
+        @Override
+        public void sourceChanged(Stream source) {
             clock.rebase();
         }
-        r.beginDrain();
-        MediaDescription source = r.stream().description();
-        for (Frame f; status != Status.STOPPED && (f = r.poll()) != null;) {
+
+        @Override
+        public boolean wants() {
+            return status != Status.STOPPED;
+        }
+
+        @Override
+        public void frame(Frame f, Stream source) {
             try {
-                process(clock.map(f), source);
+                process(clock.map(f), source.description());
             } catch (RuntimeException e) {
                 errors++;
                 if (errors <= 5 || errors % 100 == 0) {
                     LOG.warn("Transcoder {}: media error on {} ({} so far)", spec.uri(), f, errors, e);
                 }
-                if (f.isVideo() && !sawVideoConfig && errors > 50) {
+                if (f.isVideo() && !sawVideoConfig && errors > 50 && status != Status.FAILED) {
                     fail("cannot decode or encode the source video: " + e.getMessage());
-                    return;
                 }
             }
-        }
-        if (r.isEnded()) {
-            ctx.runOnContext(v -> onSourceEnded(r));
         }
     }
 

@@ -3,7 +3,6 @@ package org.estuary.verticles.transcoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
-import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
@@ -24,7 +21,13 @@ import org.estuary.media.audio.MediaException;
 import org.estuary.media.video.PlacedWatermark;
 import org.estuary.media.video.Watermark;
 import org.estuary.media.video.WatermarkPlacement;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.Control;
+import org.estuary.verticles.agent.ControlError;
+import org.estuary.verticles.agent.Find;
 import org.estuary.verticles.agent.MediaFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code /transcoder/*} and {@code /transcoder2/*}. Checks that touch FFmpeg (which
@@ -32,6 +35,7 @@ import org.estuary.verticles.agent.MediaFiles;
  * only touched on this verticle's context.
  */
 public final class TranscoderVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(TranscoderVerticle.class);
     private final StreamRegistry streams;
     private final MediaFiles files;
     private final Map<String, Transcoder> transcoders = new LinkedHashMap<>();
@@ -43,16 +47,16 @@ public final class TranscoderVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        List<Future<Void>> regs = new ArrayList<>();
+        Control api = new Control(vertx, LOG);
         for (boolean v2 : new boolean[] {false, true}) {
             String g = v2 ? "/transcoder2" : "/transcoder";
-            on(regs, g + "/startup", (m, b) -> startup(m, b, v2));
-            on(regs, g + "/find", (m, b) -> find(m, b, v2, true));
-            on(regs, g + "/find_all", (m, b) -> find(m, b, v2, false));
-            on(regs, g + "/terminate", (m, b) -> terminate(m, b, v2, g));
-            on(regs, g + "/set_watermark", (m, b) -> setWatermark(m, b, v2));
+            api.on(g + "/startup", (m, b) -> startup(m, b, v2));
+            api.on(g + "/find", (m, b) -> find(m, b, v2, true));
+            api.on(g + "/find_all", (m, b) -> find(m, b, v2, false));
+            api.on(g + "/terminate", (m, b) -> terminate(m, b, v2, g));
+            api.on(g + "/set_watermark", (m, b) -> setWatermark(m, b, v2));
         }
-        return Future.all(regs);
+        return api.ready();
     }
 
     @Override
@@ -64,26 +68,16 @@ public final class TranscoderVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    private void on(List<Future<Void>> regs, String path, BiConsumer<Message<JsonObject>, JsonObject> h) {
-        regs.add(vertx.eventBus().<JsonObject>consumer(Addresses.api(path),
-                m -> h.accept(m, m.body() == null ? new JsonObject() : m.body())).completion());
-    }
-
     // ---------------------------------------------------------------- startup
 
-    private void startup(Message<JsonObject> m, JsonObject b, boolean v2) {
+    private void startup(Message<JsonObject> m, Body b, boolean v2) {
         // parsing asks FFmpeg which encoders exist, and the watermark is read from disk: a worker
         vertx.executeBlocking(() -> {
-            TranscodeSpec spec;
-            try {
-                spec = TranscodeRequests.parse(b, v2);
-            } catch (BadRequest e) {
-                throw new Failure(ApiStatus.BAD_REQUEST, e.getMessage());
-            }
+            TranscodeSpec spec = TranscodeRequests.parse(b.json(), v2);
             PlacedWatermark w = spec.watermark() == null ? null
                     : new PlacedWatermark(loadWatermark(spec.watermark()), WatermarkPlacement.TOP_LEFT);
             return new Prepared(spec, w);
-        }).onSuccess(p -> start(m, p.spec(), p.watermark())).onFailure(e -> fail(m, e));
+        }).onSuccess(p -> start(m, p.spec(), p.watermark())).onFailure(e -> ControlError.reply(m, e));
     }
 
     private record Prepared(TranscodeSpec spec, PlacedWatermark watermark) { }
@@ -118,7 +112,7 @@ public final class TranscoderVerticle extends VerticleBase {
         }
         Transcoder t = new Transcoder(context, streams, spec, output, watermark, () -> transcoders.remove(spec.uri()));
         transcoders.put(spec.uri(), t);
-        t.start(source.get());
+        t.start();
         m.reply(t.toJson());
     }
 
@@ -127,59 +121,45 @@ public final class TranscoderVerticle extends VerticleBase {
         try {
             p = files.resolve(name);
         } catch (MediaFiles.BadNameException e) {
-            throw new Failure(ApiStatus.BAD_REQUEST, "watermark: " + e.getMessage());
+            throw ControlError.badRequest("watermark: " + e.getMessage());
         }
         if (!Files.isRegularFile(p)) {
-            throw new Failure(ApiStatus.BAD_REQUEST, "watermark file not found in the media directory: " + name);
+            throw ControlError.badRequest("watermark file not found in the media directory: " + name);
         }
         try {
             if (Files.size(p) > 16L * 1024 * 1024) {
-                throw new Failure(ApiStatus.BAD_REQUEST, "watermark file is larger than 16 MiB: " + name);
+                throw ControlError.badRequest("watermark file is larger than 16 MiB: " + name);
             }
             return Watermark.fromPng(Files.readAllBytes(p));
         } catch (IOException e) {
-            throw new Failure(ApiStatus.BAD_REQUEST, "cannot read watermark " + name + ": " + e.getMessage());
+            throw ControlError.badRequest("cannot read watermark " + name + ": " + e.getMessage());
         } catch (MediaException e) {
-            throw new Failure(ApiStatus.BAD_REQUEST, "watermark " + name + ": " + e.getMessage());
+            throw ControlError.badRequest("watermark " + name + ": " + e.getMessage());
         }
     }
 
     // ---------------------------------------------------------------- find / terminate / watermark
 
-    private List<Transcoder> matching(JsonObject b, boolean v2, boolean filtered) {
+    private List<Transcoder> matching(Body q, boolean v2, boolean filtered) {
         List<Transcoder> out = new ArrayList<>();
         for (Transcoder t : transcoders.values()) {
             if (t.spec().v2() != v2) {
                 continue;
             }
-            if (!filtered || (eq(b, "uri", t.uri()) && eq(b, "remoteStreamName", t.spec().remoteStreamName())
-                    && eq(b, "localStreamName", t.outputName()) && eq(b, "status", t.status().name()))) {
+            if (!filtered || (Find.eq(q, "uri", t.uri()) && Find.eq(q, "remoteStreamName", t.spec().remoteStreamName())
+                    && Find.eq(q, "localStreamName", t.outputName()) && Find.eq(q, "status", t.status().name()))) {
                 out.add(t);
             }
         }
         return out;
     }
 
-    private static boolean eq(JsonObject b, String key, String value) {
-        String want = b.getString(key);
-        return want == null || want.equals(value);
+    private void find(Message<JsonObject> m, Body q, boolean v2, boolean filtered) {
+        Find.reply(m, matching(q, v2, filtered).stream().map(Transcoder::toJson).toList(), "Transcoder not found");
     }
 
-    private void find(Message<JsonObject> m, JsonObject b, boolean v2, boolean filtered) {
-        JsonArray out = new JsonArray();
-        for (Transcoder t : matching(b, v2, filtered)) {
-            out.add(t.toJson());
-        }
-        if (out.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, "Transcoder not found");
-        } else {
-            m.reply(out);
-        }
-    }
-
-    private void terminate(Message<JsonObject> m, JsonObject b, boolean v2, String group) {
-        if (b.getString("uri") == null && b.getString("remoteStreamName") == null
-                && b.getString("localStreamName") == null && b.getString("status") == null) {
+    private void terminate(Message<JsonObject> m, Body b, boolean v2, String group) {
+        if (!b.has("uri") && !b.has("remoteStreamName") && !b.has("localStreamName") && !b.has("status")) {
             m.fail(ApiStatus.BAD_REQUEST, "Give uri, remoteStreamName, localStreamName or status");
             return;
         }
@@ -194,7 +174,8 @@ public final class TranscoderVerticle extends VerticleBase {
         m.reply(null);
     }
 
-    private void setWatermark(Message<JsonObject> m, JsonObject b, boolean v2) {
+    private void setWatermark(Message<JsonObject> m, Body body, boolean v2) {
+        JsonObject b = body.json();
         String uri = b.getString("uri");
         Transcoder t = transcoders.get(uri);
         if (t == null || t.spec().v2() != v2) {
@@ -220,24 +201,6 @@ public final class TranscoderVerticle extends VerticleBase {
                 t.setWatermark(new PlacedWatermark(w, placement));
             }
             m.reply(null);
-        }).onFailure(e -> fail(m, e));
-    }
-
-    private static void fail(Message<JsonObject> m, Throwable e) {
-        if (e instanceof Failure f) {
-            m.fail(f.status, f.getMessage());
-        } else {
-            m.fail(ApiStatus.INTERNAL, String.valueOf(e.getMessage()));
-        }
-    }
-
-    /** A request problem found on a worker thread, carried back as its HTTP status. */
-    private static final class Failure extends RuntimeException {
-        final int status;
-
-        Failure(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
+        }).onFailure(e -> ControlError.reply(m, e));
     }
 }

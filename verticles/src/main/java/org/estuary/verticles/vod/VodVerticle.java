@@ -25,6 +25,7 @@ import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.Body;
 import org.estuary.verticles.agent.MediaFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,7 @@ public final class VodVerticle extends VerticleBase {
     }
 
     private void startup(Message<JsonObject> m) {
-        JsonObject q = m.body() == null ? new JsonObject() : m.body();
+        JsonObject q = Body.of(m).json();
         String uri = q.getString("uri", "").trim();
         String fileName;
         if (uri.startsWith("vod-live://")) {
@@ -174,7 +175,7 @@ public final class VodVerticle extends VerticleBase {
     }
 
     private void find(Message<JsonObject> m, boolean filtered) {
-        JsonObject q = m.body() == null ? new JsonObject() : m.body();
+        JsonObject q = Body.of(m).json();
         JsonArray out = new JsonArray();
         sessions.values().stream().filter(s -> !filtered || matches(q, s)).forEach(s -> out.add(s.toJson()));
         if (out.isEmpty()) {
@@ -185,7 +186,7 @@ public final class VodVerticle extends VerticleBase {
     }
 
     private void terminate(Message<JsonObject> m) {
-        JsonObject q = m.body() == null ? new JsonObject() : m.body();
+        JsonObject q = Body.of(m).json();
         if (q.isEmpty()) {
             m.fail(ApiStatus.BAD_REQUEST, "Give uri, localStreamName, status or localMediaSessionId");
             return;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.vertx.core.json.JsonObject;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
+import org.estuary.verticles.agent.ControlError;
 import org.junit.jupiter.api.Test;
 
 class TranscodeRequestsTest {
@@ -35,13 +36,13 @@ class TranscodeRequestsTest {
         for (JsonObject bad : new JsonObject[] {ok.copy().put("fps", 0), ok.copy().put("width", -2),
                 ok.copy().put("height", 99999), ok.copy().put("keyFrameInterval", 0), ok.copy().put("type", "VP8X"),
                 ok.copy().put("bitrate", -1), ok.copy().put("fps", 2.5), ok.copy().put("width", "wide")}) {
-            assertThrows(BadRequest.class, () -> TranscodeRequests.parse(body("transcoder://x", bad), false), bad.encode());
+            assertThrows(ControlError.class, () -> TranscodeRequests.parse(body("transcoder://x", bad), false), bad.encode());
         }
-        assertThrows(BadRequest.class, () -> TranscodeRequests.parse(body("transcoder2://x", ok), false), "v2 uri on v1");
-        assertThrows(BadRequest.class, () -> TranscodeRequests.parse(body("transcoder://a/../b", ok), false));
-        assertThrows(BadRequest.class, () -> TranscodeRequests.parse(body("transcoder2://x",
+        assertThrows(ControlError.class, () -> TranscodeRequests.parse(body("transcoder2://x", ok), false), "v2 uri on v1");
+        assertThrows(ControlError.class, () -> TranscodeRequests.parse(body("transcoder://a/../b", ok), false));
+        assertThrows(ControlError.class, () -> TranscodeRequests.parse(body("transcoder2://x",
                 ok.copy().put("audioCodec", "speex")), true));
-        assertThrows(BadRequest.class, () -> TranscodeRequests.parse(body("transcoder2://x",
+        assertThrows(ControlError.class, () -> TranscodeRequests.parse(body("transcoder2://x",
                 ok.copy().put("videoCodec", "VP8")), true));
     }
 
