@@ -91,15 +91,15 @@ public final class EstuaryServer {
         hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId());
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
-                vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost)),
-                vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory()))),
+                vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost, config.mpegts())),
+                vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory()), config.vod())),
                 vertx.deployVerticle(recording),
                 vertx.deployVerticle(new SnapshotVerticle(streams)),
-                vertx.deployVerticle(new PushVerticle(streams, java.nio.file.Path.of(config.media().directory()))),
-                vertx.deployVerticle(new PullRtmpVerticle(streams, config.rtmp().publishIdleTimeoutMs())),
+                vertx.deployVerticle(new PushVerticle(streams, java.nio.file.Path.of(config.media().directory()), config.push())),
+                vertx.deployVerticle(new PullRtmpVerticle(streams, config.pull())),
                 vertx.deployVerticle(new org.estuary.verticles.transcoder.TranscoderVerticle(streams,
-                        java.nio.file.Path.of(config.media().directory()))),
-                vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtmp().publishIdleTimeoutMs())),
+                        java.nio.file.Path.of(config.media().directory()), config.transcoder())),
+                vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtsp())),
                 vertx.deployVerticle(new MixerVerticle(streams, config.mixer(), java.nio.file.Path.of(config.media().directory()))));
         return Future.all(control, directory).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(

@@ -94,6 +94,34 @@ public final class ConfigSchema {
         t.put("mixer.videoBitrateKbps", ValueType.integer(50, 50_000));
         t.put("mixer.holdLastFrameMs", ValueType.longInteger(0, day));
         t.put("mixer.background", ValueType.nonEmptyString());
+        t.put("mixer.audioBitrate", ValueType.integer(16_000, 512_000));
+        t.put("mixer.decodeThreads", ValueType.integer(1, 64));
+        t.put("rtsp.publishIdleTimeoutMs", ValueType.longInteger(0, day));
+        t.put("rtsp.connectTimeoutMs", ValueType.longInteger(1, day));
+        t.put("rtsp.requestTimeoutMs", ValueType.longInteger(1, day));
+        t.put("rtsp.mediaTimeoutMs", ValueType.longInteger(1, day));
+        t.put("rtsp.receiverReportMs", ValueType.longInteger(100, day));
+        t.put("rtsp.onDemandIdleMs", ValueType.longInteger(0, day));
+        t.put("rtsp.maxRedirects", ValueType.integer(0, 100));
+        t.put("rtsp.maxFirstConnectFailures", ValueType.integer(1, 1000));
+        t.put("rtsp.reconnectFirstMs", ValueType.longInteger(1, day));
+        t.put("rtsp.reconnectMaxMs", ValueType.longInteger(1, day));
+        t.put("pull.publishIdleTimeoutMs", ValueType.longInteger(0, day));
+        t.put("pull.mediaTimeoutMs", ValueType.longInteger(1, day));
+        t.put("pull.reconnectFirstMs", ValueType.longInteger(1, day));
+        t.put("pull.reconnectMaxMs", ValueType.longInteger(1, day));
+        t.put("push.reconnectFirstMs", ValueType.longInteger(1, day));
+        t.put("push.reconnectMaxMs", ValueType.longInteger(1, day));
+        t.put("push.audioBitrate", ValueType.integer(16_000, 512_000));
+        t.put("vod.leadMs", ValueType.longInteger(0, 10_000));
+        t.put("mpegts.timeoutMs", ValueType.longInteger(1, day));
+        t.put("mpegts.maxTimestampDiffMs", ValueType.longInteger(1, day));
+        t.put("mpegts.srtLatencyMs", ValueType.integer(0, 60_000));
+        t.put("mpegts.receiveBufferBytes", ValueType.integer(65_536, 1 << 30));
+        t.put("transcoder.defaultFps", ValueType.integer(1, 120));
+        t.put("transcoder.defaultKeyFrameInterval", ValueType.integer(1, 3600));
+        t.put("transcoder.audioBitrate", ValueType.integer(6_000, 512_000));
+        t.put("transcoder.maxWatermarkBytes", ValueType.integer(1, 1 << 30));
         return t;
     }
 

@@ -14,6 +14,9 @@ final class CrossChecks {
         if (media.portFrom() > media.portTo()) {
             problems.add("media.portFrom: " + media.portFrom() + " is above media.portTo " + media.portTo());
         }
+        backoff("rtsp", config.rtsp().reconnectFirstMs(), config.rtsp().reconnectMaxMs(), problems);
+        backoff("pull", config.pull().reconnectFirstMs(), config.pull().reconnectMaxMs(), problems);
+        backoff("push", config.push().reconnectFirstMs(), config.push().reconnectMaxMs(), problems);
         // All TCP listeners bind to node.bindAddress, so two of them on one port would fail at start.
         Map<String, Integer> tcpPorts = new LinkedHashMap<>();
         tcpPorts.put("rest.port", config.rest().port());
@@ -30,5 +33,11 @@ final class CrossChecks {
                 problems.add(key + ": port " + port + " is already used by " + first);
             }
         });
+    }
+
+    private static void backoff(String section, long first, long max, List<String> problems) {
+        if (first > max) {
+            problems.add(section + ".reconnectFirstMs: " + first + " is above " + section + ".reconnectMaxMs " + max);
+        }
     }
 }

@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param videoBitrateKbps default output video bitrate
  * @param holdLastFrameMs  how long a stalled input's last picture stays before its tile shows the background
  * @param background       default background colour (#RRGGBB)
+ * @param audioBitrate     output AAC bitrate, bit/s
+ * @param decodeThreads    threads that decode a mixer's inputs in parallel (at most the CPU count is used)
  */
 public record MixerConfig(boolean autoStart, String desktopKeyword, String layout, int videoWidth, int videoHeight,
-                          int videoFps, int videoBitrateKbps, long holdLastFrameMs, String background) {
+                          int videoFps, int videoBitrateKbps, long holdLastFrameMs, String background,
+                          int audioBitrate, int decodeThreads) {
 
     public MixerConfig {
         Objects.requireNonNull(desktopKeyword, "desktopKeyword");
@@ -25,6 +28,6 @@ public record MixerConfig(boolean autoStart, String desktopKeyword, String layou
     }
 
     public static MixerConfig defaults() {
-        return new MixerConfig(true, "desktop", "grid", 1280, 720, 30, 2000, 2000, "#000000");
+        return new MixerConfig(true, "desktop", "grid", 1280, 720, 30, 2000, 2000, "#000000", 128_000, 4);
     }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
 public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig websocket, HlsConfig hls,
                            RtmpConfig rtmp, SipConfig sip, MediaConfig media, RecordsConfig records,
                            StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics,
-                           MixerConfig mixer) {
+                           MixerConfig mixer, RtspConfig rtsp, PullConfig pull, PushConfig push, VodConfig vod,
+                           MpegTsConfig mpegts, TranscoderConfig transcoder) {
 
     public ServerConfig {
         Objects.requireNonNull(node, "node");
@@ -24,13 +25,20 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(mixer, "mixer");
+        Objects.requireNonNull(rtsp, "rtsp");
+        Objects.requireNonNull(pull, "pull");
+        Objects.requireNonNull(push, "push");
+        Objects.requireNonNull(vod, "vod");
+        Objects.requireNonNull(mpegts, "mpegts");
+        Objects.requireNonNull(transcoder, "transcoder");
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(NodeConfig.defaults(), RestConfig.defaults(), WebSocketConfig.defaults(),
                 HlsConfig.defaults(), RtmpConfig.defaults(), SipConfig.defaults(), MediaConfig.defaults(),
                 RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults(),
-                MixerConfig.defaults());
+                MixerConfig.defaults(), RtspConfig.defaults(), PullConfig.defaults(), PushConfig.defaults(),
+                VodConfig.defaults(), MpegTsConfig.defaults(), TranscoderConfig.defaults());
     }
 
     /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */

@@ -1,8 +1,8 @@
 package org.estuary.verticles.agent;
 
 /**
- * Reconnect policy of the RTMP client owners: delays of 1 s doubling to 30 s, back to 1 s once a
- * connection stayed up; and refusal detection for servers that accept the stream and then drop
+ * Reconnect policy of the agents that keep a connection (RTMP push/pull, RTSP): delays doubling
+ * from a first delay (1 s by default) to a cap (30 s), back to the first once a connection stayed up; and refusal detection for servers that accept the stream and then drop
  * the connection at once (nginx-rtmp's "deny publish"/"deny play" do this): after
  * {@link #MAX_QUICK_DROPS} such drops in a row, retrying is pointless.
  */
@@ -13,9 +13,22 @@ public final class ReconnectBackoff {
     static final long QUICK_DROP_MS = 3_000;
     public static final int MAX_QUICK_DROPS = 3;
 
-    private long next = FIRST_MS;
+    private final long firstMs;
+    private final long maxMs;
+    private long next;
     private long startedAt;
     private int quickDrops;
+
+    public ReconnectBackoff() {
+        this(FIRST_MS, MAX_MS);
+    }
+
+    /** Delays from {@code firstMs} doubling up to {@code maxMs} (the feature's config section). */
+    public ReconnectBackoff(long firstMs, long maxMs) {
+        this.firstMs = Math.max(1, firstMs);
+        this.maxMs = Math.max(this.firstMs, maxMs);
+        this.next = this.firstMs;
+    }
 
     /** The stream started (Publish.Start / Play.Start). */
     public void started() {
@@ -32,7 +45,7 @@ public final class ReconnectBackoff {
                 quickDrops++;
             } else {
                 quickDrops = 0;
-                next = FIRST_MS;
+                next = firstMs;
             }
             startedAt = 0;
         }
@@ -42,7 +55,7 @@ public final class ReconnectBackoff {
     /** The delay before the next attempt; each call doubles the following one. */
     public long nextDelayMs() {
         long d = next;
-        next = Math.min(MAX_MS, next * 2);
+        next = Math.min(maxMs, next * 2);
         return d;
     }
 }

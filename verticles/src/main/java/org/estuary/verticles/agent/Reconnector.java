@@ -10,14 +10,18 @@ import io.vertx.core.Vertx;
 public final class Reconnector {
     private final Vertx vertx;
     private final Runnable connect;
-    private final ReconnectBackoff backoff = new ReconnectBackoff();
+    private final ReconnectBackoff backoff;
     private long timer = -1;
     private boolean stopped;
 
-    /** {@code connect} opens a new connection; it is called by {@link #retry()}'s timer. */
-    public Reconnector(Vertx vertx, Runnable connect) {
+    /**
+     * {@code connect} opens a new connection; it is called by {@link #retry()}'s timer after delays
+     * from {@code firstMs} doubling up to {@code maxMs}.
+     */
+    public Reconnector(Vertx vertx, Runnable connect, long firstMs, long maxMs) {
         this.vertx = vertx;
         this.connect = connect;
+        this.backoff = new ReconnectBackoff(firstMs, maxMs);
     }
 
     /** What to do after a close: give up ({@code info} says why) or retry in {@code delayMs}. */

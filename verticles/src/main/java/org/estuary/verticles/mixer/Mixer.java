@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.estuary.core.config.MixerConfig;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.MediaDescription;
@@ -45,7 +46,6 @@ final class Mixer {
     static final int AUDIO_CHANNELS = 2;
     private static final int AAC_FRAME = 1024;
     private static final long NANOS = 1_000_000_000L;
-    private static final int DECODE_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     final String uri;
     final String localStreamName;
@@ -58,6 +58,8 @@ final class Mixer {
     private final String watermarkName;
     private final String desktopKeyword;
     private final long holdNanos;
+    private final int audioBitrate;
+    private final int decodeThreads;
     private final List<MixerInput> inputs = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Thread worker;
@@ -91,7 +93,7 @@ final class Mixer {
 
     Mixer(String uri, String localStreamName, boolean hasVideo, boolean hasAudio, boolean automatic,
           StreamRegistry registry, Stream output, MixerSettings settings, MixerBackground background,
-          PlacedWatermark watermark, String watermarkName, String desktopKeyword, long holdMs) {
+          PlacedWatermark watermark, String watermarkName, MixerConfig config) {
         this.uri = uri;
         this.localStreamName = localStreamName;
         this.hasVideo = hasVideo;
@@ -103,8 +105,10 @@ final class Mixer {
         this.background = background;
         this.bodyWatermark = watermark;
         this.watermarkName = watermarkName;
-        this.desktopKeyword = desktopKeyword;
-        this.holdNanos = holdMs * 1_000_000L;
+        this.desktopKeyword = config.desktopKeyword();
+        this.holdNanos = config.holdLastFrameMs() * 1_000_000L;
+        this.audioBitrate = config.audioBitrate();
+        this.decodeThreads = Math.min(config.decodeThreads(), Runtime.getRuntime().availableProcessors());
         this.worker = new Thread(this::run, "mixer-" + localStreamName);
         this.worker.setDaemon(true);
         output.onTerminate(() -> terminate("Stopped by rest /stream/terminate"));
@@ -231,7 +235,7 @@ final class Mixer {
             startNanos = System.nanoTime();
             startedAtNanos = startNanos;
             if (hasAudio) {
-                audioEncoder = new AacEncoder(AUDIO_RATE, AUDIO_CHANNELS, 128_000);
+                audioEncoder = new AacEncoder(AUDIO_RATE, AUDIO_CHANNELS, audioBitrate);
                 output.publish(Frame.config(Codec.AAC, 0, audioEncoder.audioSpecificConfig()));
             }
             applySettings(0);
@@ -268,11 +272,11 @@ final class Mixer {
                 pending.add(in);
             }
         }
-        if (pending.size() <= 1 || DECODE_THREADS <= 1) {
+        if (pending.size() <= 1 || decodeThreads <= 1) {
             pending.forEach(MixerInput::drain);
         } else {
             if (decodePool == null) {
-                decodePool = Executors.newFixedThreadPool(DECODE_THREADS, r -> {
+                decodePool = Executors.newFixedThreadPool(decodeThreads, r -> {
                     Thread t = new Thread(r, "mixer-" + localStreamName + "-decode");
                     t.setDaemon(true);
                     return t;

@@ -159,7 +159,7 @@ public final class MixerVerticle extends VerticleBase {
             throw new ControlError(ApiStatus.CONFLICT, "Stream name is in use: " + output);
         }
         Mixer mixer = new Mixer(uri, output, hasVideo, hasAudio, automatic, streams, out, settings, background,
-                watermark, watermarkName, config.desktopKeyword(), config.holdLastFrameMs());
+                watermark, watermarkName, config);
         mixers.put(uri, mixer);
         mixer.start(ended -> context.runOnContext(v -> mixers.remove(ended.uri, ended)));
         LOG.info("Mixer {} started: output {} {}x{}@{}", uri, output, settings.width(), settings.height(), settings.fps());

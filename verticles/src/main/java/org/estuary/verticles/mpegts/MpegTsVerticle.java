@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.estuary.core.config.MpegTsConfig;
 import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.net.AddressFilter;
@@ -31,19 +32,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class MpegTsVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MpegTsVerticle.class);
-    static final long DEFAULT_TIMEOUT_MS = 90_000;
-    static final long DEFAULT_MAX_TIMESTAMP_DIFF_MS = 5_000;
-    static final int DEFAULT_SRT_LATENCY_MS = 120;
 
     private final StreamRegistry streams;
     private final PortPool ports;
     private final String bindAddress;
     private final String publicHost;
+    private final MpegTsConfig config;
     private final Map<String, MpegTsSession> sessions = new LinkedHashMap<>();
     private long timer = -1;
 
-    public MpegTsVerticle(StreamRegistry streams, PortPool ports, String bindAddress, String publicHost) {
+    public MpegTsVerticle(StreamRegistry streams, PortPool ports, String bindAddress, String publicHost,
+                          MpegTsConfig config) {
         this.streams = streams;
+        this.config = config;
         this.ports = ports;
         this.bindAddress = bindAddress;
         this.publicHost = publicHost;
@@ -97,13 +98,13 @@ public final class MpegTsVerticle extends VerticleBase {
             m.fail(ApiStatus.BAD_REQUEST, "allowedList: " + e.getMessage());
             return;
         }
-        long timeout = longOf(q.getValue("timeout"), DEFAULT_TIMEOUT_MS);
-        long maxDiff = longOf(q.getValue("maxTimestampDiff"), DEFAULT_MAX_TIMESTAMP_DIFF_MS);
+        long timeout = longOf(q.getValue("timeout"), config.timeoutMs());
+        long maxDiff = longOf(q.getValue("maxTimestampDiff"), config.maxTimestampDiffMs());
         if (timeout < 0 || maxDiff <= 0) {
             m.fail(ApiStatus.BAD_REQUEST, "timeout must be >= 0 and maxTimestampDiff > 0 (milliseconds)");
             return;
         }
-        long latency = longOf(q.getValue("latency"), DEFAULT_SRT_LATENCY_MS);
+        long latency = longOf(q.getValue("latency"), config.srtLatencyMs());
         if (latency < 0 || latency > 60_000) {
             m.fail(ApiStatus.BAD_REQUEST, "latency must be 0..60000 (milliseconds, SRT receive latency)");
             return;
@@ -118,7 +119,7 @@ public final class MpegTsVerticle extends VerticleBase {
         // bind (UDP) or prove free (SRT: libsrt binds it itself on its thread) with quick system calls
         UdpIngress[] udp = new UdpIngress[1];
         OptionalInt reserved = transport.equals("udp")
-                ? ports.acquire(p -> (udp[0] = UdpIngress.bind(bindAddress, p, allowed, ctx)) != null)
+                ? ports.acquire(p -> (udp[0] = UdpIngress.bind(bindAddress, p, allowed, ctx, config.receiveBufferBytes())) != null)
                 : ports.acquire(this::udpBindable);
         if (reserved.isEmpty()) {
             m.fail(ApiStatus.INTERNAL, "No free UDP port in the media range " + ports.from() + "-" + ports.to());

@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 final class UdpIngress implements MpegTsIngress {
     private static final Logger LOG = LoggerFactory.getLogger(UdpIngress.class);
-    static final int RECEIVE_BUFFER = 4 << 20;
     private static final int MAX_DATAGRAM = 65_536;
 
     private final DatagramChannel channel;
@@ -38,11 +37,11 @@ final class UdpIngress implements MpegTsIngress {
     }
 
     /** Binds {@code host:port} now (a quick system call), or returns null when the port is taken. */
-    static UdpIngress bind(String host, int port, AddressFilter allowed, Context context) {
+    static UdpIngress bind(String host, int port, AddressFilter allowed, Context context, int receiveBufferBytes) {
         DatagramChannel ch = null;
         try {
             ch = DatagramChannel.open();
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferBytes);
             ch.bind(new InetSocketAddress(host, port));
             return new UdpIngress(ch, allowed, context);
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import org.estuary.core.config.PullConfig;
 import org.estuary.core.rtmp.MessageType;
 import org.estuary.core.rtmp.RtmpClientParams;
 import org.estuary.core.rtmp.RtmpMessage;
@@ -26,11 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PullAgent {
     private static final Logger LOG = LoggerFactory.getLogger(PullAgent.class);
-    /**
-     * nginx-rtmp (by default) and others tell players nothing when the publisher leaves: they just
-     * stop sending. Media silence this long while pulling counts as the remote stream ending.
-     */
-    static final long MEDIA_TIMEOUT_MS = 5_000;
 
     private final Vertx vertx;
     private final Context ctx;
@@ -41,7 +37,7 @@ final class PullAgent {
     private final boolean hasAudio;
     private final boolean hasVideo;
     private final boolean record;
-    private final long publishIdleMs;
+    private final PullConfig config;
     private final Reconnector reconnect;
     private RtmpClientConnection client;
     private Stream local;
@@ -53,7 +49,7 @@ final class PullAgent {
     private long lastMediaAt;
 
     PullAgent(Vertx vertx, Context ctx, StreamRegistry registry, String uri, RtmpClientParams source, String localName,
-              boolean hasAudio, boolean hasVideo, boolean record, long publishIdleMs) {
+              boolean hasAudio, boolean hasVideo, boolean record, PullConfig config) {
         this.vertx = vertx;
         this.ctx = ctx;
         this.registry = registry;
@@ -63,8 +59,8 @@ final class PullAgent {
         this.hasAudio = hasAudio;
         this.hasVideo = hasVideo;
         this.record = record;
-        this.publishIdleMs = publishIdleMs;
-        this.reconnect = new Reconnector(vertx, this::connect);
+        this.config = config;
+        this.reconnect = new Reconnector(vertx, this::connect, config.reconnectFirstMs(), config.reconnectMaxMs());
     }
 
     String uri() { return uri; }
@@ -75,10 +71,14 @@ final class PullAgent {
         connect();
     }
 
+    /**
+     * nginx-rtmp (by default) and others tell players nothing when the publisher leaves: they just
+     * stop sending. Media silence of pull.mediaTimeoutMs while pulling counts as the remote stream ending.
+     */
     private void checkMedia() {
         RtmpClientConnection c = client;
-        if (local != null && c != null && System.currentTimeMillis() - lastMediaAt > MEDIA_TIMEOUT_MS) {
-            String why = "no media from the remote stream for " + MEDIA_TIMEOUT_MS + " ms";
+        if (local != null && c != null && System.currentTimeMillis() - lastMediaAt > config.mediaTimeoutMs()) {
+            String why = "no media from the remote stream for " + config.mediaTimeoutMs() + " ms";
             endLocal(why);
             c.close(why);
         }
@@ -147,7 +147,7 @@ final class PullAgent {
 
     private boolean publishLocal() {
         try {
-            local = registry.publish(localName, new PublisherInfo(client.sessionId(), "", "RTMP", Map.of()), publishIdleMs);
+            local = registry.publish(localName, new PublisherInfo(client.sessionId(), "", "RTMP", Map.of()), config.publishIdleTimeoutMs());
         } catch (NameInUseException e) {
             info = "local stream name is in use: " + localName;
             status = PullStatus.FAILED;

@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.estuary.core.config.PullConfig;
 import org.estuary.core.rtmp.RtmpClientParams;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.agent.Body;
@@ -21,12 +22,12 @@ public final class PullRtmpVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(PullRtmpVerticle.class);
 
     private final StreamRegistry streams;
-    private final long publishIdleMs;
+    private final PullConfig config;
     private final Map<String, PullAgent> agents = new LinkedHashMap<>();
 
-    public PullRtmpVerticle(StreamRegistry streams, long publishIdleMs) {
+    public PullRtmpVerticle(StreamRegistry streams, PullConfig config) {
         this.streams = streams;
-        this.publishIdleMs = publishIdleMs;
+        this.config = config;
     }
 
     @Override
@@ -65,7 +66,7 @@ public final class PullRtmpVerticle extends VerticleBase {
             throw ControlError.badRequest("hasAudio and hasVideo are both false: nothing to pull");
         }
         PullAgent a = new PullAgent(vertx, context, streams, q.uri(), source, name, q.hasAudio(), q.hasVideo(),
-                q.record(), publishIdleMs);
+                q.record(), config);
         agents.put(q.uri(), a);
         a.start();
         m.reply(a.toJson());

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.estuary.core.config.PushConfig;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.rtmp.RtmpClientParams;
 import org.estuary.core.rtmp.RtmpUrl;
@@ -33,10 +34,12 @@ public final class PushVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
     private final StreamRegistry streams;
     private final SoundFiles sounds;
+    private final PushConfig config;
     private final Map<String, Transponder> transponders = new LinkedHashMap<>();
 
-    public PushVerticle(StreamRegistry streams, Path mediaDirectory) {
+    public PushVerticle(StreamRegistry streams, Path mediaDirectory, PushConfig config) {
         this.streams = streams;
+        this.config = config;
         this.sounds = new SoundFiles(mediaDirectory);
     }
 
@@ -139,7 +142,7 @@ public final class PushVerticle extends VerticleBase {
                 return;
             }
             Transponder t = new Transponder(vertx, context, streams, UUID.randomUUID().toString(), streamName, url,
-                    target, options, new TransponderAudio());
+                    target, options, new TransponderAudio(config.audioBitrate()), config);
             transponders.put(t.id(), t);
             if ("mute".equals(action)) {
                 t.mute(true);

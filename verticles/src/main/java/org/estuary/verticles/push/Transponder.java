@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.estuary.core.config.PushConfig;
 import org.estuary.core.media.Frame;
 import org.estuary.core.rtmp.RtmpClientParams;
 import org.estuary.core.stream.MediaDescription;
@@ -55,7 +56,7 @@ final class Transponder {
     private volatile RtmpClientConnection client;
 
     Transponder(Vertx vertx, Context ctx, StreamRegistry registry, String id, String sourceName, String rtmpUrl,
-                RtmpClientParams target, JsonObject options, TransponderAudio audio) {
+                RtmpClientParams target, JsonObject options, TransponderAudio audio, PushConfig config) {
         this.vertx = vertx;
         this.ctx = ctx;
         this.id = id;
@@ -69,7 +70,7 @@ final class Transponder {
             t.setDaemon(true);
             return t;
         });
-        this.reconnect = new Reconnector(vertx, this::connect);
+        this.reconnect = new Reconnector(vertx, this::connect, config.reconnectFirstMs(), config.reconnectMaxMs());
         this.follower = StreamFollower.of(registry, sourceName)
                 .owner(r -> ctx.runOnContext(v -> r.run()))
                 .reader(s -> ReaderInfo.internal(id, "Transponder"))

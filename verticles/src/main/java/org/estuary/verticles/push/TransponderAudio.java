@@ -24,10 +24,21 @@ import org.slf4j.LoggerFactory;
  */
 final class TransponderAudio implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransponderAudio.class);
-    private static final int BITRATE = 128_000;
+    private static final int DEFAULT_BITRATE = 128_000;
     private static final int MAX_QUEUED_UNITS = 8;
 
+    private final int bitrate;
+
     private byte[] asc;
+
+    TransponderAudio() {
+        this(DEFAULT_BITRATE);
+    }
+
+    /** {@code bitrate}: AAC bitrate when audio is re-encoded (push.audioBitrate). */
+    TransponderAudio(int bitrate) {
+        this.bitrate = bitrate;
+    }
     private int sampleRate;
     private int channels;
     private boolean muted;
@@ -100,7 +111,7 @@ final class TransponderAudio implements AutoCloseable {
     private byte[] mixed(byte[] accessUnit) {
         if (decoder == null) {
             decoder = new AacDecoder(asc);
-            encoder = new AacEncoder(sampleRate, channels, BITRATE);
+            encoder = new AacEncoder(sampleRate, channels, bitrate);
         }
         if (sound == null) {
             sound = Resampler.convertAll(wav.samples(), wav.sampleRate(), sampleRate, channels);

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.estuary.core.config.RtspConfig;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.rtsp.RtpTrack;
@@ -27,9 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RtspAgent {
     private static final Logger LOG = LoggerFactory.getLogger(RtspAgent.class);
-    static final int MAX_REDIRECTS = 5;
-    /** Connection failures in a row, before the stream ever played, that make the agent give up. */
-    static final int MAX_FIRST_CONNECT_FAILURES = 3;
 
     private final Vertx vertx;
     private final Context ctx;
@@ -39,7 +37,7 @@ final class RtspAgent {
     private final String name;
     private final boolean udp;
     private final boolean onDemand;
-    private final long publishIdleMs;
+    private final RtspConfig config;
     private final String sessionId = UUID.randomUUID().toString();
     private final Reconnector reconnect;
     private final long createdAt = System.currentTimeMillis();
@@ -57,7 +55,7 @@ final class RtspAgent {
     long idleSinceMs = System.currentTimeMillis();
 
     RtspAgent(Vertx vertx, Context ctx, StreamRegistry registry, UdpPorts udpPorts, String uri, RtspUri target,
-              String name, boolean udp, boolean onDemand, long publishIdleMs) {
+              String name, boolean udp, boolean onDemand, RtspConfig config) {
         this.vertx = vertx;
         this.ctx = ctx;
         this.registry = registry;
@@ -67,8 +65,8 @@ final class RtspAgent {
         this.name = name;
         this.udp = udp;
         this.onDemand = onDemand;
-        this.publishIdleMs = publishIdleMs;
-        this.reconnect = new Reconnector(vertx, this::connect);
+        this.config = config;
+        this.reconnect = new Reconnector(vertx, this::connect, config.reconnectFirstMs(), config.reconnectMaxMs());
     }
 
     String uri() { return uri; }
@@ -85,7 +83,7 @@ final class RtspAgent {
         if (status == RtspStatus.STOPPED) {
             return;
         }
-        session = new RtspSession(vertx, target, udp, udpPorts, new Events());
+        session = new RtspSession(vertx, target, udp, udpPorts, config, new Events());
         session.start();
     }
 
@@ -128,7 +126,7 @@ final class RtspAgent {
             if (status == RtspStatus.STOPPED || kind == RtspFailure.STOPPED) {
                 return;
             }
-            if (kind == RtspFailure.REDIRECT && redirect != null && redirects < MAX_REDIRECTS) {
+            if (kind == RtspFailure.REDIRECT && redirect != null && redirects < config.maxRedirects()) {
                 try {
                     RtspUri next = RtspUri.parse(redirect);
                     if (!next.hasCredentials() && target.hasCredentials()) {
@@ -148,7 +146,7 @@ final class RtspAgent {
                 reason = "Failed to connect to rtsp stream: " + reason;
             }
             boolean giveUp = !kind.retry || kind == RtspFailure.REDIRECT
-                    || (kind == RtspFailure.CONNECT && !everPlayed && ++connectFailures >= MAX_FIRST_CONNECT_FAILURES);
+                    || (kind == RtspFailure.CONNECT && !everPlayed && ++connectFailures >= config.maxFirstConnectFailures());
             if (giveUp) {
                 status = RtspStatus.FAILED;
                 info = reason;
@@ -166,7 +164,7 @@ final class RtspAgent {
 
     private boolean publishLocal() {
         try {
-            local = registry.publish(name, new PublisherInfo(sessionId, "", "RTSP", Map.of()), publishIdleMs);
+            local = registry.publish(name, new PublisherInfo(sessionId, "", "RTSP", Map.of()), config.publishIdleTimeoutMs());
         } catch (NameInUseException e) {
             status = RtspStatus.FAILED;
             info = "Stream name is already in use: " + name;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.estuary.core.config.RtspConfig;
 import org.estuary.core.media.Frame;
 import org.estuary.core.media.TrackType;
 import org.estuary.core.net.PortPool;
@@ -38,9 +39,6 @@ final class RtspSession {
     private static final Logger LOG = LoggerFactory.getLogger(RtspSession.class);
     static final int MAX_HEADER_BYTES = 16 * 1024;
     static final int MAX_BODY_BYTES = 256 * 1024;
-    static final long REQUEST_TIMEOUT_MS = 10_000;
-    static final long MEDIA_TIMEOUT_MS = 10_000;
-    static final long RECEIVER_REPORT_MS = 5_000;
     static final String USER_AGENT = "Estuary";
 
     interface Listener {
@@ -58,6 +56,7 @@ final class RtspSession {
     private final boolean udp;
     private final UdpPorts udpPorts;
     private final Listener listener;
+    private final RtspConfig config;
     private final MediaClock clock = new MediaClock();
     private final long startNanos = System.nanoTime();
     private final long ssrc = ThreadLocalRandom.current().nextLong(1, 0xFFFFFFFFL);
@@ -79,8 +78,9 @@ final class RtspSession {
     private long watchdogTimer = -1;
     private long lastMediaNanos;
 
-    RtspSession(Vertx vertx, RtspUri uri, boolean udp, UdpPorts udpPorts, Listener listener) {
+    RtspSession(Vertx vertx, RtspUri uri, boolean udp, UdpPorts udpPorts, RtspConfig config, Listener listener) {
         this.vertx = vertx;
+        this.config = config;
         this.uri = uri;
         this.udp = udp;
         this.udpPorts = udpPorts;
@@ -88,7 +88,7 @@ final class RtspSession {
     }
 
     void start() {
-        client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000).setTcpNoDelay(true));
+        client = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeoutMs())).setTcpNoDelay(true));
         client.connect(uri.port(), uri.host()).onComplete(ar -> {
             if (closed) {
                 if (ar.succeeded()) {
@@ -305,7 +305,7 @@ final class RtspSession {
         lastMediaNanos = System.nanoTime();
         long keepalive = Math.max(1_000, sessionTimeoutMs / 2);
         keepaliveTimer = vertx.setPeriodic(keepalive, id -> keepalive());
-        reportTimer = vertx.setPeriodic(RECEIVER_REPORT_MS, id -> receiverReports());
+        reportTimer = vertx.setPeriodic(config.receiverReportMs(), id -> receiverReports());
         watchdogTimer = vertx.setPeriodic(udp ? 20 : 1_000, id -> watchdog());
         LOG.info("RTSP {}: playing over {} ({} tracks, session timeout {} s)", RtspUri.redact(uri.requestUrl()),
                 udp ? "UDP" : "TCP", tracks.size(), sessionTimeoutMs / 1000);
@@ -344,8 +344,8 @@ final class RtspSession {
                 }
             }
         }
-        if (now - lastMediaNanos > MEDIA_TIMEOUT_MS * 1_000_000) {
-            close("no media from the RTSP server for " + MEDIA_TIMEOUT_MS / 1000 + " s", RtspFailure.TRANSIENT, null);
+        if (now - lastMediaNanos > config.mediaTimeoutMs() * 1_000_000) {
+            close("no media from the RTSP server for " + config.mediaTimeoutMs() / 1000 + " s", RtspFailure.TRANSIENT, null);
         }
     }
 
@@ -392,9 +392,9 @@ final class RtspSession {
         }
         Promise<RtspMessage> p = Promise.promise();
         pending.put(n, p);
-        long timer = vertx.setTimer(REQUEST_TIMEOUT_MS, id -> {
+        long timer = vertx.setTimer(config.requestTimeoutMs(), id -> {
             if (pending.remove(n) != null) {
-                p.tryFail(new SessionFailure(method + " got no answer within " + REQUEST_TIMEOUT_MS / 1000 + " s",
+                p.tryFail(new SessionFailure(method + " got no answer within " + config.requestTimeoutMs() / 1000 + " s",
                         RtspFailure.TRANSIENT, null));
             }
         });

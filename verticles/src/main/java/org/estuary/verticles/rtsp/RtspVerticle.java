@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.estuary.core.config.RtspConfig;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.net.PortPool;
 import org.estuary.core.rtsp.RtspUri;
@@ -31,23 +32,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class RtspVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(RtspVerticle.class);
-    /** How long an on-demand agent lives without readers. */
-    static final long ON_DEMAND_GRACE_MS = 5_000;
-
     private final StreamRegistry streams;
     private final PortPool ports;
     private final String bindAddress;
-    private final long publishIdleMs;
+    private final RtspConfig config;
     private final Map<String, RtspAgent> agents = new LinkedHashMap<>();
     private final OnDemandSource onDemand = this::demand;
     private UdpPorts udpPorts;
     private long timer = -1;
 
-    public RtspVerticle(StreamRegistry streams, PortPool ports, String bindAddress, long publishIdleMs) {
+    public RtspVerticle(StreamRegistry streams, PortPool ports, String bindAddress, RtspConfig config) {
         this.streams = streams;
         this.ports = ports;
         this.bindAddress = bindAddress;
-        this.publishIdleMs = publishIdleMs;
+        this.config = config;
     }
 
     @Override
@@ -112,7 +110,7 @@ public final class RtspVerticle extends VerticleBase {
         if (existing != null) {
             agents.remove(uri).terminate("replaced by a new /rtsp/startup");
         }
-        RtspAgent a = new RtspAgent(vertx, context, streams, udpPorts, uri, target, n, transport.equals("udp"), false, publishIdleMs);
+        RtspAgent a = new RtspAgent(vertx, context, streams, udpPorts, uri, target, n, transport.equals("udp"), false, config);
         agents.put(uri, a);
         a.start();
         m.reply(a.toJson());
@@ -138,7 +136,7 @@ public final class RtspVerticle extends VerticleBase {
                     || streams.find(uri).isPresent()) {
                 return;
             }
-            RtspAgent a = new RtspAgent(vertx, context, streams, udpPorts, uri, target, uri, false, true, publishIdleMs);
+            RtspAgent a = new RtspAgent(vertx, context, streams, udpPorts, uri, target, uri, false, true, config);
             agents.put(uri, a);
             a.start();
         });
@@ -167,8 +165,8 @@ public final class RtspVerticle extends VerticleBase {
             Stream s = a.local();
             if (s != null && !s.readers().isEmpty()) {
                 a.idleSinceMs = now;
-            } else if (now - a.idleSinceMs > ON_DEMAND_GRACE_MS
-                    && (s != null || a.status() == RtspStatus.FAILED || now - a.idleSinceMs > 6 * ON_DEMAND_GRACE_MS)) {
+            } else if (now - a.idleSinceMs > config.onDemandIdleMs()
+                    && (s != null || a.status() == RtspStatus.FAILED || now - a.idleSinceMs > 6 * config.onDemandIdleMs())) {
                 // playing without readers, failed, or never got a reader in 30 s
                 agents.remove(a.uri(), a);
                 a.terminate("Stopped: no readers of the on-demand stream");

@@ -2,18 +2,22 @@ package org.estuary.verticles.transcoder;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
+import org.estuary.core.config.TranscoderConfig;
 import org.estuary.core.media.Codec;
 import org.estuary.media.video.VideoEncoders;
 import org.estuary.verticles.agent.ControlError;
 
 /** Turns a startup body into a {@link TranscodeSpec}, refusing values no encoder could honour. */
 final class TranscodeRequests {
-    static final int DEFAULT_FPS = 30;
-    static final int DEFAULT_KEY_FRAME_INTERVAL = 60;
-
     private TranscodeRequests() { }
 
+    /** With the built-in defaults of the transcoder section. */
     static TranscodeSpec parse(JsonObject b, boolean v2) {
+        return parse(b, v2, TranscoderConfig.defaults());
+    }
+
+    /** Encoder fields the request leaves out take {@code config}'s defaults. */
+    static TranscodeSpec parse(JsonObject b, boolean v2, TranscoderConfig config) {
         String scheme = v2 ? "transcoder2://" : "transcoder://";
         String uri = b.getString("uri", "").trim();
         if (!uri.startsWith(scheme) || uri.length() == scheme.length()
@@ -37,11 +41,11 @@ final class TranscodeRequests {
         // 4:2:0 needs even sizes: round odd requests down rather than refuse a common typo
         width &= ~1;
         height &= ~1;
-        int fps = integer(e, "fps", DEFAULT_FPS);
+        int fps = integer(e, "fps", config.defaultFps());
         if (fps < 1 || fps > 120) {
             throw ControlError.badRequest("encoder fps " + fps + " is outside 1..120");
         }
-        int gop = integer(e, "keyFrameInterval", DEFAULT_KEY_FRAME_INTERVAL);
+        int gop = integer(e, "keyFrameInterval", config.defaultKeyFrameInterval());
         if (gop < 1 || gop > 3600) {
             throw ControlError.badRequest("encoder keyFrameInterval " + gop + " is outside 1..3600 frames");
         }

@@ -52,14 +52,14 @@ final class Transcoder {
     private volatile long errors;
 
     Transcoder(Context ctx, StreamRegistry registry, TranscodeSpec spec, Stream output, PlacedWatermark watermark,
-               Runnable onStopped) {
+               int defaultAudioBitrate, Runnable onStopped) {
         this.ctx = ctx;
         this.spec = spec;
         this.output = output;
         this.onStopped = onStopped;
         this.video = new TranscoderVideo(spec, watermark);
         this.audio = new TranscoderAudio(spec.audioCodec(), spec.audioRate(),
-                spec.audioBitrate() > 0 ? spec.audioBitrate() : 64_000);
+                spec.audioBitrate() > 0 ? spec.audioBitrate() : defaultAudioBitrate);
         this.outDescription = MediaDescription.EMPTY.withVideo(Codec.H264, spec.width(), spec.height(), spec.fps());
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, threadName(spec.uri()));

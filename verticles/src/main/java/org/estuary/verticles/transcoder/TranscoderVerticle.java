@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.estuary.core.config.TranscoderConfig;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
@@ -38,10 +39,12 @@ public final class TranscoderVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TranscoderVerticle.class);
     private final StreamRegistry streams;
     private final MediaFiles files;
+    private final TranscoderConfig config;
     private final Map<String, Transcoder> transcoders = new LinkedHashMap<>();
 
-    public TranscoderVerticle(StreamRegistry streams, Path mediaDirectory) {
+    public TranscoderVerticle(StreamRegistry streams, Path mediaDirectory, TranscoderConfig config) {
         this.streams = streams;
+        this.config = config;
         this.files = new MediaFiles(mediaDirectory);
     }
 
@@ -73,7 +76,7 @@ public final class TranscoderVerticle extends VerticleBase {
     private void startup(Message<JsonObject> m, Body b, boolean v2) {
         // parsing asks FFmpeg which encoders exist, and the watermark is read from disk: a worker
         vertx.executeBlocking(() -> {
-            TranscodeSpec spec = TranscodeRequests.parse(b.json(), v2);
+            TranscodeSpec spec = TranscodeRequests.parse(b.json(), v2, config);
             PlacedWatermark w = spec.watermark() == null ? null
                     : new PlacedWatermark(loadWatermark(spec.watermark()), WatermarkPlacement.TOP_LEFT);
             return new Prepared(spec, w);
@@ -110,7 +113,8 @@ public final class TranscoderVerticle extends VerticleBase {
             m.fail(ApiStatus.CONFLICT, "Stream name is already in use: " + spec.localStreamName());
             return;
         }
-        Transcoder t = new Transcoder(context, streams, spec, output, watermark, () -> transcoders.remove(spec.uri()));
+        Transcoder t = new Transcoder(context, streams, spec, output, watermark, config.audioBitrate(),
+                () -> transcoders.remove(spec.uri()));
         transcoders.put(spec.uri(), t);
         t.start();
         m.reply(t.toJson());
@@ -127,8 +131,8 @@ public final class TranscoderVerticle extends VerticleBase {
             throw ControlError.badRequest("watermark file not found in the media directory: " + name);
         }
         try {
-            if (Files.size(p) > 16L * 1024 * 1024) {
-                throw ControlError.badRequest("watermark file is larger than 16 MiB: " + name);
+            if (Files.size(p) > config.maxWatermarkBytes()) {
+                throw ControlError.badRequest("watermark file is larger than " + config.maxWatermarkBytes() + " bytes: " + name);
             }
             return Watermark.fromPng(Files.readAllBytes(p));
         } catch (IOException e) {

@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 final class VodSession {
     private static final Logger LOG = LoggerFactory.getLogger(VodSession.class);
     /** Publish samples up to this far ahead of the wall clock, so players' buffers stay fed. */
-    private static final long LEAD_US = 100_000;
 
     enum Status { PROCESSED_LOCAL, FINISHED, STOPPED, FAILED }
 
@@ -35,6 +34,8 @@ final class VodSession {
     private final FileChannel file;
     private final List<Mp4TrackIndex> tracks;
     private final boolean loop;
+    /** Samples go out this far ahead of their wall-clock time (vod.leadMs). */
+    private final long leadUs;
     private final ScheduledExecutorService pacer;
     private final Consumer<VodSession> onEnd;
     private final long createdAt = System.currentTimeMillis();
@@ -50,8 +51,9 @@ final class VodSession {
     private int loops;
 
     VodSession(String uri, String name, Stream stream, FileChannel file, List<Mp4TrackIndex> tracks, boolean loop,
-               ScheduledExecutorService pacer, Consumer<VodSession> onEnd) {
+               ScheduledExecutorService pacer, long leadMs, Consumer<VodSession> onEnd) {
         this.uri = uri;
+        this.leadUs = leadMs * 1000;
         this.name = name;
         this.stream = stream;
         this.file = file;
@@ -118,8 +120,8 @@ final class VodSession {
                 Mp4TrackIndex t = tracks.get(ti);
                 int i = next[ti];
                 long dts = outTime(t.dtsUs(i));
-                if (dts > nowUs + LEAD_US) {
-                    long waitUs = dts - LEAD_US - nowUs;
+                if (dts > nowUs + leadUs) {
+                    long waitUs = dts - leadUs - nowUs;
                     tick = pacer.schedule(this::run, Math.max(1, waitUs), TimeUnit.MICROSECONDS);
                     return;
                 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.estuary.core.config.VodConfig;
 import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.mp4.Mp4FormatException;
@@ -39,11 +40,13 @@ public final class VodVerticle extends VerticleBase {
 
     private final StreamRegistry streams;
     private final MediaFiles files;
+    private final VodConfig config;
     private final Map<String, VodSession> sessions = new LinkedHashMap<>();
     private ScheduledExecutorService pacer;
 
-    public VodVerticle(StreamRegistry streams, Path mediaDir) {
+    public VodVerticle(StreamRegistry streams, Path mediaDir, VodConfig config) {
         this.streams = streams;
+        this.config = config;
         this.files = new MediaFiles(mediaDir);
     }
 
@@ -124,7 +127,7 @@ public final class VodVerticle extends VerticleBase {
                 return;
             }
             var ctx = vertx.getOrCreateContext();
-            VodSession s = new VodSession(uri, name, stream, o.channel(), o.tracks(), loop, pacer,
+            VodSession s = new VodSession(uri, name, stream, o.channel(), o.tracks(), loop, pacer, config.leadMs(),
                     ended -> ctx.runOnContext(v -> sessions.remove(ended.name(), ended)));
             stream.onTerminate(() -> s.stop("Stopped by rest /terminate", () -> { }));
             sessions.put(name, s);
