@@ -9,11 +9,13 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
+import org.estuary.core.codec.AacConfig;
+import org.estuary.core.codec.CodecConfigException;
 import org.estuary.core.media.Codec;
 
 /**
  * Audio decoder for AAC, Opus and G.711 hub frames, giving planar float PCM. The format is known
- * from the config (AAC, Opus) or given by the caller (G.711: 8 kHz mono unless the stream says
+ * from the config (AAC's AudioSpecificConfig, read here before the first unit; Opus) or given by the caller (G.711: 8 kHz mono unless the stream says
  * otherwise); {@link #sampleRate()}/{@link #channels()} follow what the codec actually produces.
  */
 public final class AudioDecoder implements AutoCloseable {
@@ -43,6 +45,13 @@ public final class AudioDecoder implements AutoCloseable {
             throw new MediaException("no " + name + " decoder in this FFmpeg build");
         }
         this.codec = codec;
+        if (codec == Codec.AAC) {
+            // the codec context may learn the format only from the first decoded frame: take it
+            // from the AudioSpecificConfig, which callers need before decoding (to size a resampler)
+            AacConfig asc = ascOf(config);
+            sampleRate = asc.sampleRate();
+            channels = asc.channels();
+        }
         this.sampleRate = sampleRate > 0 ? sampleRate : codec == Codec.OPUS ? 48000 : 8000;
         this.channels = channels > 0 ? channels : codec == Codec.OPUS ? 2 : 1;
         try {
@@ -69,6 +78,27 @@ public final class AudioDecoder implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** An AAC decoder for raw access units described by {@code audioSpecificConfig} (the config frame payload). */
+    public static AudioDecoder aac(byte[] audioSpecificConfig) {
+        return new AudioDecoder(Codec.AAC, audioSpecificConfig, 0, 0);
+    }
+
+    private static AacConfig ascOf(byte[] config) {
+        if (config == null || config.length < 2) {
+            throw new MediaException("AAC decoder needs an AudioSpecificConfig of at least 2 bytes");
+        }
+        AacConfig c;
+        try {
+            c = AacConfig.parse(config);
+        } catch (CodecConfigException e) {
+            throw new MediaException("bad AudioSpecificConfig: " + e.getMessage());
+        }
+        if (c.channels() < 1 || c.channels() > 8) {
+            throw new MediaException("unsupported AAC channel configuration " + c.channels());
+        }
+        return c;
     }
 
     public Codec codec() { return codec; }

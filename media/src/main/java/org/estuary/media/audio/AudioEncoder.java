@@ -13,9 +13,9 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.estuary.core.media.Codec;
 
 /**
- * Audio encoder for the hub's audio codecs: AAC (native {@code aac}), Opus ({@code libopus}), G.711
- * A-law/µ-law ({@code pcm_alaw}/{@code pcm_mulaw}). Planar float PCM in any amount; whole codec
- * frames out (20 ms for Opus and G.711). {@link #config()} is the stream's config frame payload
+ * Audio encoder for the hub's audio codecs: AAC-LC (native {@code aac}, 1024-sample raw access
+ * units, no ADTS), Opus ({@code libopus}), G.711 A-law/µ-law ({@code pcm_alaw}/{@code pcm_mulaw}).
+ * Planar float PCM in any amount; whole codec frames out (20 ms for Opus and G.711). {@link #config()} is the stream's config frame payload
  * (AudioSpecificConfig, OpusHead) or empty when the codec has none.
  */
 public final class AudioEncoder implements AutoCloseable {
@@ -42,7 +42,8 @@ public final class AudioEncoder implements AutoCloseable {
         if (codec == Codec.OPUS && !java.util.Set.of(8000, 12000, 16000, 24000, 48000).contains(sampleRate)) {
             throw new MediaException("Opus encodes 8, 12, 16, 24 or 48 kHz, not " + sampleRate);
         }
-        if (sampleRate < 8000 || sampleRate > 96000 || channels < 1 || channels > 2) {
+        // AAC carries up to 7.1 (a transponder re-encodes whatever the source has); the others mono or stereo
+        if (sampleRate < 8000 || sampleRate > 96000 || channels < 1 || channels > (codec == Codec.AAC ? 8 : 2)) {
             throw new MediaException("unsupported " + codec + " format " + sampleRate + " Hz " + channels + " ch");
         }
         AVCodec c = avcodec_find_encoder_by_name(name);
@@ -114,16 +115,35 @@ public final class AudioEncoder implements AutoCloseable {
             pendingLen += take;
             pos += take;
             if (pendingLen == frameSize) {
-                Ff.check(av_frame_make_writable(frame), "making the audio frame writable");
-                SampleFormats.write(frame, pending, 0, frameSize);
-                frame.pts(pts);
-                pts += frameSize;
-                pendingLen = 0;
-                Ff.check(avcodec_send_frame(ctx, frame), codec + " encode");
-                receive(out);
+                sendPending(out);
             }
         }
         return out;
+    }
+
+    /** Encodes what is buffered (padded with silence) and drains the encoder; it cannot be used afterwards. */
+    public List<byte[]> flush() {
+        List<byte[]> out = new ArrayList<>();
+        if (pendingLen > 0) {
+            for (float[] ch : pending) {
+                java.util.Arrays.fill(ch, pendingLen, frameSize, 0f);
+            }
+            pendingLen = frameSize;
+            sendPending(out);
+        }
+        Ff.check(avcodec_send_frame(ctx, null), "flushing the " + codec + " encoder");
+        receive(out);
+        return out;
+    }
+
+    private void sendPending(List<byte[]> out) {
+        Ff.check(av_frame_make_writable(frame), "making the audio frame writable");
+        SampleFormats.write(frame, pending, 0, frameSize);
+        frame.pts(pts);
+        pts += frameSize;
+        pendingLen = 0;
+        Ff.check(avcodec_send_frame(ctx, frame), codec + " encode");
+        receive(out);
     }
 
     private void receive(List<byte[]> out) {

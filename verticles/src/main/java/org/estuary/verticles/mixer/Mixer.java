@@ -19,7 +19,7 @@ import org.estuary.core.media.Frame;
 import org.estuary.core.stream.MediaDescription;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
-import org.estuary.media.audio.AacEncoder;
+import org.estuary.media.audio.AudioEncoder;
 import org.estuary.media.audio.PcmMixer;
 import org.estuary.media.video.DecodedPicture;
 import org.estuary.media.video.PictureCompositor;
@@ -79,7 +79,7 @@ final class Mixer {
     private final PictureCompositor compositor = new PictureCompositor();
     private VideoEncoder videoEncoder;
     private ExecutorService decodePool;
-    private AacEncoder audioEncoder;
+    private AudioEncoder audioEncoder;
     private DecodedPicture canvas;
     private DecodedPicture backgroundPicture;
     private MixerSettings active;
@@ -235,8 +235,8 @@ final class Mixer {
             startNanos = System.nanoTime();
             startedAtNanos = startNanos;
             if (hasAudio) {
-                audioEncoder = new AacEncoder(AUDIO_RATE, AUDIO_CHANNELS, audioBitrate);
-                output.publish(Frame.config(Codec.AAC, 0, audioEncoder.audioSpecificConfig()));
+                audioEncoder = new AudioEncoder(Codec.AAC, AUDIO_RATE, AUDIO_CHANNELS, audioBitrate);
+                output.publish(Frame.config(Codec.AAC, 0, audioEncoder.config()));
             }
             applySettings(0);
             describe();

@@ -1,16 +1,16 @@
 package org.estuary.verticles.mixer;
 
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.Executor;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
-import java.util.concurrent.Executor;
 import org.estuary.core.stream.FrameSink;
 import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
-import org.estuary.media.audio.AacDecoder;
+import org.estuary.media.audio.AudioDecoder;
 import org.estuary.media.audio.Resampler;
 import org.estuary.media.video.DecodedPicture;
 import org.estuary.media.video.PlacedWatermark;
@@ -41,7 +41,7 @@ final class MixerInput implements FrameSink {
 
     // ---- worker thread state ----
     private VideoDecoder video;
-    private AacDecoder aac;
+    private AudioDecoder aac;
     private Resampler resampler;
     private final AudioFifo fifo;
     private DecodedPicture latest;
@@ -174,7 +174,7 @@ final class MixerInput implements FrameSink {
         }
         if (f.isConfig()) {
             closeAudio();
-            aac = new AacDecoder(f.payload());
+            aac = AudioDecoder.aac(f.payload());
             resampler = new Resampler(aac.sampleRate(), aac.channels(), outRate, outChannels);
             return;
         }

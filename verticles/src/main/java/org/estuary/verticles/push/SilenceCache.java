@@ -2,7 +2,8 @@ package org.estuary.verticles.push;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import org.estuary.media.audio.AacEncoder;
+import org.estuary.core.media.Codec;
+import org.estuary.media.audio.AudioEncoder;
 
 /**
  * One encoded silent AAC-LC access unit per (sample rate, channels), encoded once and shared by
@@ -18,7 +19,7 @@ final class SilenceCache {
 
     static byte[] silentAccessUnit(int sampleRate, int channels) {
         return CACHE.computeIfAbsent(new Format(sampleRate, channels), f -> {
-            try (AacEncoder enc = new AacEncoder(f.sampleRate(), f.channels(), 64_000)) {
+            try (AudioEncoder enc = new AudioEncoder(Codec.AAC, f.sampleRate(), f.channels(), 64_000)) {
                 // the first units carry the encoder's priming; a steady-state one is what we repeat
                 List<byte[]> aus = enc.encode(new float[f.channels()][enc.frameSize() * 4]);
                 return aus.get(aus.size() - 1);

@@ -6,8 +6,8 @@ import org.estuary.core.codec.CodecConfigException;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.MediaDescription;
-import org.estuary.media.audio.AacDecoder;
-import org.estuary.media.audio.AacEncoder;
+import org.estuary.media.audio.AudioDecoder;
+import org.estuary.media.audio.AudioEncoder;
 import org.estuary.media.audio.MediaException;
 import org.estuary.media.audio.PcmMixer;
 import org.estuary.media.audio.Resampler;
@@ -49,8 +49,8 @@ final class TransponderAudio implements AutoCloseable {
     private Runnable onSoundEnd = () -> { };
     private float[][] sound; // the WAV at the stream's format, prepared on first use
     private int soundPos;
-    private AacDecoder decoder;
-    private AacEncoder encoder;
+    private AudioDecoder decoder;
+    private AudioEncoder encoder;
     private final ArrayDeque<byte[]> encoded = new ArrayDeque<>();
 
     void setMuted(boolean on) {
@@ -110,8 +110,8 @@ final class TransponderAudio implements AutoCloseable {
 
     private byte[] mixed(byte[] accessUnit) {
         if (decoder == null) {
-            decoder = new AacDecoder(asc);
-            encoder = new AacEncoder(sampleRate, channels, bitrate);
+            decoder = AudioDecoder.aac(asc);
+            encoder = new AudioEncoder(Codec.AAC, sampleRate, channels, bitrate);
         }
         if (sound == null) {
             sound = Resampler.convertAll(wav.samples(), wav.sampleRate(), sampleRate, channels);

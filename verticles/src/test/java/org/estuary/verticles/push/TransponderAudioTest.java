@@ -7,8 +7,8 @@ import java.util.List;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.MediaDescription;
-import org.estuary.media.audio.AacDecoder;
-import org.estuary.media.audio.AacEncoder;
+import org.estuary.media.audio.AudioDecoder;
+import org.estuary.media.audio.AudioEncoder;
 import org.estuary.media.audio.WavAudio;
 import org.junit.jupiter.api.Test;
 
@@ -42,8 +42,8 @@ class TransponderAudioTest {
     void muteInjectAndRestoreKeepTimestampsAndChangeTheSound() {
         List<Frame> source = new ArrayList<>();
         byte[] asc;
-        try (AacEncoder enc = new AacEncoder(RATE, 2, 128_000)) {
-            asc = enc.audioSpecificConfig();
+        try (AudioEncoder enc = new AudioEncoder(Codec.AAC, RATE, 2, 128_000)) {
+            asc = enc.config();
             List<byte[]> aus = enc.encode(sine(1000, RATE, 2, RATE * 3));
             long t = 0;
             for (byte[] au : aus) {
@@ -71,7 +71,7 @@ class TransponderAudioTest {
 
         float[][] pcm = new float[2][0];
         int[] starts = new int[out.size()];
-        try (AacDecoder dec = new AacDecoder(asc)) {
+        try (AudioDecoder dec = AudioDecoder.aac(asc)) {
             for (int i = 1; i < out.size(); i++) {
                 starts[i] = pcm[0].length;
                 float[][] p = dec.decode(out.get(i).payload());
@@ -98,8 +98,8 @@ class TransponderAudioTest {
     void aSoundPlayedOnceEndsByItselfAndReportsIt() {
         byte[] asc;
         List<byte[]> aus;
-        try (AacEncoder enc = new AacEncoder(RATE, 1, 64_000)) {
-            asc = enc.audioSpecificConfig();
+        try (AudioEncoder enc = new AudioEncoder(Codec.AAC, RATE, 1, 64_000)) {
+            asc = enc.config();
             aus = enc.encode(sine(1000, RATE, 1, RATE));
         }
         MediaDescription d = MediaDescription.EMPTY.withAudio(Codec.AAC, RATE, 1);

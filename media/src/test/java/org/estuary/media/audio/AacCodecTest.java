@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.estuary.core.media.Codec;
 import org.junit.jupiter.api.Test;
 
-class AacRoundTripTest {
+class AacCodecTest {
 
     @Test
     void encodeThenDecodeKeepsTheSineFrequency() {
@@ -14,9 +15,9 @@ class AacRoundTripTest {
         float[][] decoded = new float[2][0];
         byte[] asc;
         List<byte[]> aus = new ArrayList<>();
-        try (AacEncoder enc = new AacEncoder(rate, 2, 128_000)) {
+        try (AudioEncoder enc = new AudioEncoder(Codec.AAC, rate, 2, 128_000)) {
             assertEquals(1024, enc.frameSize());
-            asc = enc.audioSpecificConfig();
+            asc = enc.config();
             assertTrue(asc.length >= 2, "AAC-LC ASC (2 bytes + optional SBR sync extension)");
             // odd block sizes: the encoder must buffer across calls
             float[][] sig = Signals.sine(1000, rate, 2, rate, 0.5);
@@ -31,7 +32,7 @@ class AacRoundTripTest {
             aus.addAll(enc.flush());
         }
         assertTrue(aus.size() >= 46, "one second is about 47 access units: " + aus.size());
-        try (AacDecoder dec = new AacDecoder(asc)) {
+        try (AudioDecoder dec = AudioDecoder.aac(asc)) {
             assertEquals(rate, dec.sampleRate());
             assertEquals(2, dec.channels());
             for (byte[] au : aus) {
@@ -50,7 +51,7 @@ class AacRoundTripTest {
 
     @Test
     void silenceEncodesToSilence() {
-        try (AacEncoder enc = new AacEncoder(44100, 1, 64_000); AacDecoder dec = new AacDecoder(new byte[] {0x12, 0x08})) {
+        try (AudioEncoder enc = new AudioEncoder(Codec.AAC, 44100, 1, 64_000); AudioDecoder dec = AudioDecoder.aac(new byte[] {0x12, 0x08})) {
             List<byte[]> aus = enc.encode(new float[1][4096]);
             aus.addAll(enc.flush());
             float max = 0;
@@ -65,9 +66,9 @@ class AacRoundTripTest {
 
     @Test
     void badInputIsAnExceptionNotACrash() {
-        assertThrows(MediaException.class, () -> new AacDecoder(new byte[] {1}));
-        assertThrows(MediaException.class, () -> new AacEncoder(1000, 2, 64000));
-        try (AacEncoder enc = new AacEncoder(48000, 2, 64000)) {
+        assertThrows(MediaException.class, () -> AudioDecoder.aac(new byte[] {1}));
+        assertThrows(MediaException.class, () -> new AudioEncoder(Codec.AAC, 1000, 2, 64000));
+        try (AudioEncoder enc = new AudioEncoder(Codec.AAC, 48000, 2, 64000)) {
             assertThrows(IllegalArgumentException.class, () -> enc.encode(new float[1][10]));
         }
     }
