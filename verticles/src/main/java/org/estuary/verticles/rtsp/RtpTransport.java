@@ -2,7 +2,6 @@ package org.estuary.verticles.rtsp;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.net.NetSocket;
 import java.util.Locale;
 import org.estuary.core.rtsp.JitterBuffer;
 import org.estuary.core.rtsp.RtpTrack;
@@ -81,7 +80,7 @@ final class RtpTransport {
             return null;
         }
 
-        void sendRtcp(byte[] packet, NetSocket control) {
+        void sendRtcp(byte[] packet, RtspConnection control) {
             if (isUdp()) {
                 if (serverRtcpPort > 0) {
                     rtcpSocket.send(Buffer.buffer(packet), serverRtcpPort, serverHost);

@@ -1,12 +1,8 @@
 package org.estuary.verticles.rtsp;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,22 +19,32 @@ import org.estuary.core.rtsp.RtpPacket;
 import org.estuary.core.rtsp.RtpTrack;
 import org.estuary.core.rtsp.RtspAuth;
 import org.estuary.core.rtsp.RtspMessage;
-import org.estuary.core.rtsp.RtspParser;
-import org.estuary.core.rtsp.RtspProtocolException;
 import org.estuary.core.rtsp.RtspUri;
 import org.estuary.core.rtsp.Sdp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One RTSP connection to a camera, from connect to close: OPTIONS, DESCRIBE, SETUP per track,
- * PLAY, then keepalives, RTCP receiver reports and a media watchdog. Runs on the agent's context;
- * every callback comes back there. Ends exactly once with {@link Listener#closed}.
+ * One RTSP session with a camera, from connect to close: OPTIONS, DESCRIBE, SETUP per track,
+ * PLAY, then keepalives, RTCP receiver reports and a media watchdog, moving through {@link State}.
+ * The socket, parsing and request/answer matching belong to its {@link RtspConnection}; this class
+ * is the protocol logic. Runs on the agent's context; every callback comes back there. Ends
+ * exactly once with {@link Listener#closed}.
  */
 final class RtspSession {
     private static final Logger LOG = LoggerFactory.getLogger(RtspSession.class);
-    static final int MAX_HEADER_BYTES = 16 * 1024;
-    static final int MAX_BODY_BYTES = 256 * 1024;
+
+    /** Where the session is (DESIGN.md §4: an explicit state, not flags). */
+    enum State {
+        /** Opening the TCP connection. */
+        CONNECTING,
+        /** OPTIONS, DESCRIBE, SETUP and PLAY in flight. */
+        NEGOTIATING,
+        /** PLAY answered: media flows to the listener. */
+        PLAYING,
+        /** Ended (listener told once); nothing more happens. */
+        CLOSED
+    }
     static final String USER_AGENT = "Estuary";
 
     interface Listener {
@@ -60,19 +66,14 @@ final class RtspSession {
     private final MediaClock clock = new MediaClock();
     private final long startNanos = System.nanoTime();
     private final long ssrc = ThreadLocalRandom.current().nextLong(1, 0xFFFFFFFFL);
-    private final Map<Integer, Promise<RtspMessage>> pending = new HashMap<>();
     private final List<RtpTransport.Track> tracks = new ArrayList<>();
-    private NetClient client;
-    private NetSocket socket;
-    private RtspParser parser;
-    private int cseq;
+    private final RtspConnection conn;
+    private State state = State.CONNECTING;
     private RtspAuth.Challenge challenge;
     private int nonceCount;
     private String sessionId;
     private long sessionTimeoutMs = 60_000;
     private boolean getParameterSupported;
-    private boolean playing;
-    private boolean closed;
     private long keepaliveTimer = -1;
     private long reportTimer = -1;
     private long watchdogTimer = -1;
@@ -85,68 +86,46 @@ final class RtspSession {
         this.udp = udp;
         this.udpPorts = udpPorts;
         this.listener = listener;
+        this.conn = new RtspConnection(vertx, config, new RtspConnection.Listener() {
+            @Override
+            public void interleaved(int channel, byte[] data) {
+                onInterleaved(channel, data);
+            }
+
+            @Override
+            public void lost(String reason) {
+                close(reason, RtspFailure.TRANSIENT, null);
+            }
+        });
+    }
+
+    State state() {
+        return state;
     }
 
     void start() {
-        client = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeoutMs())).setTcpNoDelay(true));
-        client.connect(uri.port(), uri.host()).onComplete(ar -> {
-            if (closed) {
-                if (ar.succeeded()) {
-                    ar.result().close();
-                }
+        conn.connect(uri.host(), uri.port()).onComplete(ar -> {
+            if (state == State.CLOSED) {
                 return;
             }
             if (ar.failed()) {
                 close(ar.cause().getMessage(), RtspFailure.CONNECT, null);
                 return;
             }
-            socket = ar.result();
-            parser = new RtspParser(new Incoming(), MAX_HEADER_BYTES, MAX_BODY_BYTES);
-            socket.handler(this::onData);
-            socket.closeHandler(v -> close("the server closed the RTSP connection", RtspFailure.TRANSIENT, null));
-            socket.exceptionHandler(e -> close("RTSP connection error: " + e.getMessage(), RtspFailure.TRANSIENT, null));
+            state = State.NEGOTIATING;
             handshake();
         });
     }
 
-    private void onData(Buffer b) {
-        if (closed) {
-            return;
-        }
-        byte[] bytes = b.getBytes();
-        try {
-            parser.feed(bytes, 0, bytes.length);
-        } catch (RtspProtocolException e) {
-            close("RTSP protocol error: " + e.getMessage(), RtspFailure.TRANSIENT, null);
-        }
-    }
-
-    private final class Incoming implements RtspParser.Sink {
-        @Override
-        public void message(RtspMessage m) {
-            if (m.isRequest()) {
-                // servers rarely ask clients anything; answer politely so they do not wait
-                socket.write(Buffer.buffer(RtspMessage.response(501, "Not Implemented")
-                        .header("CSeq", String.valueOf(m.cseq())).serialize()));
+    private void onInterleaved(int channel, byte[] data) {
+        for (RtpTransport.Track t : tracks) {
+            if (channel == t.rtpChannel) {
+                rtp(t, data);
                 return;
             }
-            Promise<RtspMessage> p = pending.remove(m.cseq());
-            if (p != null) {
-                p.tryComplete(m);
-            }
-        }
-
-        @Override
-        public void interleaved(int channel, byte[] data) {
-            for (RtpTransport.Track t : tracks) {
-                if (channel == t.rtpChannel) {
-                    rtp(t, data);
-                    return;
-                }
-                if (channel == t.rtpChannel + 1) {
-                    rtcp(t, data);
-                    return;
-                }
+            if (channel == t.rtpChannel + 1) {
+                rtcp(t, data);
+                return;
             }
         }
     }
@@ -156,7 +135,7 @@ final class RtspSession {
         if (address == null) {
             return false;
         }
-        if (socket != null && socket.remoteAddress() != null && address.equals(socket.remoteAddress().hostAddress())) {
+        if (address.equals(conn.remoteHost())) {
             return true;
         }
         for (RtpTransport.Track t : tracks) {
@@ -168,7 +147,7 @@ final class RtspSession {
     }
 
     void rtp(RtpTransport.Track t, byte[] data) {
-        if (closed || !playing) {
+        if (state != State.PLAYING) {
             // before the PLAY answer (UDP packets can overtake it) the local stream does not
             // exist yet: codec configuration delivered now would be lost
             return;
@@ -190,7 +169,7 @@ final class RtspSession {
     }
 
     void rtcp(RtpTransport.Track t, byte[] data) {
-        if (closed) {
+        if (state == State.CLOSED) {
             return;
         }
         for (Rtcp.SenderReport sr : Rtcp.senderReports(data)) {
@@ -215,7 +194,7 @@ final class RtspSession {
                 })
                 .compose(playUrl -> request("PLAY", playUrl, Map.of("Range", "npt=0.000-")))
                 .onSuccess(r -> {
-                    if (closed) {
+                    if (state == State.CLOSED) {
                         return;
                     }
                     if (r.status() != 200) {
@@ -265,7 +244,7 @@ final class RtspSession {
                 ? udpPorts.open(track, this)
                 : Future.succeededFuture(RtpTransport.Track.interleaved(track, 2 * index));
         return io.compose(t -> {
-            if (closed) {
+            if (state == State.CLOSED) {
                 t.close(udpPorts);
                 return Future.failedFuture(new SessionFailure("stopped", RtspFailure.STOPPED, null));
             }
@@ -301,7 +280,7 @@ final class RtspSession {
     }
 
     private void startPlaying() {
-        playing = true;
+        state = State.PLAYING;
         lastMediaNanos = System.nanoTime();
         long keepalive = Math.max(1_000, sessionTimeoutMs / 2);
         keepaliveTimer = vertx.setPeriodic(keepalive, id -> keepalive());
@@ -329,7 +308,7 @@ final class RtspSession {
                 continue;
             }
             byte[] rr = Rtcp.receiverReport(ssrc, b, "estuary@" + uri.host());
-            t.sendRtcp(rr, socket);
+            t.sendRtcp(rr, conn);
         }
     }
 
@@ -350,7 +329,7 @@ final class RtspSession {
     }
 
     private void frame(Frame f) {
-        if (!closed) {
+        if (state != State.CLOSED) {
             listener.frame(f);
         }
     }
@@ -373,10 +352,10 @@ final class RtspSession {
     }
 
     private Future<RtspMessage> send(String method, String url, Map<String, String> headers) {
-        if (closed || socket == null) {
+        if (state == State.CLOSED || !conn.isOpen()) {
             return Future.failedFuture(new SessionFailure("stopped", RtspFailure.STOPPED, null));
         }
-        int n = ++cseq;
+        int n = conn.nextCseq();
         RtspMessage m = RtspMessage.request(method, url)
                 .header("CSeq", String.valueOf(n))
                 .header("User-Agent", USER_AGENT);
@@ -390,16 +369,7 @@ final class RtspSession {
                             Long.toHexString(ThreadLocalRandom.current().nextLong()), ++nonceCount)
                     : RtspAuth.basic(uri.user(), uri.password()));
         }
-        Promise<RtspMessage> p = Promise.promise();
-        pending.put(n, p);
-        long timer = vertx.setTimer(config.requestTimeoutMs(), id -> {
-            if (pending.remove(n) != null) {
-                p.tryFail(new SessionFailure(method + " got no answer within " + config.requestTimeoutMs() / 1000 + " s",
-                        RtspFailure.TRANSIENT, null));
-            }
-        });
-        socket.write(Buffer.buffer(m.serialize()));
-        return p.future().onComplete(ar -> vertx.cancelTimer(timer));
+        return conn.request(n, m, method);
     }
 
     private SessionFailure failureOf(String method, RtspMessage r) {
@@ -433,31 +403,25 @@ final class RtspSession {
 
     /** Ends the session once: TEARDOWN (best effort), sockets closed, ports returned. */
     void close(String reason, RtspFailure kind, String redirect) {
-        if (closed) {
+        if (state == State.CLOSED) {
             return;
         }
-        closed = true;
+        boolean wasPlaying = state == State.PLAYING;
+        state = State.CLOSED;
         for (long t : new long[] {keepaliveTimer, reportTimer, watchdogTimer}) {
             if (t >= 0) {
                 vertx.cancelTimer(t);
             }
         }
-        if (socket != null && playing && sessionId != null) {
+        if (wasPlaying && sessionId != null) {
             RtspMessage m = RtspMessage.request("TEARDOWN", uri.requestUrl())
-                    .header("CSeq", String.valueOf(++cseq)).header("User-Agent", USER_AGENT).header("Session", sessionId);
-            socket.write(Buffer.buffer(m.serialize()));
+                    .header("CSeq", String.valueOf(conn.nextCseq())).header("User-Agent", USER_AGENT)
+                    .header("Session", sessionId);
+            conn.write(Buffer.buffer(m.serialize()));
         }
-        SessionFailure stopped = new SessionFailure("session closed: " + reason, RtspFailure.STOPPED, null);
-        new ArrayList<>(pending.values()).forEach(p -> p.tryFail(stopped));
-        pending.clear();
+        conn.close(new SessionFailure("session closed: " + reason, RtspFailure.STOPPED, null));
         for (RtpTransport.Track t : tracks) {
             t.close(udpPorts);
-        }
-        if (socket != null) {
-            socket.close();
-        }
-        if (client != null) {
-            client.close();
         }
         listener.closed(reason, kind, redirect);
     }
