@@ -1,15 +1,10 @@
 package org.estuary.verticles.mixer;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -59,14 +54,13 @@ final class Mixer {
     private final String desktopKeyword;
     private final long holdNanos;
     private final int audioBitrate;
-    private final int decodeThreads;
     private final List<MixerInput> inputs = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Thread worker;
     private volatile MixerSettings settings;
     private volatile PlacedWatermark bodyWatermark;
     private volatile boolean running = true;
-    private volatile String status = "PROCESSED_LOCAL";
+    private volatile MixerStatus status = MixerStatus.PROCESSED_LOCAL;
     private volatile Consumer<Mixer> onEnded = m -> { };
     // statistics, written by the worker, read by find_all
     private volatile long videoFramesOut;
@@ -78,7 +72,7 @@ final class Mixer {
     // ---- worker thread state ----
     private final PictureCompositor compositor = new PictureCompositor();
     private VideoEncoder videoEncoder;
-    private ExecutorService decodePool;
+    private final InputDecoding decoding;
     private AudioEncoder audioEncoder;
     private DecodedPicture canvas;
     private DecodedPicture backgroundPicture;
@@ -108,7 +102,8 @@ final class Mixer {
         this.desktopKeyword = config.desktopKeyword();
         this.holdNanos = config.holdLastFrameMs() * 1_000_000L;
         this.audioBitrate = config.audioBitrate();
-        this.decodeThreads = Math.min(config.decodeThreads(), Runtime.getRuntime().availableProcessors());
+        this.decoding = new InputDecoding(localStreamName,
+                Math.min(config.decodeThreads(), Runtime.getRuntime().availableProcessors()));
         this.worker = new Thread(this::run, "mixer-" + localStreamName);
         this.worker.setDaemon(true);
         output.onTerminate(() -> terminate("Stopped by rest /stream/terminate"));
@@ -177,7 +172,7 @@ final class Mixer {
     void terminate(String reason) {
         if (running) {
             LOG.info("Mixer {} stopping: {}", uri, reason);
-            status = "FAILED".equals(status) ? status : "TERMINATED";
+            status = status == MixerStatus.FAILED ? status : MixerStatus.TERMINATED;
             running = false;
             wake();
         }
@@ -200,32 +195,20 @@ final class Mixer {
         };
     }
 
-    JsonObject toJson() {
-        MixerSettings s = settings;
-        JsonArray sessions = new JsonArray();
-        for (MixerInput in : inputs) {
-            sessions.add(in.toJson());
-        }
-        return new JsonObject().put("uri", uri).put("localStreamName", localStreamName)
-                .put("localMediaSessionId", output.mediaSessionId()).putNull("remoteMediaSessionId")
-                .putNull("remoteStreamName").put("status", status).put("hasVideo", hasVideo).put("hasAudio", hasAudio)
-                .put("record", false).put("mixerLayoutClass", s.layoutName()).put("mixerVideoWidth", s.width())
-                .put("mixerVideoHeight", s.height()).put("mixerVideoFps", s.fps())
-                .put("mixerVideoBitrateKbps", s.bitrateKbps()).put("background", background.description())
-                .put("watermark", watermarkName).put("mixerAutoCreated", automatic).put("mediaSessions", sessions)
-                .put("stats", stats());
+    MixerStatus status() { return status; }
+    MixerBackground background() { return background; }
+    String watermarkName() { return watermarkName; }
+
+    /** The worker's output counters, read by the REST view. */
+    record Counters(long videoFramesOut, long audioFramesOut, long skippedFrames, long parkedNanos,
+                    long startedAtNanos) { }
+
+    Counters counters() {
+        return new Counters(videoFramesOut, audioFramesOut, skippedFrames, parkedNanos, startedAtNanos);
     }
 
-    /**
-     * Output counters and the worker's load: {@code busyRatio} is the share of wall time the worker
-     * was not waiting for its clock, i.e. the real-time factor of mixing (1.0 = just keeping up).
-     */
-    JsonObject stats() {
-        long wall = Math.max(1, System.nanoTime() - startedAtNanos);
-        long busy = Math.max(0, wall - parkedNanos);
-        return new JsonObject().put("videoFramesOut", videoFramesOut).put("audioFramesOut", audioFramesOut)
-                .put("skippedVideoFrames", skippedFrames).put("uptimeMs", wall / 1_000_000)
-                .put("busyMs", busy / 1_000_000).put("busyRatio", Math.round(busy * 1000.0 / wall) / 1000.0);
+    JsonObject toJson() {
+        return MixerJson.of(this);
     }
 
     // ---- worker thread ----
@@ -248,54 +231,14 @@ final class Mixer {
                     applySettings(System.nanoTime());
                     describe();
                 }
-                drainInputs();
+                decoding.drain(inputs);
                 tick();
             }
         } catch (Throwable t) {
             LOG.error("Mixer {} failed", uri, t);
-            status = "FAILED";
+            status = MixerStatus.FAILED;
         } finally {
             cleanup();
-        }
-    }
-
-    /**
-     * Decodes what every input has queued. Several inputs with work are decoded in parallel on the
-     * mixer's decode threads (each input by one thread at a time; the worker waits for all, so
-     * composing afterwards sees every result); the clock stays on the worker.
-     */
-    private void drainInputs() {
-        List<MixerInput> list = inputs;
-        List<MixerInput> pending = new ArrayList<>(list.size());
-        for (MixerInput in : list) {
-            if (in.hasQueued()) {
-                pending.add(in);
-            }
-        }
-        if (pending.size() <= 1 || decodeThreads <= 1) {
-            pending.forEach(MixerInput::drain);
-        } else {
-            if (decodePool == null) {
-                decodePool = Executors.newFixedThreadPool(decodeThreads, r -> {
-                    Thread t = new Thread(r, "mixer-" + localStreamName + "-decode");
-                    t.setDaemon(true);
-                    return t;
-                });
-            }
-            List<Future<?>> running = new ArrayList<>(pending.size());
-            for (MixerInput in : pending) {
-                running.add(decodePool.submit(in::drain));
-            }
-            for (Future<?> f : running) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (ExecutionException e) {
-                    LOG.warn("Mixer {}: decoding failed: {}", uri, e.getCause().toString());
-                }
-            }
         }
     }
 
@@ -455,10 +398,7 @@ final class Mixer {
 
     private void cleanup() {
         running = false;
-        if (decodePool != null) {
-            decodePool.shutdownNow();   // idle between drains: the threads end at once
-            decodePool = null;
-        }
+        decoding.close();
         for (Runnable c; (c = commands.poll()) != null; ) {
             try {
                 c.run();
