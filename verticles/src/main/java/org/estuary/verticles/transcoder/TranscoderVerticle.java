@@ -43,8 +43,8 @@ public final class TranscoderVerticle extends VerticleBase {
     private final Map<String, Transcoder> transcoders = new LinkedHashMap<>();
 
     public TranscoderVerticle(StreamRegistry streams, Path mediaDirectory, TranscoderConfig config) {
-        this.streams = streams;
         this.config = config;
+        this.streams = streams;
         this.files = new MediaFiles(mediaDirectory);
     }
 
