@@ -32,6 +32,9 @@ import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
 import org.estuary.verticles.rtmp.RtmpSettings;
 import org.estuary.verticles.stream.StreamControlVerticle;
+import org.estuary.verticles.web.WebPortVerticle;
+import org.estuary.verticles.webrtc.WebRtcVerticle;
+import org.estuary.verticles.webrtc.WhipRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +56,8 @@ public final class EstuaryServer {
     private NodeIdentity identity;
     private RestVerticle rest;
     private HlsServerVerticle hls;
+    private WebRtcVerticle webrtc;
+    private WebPortVerticle web;
     private int rtmpPort = -1;
 
     public EstuaryServer(ServerConfig config) {
@@ -89,6 +94,9 @@ public final class EstuaryServer {
         RecordingVerticle recording = new RecordingVerticle(streams, config.records());
         rest.addRoutes(new RecordsRoutes(recording.directory())::mount);
         hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId());
+        webrtc = new WebRtcVerticle(streams, config.webrtc(), node.bindAddress(), publicHost);
+        web = new WebPortVerticle(config.websocket().port(), node.bindAddress());
+        web.addRoutes(new WhipRoutes(webrtc, config.rest().corsAllowOrigin())::mount);
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
                 vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost)),
@@ -106,6 +114,10 @@ public final class EstuaryServer {
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(hls).recover(e -> Future.failedFuture(
                         "HLS " + node.bindAddress() + ":" + config.hls().port() + ": " + e.getMessage())))
+                .compose(v -> vertx.deployVerticle(webrtc).recover(e -> Future.failedFuture(
+                        "WebRTC UDP " + node.bindAddress() + ":" + config.webrtc().port() + ": " + e.getMessage())))
+                .compose(v -> vertx.deployVerticle(web).recover(e -> Future.failedFuture(
+                        "Web " + node.bindAddress() + ":" + config.websocket().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(
                         "REST " + node.bindAddress() + ":" + config.rest().port() + ": " + e.getMessage())))
                 .mapEmpty();
@@ -161,13 +173,18 @@ public final class EstuaryServer {
         lines.add("  RTMP     rtmp://" + bind + ":" + rtmpPort + "/live/<stream>");
         lines.add("  HLS      http://" + bind + ":" + hls.actualPort() + "/<stream>/<stream>.m3u8  (master /<stream>/master.m3u8"
                 + (config.hls().lowLatency() ? ", low-latency" : "") + ")");
-        lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort());
+        lines.add("  WebRTC   http://" + bind + ":" + web.actualPort() + "/whip/<stream>, /whep/<stream>  (media UDP " + webrtc.actualPort() + ")");
+        lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort()
+                + " web=" + web.actualPort() + " webrtc=" + webrtc.actualPort());
         return String.join(System.lineSeparator(), lines);
     }
 
     public int restPort() { return rest.actualPort(); }
     public int rtmpPort() { return rtmpPort; }
     public int hlsPort() { return hls.actualPort(); }
+    public int webPort() { return web.actualPort(); }
+    /** The WebRTC engine (WHIP/WHEP and the WebSocket API drive media through it). */
+    public WebRtcVerticle webrtc() { return webrtc; }
     public StreamRegistry streams() { return streams; }
     public Optional<Vertx> vertx() { return Optional.ofNullable(cluster).map(ClusterHandle::vertx); }
     public NodeIdentity identity() { return identity; }

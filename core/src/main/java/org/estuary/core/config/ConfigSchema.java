@@ -94,6 +94,13 @@ public final class ConfigSchema {
         t.put("mixer.videoBitrateKbps", ValueType.integer(50, 50_000));
         t.put("mixer.holdLastFrameMs", ValueType.longInteger(0, day));
         t.put("mixer.background", ValueType.nonEmptyString());
+        t.put("webrtc.port", ValueType.port());
+        t.put("webrtc.publicAddress", ValueType.string());
+        t.put("webrtc.privateAddress", ValueType.string());
+        t.put("webrtc.consentTimeoutMs", ValueType.longInteger(1000, day));
+        t.put("webrtc.dtlsThreads", ValueType.integer(1, 256));
+        t.put("webrtc.dtlsTimeoutMs", ValueType.longInteger(100, day));
+        t.put("webrtc.keyframeIntervalMs", ValueType.longInteger(0, day));
         return t;
     }
 
