@@ -90,7 +90,9 @@ public final class Chromium implements AutoCloseable {
             for (Object o : new JsonArray(r.body())) {
                 JsonObject t = (JsonObject) o;
                 if ("page".equals(t.getString("type"))) {
-                    return t.getString("title", "");
+                    // DevTools HTML-escapes titles
+                    return t.getString("title", "").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<")
+                            .replace("&gt;", ">").replace("&amp;", "&");
                 }
             }
         } catch (IOException | RuntimeException e) {
