@@ -21,6 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.estuary.core.config.WebRtcConfig;
+import org.estuary.core.session.Admission;
+import org.estuary.core.session.AdmissionDecision;
+import org.estuary.core.session.AdmissionRequest;
 import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
@@ -63,6 +66,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private List<SdpAnswer.Candidate> candidates = List.of();
     private volatile int actualPort = -1;
     private long timer = -1;
+    private Admission admission = Admission.allowAll();
 
     /**
      * @param defaultHost address announced when {@code config.privateAddress} is empty (the node's public host)
@@ -72,6 +76,12 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         this.config = config;
         this.bindAddress = bindAddress;
         this.defaultHost = defaultHost;
+    }
+
+    /** Publishers and players are let in by {@code admission} (default: everyone). Call before deploying. */
+    public WebRtcVerticle admission(Admission admission) {
+        this.admission = admission;
+        return this;
     }
 
     /** The bound UDP port once started. */
@@ -150,10 +160,31 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         if (c == null || actualPort < 0) {
             return Future.failedFuture(new WebRtcException(503, "the WebRTC engine is not running"));
         }
+        boolean publish = request.direction() == Direction.PUBLISH;
+        AdmissionRequest ask = new AdmissionRequest(publish ? AdmissionRequest.Action.PUBLISH : AdmissionRequest.Action.PLAY,
+                request.protocol(), "", request.streamName(), request.clientAddress(), request.params());
+        Promise<AdmissionDecision> decided = Promise.promise();
+        try {
+            admission.check(ask).whenComplete((d, e) -> {
+                if (e != null) {
+                    decided.fail(e);
+                } else {
+                    decided.complete(d);
+                }
+            });
+        } catch (RuntimeException e) {
+            decided.fail(e);
+        }
         Promise<Answer> p = Promise.promise();
-        c.runOnContext(v -> {
+        decided.future().onComplete(ar -> c.runOnContext(v -> {
+            if (ar.failed() || !ar.result().allowed()) {
+                String why = ar.failed() ? String.valueOf(ar.cause().getMessage()) : ar.result().reason();
+                p.fail(new WebRtcException(403, "Refused: " + why));
+                return;
+            }
+            String name = ar.result().streamName().isBlank() ? request.streamName() : ar.result().streamName();
             try {
-                p.complete(openHere(request));
+                p.complete(openHere(request, name));
             } catch (SdpException e) {
                 counters.badOffers.increment();
                 p.fail(new WebRtcException(400, "Bad SDP offer: " + e.getMessage()));
@@ -163,7 +194,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 LOG.warn("WebRTC open failed", e);
                 p.fail(new WebRtcException(500, "WebRTC session failed: " + e.getMessage()));
             }
-        });
+        }));
         return p.future();
     }
 
@@ -194,8 +225,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         return m;
     }
 
-    private Answer openHere(Request r) {
-        String name = r.streamName();
+    private Answer openHere(Request r, String name) {
         if (name == null || name.isBlank() || name.length() > 256 || name.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7F)) {
             throw new WebRtcException(400, "Bad stream name");
         }
@@ -210,7 +240,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         if (publish) {
             Stream stream;
             try {
-                stream = streams.publish(name, new PublisherInfo(id, "", "WebRTC", Map.of()), config.consentTimeoutMs());
+                stream = streams.publish(name, new PublisherInfo(r.ownerId() == null || r.ownerId().isBlank() ? id : r.ownerId(), "", "WebRTC",
+                        r.params() == null ? Map.of() : r.params()), config.consentTimeoutMs());
             } catch (NameInUseException e) {
                 throw new WebRtcException(409, "Stream name is already in use: " + name);
             }

@@ -58,7 +58,15 @@ public final class WhipRoutes {
         }
         String stream = c.pathParam("stream");
         String sdp = c.body() == null ? null : c.body().asString();
-        sessions.open(new WebRtcSessions.Request(sdp, stream, dir, base.substring(1), null))
+        java.util.Map<String, String> params = new java.util.HashMap<>();
+        c.queryParams().forEach(e -> params.putIfAbsent(e.getKey(), e.getValue()));
+        String auth = c.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            params.putIfAbsent("token", auth.substring(7).trim()); // WHIP's bearer token, for hooks/access rules
+        }
+        String protocol = base.equals("/whip") ? "WHIP" : "WHEP";
+        sessions.open(new WebRtcSessions.Request(sdp, stream, dir, "", protocol,
+                        c.request().remoteAddress() == null ? "" : c.request().remoteAddress().hostAddress(), params, null))
                 .onSuccess(a -> c.response()
                         .setStatusCode(201)
                         .putHeader(HttpHeaders.CONTENT_TYPE, "application/sdp")
