@@ -1,2 +1,2 @@
-/** Client connections of a node (RTMP, later WebSocket) as the {@code /connection/*} methods see them. */
+/** Client connections of a node (RTMP, WCS WebSocket sessions) as the {@code /connection/*} methods see them. */
 package org.estuary.core.session;
