@@ -35,7 +35,7 @@ import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
 import org.estuary.verticles.rtmp.RtmpSettings;
 import org.estuary.verticles.stream.StreamControlVerticle;
-import org.estuary.verticles.web.WebPortVerticle;
+import org.estuary.verticles.websocket.WebSocketServerVerticle;
 import org.estuary.verticles.webrtc.WebRtcVerticle;
 import org.estuary.verticles.webrtc.WhipRoutes;
 import org.slf4j.Logger;
@@ -62,7 +62,7 @@ public final class EstuaryServer {
     private RestVerticle rest;
     private HlsServerVerticle hls;
     private WebRtcVerticle webrtc;
-    private WebPortVerticle web;
+    private WebSocketServerVerticle websocket;
     private int rtmpPort = -1;
 
     public EstuaryServer(ServerConfig config) {
@@ -104,8 +104,10 @@ public final class EstuaryServer {
         hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
                 .admission(admission);
         webrtc = new WebRtcVerticle(streams, config.webrtc(), node.bindAddress(), publicHost).admission(admission);
-        web = new WebPortVerticle(config.websocket().port(), node.bindAddress());
-        web.addRoutes(new WhipRoutes(webrtc, config.rest().corsAllowOrigin())::mount);
+        websocket = new WebSocketServerVerticle(config.websocket(), node.bindAddress(), streams, connections,
+                identity.nodeId(), () -> new io.vertx.core.json.JsonObject().put("restPort", rest.actualPort())
+                        .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort));
+        websocket.addRoutes(new WhipRoutes(webrtc, config.rest().corsAllowOrigin())::mount);
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
                 vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost).admission(admission)),
@@ -125,8 +127,8 @@ public final class EstuaryServer {
                         "HLS " + node.bindAddress() + ":" + config.hls().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(webrtc).recover(e -> Future.failedFuture(
                         "WebRTC UDP " + node.bindAddress() + ":" + config.webrtc().port() + ": " + e.getMessage())))
-                .compose(v -> vertx.deployVerticle(web).recover(e -> Future.failedFuture(
-                        "Web " + node.bindAddress() + ":" + config.websocket().port() + ": " + e.getMessage())))
+                .compose(v -> vertx.deployVerticle(websocket).recover(e -> Future.failedFuture(
+                        "WebSocket " + node.bindAddress() + ":" + config.websocket().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(
                         "REST " + node.bindAddress() + ":" + config.rest().port() + ": " + e.getMessage())))
                 .mapEmpty();
@@ -182,16 +184,18 @@ public final class EstuaryServer {
         lines.add("  RTMP     rtmp://" + bind + ":" + rtmpPort + "/live/<stream>");
         lines.add("  HLS      http://" + bind + ":" + hls.actualPort() + "/<stream>/<stream>.m3u8  (master /<stream>/master.m3u8"
                 + (config.hls().lowLatency() ? ", low-latency" : "") + ")");
-        lines.add("  WebRTC   http://" + bind + ":" + web.actualPort() + "/whip/<stream>, /whep/<stream>  (media UDP " + webrtc.actualPort() + ")");
+        lines.add("  Web      http://" + bind + ":" + websocket.actualPort() + "/  (WCS WebSocket API ws://" + bind + ":"
+                + websocket.actualPort() + "/)");
+        lines.add("  WebRTC   http://" + bind + ":" + websocket.actualPort() + "/whip/<stream>  (media UDP " + webrtc.actualPort() + ")");
         lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort()
-                + " web=" + web.actualPort() + " webrtc=" + webrtc.actualPort());
+                + " ws=" + websocket.actualPort() + " webrtc=" + webrtc.actualPort());
         return String.join(System.lineSeparator(), lines);
     }
 
     public int restPort() { return rest.actualPort(); }
     public int rtmpPort() { return rtmpPort; }
     public int hlsPort() { return hls.actualPort(); }
-    public int webPort() { return web.actualPort(); }
+    public int webSocketPort() { return websocket.actualPort(); }
     /** The WebRTC engine (WHIP/WHEP and the WebSocket API drive media through it). */
     public WebRtcVerticle webrtc() { return webrtc; }
     public StreamRegistry streams() { return streams; }
