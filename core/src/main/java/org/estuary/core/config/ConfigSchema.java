@@ -53,6 +53,10 @@ public final class ConfigSchema {
         t.put("rest.tokensFile", ValueType.string());
         t.put("rest.protectMetrics", ValueType.bool());
         t.put("websocket.port", ValueType.port());
+        t.put("websocket.keepAliveIntervalMs", ValueType.longInteger(100, 3_600_000));
+        t.put("websocket.keepAliveProbes", ValueType.integer(1, 1000));
+        t.put("websocket.maxMessageBytes", ValueType.integer(1024, 64 * 1024 * 1024));
+        t.put("websocket.maxMessagesPerSecond", ValueType.integer(1, 1_000_000));
         t.put("hls.port", ValueType.port());
         t.put("hls.directory", ValueType.nonEmptyString());
         t.put("hls.segmentDurationSec", ValueType.integer(1, 60));
