@@ -9,8 +9,9 @@ import java.util.Objects;
 public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig websocket, HlsConfig hls,
                            RtmpConfig rtmp, SipConfig sip, MediaConfig media, RecordsConfig records,
                            StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics,
-                           MixerConfig mixer, RtspConfig rtsp, PullConfig pull, PushConfig push, VodConfig vod,
-                           MpegTsConfig mpegts, TranscoderConfig transcoder) {
+                           MixerConfig mixer, HooksConfig hooks, AccessConfig access, WebRtcConfig webrtc,
+                           RtspConfig rtsp, PullConfig pull, PushConfig push, VodConfig vod, MpegTsConfig mpegts,
+                           TranscoderConfig transcoder) {
 
     public ServerConfig {
         Objects.requireNonNull(node, "node");
@@ -25,6 +26,9 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(mixer, "mixer");
+        Objects.requireNonNull(hooks, "hooks");
+        Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(webrtc, "webrtc");
         Objects.requireNonNull(rtsp, "rtsp");
         Objects.requireNonNull(pull, "pull");
         Objects.requireNonNull(push, "push");
@@ -37,8 +41,9 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         return new ServerConfig(NodeConfig.defaults(), RestConfig.defaults(), WebSocketConfig.defaults(),
                 HlsConfig.defaults(), RtmpConfig.defaults(), SipConfig.defaults(), MediaConfig.defaults(),
                 RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults(),
-                MixerConfig.defaults(), RtspConfig.defaults(), PullConfig.defaults(), PushConfig.defaults(),
-                VodConfig.defaults(), MpegTsConfig.defaults(), TranscoderConfig.defaults());
+                MixerConfig.defaults(), HooksConfig.defaults(), AccessConfig.defaults(), WebRtcConfig.defaults(),
+                RtspConfig.defaults(), PullConfig.defaults(), PushConfig.defaults(), VodConfig.defaults(),
+                MpegTsConfig.defaults(), TranscoderConfig.defaults());
     }
 
     /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */
