@@ -30,6 +30,7 @@ import org.estuary.verticles.record.RecordsRoutes;
 import org.estuary.verticles.snapshot.SnapshotVerticle;
 import org.estuary.verticles.pull.PullRtmpVerticle;
 import org.estuary.verticles.push.PushVerticle;
+import org.estuary.verticles.rest.RestSecurity;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
@@ -95,6 +96,7 @@ public final class EstuaryServer {
         OpsRoutes ops = new OpsRoutes(identity.nodeId(), streams, connections, rtmpMetrics, startedAt, config.metrics().enabled());
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
+        rest.security(restSecurity());
         rest.addRoutes(ops::mount);
         RecordingVerticle recording = new RecordingVerticle(streams, config.records());
         rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
@@ -125,6 +127,27 @@ public final class EstuaryServer {
                 .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(
                         "REST " + node.bindAddress() + ":" + config.rest().port() + ": " + e.getMessage())))
                 .mapEmpty();
+    }
+
+    /** REST/ops authentication from the rest section; tokensFile is read here, once, at start. */
+    private RestSecurity restSecurity() {
+        var r = config.rest();
+        List<String> tokens = new ArrayList<>(r.tokens());
+        if (!r.tokensFile().isBlank()) {
+            try {
+                java.nio.file.Files.readAllLines(java.nio.file.Path.of(r.tokensFile())).stream().map(String::trim)
+                        .filter(t -> !t.isEmpty() && !t.startsWith("#")).forEach(tokens::add);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("rest.tokensFile " + r.tokensFile() + " cannot be read: " + e);
+            }
+        }
+        String bind = config.node().bindAddress();
+        boolean loopback = bind.startsWith("127.") || bind.equals("::1") || bind.equals("localhost");
+        if (r.auth() == org.estuary.core.config.RestAuth.NONE && !loopback) {
+            LOG.warn("rest.auth is none and the REST API listens on {}: anyone who can reach port {} controls this"
+                    + " server. Set rest.auth to basic or bearer, or bind to 127.0.0.1.", bind, r.port());
+        }
+        return new RestSecurity(r.auth(), r.users(), tokens, r.protectMetrics(), r.corsAllowOrigin());
     }
 
     /** First instance binds (maybe port 0), the others share the port it got. */
