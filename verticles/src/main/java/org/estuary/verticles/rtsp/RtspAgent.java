@@ -164,7 +164,8 @@ final class RtspAgent {
 
     private boolean publishLocal() {
         try {
-            local = registry.publish(name, new PublisherInfo(sessionId, "", "RTSP", Map.of()), config.publishIdleTimeoutMs());
+            local = registry.publish(name, new PublisherInfo(sessionId, "", "RTSP", Map.of(), udp ? "UDP" : "TCP"),
+                    config.publishIdleTimeoutMs());
         } catch (NameInUseException e) {
             status = RtspStatus.FAILED;
             info = "Stream name is already in use: " + name;
