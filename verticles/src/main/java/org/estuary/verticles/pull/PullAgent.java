@@ -31,12 +31,9 @@ final class PullAgent {
     private final Vertx vertx;
     private final Context ctx;
     private final StreamRegistry registry;
-    private final String uri;
     private final RtmpClientParams source;
-    private final String localName;
-    private final boolean hasAudio;
-    private final boolean hasVideo;
-    private final boolean record;
+    /** The /pull/rtmp/pull request this agent serves (uri, local name, tracks, record). */
+    private final PullRequest request;
     private final PullConfig config;
     private final Reconnector reconnect;
     private RtmpClientConnection client;
@@ -48,23 +45,19 @@ final class PullAgent {
     private long watchdog = -1;
     private long lastMediaAt;
 
-    PullAgent(Vertx vertx, Context ctx, StreamRegistry registry, String uri, RtmpClientParams source, String localName,
-              boolean hasAudio, boolean hasVideo, boolean record, PullConfig config) {
+    PullAgent(Vertx vertx, Context ctx, StreamRegistry registry, PullRequest request, RtmpClientParams source,
+              PullConfig config) {
         this.vertx = vertx;
         this.ctx = ctx;
         this.registry = registry;
-        this.uri = uri;
+        this.request = request;
         this.source = source;
-        this.localName = localName;
-        this.hasAudio = hasAudio;
-        this.hasVideo = hasVideo;
-        this.record = record;
         this.config = config;
         this.reconnect = new Reconnector(vertx, this::connect, config.reconnectFirstMs(), config.reconnectMaxMs());
     }
 
-    String uri() { return uri; }
-    String localName() { return localName; }
+    String uri() { return request.uri(); }
+    String localName() { return request.localStreamName(); }
 
     void start() {
         watchdog = vertx.setPeriodic(1000, id -> checkMedia());
@@ -113,7 +106,7 @@ final class PullAgent {
         public void onMedia(RtmpMessage m) {
             boolean video = m.typeId() == MessageType.VIDEO;
             boolean audio = m.typeId() == MessageType.AUDIO;
-            if ((video && !hasVideo) || (audio && !hasAudio)) {
+            if ((video && !request.hasVideo()) || (audio && !request.hasAudio())) {
                 return;
             }
             lastMediaAt = System.currentTimeMillis();
@@ -147,9 +140,9 @@ final class PullAgent {
 
     private boolean publishLocal() {
         try {
-            local = registry.publish(localName, new PublisherInfo(client.sessionId(), "", "RTMP", Map.of()), config.publishIdleTimeoutMs());
+            local = registry.publish(request.localStreamName(), new PublisherInfo(client.sessionId(), "", "RTMP", Map.of()), config.publishIdleTimeoutMs());
         } catch (NameInUseException e) {
-            info = "local stream name is in use: " + localName;
+            info = "local stream name is in use: " + request.localStreamName();
             status = PullStatus.FAILED;
             LOG.info("Pull {}: {}", source.redacted(), info);
             RtmpClientConnection c = client;
@@ -158,7 +151,7 @@ final class PullAgent {
             }
             return false;
         }
-        if (record) {
+        if (request.record()) {
             // the recorder is another feature: ask it over the bus like any REST caller would
             String id = local.mediaSessionId();
             vertx.eventBus().request(org.estuary.core.control.Addresses.api("/recorder/startup"),
@@ -175,7 +168,7 @@ final class PullAgent {
         lastMediaSessionId = local.mediaSessionId();
         status = PullStatus.PROCESSED_REMOTE;
         info = "";
-        LOG.info("Pull {} -> local stream {} ({})", source.redacted(), localName, local.mediaSessionId());
+        LOG.info("Pull {} -> local stream {} ({})", source.redacted(), request.localStreamName(), local.mediaSessionId());
         return true;
     }
 
@@ -205,12 +198,12 @@ final class PullAgent {
     JsonObject toJson() {
         return new JsonObject()
                 .put("localMediaSessionId", local != null ? local.mediaSessionId() : lastMediaSessionId)
-                .put("localStreamName", localName)
-                .put("uri", uri)
+                .put("localStreamName", request.localStreamName())
+                .put("uri", request.uri())
                 .put("status", status.name())
                 .put("info", info)
-                .put("hasAudio", hasAudio)
-                .put("hasVideo", hasVideo)
-                .put("record", record);
+                .put("hasAudio", request.hasAudio())
+                .put("hasVideo", request.hasVideo())
+                .put("record", request.record());
     }
 }

@@ -65,8 +65,7 @@ public final class PullRtmpVerticle extends VerticleBase {
         if (!q.hasAudio() && !q.hasVideo()) {
             throw ControlError.badRequest("hasAudio and hasVideo are both false: nothing to pull");
         }
-        PullAgent a = new PullAgent(vertx, context, streams, q.uri(), source, name, q.hasAudio(), q.hasVideo(),
-                q.record(), config);
+        PullAgent a = new PullAgent(vertx, context, streams, q, source, config);
         agents.put(q.uri(), a);
         a.start();
         m.reply(a.toJson());
