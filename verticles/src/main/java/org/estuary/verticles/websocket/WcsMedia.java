@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * The WebRTC side of {@code publishStream}/{@code playStream}: turns the browser's SDP offer into
  * an answer and tells how the media session goes on. Implemented on top of the WebRTC engine.
  */
-interface WcsMedia {
+public interface WcsMedia {
 
     /** What the connection hears about one media session after the answer. */
     interface Listener {
