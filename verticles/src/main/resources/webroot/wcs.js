@@ -54,8 +54,9 @@ class WcsSession {
       case "notifyStreamStatusEvent": {
         const s = this.streams.get(obj.mediaSessionId);
         if (s) {
-          s.onStatus(obj.status, obj.info || "");
+          // the server has ended it: forget it first, so that a stop() from the callback sends nothing
           if (["FAILED", "STOPPED", "UNPUBLISHED"].includes(obj.status)) this.drop(obj.mediaSessionId);
+          s.onStatus(obj.status, obj.info || "");
         }
         break;
       }

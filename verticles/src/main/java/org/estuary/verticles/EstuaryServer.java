@@ -35,8 +35,7 @@ import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
 import org.estuary.verticles.rtmp.RtmpSettings;
 import org.estuary.verticles.stream.StreamControlVerticle;
-import org.estuary.verticles.web.WebPortVerticle;
-import org.estuary.verticles.websocket.WebSocketApiVerticle;
+import org.estuary.verticles.websocket.WebSocketServerVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +59,7 @@ public final class EstuaryServer {
     private NodeIdentity identity;
     private RestVerticle rest;
     private HlsServerVerticle hls;
-    private WebSocketApiVerticle websocket;
-    private WebPortVerticle web;
+    private WebSocketServerVerticle websocket;
     private int rtmpPort = -1;
 
     public EstuaryServer(ServerConfig config) {
@@ -102,12 +100,9 @@ public final class EstuaryServer {
         rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
         hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
                 .admission(admission);
-        websocket = new WebSocketApiVerticle(config.websocket(), streams, connections, identity.nodeId(),
-                () -> new io.vertx.core.json.JsonObject().put("restPort", rest.actualPort())
+        websocket = new WebSocketServerVerticle(config.websocket(), node.bindAddress(), streams, connections,
+                identity.nodeId(), () -> new io.vertx.core.json.JsonObject().put("restPort", rest.actualPort())
                         .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort)).admission(admission);
-        // The browser-facing port: WebSocket API first (upgrades), feature routes, the page last.
-        web = new WebPortVerticle(config.websocket().port(), node.bindAddress()).webSocketFrameLimit(websocket.frameLimit());
-        web.addRoutes(websocket::mountWebSocket);
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
                 vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost).admission(admission)),
@@ -125,9 +120,8 @@ public final class EstuaryServer {
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(hls).recover(e -> Future.failedFuture(
                         "HLS " + node.bindAddress() + ":" + config.hls().port() + ": " + e.getMessage())))
-                .compose(v -> vertx.deployVerticle(websocket))
-                .compose(v -> vertx.deployVerticle(web.addRoutes(websocket::mountPage)).recover(e -> Future.failedFuture(
-                        "Web " + node.bindAddress() + ":" + config.websocket().port() + ": " + e.getMessage())))
+                .compose(v -> vertx.deployVerticle(websocket).recover(e -> Future.failedFuture(
+                        "WebSocket " + node.bindAddress() + ":" + config.websocket().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(
                         "REST " + node.bindAddress() + ":" + config.rest().port() + ": " + e.getMessage())))
                 .mapEmpty();
@@ -183,17 +177,17 @@ public final class EstuaryServer {
         lines.add("  RTMP     rtmp://" + bind + ":" + rtmpPort + "/live/<stream>");
         lines.add("  HLS      http://" + bind + ":" + hls.actualPort() + "/<stream>/<stream>.m3u8  (master /<stream>/master.m3u8"
                 + (config.hls().lowLatency() ? ", low-latency" : "") + ")");
-        lines.add("  Web      http://" + bind + ":" + web.actualPort() + "/  (WCS WebSocket API ws://" + bind + ":"
-                + web.actualPort() + "/)");
+        lines.add("  Web      http://" + bind + ":" + websocket.actualPort() + "/  (WCS WebSocket API ws://" + bind + ":"
+                + websocket.actualPort() + "/)");
         lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort()
-                + " web=" + web.actualPort());
+                + " ws=" + websocket.actualPort());
         return String.join(System.lineSeparator(), lines);
     }
 
     public int restPort() { return rest.actualPort(); }
     public int rtmpPort() { return rtmpPort; }
     public int hlsPort() { return hls.actualPort(); }
-    public int webPort() { return web.actualPort(); }
+    public int webSocketPort() { return websocket.actualPort(); }
     public StreamRegistry streams() { return streams; }
     public AdmissionChain admission() { return admission; }
     public Optional<Vertx> vertx() { return Optional.ofNullable(cluster).map(ClusterHandle::vertx); }

@@ -245,10 +245,7 @@ final class WcsConnection {
                 .put("clientOSVersion", a.getValue("clientOSVersion") instanceof String s ? s : "")
                 .put("clientBrowserVersion", a.getValue("clientBrowserVersion") instanceof String s ? s : "");
         state = State.CONNECTING;
-        Map<String, String> params = new LinkedHashMap<>();
-        if (custom instanceof JsonObject o) {
-            o.forEach(e -> params.put(e.getKey(), String.valueOf(e.getValue())));
-        }
+        Map<String, String> params = customParams(custom);
         String clientIp = ws.remoteAddress() == null ? "" : ws.remoteAddress().hostAddress();
         AdmissionRequest ask = new AdmissionRequest(AdmissionRequest.Action.CONNECT, "WebSocket", appKey, "", clientIp, params);
         hub.admission().check(ask).whenComplete((d, e) -> run(() -> {
@@ -264,6 +261,15 @@ final class WcsConnection {
             }
             established(a, offered);
         }));
+    }
+
+    /** A client's {@code custom} object as admission params (values as strings). */
+    private static Map<String, String> customParams(Object custom) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (custom instanceof JsonObject o) {
+            o.forEach(e -> params.put(e.getKey(), String.valueOf(e.getValue())));
+        }
+        return params;
     }
 
     private void established(JsonObject a, JsonArray offered) {
@@ -393,7 +399,10 @@ final class WcsConnection {
         // the engine calls back on its own threads: every callback hops onto this session's loop
         boolean[] answered = {false};
         boolean[] startedEarly = {false};
-        hub.media().start(s, sessionId, appKey, sdp, a, new WcsMedia.Listener() {
+        Map<String, String> params = customParams(attributes.getValue("custom"));
+        params.putAll(customParams(a.getValue("custom")));
+        String clientIp = ws.remoteAddress() == null ? "" : ws.remoteAddress().hostAddress();
+        hub.media().start(s, new WcsMedia.Owner(sessionId, appKey, clientIp, params), sdp, a, new WcsMedia.Listener() {
             @Override
             public void started() {
                 run(() -> {

@@ -7,6 +7,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.estuary.core.config.WebSocketConfig;
 import org.estuary.core.control.Addresses;
@@ -28,19 +31,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WCS WebSocket client API and the web page, mounted on the browser-facing port
- * ({@code websocket.port}, served by the web port verticle): {@link #mountWebSocket} takes every
- * request that asks for a WebSocket upgrade, {@link #mountPage} serves the page (classpath
- * {@code webroot/}) and {@code /config.json}. This verticle serves {@code /data/send},
- * {@code /stream/event/send} and {@code /logger/*}. Sessions live on the web port's event loop;
- * everything here that touches one hops onto it ({@link WcsConnection#run}).
+ * The browser-facing HTTP/WebSocket listener on {@code websocket.port}: WCS WebSocket sessions on
+ * any path that asks for an upgrade, routes other features add with {@link #addRoutes(Consumer)}
+ * (WHIP/WHEP), then the web page (classpath {@code webroot/}) and {@code /config.json}. Serves
+ * {@code /data/send}, {@code /stream/event/send} and {@code /logger/*}. One instance; REST and bus
+ * handlers reach a session through {@link WcsConnection#run}, on the session's loop.
  */
-public final class WebSocketApiVerticle extends VerticleBase implements WcsHub {
-    private static final Logger LOG = LoggerFactory.getLogger(WebSocketApiVerticle.class);
+public final class WebSocketServerVerticle extends VerticleBase implements WcsHub {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketServerVerticle.class);
     /** Per-node address of /data/send, so a request naming another node's id reaches that node. */
     static final String NODE_DATA_PREFIX = "estuary.websocket.data.";
 
     private final WebSocketConfig config;
+    private final String bindAddress;
+    private final List<Consumer<Router>> extraRoutes = new ArrayList<>();
+    private volatile HttpServer server;
     private final StreamRegistry streams;
     private final ConnectionRegistry connections;
     private final String nodeId;
@@ -54,9 +59,10 @@ public final class WebSocketApiVerticle extends VerticleBase implements WcsHub {
      * @param pageConfig what the web page needs to find the other listeners (REST and HLS ports),
      *                   asked on each request because those listeners start later
      */
-    public WebSocketApiVerticle(WebSocketConfig config, StreamRegistry streams, ConnectionRegistry connections,
-                                String nodeId, Supplier<JsonObject> pageConfig) {
+    public WebSocketServerVerticle(WebSocketConfig config, String bindAddress, StreamRegistry streams,
+                                   ConnectionRegistry connections, String nodeId, Supplier<JsonObject> pageConfig) {
         this.config = config;
+        this.bindAddress = bindAddress;
         this.streams = streams;
         this.connections = connections;
         this.nodeId = nodeId;
@@ -64,24 +70,39 @@ public final class WebSocketApiVerticle extends VerticleBase implements WcsHub {
     }
 
     /** The admission point asked before a session is accepted and before it publishes or plays. */
-    public WebSocketApiVerticle admission(Admission a) {
+    public WebSocketServerVerticle admission(Admission a) {
         this.admission = a;
         return this;
     }
 
     /** The WebRTC side of publishStream/playStream (without one every publish/play fails with a reason). */
-    public WebSocketApiVerticle media(WcsMedia m) {
+    public WebSocketServerVerticle media(WcsMedia m) {
         this.media = m;
         return this;
     }
 
-    /** Largest WebSocket frame the port must let through so that oversized messages get an answer. */
-    public int frameLimit() {
+    /** Adds HTTP routes on this port (before deployment), e.g. WHIP/WHEP; they come after the WebSocket upgrade and before the page. */
+    public synchronized WebSocketServerVerticle addRoutes(Consumer<Router> routes) {
+        extraRoutes.add(routes);
+        return this;
+    }
+
+    /** The bound port once started, or -1. */
+    public int actualPort() {
+        HttpServer s = server;
+        return s == null ? -1 : s.actualPort();
+    }
+
+    /**
+     * Largest frame Vert.x accepts before closing the connection; messages up to it are assembled by
+     * WcsConnection, which refuses those over maxMessageBytes with a 'fail' answer.
+     */
+    private int frameLimit() {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(4L * config.maxMessageBytes(), 1 << 20));
     }
 
     /** Routes every WebSocket upgrade request (any path: WCS clients use "/" or "/websocket") to a session. */
-    public void mountWebSocket(Router router) {
+    private void mountWebSocket(Router router) {
         router.route().handler(ctx -> {
             HttpServerRequest req = ctx.request();
             if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
@@ -93,8 +114,8 @@ public final class WebSocketApiVerticle extends VerticleBase implements WcsHub {
         });
     }
 
-    /** The web page and its /config.json; mount it last, it answers every other GET. */
-    public void mountPage(Router router) {
+    /** The web page and its /config.json; mounted last, it answers every other GET. */
+    private void mountPage(Router router) {
         router.get("/config.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store").end(pageConfig.get().put("nodeId", nodeId).encode()));
         router.get().handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
@@ -110,7 +131,20 @@ public final class WebSocketApiVerticle extends VerticleBase implements WcsHub {
         regs.add(bus.<JsonObject>consumer(Addresses.api("/logger/enable_client_log"), m -> clientLog(m, true)).completion());
         regs.add(bus.<JsonObject>consumer(Addresses.api("/logger/disable_client_log"), m -> clientLog(m, false)).completion());
         regs.add(bus.<JsonObject>consumer(Addresses.STREAM_EVENTS, m -> onStreamEvent(m.body())).completion());
-        return Future.all(regs);
+        Router router = Router.router(vertx);
+        mountWebSocket(router);
+        synchronized (this) {
+            extraRoutes.forEach(r -> r.accept(router));
+        }
+        mountPage(router);
+        HttpServerOptions options = new HttpServerOptions().setHost(bindAddress).setPort(config.port())
+                .setHttp2ClearTextEnabled(false)
+                .setMaxWebSocketFrameSize(frameLimit()).setMaxWebSocketMessageSize(frameLimit());
+        return Future.all(regs).compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info("WebSocket/HTTP listener on {}:{}", bindAddress, s.actualPort());
+                });
     }
 
     @Override
@@ -118,7 +152,8 @@ public final class WebSocketApiVerticle extends VerticleBase implements WcsHub {
         for (WcsConnection c : sessions.values()) {
             c.run(() -> c.close((short) 1001, "Server shutdown"));
         }
-        return Future.succeededFuture();
+        HttpServer s = server;
+        return s == null ? Future.succeededFuture() : s.close();
     }
 
     // ---- WcsHub --------------------------------------------------------------------------------
