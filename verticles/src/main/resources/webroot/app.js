@@ -25,6 +25,9 @@ async function session() {
   if (state.session) return state.session;
   state.session = await WcsSession.open(state.ws, "webPage");
   state.session.onClose = () => { state.session = null; };
+  state.session.onStreamEvent = (e, name) =>
+    setText("events", `${name}: ${e.type} ${JSON.stringify(e.payload)}`);
+  state.session.onData = (d) => setText("events", `data: ${JSON.stringify(d.payload)}`);
   return state.session;
 }
 

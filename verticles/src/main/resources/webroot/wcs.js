@@ -7,6 +7,7 @@ class WcsSession {
     this.ws = ws;
     this.streams = new Map();          // mediaSessionId -> {pc, onStatus}
     this.onData = () => {};
+    this.onStreamEvent = () => {};
     this.onClose = () => {};
   }
 
@@ -61,6 +62,11 @@ class WcsSession {
         break;
       }
       case "OnDataEvent": this.onData(obj); break;
+      case "notifyStreamEvent": {
+        const s = this.streams.get(obj.mediaSessionId);
+        this.onStreamEvent(obj, s ? s.name : obj.name);
+        break;
+      }
       case "fail": {
         const s = obj.id && this.streams.get(obj.id);
         if (s) s.onStatus("FAILED", obj.info || "");

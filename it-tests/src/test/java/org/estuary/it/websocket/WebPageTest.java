@@ -53,6 +53,37 @@ class WebPageTest {
         }
     }
 
+    /**
+     * The page publishes the fake camera over the WCS WebSocket API (publishStream, SDP answer from
+     * the WebRTC engine): PUBLISHING, the stream readable over RTMP as H.264 + AAC, a REST
+     * /stream/event/send reaching the publishing browser, and unpublish on Stop.
+     */
+    @Test
+    void publishesFromTheFakeCameraOverTheWebSocketApi() throws Exception {
+        browser.open("http://127.0.0.1:" + webPort + "/");
+        browser.until(T, "page ready", "return document.getElementById('publish-btn').onclick !== null;");
+        browser.js("document.getElementById('publish-name').value = 'camweb';"
+                + "document.getElementById('publish-btn').click();");
+        browser.until(T, "publishing", "return document.getElementById('publish-status').textContent === 'publishing';");
+        JsonObject p = Await.value(Duration.ofSeconds(45), "camweb with video", () -> {
+            JsonObject o = StreamApi.publisher(server, "camweb");
+            return o != null && o.getInteger("width", 0) > 0 ? o : null;
+        });
+        assertEquals("WebRTC", p.getString("mediaProvider"), p.encode());
+        var probe = Ffmpeg.probe(server.rtmpUrl("camweb"), 4);
+        assertEquals("h264", probe.video().get("codec_name"), probe.toString());
+        assertEquals("aac", probe.audio().get("codec_name"), probe.toString());
+        assertTrue(probe.videoFrames() > 10 && probe.audioFrames() > 10, probe.toString());
+
+        var sent = server.post("/stream/event/send", new JsonObject().put("streamName", "camweb")
+                .put("payload", new JsonObject().put("note", "hello-subscribers")));
+        assertEquals(200, sent.status(), sent.toString());
+        browser.until(T, "stream event shown", "return document.getElementById('events').textContent.includes('hello-subscribers');");
+
+        browser.js("document.getElementById('publish-stop').click();");
+        Await.until(Duration.ofSeconds(30), "camweb unpublished", () -> StreamApi.publisher(server, "camweb") == null);
+    }
+
     @Test
     void listsPreviewsAndActsOnALiveStream() throws Exception {
         browser.open("http://127.0.0.1:" + webPort + "/");
