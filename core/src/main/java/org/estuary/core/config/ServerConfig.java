@@ -10,8 +10,8 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
                            RtmpConfig rtmp, SipConfig sip, MediaConfig media, RecordsConfig records,
                            StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics,
                            MixerConfig mixer, HooksConfig hooks, AccessConfig access, WebRtcConfig webrtc,
-                           RtspConfig rtsp, PullConfig pull, PushConfig push, VodConfig vod, MpegTsConfig mpegts,
-                           TranscoderConfig transcoder) {
+                           TlsConfig tls, RtspConfig rtsp, PullConfig pull, PushConfig push, VodConfig vod,
+                           MpegTsConfig mpegts, TranscoderConfig transcoder) {
 
     public ServerConfig {
         Objects.requireNonNull(node, "node");
@@ -28,6 +28,8 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(mixer, "mixer");
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(webrtc, "webrtc");
         Objects.requireNonNull(rtsp, "rtsp");
         Objects.requireNonNull(pull, "pull");
@@ -42,8 +44,8 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
                 HlsConfig.defaults(), RtmpConfig.defaults(), SipConfig.defaults(), MediaConfig.defaults(),
                 RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults(),
                 MixerConfig.defaults(), HooksConfig.defaults(), AccessConfig.defaults(), WebRtcConfig.defaults(),
-                RtspConfig.defaults(), PullConfig.defaults(), PushConfig.defaults(), VodConfig.defaults(),
-                MpegTsConfig.defaults(), TranscoderConfig.defaults());
+                TlsConfig.defaults(), RtspConfig.defaults(), PullConfig.defaults(), PushConfig.defaults(),
+                VodConfig.defaults(), MpegTsConfig.defaults(), TranscoderConfig.defaults());
     }
 
     /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */

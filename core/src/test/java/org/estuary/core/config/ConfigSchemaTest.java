@@ -19,9 +19,9 @@ class ConfigSchemaTest {
     @Test
     void keysStartWithTheSections() {
         assertEquals(List.of("node", "rest", "websocket", "hls", "rtmp", "sip", "media", "records", "stream", "cluster",
-                "metrics", "mixer", "hooks", "access", "webrtc", "rtsp", "pull", "push", "vod", "mpegts", "transcoder"),
-                ConfigSchema.sections());
-        assertEquals(109, ConfigSchema.keys().size()); // grows with each new setting
+                "metrics", "mixer", "hooks", "access", "webrtc", "tls", "rtsp", "pull", "push", "vod", "mpegts",
+                "transcoder"), ConfigSchema.sections());
+        assertEquals(115, ConfigSchema.keys().size()); // grows with each new setting
         assertEquals("node.id", ConfigSchema.keys().get(0));
     }
 
