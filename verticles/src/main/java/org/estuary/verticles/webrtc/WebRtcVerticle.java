@@ -341,9 +341,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             s.remoteKey = key;
             byAddress.put(key, s);
         }
-        if (key.equals(s.remoteKey)) {
-            s.lastConsentMs = now;
-        }
+        // any authenticated check proves the browser is still there (Chromium may check several pairs)
+        s.lastConsentMs = now;
     }
 
     private void dtls(byte[] d, SocketAddress from) {
