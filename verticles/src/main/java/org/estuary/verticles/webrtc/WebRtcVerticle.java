@@ -343,6 +343,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         }
         // any authenticated check proves the browser is still there (Chromium may check several pairs)
         s.lastConsentMs = now;
+        counters.stunChecks.increment();
     }
 
     private void dtls(byte[] d, SocketAddress from) {
