@@ -13,9 +13,12 @@ import org.estuary.cluster.ClusterSettings;
 import org.estuary.cluster.NodeDirectoryVerticle;
 import org.estuary.cluster.NodeIdentity;
 import org.estuary.core.config.ServerConfig;
+import org.estuary.core.session.AdmissionChain;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.core.net.PortPool;
+import org.estuary.verticles.access.Admissions;
+import org.estuary.verticles.access.LifecycleNotifier;
 import org.estuary.verticles.mixer.MixerVerticle;
 import org.estuary.verticles.mpegts.MpegTsVerticle;
 import org.estuary.verticles.rtsp.RtspVerticle;
@@ -27,11 +30,15 @@ import org.estuary.verticles.record.RecordsRoutes;
 import org.estuary.verticles.snapshot.SnapshotVerticle;
 import org.estuary.verticles.pull.PullRtmpVerticle;
 import org.estuary.verticles.push.PushVerticle;
+import org.estuary.verticles.rest.RestSecurity;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
 import org.estuary.verticles.rtmp.RtmpSettings;
 import org.estuary.verticles.stream.StreamControlVerticle;
+import org.estuary.verticles.websocket.WebSocketServerVerticle;
+import org.estuary.verticles.webrtc.WebRtcVerticle;
+import org.estuary.verticles.webrtc.WhipRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +52,8 @@ public final class EstuaryServer {
     private final ServerConfig config;
     private final StreamRegistry streams;
     private final ConnectionRegistry connections = new ConnectionRegistry();
+    /** The one admission point every protocol asks; features (e.g. CDN access lists) add links to it. */
+    private final AdmissionChain admission = new AdmissionChain();
     private final RtmpMetrics rtmpMetrics = new RtmpMetrics();
     private final PortPool mediaPorts;
     private String publicHost;
@@ -53,6 +62,8 @@ public final class EstuaryServer {
     private NodeIdentity identity;
     private RestVerticle rest;
     private HlsServerVerticle hls;
+    private WebRtcVerticle webrtc;
+    private WebSocketServerVerticle websocket;
     private int rtmpPort = -1;
 
     public EstuaryServer(ServerConfig config) {
@@ -80,18 +91,28 @@ public final class EstuaryServer {
 
     private Future<Void> deployAll(Vertx vertx) {
         var node = config.node();
+        Admissions.configure(admission, vertx, config.access(), config.hooks(), identity.nodeId());
+        Future<String> notifier = config.hooks().onEvent().isEmpty() ? Future.succeededFuture()
+                : vertx.deployVerticle(new LifecycleNotifier(config.hooks()));
         Future<String> control = vertx.deployVerticle(new StreamControlVerticle(streams, connections, identity.nodeId()));
         Future<String> directory = vertx.deployVerticle(new NodeDirectoryVerticle(identity, cluster.hazelcast()));
         OpsRoutes ops = new OpsRoutes(identity.nodeId(), streams, connections, rtmpMetrics, startedAt, config.metrics().enabled());
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
+        rest.security(restSecurity());
         rest.addRoutes(ops::mount);
         RecordingVerticle recording = new RecordingVerticle(streams, config.records());
-        rest.addRoutes(new RecordsRoutes(recording.directory())::mount);
-        hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId());
+        rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
+        hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
+                .admission(admission);
+        webrtc = new WebRtcVerticle(streams, config.webrtc(), node.bindAddress(), publicHost).admission(admission);
+        websocket = new WebSocketServerVerticle(config.websocket(), node.bindAddress(), streams, connections,
+                identity.nodeId(), () -> new io.vertx.core.json.JsonObject().put("restPort", rest.actualPort())
+                        .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort));
+        websocket.addRoutes(new WhipRoutes(webrtc, config.rest().corsAllowOrigin())::mount);
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
-                vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost)),
+                vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost).admission(admission)),
                 vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory()))),
                 vertx.deployVerticle(recording),
                 vertx.deployVerticle(new SnapshotVerticle(streams)),
@@ -101,20 +122,45 @@ public final class EstuaryServer {
                         java.nio.file.Path.of(config.media().directory()))),
                 vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtmp().publishIdleTimeoutMs())),
                 vertx.deployVerticle(new MixerVerticle(streams, config.mixer(), java.nio.file.Path.of(config.media().directory()))));
-        return Future.all(control, directory).compose(v -> Future.all(features))
+        return Future.all(control, directory, notifier).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(hls).recover(e -> Future.failedFuture(
                         "HLS " + node.bindAddress() + ":" + config.hls().port() + ": " + e.getMessage())))
+                .compose(v -> vertx.deployVerticle(webrtc).recover(e -> Future.failedFuture(
+                        "WebRTC UDP " + node.bindAddress() + ":" + config.webrtc().port() + ": " + e.getMessage())))
+                .compose(v -> vertx.deployVerticle(websocket).recover(e -> Future.failedFuture(
+                        "WebSocket " + node.bindAddress() + ":" + config.websocket().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(
                         "REST " + node.bindAddress() + ":" + config.rest().port() + ": " + e.getMessage())))
                 .mapEmpty();
     }
 
+    /** REST/ops authentication from the rest section; tokensFile is read here, once, at start. */
+    private RestSecurity restSecurity() {
+        var r = config.rest();
+        List<String> tokens = new ArrayList<>(r.tokens());
+        if (!r.tokensFile().isBlank()) {
+            try {
+                java.nio.file.Files.readAllLines(java.nio.file.Path.of(r.tokensFile())).stream().map(String::trim)
+                        .filter(t -> !t.isEmpty() && !t.startsWith("#")).forEach(tokens::add);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("rest.tokensFile " + r.tokensFile() + " cannot be read: " + e);
+            }
+        }
+        String bind = config.node().bindAddress();
+        boolean loopback = bind.startsWith("127.") || bind.equals("::1") || bind.equals("localhost");
+        if (r.auth() == org.estuary.core.config.RestAuth.NONE && !loopback) {
+            LOG.warn("rest.auth is none and the REST API listens on {}: anyone who can reach port {} controls this"
+                    + " server. Set rest.auth to basic or bearer, or bind to 127.0.0.1.", bind, r.port());
+        }
+        return new RestSecurity(r.auth(), r.users(), tokens, r.protectMetrics(), r.corsAllowOrigin());
+    }
+
     /** First instance binds (maybe port 0), the others share the port it got. */
     private Future<Void> deployRtmp(Vertx vertx) {
         var r = config.rtmp();
-        RtmpServerVerticle first = new RtmpServerVerticle(rtmpSettings(r.port()), streams, connections, rtmpMetrics);
+        RtmpServerVerticle first = new RtmpServerVerticle(rtmpSettings(r.port()), streams, connections, rtmpMetrics, admission);
         return vertx.deployVerticle(first).compose(id -> {
             rtmpPort = first.actualPort();
             // Vert.x shares a listening socket between instances bound to the same host:port; an
@@ -124,7 +170,7 @@ public final class EstuaryServer {
                 return Future.succeededFuture();
             }
             RtmpSettings shared = rtmpSettings(rtmpPort);
-            return vertx.deployVerticle(() -> new RtmpServerVerticle(shared, streams, connections, rtmpMetrics),
+            return vertx.deployVerticle(() -> new RtmpServerVerticle(shared, streams, connections, rtmpMetrics, admission),
                     new DeploymentOptions().setInstances(more)).mapEmpty();
         });
     }
@@ -161,14 +207,22 @@ public final class EstuaryServer {
         lines.add("  RTMP     rtmp://" + bind + ":" + rtmpPort + "/live/<stream>");
         lines.add("  HLS      http://" + bind + ":" + hls.actualPort() + "/<stream>/<stream>.m3u8  (master /<stream>/master.m3u8"
                 + (config.hls().lowLatency() ? ", low-latency" : "") + ")");
-        lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort());
+        lines.add("  Web      http://" + bind + ":" + websocket.actualPort() + "/  (WCS WebSocket API ws://" + bind + ":"
+                + websocket.actualPort() + "/)");
+        lines.add("  WebRTC   http://" + bind + ":" + websocket.actualPort() + "/whip/<stream>  (media UDP " + webrtc.actualPort() + ")");
+        lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort()
+                + " ws=" + websocket.actualPort() + " webrtc=" + webrtc.actualPort());
         return String.join(System.lineSeparator(), lines);
     }
 
     public int restPort() { return rest.actualPort(); }
     public int rtmpPort() { return rtmpPort; }
     public int hlsPort() { return hls.actualPort(); }
+    public int webSocketPort() { return websocket.actualPort(); }
+    /** The WebRTC engine (WHIP/WHEP and the WebSocket API drive media through it). */
+    public WebRtcVerticle webrtc() { return webrtc; }
     public StreamRegistry streams() { return streams; }
+    public AdmissionChain admission() { return admission; }
     public Optional<Vertx> vertx() { return Optional.ofNullable(cluster).map(ClusterHandle::vertx); }
     public NodeIdentity identity() { return identity; }
 }

@@ -45,9 +45,18 @@ public final class ConfigSchema {
         t.put("node.publicHost", ValueType.string());
         t.put("node.shutdownTimeoutMs", ValueType.longInteger(0, day));
         t.put("rest.port", ValueType.port());
-        t.put("rest.corsAllowOrigin", ValueType.nonEmptyString());
+        t.put("rest.corsAllowOrigin", ValueType.string());
         t.put("rest.maxBodyBytes", ValueType.integer(1, Integer.MAX_VALUE));
+        t.put("rest.auth", ValueType.oneOf(RestAuth.class));
+        t.put("rest.users", ValueType.stringList("a list of user:password", e -> e.indexOf(':') > 0));
+        t.put("rest.tokens", ValueType.stringList("a list of non-empty tokens", e -> !e.isBlank()));
+        t.put("rest.tokensFile", ValueType.string());
+        t.put("rest.protectMetrics", ValueType.bool());
         t.put("websocket.port", ValueType.port());
+        t.put("websocket.keepAliveIntervalMs", ValueType.longInteger(100, 3_600_000));
+        t.put("websocket.keepAliveProbes", ValueType.integer(1, 1000));
+        t.put("websocket.maxMessageBytes", ValueType.integer(1024, 64 * 1024 * 1024));
+        t.put("websocket.maxMessagesPerSecond", ValueType.integer(1, 1_000_000));
         t.put("hls.port", ValueType.port());
         t.put("hls.directory", ValueType.nonEmptyString());
         t.put("hls.segmentDurationSec", ValueType.integer(1, 60));
@@ -94,6 +103,24 @@ public final class ConfigSchema {
         t.put("mixer.videoBitrateKbps", ValueType.integer(50, 50_000));
         t.put("mixer.holdLastFrameMs", ValueType.longInteger(0, day));
         t.put("mixer.background", ValueType.nonEmptyString());
+        t.put("hooks.onConnect", ValueType.httpUrlOrEmpty());
+        t.put("hooks.onPublish", ValueType.httpUrlOrEmpty());
+        t.put("hooks.onPlay", ValueType.httpUrlOrEmpty());
+        t.put("hooks.onEvent", ValueType.httpUrlOrEmpty());
+        t.put("hooks.timeoutMs", ValueType.longInteger(1, 60_000));
+        t.put("hooks.failOpen", ValueType.bool());
+        t.put("access.publishNetworks", ValueType.networkList());
+        t.put("access.playNetworks", ValueType.networkList());
+        t.put("access.publishSecret", ValueType.string());
+        t.put("access.playSecret", ValueType.string());
+        t.put("access.secretParam", ValueType.nonEmptyString());
+        t.put("webrtc.port", ValueType.port());
+        t.put("webrtc.publicAddress", ValueType.string());
+        t.put("webrtc.privateAddress", ValueType.string());
+        t.put("webrtc.consentTimeoutMs", ValueType.longInteger(1000, day));
+        t.put("webrtc.dtlsThreads", ValueType.integer(1, 256));
+        t.put("webrtc.dtlsTimeoutMs", ValueType.longInteger(100, day));
+        t.put("webrtc.keyframeIntervalMs", ValueType.longInteger(0, day));
         return t;
     }
 

@@ -17,8 +17,14 @@ public final class Addresses {
     /** Stream lifecycle events (published, unpublished, failed) for outside subscribers. */
     public static final String STREAM_EVENTS = "estuary.events.stream";
 
+    /** Recording lifecycle events (recordingFinished with the file name) for outside subscribers. */
+    public static final String RECORDING_EVENTS = "estuary.events.recording";
+
     /** Connection lifecycle events (connected, disconnected). */
     public static final String CONNECTION_EVENTS = "estuary.events.connection";
+
+    /** Data a WebSocket client sent with {@code sendData} (for a backend listening on the bus). */
+    public static final String CLIENT_DATA = "estuary.events.client.data";
 
     /** Node-to-node ping used to check that a request crosses the cluster. */
     public static final String NODE_PING = "estuary.node.ping";

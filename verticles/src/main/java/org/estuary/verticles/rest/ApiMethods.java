@@ -65,7 +65,8 @@ public final class ApiMethods {
         t.m("/stream/snapshot").req("streamName", STRING);
         t.m("/stream/startRecording").req("mediaSessionId", STRING).opt("config", OBJECT);
         t.m("/stream/stopRecording").req("mediaSessionId", STRING);
-        t.m("/stream/event/send").req("streamName", STRING).req("payload", ANY);
+        // streamName or mediaSessionId chooses the stream; the WebSocket verticle answers 400 when neither is given
+        t.m("/stream/event/send").opt("streamName", STRING).opt("mediaSessionId", STRING).req("payload", ANY);
         // Data
         t.m("/data/send").req("sessionId", STRING).req("payload", ANY).opt("nodeId", STRING)
             .opt("operationId", STRING);
@@ -180,7 +181,9 @@ public final class ApiMethods {
         // MPEG-TS; the seed spells the group "mpepts", the docs "mpegts": both are served
         t.m("/mpepts/startup").req("localStreamName", STRING).opt("transport", STRING)
             .opt("hasAudio", BOOLEAN_OR_STRING).opt("hasVideo", BOOLEAN_OR_STRING).opt("timeout", INTEGER)
-            .opt("maxTimestampDiff", INTEGER).opt("allowedList", ARRAY).opt("latency", INTEGER);
+            .opt("maxTimestampDiff", INTEGER).opt("allowedList", ARRAY).opt("latency", INTEGER)
+            .opt("mode", STRING).opt("remoteUri", STRING).opt("passphrase", STRING).opt("pbkeylen", INTEGER)
+            .opt("keyLength", INTEGER).opt("streamid", STRING);
         t.m("/mpepts/find").opt("localStreamName", STRING).opt("uri", STRING);
         t.m("/mpepts/find_all").none();
         t.m("/mpepts/terminate").opt("localStreamName", STRING).opt("uri", STRING);
