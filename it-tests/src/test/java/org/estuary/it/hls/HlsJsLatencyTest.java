@@ -80,7 +80,7 @@ class HlsJsLatencyTest {
      * the browser took from its first media playlist to its first rendered frame.
      */
     record Run(List<Double> startLatencies, List<Double> latencies, double playedSec, long framesDecoded,
-               double startupSec, JsonObject last) {
+               double startupSec, double playRate, double edgeRate, JsonObject last) {
         static double median(List<Double> values) {
             List<Double> s = new ArrayList<>(values);
             s.sort(null);
@@ -131,6 +131,7 @@ class HlsJsLatencyTest {
         System.out.printf("%s: playing after %s ms: %s%n", label, s.getValue("firstFrameMs"), s.encode());
         Thread.sleep(settleMs);
         JsonObject first = browser.state(player);
+        long firstAt = System.currentTimeMillis();
         List<Double> lat = new ArrayList<>();
         long end = System.currentTimeMillis() + sampleMs;
         JsonObject last = first;
@@ -143,8 +144,12 @@ class HlsJsLatencyTest {
         List<Double> start = new ArrayList<>();
         last.getJsonArray("startLatencies").forEach(v -> start.add(((Number) v).doubleValue()));
         assertFalse(start.isEmpty(), label + ": no latency figure from hls.js at the start: " + last.encode());
-        Run r = new Run(start, lat, last.getDouble("currentTime") - first.getDouble("currentTime"),
-                last.getLong("decodedFrames") - first.getLong("decodedFrames"), startup, last);
+        double wall = (System.currentTimeMillis() - firstAt) / 1000.0;
+        double played = last.getDouble("currentTime") - first.getDouble("currentTime");
+        double edgeRate = (last.getDouble("edge", 0.0) - first.getDouble("edge", 0.0)) / wall;
+        Run r = new Run(start, lat, played, last.getLong("decodedFrames") - first.getLong("decodedFrames"), startup,
+                played / wall, edgeRate, last);
+        System.out.printf("%s: played %.2fx real time, live edge advanced %.2fx real time%n", label, r.playRate(), edgeRate);
         System.out.printf("%s: hls.js latency %.2f s over the first 2 s of playback (judged %.2f s: browser start-up "
                         + "%.2f s; LL target %.1f s %s), session median %.2f s over %d samples %s; played %.2f s, %d frames decoded; state %s%n",
                 label, r.startLatency(), r.judged(), startup, LL_TARGET, r.judged() <= LL_TARGET ? "met" : "missed",
@@ -160,7 +165,8 @@ class HlsJsLatencyTest {
     }
 
     /**
-     * The latency figure is only judged when the browser started within 1 s of its first playlist:
+     * The latency figure is only judged when the browser started within 1 s of its first playlist
+     * and both playback and the live edge ran at about real time:
      * on the shared CI machine under heavy load Chromium took 2-22 s, and hls.js keeps that delay
      * for the whole session. The run then shows as skipped with the figures (playback itself was
      * asserted before), instead of failing or passing on noise.
@@ -168,6 +174,11 @@ class HlsJsLatencyTest {
     static void judge(Run r, String label, double bound, double maxExcuse) {
         Assumptions.assumeTrue(r.startupSec() <= 1.0, label + ": browser start-up " + r.startupSec()
                 + " s on a loaded machine, latency not judged (measured " + r.startLatencies() + ")");
+        // the same for a browser too starved to play in real time, or an ffmpeg publisher that fell
+        // behind real time and catches up in bursts (both seen at load average 40 on 2 cores)
+        Assumptions.assumeTrue(r.playRate() >= 0.8 && r.edgeRate() >= 0.8 && r.edgeRate() <= 1.25, label
+                + ": playback at " + r.playRate() + "x, live edge at " + r.edgeRate() + "x real time on a loaded "
+                + "machine, latency not judged (measured " + r.startLatencies() + ")");
         assertTrue(r.judged(maxExcuse) <= bound, label + " latency " + r.startLatencies() + " s, browser start "
                 + r.startupSec() + " s");
     }
