@@ -14,6 +14,14 @@ final class CrossChecks {
         if (media.portFrom() > media.portTo()) {
             problems.add("media.portFrom: " + media.portFrom() + " is above media.portTo " + media.portTo());
         }
+        String allow = config.sip().allowFrom();
+        if (!allow.isBlank()) {
+            try {
+                org.estuary.core.net.AddressFilter.parse(List.of(allow.split(",")));
+            } catch (IllegalArgumentException e) {
+                problems.add("sip.allowFrom: " + e.getMessage());
+            }
+        }
         // All TCP listeners bind to node.bindAddress, so two of them on one port would fail at start.
         Map<String, Integer> tcpPorts = new LinkedHashMap<>();
         tcpPorts.put("rest.port", config.rest().port());

@@ -1,0 +1,634 @@
+package org.estuary.verticles.sip;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogState;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.estuary.core.control.ApiStatus;
+import org.estuary.core.sip.CallStatus;
+import org.estuary.core.sip.Dtmf;
+import org.estuary.core.sip.RtpFormat;
+import org.estuary.core.sip.SdpMedia;
+import org.estuary.core.stream.NameInUseException;
+import org.estuary.core.stream.PublisherInfo;
+import org.estuary.core.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One outgoing call leg: INVITE (digest challenges answered), provisional responses, answer, ACK,
+ * in-dialog requests (BYE, INFO, re-INVITE for hold), CANCEL or BYE when terminated, the no-answer
+ * timer, and its media: RTP on a port pair, the far end's audio published as the AAC stream
+ * {@code toStream}. Runs on the SIP verticle's context; media encoding on its serial executor.
+ */
+final class Call {
+    private static final Logger LOG = LoggerFactory.getLogger(Call.class);
+    /** Digest challenges answered per request before giving up (a wrong password loops otherwise). */
+    private static final int MAX_AUTH_ATTEMPTS = 2;
+    /** Received packets waiting for the encoder beyond this (5 s of audio) are dropped. */
+    private static final int MAX_MEDIA_BACKLOG = 250;
+
+    /** What the call needs from its verticle. */
+    interface Owner {
+        Future<CallMedia> openMedia(CallMedia.Listener listener);
+
+        void releasePorts(int port);
+
+        void sipCallId(Call call, String sipCallId);
+
+        void changed(Call call, String event, JsonObject details);
+
+        void ended(Call call);
+    }
+
+    private final SipContext sc;
+    private final CallRequest req;
+    private final Owner owner;
+    private final SerialExecutor media;
+    private final long createdAt = System.currentTimeMillis();
+    private long endedAt;
+    private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+    private long sdpVersion = 1;
+
+    private CallStatus status = CallStatus.NEW;
+    private int sipStatus;
+    private String sipMessage = "";
+    private String info = "";
+    private String sipCallId = "";
+    private ClientTransaction invite;
+    private Dialog dialog;
+    private boolean provisionalSeen;
+    private boolean cancelWanted;
+    private int authAttempts;
+    private long noAnswerTimer = -1;
+    private CallMedia rtp;
+    private int mediaPort = -1;
+    private boolean closing;
+    private Stream stream;
+    private String mediaSessionId = "";
+    private CallToStream toStream; // media executor only
+    private long droppedPackets;
+    private final StringBuilder dtmfReceived = new StringBuilder();
+
+    Call(SipContext sc, CallRequest req, Owner owner) {
+        this.sc = sc;
+        this.req = req;
+        this.owner = owner;
+        this.media = new SerialExecutor(sc.mediaPool());
+    }
+
+    String callId() { return req.callId(); }
+    CallRequest request() { return req; }
+    CallStatus status() { return status; }
+    String streamName() { return req.toStream(); }
+    boolean isFinal() { return status.isFinal(); }
+    long endedAtMs() { return endedAt; }
+
+    // ---------------------------------------------------------------- start
+
+    void start() {
+        owner.openMedia(new MediaEvents()).onComplete(ar -> {
+            if (ar.failed()) {
+                fail("No free media port: " + ar.cause().getMessage(), 0, "");
+                return;
+            }
+            rtp = ar.result();
+            mediaPort = rtp.localPort();
+            if (closing) {
+                finishMedia();
+                return;
+            }
+            String nextHop = req.proxyHost() != null ? req.proxyHost() : req.target().host();
+            // name resolution blocks: on a worker, never on the event loop (JAIN-SIP would do it inline)
+            sc.vertx().executeBlocking(() -> InetAddress.getByName(nextHop).getHostAddress(), false)
+                    .onComplete(res -> {
+                        if (closing) {
+                            return;
+                        }
+                        if (res.failed()) {
+                            fail("Cannot resolve " + nextHop + ": " + res.cause().getMessage(), 0, "");
+                            return;
+                        }
+                        int port = req.proxyHost() != null ? req.proxyPort() : req.target().portOrDefault();
+                        sendInvite(res.result(), port);
+                    });
+        });
+    }
+
+    private void sendInvite(String hopIp, int hopPort) {
+        try {
+            var af = sc.addresses();
+            var hf = sc.headers();
+            SipURI requestUri = af.createSipURI(req.target().user(), req.target().uriHost());
+            if (req.target().port() > 0) {
+                requestUri.setPort(req.target().port());
+            }
+            Address fromAddress = af.createAddress(af.createSipURI(req.login(), req.domain()));
+            if (!req.visibleName().isEmpty()) {
+                fromAddress.setDisplayName(req.visibleName());
+            }
+            FromHeader from = hf.createFromHeader(fromAddress, Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            ToHeader to = hf.createToHeader(af.createAddress(af.createSipURI(req.target().user(), req.target().uriHost())), null);
+            CallIdHeader callIdHeader = sc.provider().getNewCallId();
+            sipCallId = callIdHeader.getCallId();
+            owner.sipCallId(this, sipCallId);
+            sc.credentials().put(sipCallId, new CallCredentials.Credentials(req.authName(), req.password(), req.domain()));
+            ViaHeader via = hf.createViaHeader(sc.localHost(), sc.sipPort(), "udp", null);
+            Request invite = sc.messages().createRequest(requestUri, Request.INVITE, callIdHeader,
+                    hf.createCSeqHeader(1L, Request.INVITE), from, to, List.of(via), hf.createMaxForwardsHeader(70),
+                    hf.createContentTypeHeader("application", "sdp"), offer().getBytes(StandardCharsets.US_ASCII));
+            invite.addHeader(contact());
+            invite.addHeader(hf.createUserAgentHeader(List.of("Estuary")));
+            invite.addHeader(hf.createAllowHeader("INVITE, ACK, CANCEL, BYE, OPTIONS, INFO"));
+            // the next hop, already resolved: JAIN-SIP would otherwise look the domain up on this thread
+            SipURI hop = af.createSipURI(null, hopIp.contains(":") ? "[" + hopIp + "]" : hopIp);
+            hop.setPort(hopPort);
+            hop.setLrParam();
+            invite.addHeader(hf.createRouteHeader(af.createAddress(hop)));
+            send(invite);
+            noAnswerTimer = sc.vertx().setTimer(sc.config().noAnswerTimeoutMs(), t -> noAnswer());
+            LOG.info("Call {}: INVITE sip:{}@{} via {}:{} (RTP port {})", req.callId(), req.target().user(),
+                    req.target().uriHost(), hopIp, hopPort, mediaPort);
+        } catch (Exception e) {
+            fail("Cannot send INVITE: " + e.getMessage(), 0, "");
+        }
+    }
+
+    private void send(Request request) throws javax.sip.SipException {
+        ClientTransaction tx = sc.provider().getNewClientTransaction(request);
+        invite = tx;
+        dialog = tx.getDialog();
+        tx.sendRequest();
+    }
+
+    private javax.sip.header.ContactHeader contact() throws java.text.ParseException {
+        SipURI uri = sc.addresses().createSipURI(req.login(), sc.localHost());
+        uri.setPort(sc.sipPort());
+        return sc.headers().createContactHeader(sc.addresses().createAddress(uri));
+    }
+
+    private String offer() {
+        List<RtpFormat> formats = new java.util.ArrayList<>(RtpFormat.AUDIO_CODECS);
+        formats.add(RtpFormat.TELEPHONE_EVENT);
+        return SdpMedia.write(sc.localHost(), mediaPort, formats, "sendrecv", sdpSessionId, sdpVersion++);
+    }
+
+    // ---------------------------------------------------------------- responses
+
+    void response(ResponseEvent e) {
+        Response r = e.getResponse();
+        CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
+        if (cseq == null || !Request.INVITE.equals(cseq.getMethod())) {
+            return; // BYE/CANCEL/INFO answers: nothing to do
+        }
+        int code = r.getStatusCode();
+        if (code == 100) {
+            move(CallStatus.TRYING, code, r.getReasonPhrase());
+            provisionalSeen = true;
+            maybeCancel();
+            return;
+        }
+        if (code < 200) {
+            provisionalSeen = true;
+            if (code == 183 || code == 180 && r.getRawContent() != null && r.getRawContent().length > 0) {
+                move(CallStatus.SESSION_PROGRESS, code, r.getReasonPhrase());
+                startMedia(r, false); // early media
+            } else {
+                move(CallStatus.RING, code, r.getReasonPhrase());
+            }
+            maybeCancel();
+            return;
+        }
+        if (code < 300) {
+            answered(e, cseq.getSeqNumber());
+            return;
+        }
+        if ((code == 401 || code == 407) && !closing && authAttempts++ < MAX_AUTH_ATTEMPTS) {
+            try {
+                ClientTransaction tx = sc.auth().handleChallenge(r, e.getClientTransaction(), sc.provider(), 5, true);
+                invite = tx;
+                dialog = tx.getDialog();
+                tx.sendRequest();
+                sipStatus = code;
+                sipMessage = r.getReasonPhrase();
+                return;
+            } catch (Exception ex) {
+                LOG.info("Call {}: cannot answer the {} challenge: {}", req.callId(), code, ex.getMessage());
+            }
+        }
+        if (closing) {
+            return; // 487 after our CANCEL: already FINISH
+        }
+        if (code == 486 || code == 600) {
+            end(CallStatus.BUSY, code, r.getReasonPhrase(), "Busy");
+        } else {
+            end(CallStatus.FAILED, code, r.getReasonPhrase(), "Failed by SIP response " + code + " " + r.getReasonPhrase());
+        }
+    }
+
+    private void answered(ResponseEvent e, long cseq) {
+        Dialog d = e.getDialog() != null ? e.getDialog() : dialog;
+        dialog = d;
+        try {
+            if (d != null) {
+                d.sendAck(d.createAck(cseq));
+            }
+        } catch (Exception ex) {
+            LOG.info("Call {}: cannot ACK: {}", req.callId(), ex.getMessage());
+        }
+        if (status == CallStatus.ESTABLISHED || status == CallStatus.HOLD) {
+            return; // a retransmitted 200 OK: ACKed again above
+        }
+        if (closing) {
+            bye(); // answered while we were cancelling: hang up at once
+            return;
+        }
+        cancelNoAnswer();
+        move(CallStatus.ESTABLISHED, e.getResponse().getStatusCode(), e.getResponse().getReasonPhrase());
+        if (!startMedia(e.getResponse(), true)) {
+            bye();
+            end(CallStatus.FAILED, sipStatus, sipMessage, "No common codec in the answer (" + info + ")");
+        }
+    }
+
+    /** Reads the SDP of {@code m}; false when it has no audio Estuary can use. */
+    private boolean startMedia(javax.sip.message.Message m, boolean required) {
+        byte[] body = m.getRawContent();
+        SdpMedia remote = body == null ? null : SdpMedia.parse(new String(body, StandardCharsets.UTF_8));
+        if (remote == null) {
+            info = "no audio SDP";
+            return !required || rtp.codec() != null;
+        }
+        RtpFormat codec = remote.chooseCodec();
+        if (codec == null || remote.port() == 0) {
+            info = "offered " + remote.formats();
+            return false;
+        }
+        rtp.start(remote.address(), remote.port(), codec, remote.telephoneEvent());
+        rtp.setSending(!remote.isHold());
+        publishStream();
+        return true;
+    }
+
+    private void publishStream() {
+        if (stream != null) {
+            return;
+        }
+        try {
+            stream = sc.streams().publish(req.toStream(), new PublisherInfo("", req.appKey(), "SIP", Map.of()), Long.MAX_VALUE);
+        } catch (NameInUseException ex) {
+            info = "Stream name is already in use: " + req.toStream();
+            LOG.info("Call {}: {}", req.callId(), info);
+            return;
+        }
+        mediaSessionId = stream.mediaSessionId();
+        Stream s = stream;
+        s.onTerminate(() -> sc.context().runOnContext(v -> {
+            if (stream == s && !isFinal()) {
+                terminate("Stopped by rest /stream/terminate");
+            }
+        }));
+        int rate = sc.config().aacSampleRate();
+        media.execute(() -> {
+            try {
+                toStream = new CallToStream(s, 8000, rate);
+            } catch (RuntimeException ex) {
+                LOG.warn("Call {}: cannot encode the call's audio: {}", req.callId(), ex.getMessage());
+                s.fail("Failed by error: " + ex.getMessage());
+            }
+        });
+        LOG.info("Call {}: audio published as stream {} ({})", req.callId(), req.toStream(), mediaSessionId);
+    }
+
+    private final class MediaEvents implements CallMedia.Listener {
+        @Override
+        public void audio(short[] pcm, long rtpTimestamp) {
+            if (stream == null) {
+                return;
+            }
+            if (media.queued() > MAX_MEDIA_BACKLOG) {
+                droppedPackets++;
+                return;
+            }
+            media.execute(() -> {
+                CallToStream t = toStream;
+                if (t != null) {
+                    t.pcm(pcm, rtpTimestamp);
+                }
+            });
+        }
+
+        @Override
+        public void dtmf(char digit) {
+            dtmfReceived(digit, "RFC2833");
+        }
+    }
+
+    private void dtmfReceived(char digit, String type) {
+        if (dtmfReceived.length() < 256) {
+            dtmfReceived.append(digit);
+        }
+        LOG.info("Call {}: DTMF {} received ({})", req.callId(), digit, type);
+        owner.changed(this, "dtmf", new JsonObject().put("dtmf", String.valueOf(digit)).put("type", type));
+    }
+
+    // ---------------------------------------------------------------- requests from the far end
+
+    void request(RequestEvent e) {
+        Request r = e.getRequest();
+        String method = r.getMethod();
+        try {
+            switch (method) {
+                case Request.ACK -> { }
+                case Request.BYE -> {
+                    respond(e, Response.OK);
+                    end(CallStatus.FINISH, sipStatus, sipMessage, "Normal call clearing");
+                }
+                case Request.INFO -> {
+                    respond(e, Response.OK);
+                    byte[] body = r.getRawContent();
+                    char d = Dtmf.parseInfo(body == null ? null : new String(body, StandardCharsets.UTF_8));
+                    if (d != '?') {
+                        dtmfReceived(d, "INFO");
+                    }
+                }
+                case Request.INVITE -> reInvite(e);
+                case Request.OPTIONS -> respond(e, Response.OK);
+                default -> respond(e, Response.METHOD_NOT_ALLOWED);
+            }
+        } catch (Exception ex) {
+            LOG.info("Call {}: cannot answer {}: {}", req.callId(), method, ex.getMessage());
+        }
+    }
+
+    /** Hold / unhold / new media address from the far end: answered with our SDP. */
+    private void reInvite(RequestEvent e) throws Exception {
+        if (status != CallStatus.ESTABLISHED && status != CallStatus.HOLD) {
+            respond(e, Response.REQUEST_PENDING);
+            return;
+        }
+        byte[] body = e.getRequest().getRawContent();
+        SdpMedia remote = body == null || body.length == 0 ? null : SdpMedia.parse(new String(body, StandardCharsets.UTF_8));
+        RtpFormat codec = remote == null ? null : remote.chooseCodec();
+        if (remote != null && codec == null) {
+            respond(e, Response.NOT_ACCEPTABLE_HERE);
+            return;
+        }
+        String direction = "sendrecv";
+        if (remote != null) {
+            rtp.start(remote.address(), remote.port(), codec, remote.telephoneEvent());
+            boolean hold = remote.isHold();
+            rtp.setSending(!hold);
+            direction = remote.direction().equals("sendonly") ? "recvonly" : remote.direction().equals("inactive") ? "inactive" : "sendrecv";
+            move(hold ? CallStatus.HOLD : CallStatus.ESTABLISHED, sipStatus, sipMessage);
+        }
+        List<RtpFormat> formats = new java.util.ArrayList<>();
+        formats.add(rtp.codec());
+        if (remote != null && remote.telephoneEvent() != null) {
+            formats.add(remote.telephoneEvent());
+        }
+        Response ok = sc.messages().createResponse(Response.OK, e.getRequest());
+        ok.addHeader(contact());
+        ok.setContent(SdpMedia.write(sc.localHost(), mediaPort, formats, direction, sdpSessionId, sdpVersion++),
+                sc.headers().createContentTypeHeader("application", "sdp"));
+        serverTransaction(e).sendResponse(ok);
+    }
+
+    private void respond(RequestEvent e, int code) throws Exception {
+        serverTransaction(e).sendResponse(sc.messages().createResponse(code, e.getRequest()));
+    }
+
+    private ServerTransaction serverTransaction(RequestEvent e) throws Exception {
+        ServerTransaction st = e.getServerTransaction();
+        return st != null ? st : sc.provider().getNewServerTransaction(e.getRequest());
+    }
+
+    void timeout() {
+        if (!isFinal()) {
+            end(CallStatus.FAILED, sipStatus, sipMessage, "Failed by request timeout");
+        }
+    }
+
+    void transportError(String what) {
+        if (!isFinal()) {
+            end(CallStatus.FAILED, sipStatus, sipMessage, "Failed by transport error: " + what);
+        }
+    }
+
+    // ---------------------------------------------------------------- our side ends it
+
+    /** {@code /call/terminate}: CANCEL before the answer, BYE after it. */
+    void terminate(String reason) {
+        if (isFinal()) {
+            return;
+        }
+        if (status == CallStatus.ESTABLISHED || status == CallStatus.HOLD) {
+            bye();
+        } else {
+            cancelWanted = true;
+            maybeCancel();
+        }
+        end(CallStatus.FINISH, sipStatus, sipMessage, reason);
+    }
+
+    private void noAnswer() {
+        noAnswerTimer = -1;
+        if (status == CallStatus.ESTABLISHED || isFinal()) {
+            return;
+        }
+        cancelWanted = true;
+        maybeCancel();
+        end(CallStatus.FAILED, sipStatus, sipMessage, "No answer within " + sc.config().noAnswerTimeoutMs() + " ms");
+    }
+
+    /** CANCEL may only follow a provisional response (RFC 3261 §9.1); until then it waits. */
+    private void maybeCancel() {
+        if (!cancelWanted || !provisionalSeen || invite == null) {
+            return;
+        }
+        cancelWanted = false;
+        try {
+            sc.provider().getNewClientTransaction(invite.createCancel()).sendRequest();
+        } catch (Exception ex) {
+            LOG.info("Call {}: cannot CANCEL: {}", req.callId(), ex.getMessage());
+        }
+    }
+
+    private void bye() {
+        try {
+            if (dialog != null && dialog.getState() == DialogState.CONFIRMED) {
+                Request bye = dialog.createRequest(Request.BYE);
+                dialog.sendRequest(sc.provider().getNewClientTransaction(bye));
+            }
+        } catch (Exception ex) {
+            LOG.info("Call {}: cannot send BYE: {}", req.callId(), ex.getMessage());
+        }
+    }
+
+    private void fail(String why, int code, String phrase) {
+        end(CallStatus.FAILED, code, phrase, why);
+    }
+
+    private void move(CallStatus next, int code, String phrase) {
+        sipStatus = code;
+        sipMessage = phrase == null ? "" : phrase;
+        if (status == next || !status.canMoveTo(next)) {
+            return;
+        }
+        status = next;
+        LOG.info("Call {}: {} ({} {})", req.callId(), next, code, sipMessage);
+        owner.changed(this, "callStatus", new JsonObject());
+    }
+
+    /** Final status: stop timers, close media, end the stream, tell the verticle. */
+    private void end(CallStatus finalStatus, int code, String phrase, String why) {
+        if (isFinal()) {
+            return;
+        }
+        closing = true;
+        endedAt = System.currentTimeMillis();
+        cancelNoAnswer();
+        sipStatus = code;
+        sipMessage = phrase == null ? "" : phrase;
+        info = why;
+        status = finalStatus;
+        LOG.info("Call {}: {} ({})", req.callId(), finalStatus, why);
+        owner.changed(this, "callStatus", new JsonObject());
+        if (!sipCallId.isEmpty()) {
+            sc.credentials().remove(sipCallId);
+        }
+        finishMedia();
+        owner.ended(this);
+    }
+
+    private void finishMedia() {
+        Stream s = stream;
+        String why = info;
+        media.execute(() -> {
+            CallToStream t = toStream;
+            toStream = null;
+            if (t != null) {
+                t.close();
+            }
+            if (s != null) {
+                s.end(why);
+            }
+        });
+        if (rtp != null) {
+            CallMedia m = rtp;
+            int port = mediaPort;
+            m.close().onComplete(v -> owner.releasePorts(port));
+        }
+    }
+
+    private void cancelNoAnswer() {
+        if (noAnswerTimer >= 0) {
+            sc.vertx().cancelTimer(noAnswerTimer);
+            noAnswerTimer = -1;
+        }
+    }
+
+    // ---------------------------------------------------------------- media out
+
+    void tick(long nanos) {
+        if (rtp != null && !closing) {
+            rtp.tick(nanos);
+        }
+    }
+
+    /** Hangs up an answered call whose far end went quiet. */
+    void checkRtp(long nowMs) {
+        long limit = sc.config().rtpTimeoutMs();
+        if (limit > 0 && status == CallStatus.ESTABLISHED && rtp != null && nowMs - rtp.lastPacketAtMs > limit) {
+            bye();
+            end(CallStatus.FINISH, sipStatus, sipMessage, "Failed by RTP activity: nothing received for " + limit + " ms");
+        }
+    }
+
+    CallMedia media() {
+        return rtp;
+    }
+
+    SerialExecutor mediaExecutor() {
+        return media;
+    }
+
+    /** {@code /call/send_dtmf}. */
+    void sendDtmf(String digits, String type) {
+        if (status != CallStatus.ESTABLISHED && status != CallStatus.HOLD) {
+            throw new CallFailure(ApiStatus.CONFLICT, "Call " + req.callId() + " is " + status + ", not ESTABLISHED");
+        }
+        if (type.equals("RFC2833")) {
+            if (!rtp.canSendRfc2833()) {
+                throw new CallFailure(ApiStatus.CONFLICT, "The far end did not accept telephone-event; use type INFO");
+            }
+            rtp.queueDtmf(digits);
+            return;
+        }
+        for (char c : digits.toCharArray()) {
+            try {
+                Request info = dialog.createRequest(Request.INFO);
+                info.setContent(Dtmf.infoBody(c, 100), sc.headers().createContentTypeHeader("application", "dtmf-relay"));
+                dialog.sendRequest(sc.provider().getNewClientTransaction(info));
+            } catch (Exception ex) {
+                throw new CallFailure(ApiStatus.INTERNAL, "Cannot send INFO: " + ex.getMessage());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- REST view
+
+    JsonObject toJson() {
+        JsonObject j = new JsonObject()
+                .put("callId", req.callId())
+                .put("callee", req.callee())
+                .put("caller", req.login() + "@" + req.domain())
+                .put("visibleName", req.visibleName())
+                .put("status", status.name())
+                .put("sipStatus", sipStatus)
+                .put("sipMessage", sipMessage)
+                .put("info", info)
+                .put("incoming", false)
+                .put("streamName", req.toStream())
+                .put("toStream", req.toStream())
+                .put("mediaSessionId", mediaSessionId)
+                .put("rtmpUrl", req.rtmpUrl())
+                .put("rtmpStream", req.rtmpStream())
+                .put("hasAudio", true)
+                .put("hasVideo", false)
+                .put("appKey", req.appKey())
+                .put("sipCallId", sipCallId)
+                .put("mediaProvider", "SIP")
+                .put("createDate", createdAt)
+                .put("dtmfReceived", dtmfReceived.toString())
+                .put("custom", new JsonObject());
+        if (rtp != null) {
+            j.put("localRtpPort", rtp.localPort())
+                    .put("remoteRtp", rtp.remote())
+                    .put("audioCodec", rtp.codec() == null ? null : rtp.codec().encoding())
+                    .put("rtpPacketsIn", rtp.packetsIn)
+                    .put("rtpPacketsOut", rtp.packetsOut)
+                    .put("droppedPackets", droppedPackets);
+        }
+        return j;
+    }
+}
