@@ -13,9 +13,12 @@ import org.estuary.cluster.ClusterSettings;
 import org.estuary.cluster.NodeDirectoryVerticle;
 import org.estuary.cluster.NodeIdentity;
 import org.estuary.core.config.ServerConfig;
+import org.estuary.core.session.AdmissionChain;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.core.net.PortPool;
+import org.estuary.verticles.access.Admissions;
+import org.estuary.verticles.access.LifecycleNotifier;
 import org.estuary.verticles.mixer.MixerVerticle;
 import org.estuary.verticles.mpegts.MpegTsVerticle;
 import org.estuary.verticles.rtsp.RtspVerticle;
@@ -45,6 +48,8 @@ public final class EstuaryServer {
     private final ServerConfig config;
     private final StreamRegistry streams;
     private final ConnectionRegistry connections = new ConnectionRegistry();
+    /** The one admission point every protocol asks; features (e.g. CDN access lists) add links to it. */
+    private final AdmissionChain admission = new AdmissionChain();
     private final RtmpMetrics rtmpMetrics = new RtmpMetrics();
     private final PortPool mediaPorts;
     private String publicHost;
@@ -80,6 +85,9 @@ public final class EstuaryServer {
 
     private Future<Void> deployAll(Vertx vertx) {
         var node = config.node();
+        Admissions.configure(admission, vertx, config.access(), config.hooks(), identity.nodeId());
+        Future<String> notifier = config.hooks().onEvent().isEmpty() ? Future.succeededFuture()
+                : vertx.deployVerticle(new LifecycleNotifier(config.hooks()));
         Future<String> control = vertx.deployVerticle(new StreamControlVerticle(streams, connections, identity.nodeId()));
         Future<String> directory = vertx.deployVerticle(new NodeDirectoryVerticle(identity, cluster.hazelcast()));
         OpsRoutes ops = new OpsRoutes(identity.nodeId(), streams, connections, rtmpMetrics, startedAt, config.metrics().enabled());
@@ -87,11 +95,12 @@ public final class EstuaryServer {
                 config.rest().maxBodyBytes());
         rest.addRoutes(ops::mount);
         RecordingVerticle recording = new RecordingVerticle(streams, config.records());
-        rest.addRoutes(new RecordsRoutes(recording.directory())::mount);
-        hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId());
+        rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
+        hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
+                .admission(admission);
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
-                vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost)),
+                vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost).admission(admission)),
                 vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory()))),
                 vertx.deployVerticle(recording),
                 vertx.deployVerticle(new SnapshotVerticle(streams)),
@@ -103,7 +112,7 @@ public final class EstuaryServer {
                 vertx.deployVerticle(new MixerVerticle(streams, config.mixer(), java.nio.file.Path.of(config.media().directory()))),
                 vertx.deployVerticle(new org.estuary.verticles.sip.SipVerticle(streams, mediaPorts, config.sip(),
                         node.bindAddress(), publicHost, java.nio.file.Path.of(config.media().directory()))));
-        return Future.all(control, directory).compose(v -> Future.all(features))
+        return Future.all(control, directory, notifier).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(hls).recover(e -> Future.failedFuture(
@@ -116,7 +125,7 @@ public final class EstuaryServer {
     /** First instance binds (maybe port 0), the others share the port it got. */
     private Future<Void> deployRtmp(Vertx vertx) {
         var r = config.rtmp();
-        RtmpServerVerticle first = new RtmpServerVerticle(rtmpSettings(r.port()), streams, connections, rtmpMetrics);
+        RtmpServerVerticle first = new RtmpServerVerticle(rtmpSettings(r.port()), streams, connections, rtmpMetrics, admission);
         return vertx.deployVerticle(first).compose(id -> {
             rtmpPort = first.actualPort();
             // Vert.x shares a listening socket between instances bound to the same host:port; an
@@ -126,7 +135,7 @@ public final class EstuaryServer {
                 return Future.succeededFuture();
             }
             RtmpSettings shared = rtmpSettings(rtmpPort);
-            return vertx.deployVerticle(() -> new RtmpServerVerticle(shared, streams, connections, rtmpMetrics),
+            return vertx.deployVerticle(() -> new RtmpServerVerticle(shared, streams, connections, rtmpMetrics, admission),
                     new DeploymentOptions().setInstances(more)).mapEmpty();
         });
     }
@@ -171,6 +180,7 @@ public final class EstuaryServer {
     public int rtmpPort() { return rtmpPort; }
     public int hlsPort() { return hls.actualPort(); }
     public StreamRegistry streams() { return streams; }
+    public AdmissionChain admission() { return admission; }
     public Optional<Vertx> vertx() { return Optional.ofNullable(cluster).map(ClusterHandle::vertx); }
     public NodeIdentity identity() { return identity; }
 }
