@@ -17,6 +17,7 @@ import org.estuary.it.support.EstuaryProcess;
 import org.estuary.it.support.Ffmpeg;
 import org.estuary.it.support.Peers;
 import org.estuary.it.support.Ports;
+import org.estuary.it.support.RtpPeer;
 import org.estuary.it.support.Sipp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,18 +29,21 @@ import org.junit.jupiter.api.Test;
  * busy, unanswered, cancelled, unresolvable and malformed calls get the reference statuses.
  */
 class SipCallTest {
-    private static final int NO_ANSWER_MS = 4000;
+    private static final int NO_ANSWER_MS = 6000;
     private static final int MAX_CALLS = 3;
     private static EstuaryProcess server;
     private static int sipPort;
     private static Path pcap;
+    private static Path mediaDir;
 
     @BeforeAll
     static void start() throws Exception {
         Peers.require("sipp", "sip-tester");
         pcap = Sipp.pcmuTonePcap(Files.createTempDirectory("sip-it").resolve("tone1k.pcap"), 1000, 30);
         sipPort = Ports.free();
-        server = EstuaryProcess.start("sip", "sip.port=" + sipPort, "sip.noAnswerTimeoutMs=" + NO_ANSWER_MS,
+        mediaDir = Files.createTempDirectory("sip-media");
+        writeToneWav(mediaDir.resolve("tone600.wav"), 600, 16000, 2);
+        server = EstuaryProcess.start("sip", "sip.port=" + sipPort, "media.directory=" + mediaDir, "sip.noAnswerTimeoutMs=" + NO_ANSWER_MS,
                 "sip.maxCalls=" + MAX_CALLS, "sip.rtpTimeoutMs=0");
     }
 
@@ -123,6 +127,215 @@ class SipCallTest {
             // the media pool's threads end when idle (3 s); Vert.x may keep a worker or two it started
             Await.until(Duration.ofSeconds(15), "threads and files given back (were " + th0 + " threads, " + fd0
                     + " fds)", () -> threads() <= th0 + 3 && fds() <= fd0 + 4);
+        }
+    }
+
+    /** 16-bit mono PCM WAV of a sine. */
+    static void writeToneWav(Path file, int hz, int rate, int seconds) throws Exception {
+        int n = rate * seconds;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * n).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * n);
+        for (int i = 0; i < n; i++) {
+            b.putShort((short) (10000 * Math.sin(2 * Math.PI * hz * i / rate)));
+        }
+        Files.write(file, b.array());
+    }
+
+    /** What the test's RTP peer heard in the last 600 ms: level at {@code hz} minus level at {@code other}. */
+    static double margin(RtpPeer peer, int hz, int other) {
+        short[] a = peer.lastAudio(600);
+        return RtpPeer.levelAt(a, hz) - RtpPeer.levelAt(a, other);
+    }
+
+    @Test
+    void dtmfBothWaysAndSoundAndStreamInjectedIntoTheCall() throws Exception {
+        try (RtpPeer peer = new RtpPeer();
+             Sipp far = Sipp.uas("peer", "uas-peer.xml", Map.of("RTP_PORT", String.valueOf(peer.port()),
+                     "INFO_AFTER_MS", "500"))) {
+            assertEquals(200, post("/call/startup", call("media-call", far)).status());
+            JsonObject c = awaitStatus("media-call", "ESTABLISHED");
+            int estuaryRtp = c.getInteger("localRtpPort");
+            // received DTMF: INFO from sipp (4), RFC 4733 from the RTP peer (7)
+            peer.sendTone(estuaryRtp, 1000, 0.4);
+            peer.sendDigit(estuaryRtp, '7', 100, 20 * 160);
+            JsonObject got = Await.value(Duration.ofSeconds(10), "digits 4 and 7 received", () -> {
+                JsonObject x = find("media-call");
+                String d = x.getString("dtmfReceived", "");
+                return d.contains("4") && d.contains("7") ? x : null;
+            });
+            assertEquals(2, got.getString("dtmfReceived").length(), got.encode());
+            Await.until(Duration.ofSeconds(5), "Estuary sends RTP to the peer", () -> peer.packets() > 20);
+
+            // sent DTMF: RFC 2833 to the RTP peer, INFO to sipp
+            assertEquals(200, post("/call/send_dtmf", new JsonObject().put("callId", "media-call").put("dtmf", "159#")).status());
+            Await.until(Duration.ofSeconds(10), "RFC 2833 digits at the far end", () -> peer.digits().equals("159#"));
+            assertEquals(200, post("/call/send_dtmf", new JsonObject().put("callId", "media-call").put("dtmf", "2")
+                    .put("type", "INFO")).status());
+            Await.until(Duration.ofSeconds(10), "INFO at the far end", () -> far.messages().contains("Signal=2"));
+            assertEquals(400, post("/call/send_dtmf", new JsonObject().put("callId", "media-call").put("dtmf", "x")).status());
+            assertEquals(400, post("/call/send_dtmf", new JsonObject().put("callId", "media-call").put("dtmf", "1")
+                    .put("type", "SMOKE")).status());
+
+            // silence until something is injected
+            Thread.sleep(300);
+            assertTrue(RtpPeer.levelAt(peer.lastAudio(400), 600) < -50, "silence before injection");
+            assertEquals(404, post("/call/inject_sound", new JsonObject().put("callId", "media-call")
+                    .put("fileName", "missing.wav")).status());
+            assertEquals(400, post("/call/inject_sound", new JsonObject().put("callId", "media-call")
+                    .put("fileName", "../../etc/passwd")).status());
+            assertEquals(404, post("/call/inject_sound", new JsonObject().put("callId", "nobody")
+                    .put("fileName", "tone600.wav")).status());
+            assertEquals(200, post("/call/inject_sound", new JsonObject().put("callId", "media-call")
+                    .put("fileName", "tone600.wav").put("loop", true)).status());
+            double sound = Await.value(Duration.ofSeconds(10), "600 Hz at the far end", () -> {
+                double m = margin(peer, 600, 1000);
+                return m > 20 ? m : null;
+            });
+            System.out.println("inject_sound: 600 Hz is " + sound + " dB above 1 kHz at the far end");
+            Thread.sleep(700); // a window full of the sound
+            double level = RtpPeer.levelAt(peer.lastAudio(600), 600);
+            assertTrue(level > -30, "audible: " + level + " dB");
+
+            // a live stream (1 kHz AAC over RTMP) into the call
+            assertEquals(404, post("/call/inject_stream/startup", new JsonObject().put("callId", "media-call")
+                    .put("streamName", "no-such-stream")).status());
+            Process ff = Ffmpeg.start(java.util.List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-re", "-f", "lavfi",
+                    "-i", "sine=frequency=1000:sample_rate=44100", "-c:a", "aac", "-b:a", "64k", "-f", "flv",
+                    server.rtmpUrl("inject-src")), EstuaryProcess.logDir().resolve("sip-inject-ffmpeg.log"));
+            try {
+                Await.until(Duration.ofSeconds(15), "inject-src published", () -> server.post("/stream/find",
+                        new JsonObject().put("name", "inject-src").encode()).status() == 200);
+                assertEquals(200, post("/call/inject_stream/startup", new JsonObject().put("callId", "media-call")
+                        .put("streamName", "inject-src")).status());
+                double stream = Await.value(Duration.ofSeconds(10), "1 kHz at the far end", () -> {
+                    double m = margin(peer, 1000, 600);
+                    return m > 20 ? m : null;
+                });
+                System.out.println("inject_stream: 1 kHz is " + stream + " dB above 600 Hz at the far end");
+                assertEquals("stream:inject-src", find("media-call").getString("injected"));
+                assertEquals(200, post("/call/inject_stream/terminate", new JsonObject().put("callId", "media-call")).status());
+                assertEquals(404, post("/call/inject_stream/terminate", new JsonObject().put("callId", "media-call")).status());
+                Await.until(Duration.ofSeconds(5), "silence again", () -> RtpPeer.levelAt(peer.lastAudio(400), 1000) < -50);
+            } finally {
+                Ffmpeg.stop(ff);
+            }
+            assertEquals(200, post("/call/terminate", new JsonObject().put("callId", "media-call")).status());
+            awaitStatus("media-call", "FINISH");
+        }
+    }
+
+    @Test
+    void registersWithDigestReRegistersAndUnregisters() throws Exception {
+        try (Sipp far = Sipp.uas("registrar", "uas-registrar.xml", Map.of("USER", "alice", "PASSWORD", "s3cret",
+                "EXPIRES", "3"))) {
+            JsonObject req = call("reg-call", far).put("sipLogin", "alice").put("sipPassword", "s3cret")
+                    .put("sipRegisterRequired", "true");
+            assertEquals(200, post("/call/startup", req).status());
+            JsonObject c = awaitStatus("reg-call", "ESTABLISHED");
+            assertTrue(c.getBoolean("registered"), c.encode());
+            // the registrar grants 3 s: Estuary refreshes before that runs out
+            JsonObject again = Await.value(Duration.ofSeconds(15), "re-REGISTER", () -> {
+                JsonObject x = find("reg-call");
+                return x.getInteger("registrations", 0) >= 2 ? x : null;
+            });
+            assertEquals("ESTABLISHED", again.getString("status"));
+            String msgs = far.messages();
+            assertTrue(msgs.contains("Authorization: Digest"), "digest credentials sent");
+            assertFalse(msgs.contains("403 Forbidden"), "credentials accepted");
+            assertEquals(200, post("/call/terminate", new JsonObject().put("callId", "reg-call")).status());
+            awaitStatus("reg-call", "FINISH");
+            Await.until(Duration.ofSeconds(10), "un-REGISTER (Expires: 0)", () -> far.messages().contains("Expires: 0"));
+        }
+        try (Sipp far = Sipp.uas("registrar-bad", "uas-registrar.xml", Map.of("USER", "alice", "PASSWORD", "s3cret",
+                "EXPIRES", "60"))) {
+            assertEquals(200, post("/call/startup", call("reg-bad", far).put("sipLogin", "alice")
+                    .put("sipPassword", "wrong").put("sipRegisterRequired", "true")).status());
+            JsonObject c = awaitStatus("reg-bad", "FAILED");
+            assertEquals(403, c.getInteger("sipStatus"), c.encode());
+            assertTrue(c.getString("info").startsWith("Registration failed"), c.encode());
+        }
+    }
+
+    @Test
+    void rtmpUrlPushesTheCallToNginxRtmp() throws Exception {
+        try (org.estuary.it.support.NginxRtmp nginx = org.estuary.it.support.NginxRtmp.start();
+             Sipp far = Sipp.uas("push", "uas-answer.xml", Map.of("PCAP", pcap.toString(), "HANGUP_MS", "60000"))) {
+            String base = nginx.rtmpUrl("x");
+            base = base.substring(0, base.lastIndexOf('/'));
+            assertEquals(200, post("/call/startup", call("push-call", far).put("rtmpUrl", base)
+                    .put("rtmpStream", "call-audio")).status());
+            assertEquals(409, post("/call/startup", call("push-call-2", far).put("rtmpUrl", base)
+                    .put("rtmpStream", "call-audio")).status(), "same rtmpUrl + rtmpStream");
+            awaitStatus("push-call", "ESTABLISHED");
+            Ffmpeg.Probe p = Await.value(Duration.ofSeconds(20), "the call's audio at nginx", () -> {
+                Ffmpeg.Probe q = Ffmpeg.probe(nginx.rtmpUrl("call-audio"), 2);
+                return q.audioFrames() > 0 ? q : null;
+            });
+            assertEquals("aac", p.audio().get("codec_name"), p.toString());
+            double tone = AudioLevels.bandVolume(nginx.rtmpUrl("call-audio"), 2, 1000);
+            assertTrue(tone > -30, "the call's 1 kHz tone at nginx: " + tone + " dB");
+            assertEquals("PUBLISHING", find("push-call").getString("rtmpStreamStatus"));
+            post("/call/terminate", new JsonObject().put("callId", "push-call"));
+            JsonObject done = awaitStatus("push-call", "FINISH");
+            assertEquals("STOPPED", done.getString("rtmpStreamStatus"), done.encode());
+        }
+    }
+
+    @Test
+    void baresipCallsIntoALiveStreamAndHearsIt() throws Exception {
+        Process ff = Ffmpeg.start(java.util.List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-re", "-f", "lavfi",
+                "-i", "sine=frequency=1000:sample_rate=44100", "-c:a", "aac", "-b:a", "64k", "-f", "flv",
+                server.rtmpUrl("broadcast")), EstuaryProcess.logDir().resolve("sip-broadcast-ffmpeg.log"));
+        try {
+            Await.until(Duration.ofSeconds(15), "broadcast published", () -> server.post("/stream/find",
+                    new JsonObject().put("name", "broadcast").encode()).status() == 200);
+            org.estuary.it.support.Baresip phone = org.estuary.it.support.Baresip.dial(
+                    "sip:broadcast@127.0.0.1:" + sipPort);
+            JsonObject c;
+            try {
+                c = Await.value(Duration.ofSeconds(20), "incoming call ESTABLISHED", () -> {
+                    EstuaryProcess.Http r = post("/call/find", new JsonObject().put("status", "ESTABLISHED"));
+                    if (r.status() != 200) {
+                        return null;
+                    }
+                    for (Object o : r.array()) {
+                        JsonObject x = (JsonObject) o;
+                        if (x.getBoolean("incoming") && "broadcast".equals(x.getString("streamName"))) {
+                            return x;
+                        }
+                    }
+                    return null;
+                });
+                Thread.sleep(3000); // let baresip hear three seconds
+            } finally {
+                phone.close(); // hangs up with BYE
+            }
+            awaitStatus(c.getString("callId"), "FINISH");
+            Path wav = phone.received();
+            assertNotNull(wav, "baresip recorded what it heard: " + phone.log());
+            javax.sound.sampled.AudioInputStream in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile());
+            javax.sound.sampled.AudioFormat f = in.getFormat();
+            byte[] raw = in.readAllBytes();
+            int ch = f.getChannels();
+            int rate = (int) f.getSampleRate();
+            int frames = raw.length / (2 * ch);
+            short[] pcm8k = new short[frames * 8000 / rate];
+            for (int i = 0; i < pcm8k.length; i++) { // crude decimation: enough for a 1 kHz tone
+                int k = (int) ((long) i * rate / 8000) * 2 * ch;
+                pcm8k[i] = (short) ((raw[k] & 0xFF) | (raw[k + 1] << 8));
+            }
+            short[] last = java.util.Arrays.copyOfRange(pcm8k, Math.max(0, pcm8k.length - 8000), pcm8k.length);
+            double at1k = RtpPeer.levelAt(last, 1000);
+            double at440 = RtpPeer.levelAt(last, 440);
+            System.out.println("baresip heard: 1 kHz " + at1k + " dB, 440 Hz " + at440 + " dB (" + rate + " Hz, " + ch + " ch)");
+            assertTrue(at1k > -35 && at1k > at440 + 15, "the broadcast's 1 kHz tone reached the phone: " + at1k
+                    + " vs " + at440);
+            // an unknown stream name is 404 for a caller
+        } finally {
+            Ffmpeg.stop(ff);
         }
     }
 

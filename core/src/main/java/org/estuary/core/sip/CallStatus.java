@@ -17,7 +17,9 @@ public enum CallStatus {
             return false;
         }
         return switch (this) {
-            case NEW, TRYING, RING, SESSION_PROGRESS -> next != HOLD;
+            // before the answer a call only moves forward: responses that overtake each other
+            // (100 after 180 on UDP) never take it back
+            case NEW, TRYING, RING, SESSION_PROGRESS -> next != HOLD && next.ordinal() > ordinal();
             case ESTABLISHED, HOLD -> next == ESTABLISHED || next == HOLD || next == FINISH || next == FAILED;
             default -> false;
         };

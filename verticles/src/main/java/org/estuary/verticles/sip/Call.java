@@ -1,5 +1,6 @@
 package org.estuary.verticles.sip;
 
+import org.estuary.verticles.agent.ControlError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -87,7 +88,16 @@ final class Call {
     private String mediaSessionId = "";
     private CallToStream toStream; // media executor only
     private long droppedPackets;
+    private long lastAudioNanos;
+    private long silenceMarkNanos;
+    /** No packet for this long and the stream gets silence instead (players never stall). */
+    private static final long SILENCE_AFTER_NANOS = 100_000_000L;
     private final StringBuilder dtmfReceived = new StringBuilder();
+    private boolean incoming;
+    private String incomingStream = "";
+    private Registration registration;
+    private String pushId;
+    private String rtmpStreamStatus = "";
 
     Call(SipContext sc, CallRequest req, Owner owner) {
         this.sc = sc;
@@ -99,7 +109,7 @@ final class Call {
     String callId() { return req.callId(); }
     CallRequest request() { return req; }
     CallStatus status() { return status; }
-    String streamName() { return req.toStream(); }
+    String streamName() { return incoming ? "" : req.toStream(); }
     boolean isFinal() { return status.isFinal(); }
     long endedAtMs() { return endedAt; }
 
@@ -129,9 +139,34 @@ final class Call {
                             return;
                         }
                         int port = req.proxyHost() != null ? req.proxyPort() : req.target().portOrDefault();
-                        sendInvite(res.result(), port);
+                        if (req.register()) {
+                            register(res.result(), port);
+                        } else {
+                            sendInvite(res.result(), port);
+                        }
                     });
         });
+    }
+
+    /** sipRegisterRequired: REGISTER (digest) first, INVITE once registered. */
+    private void register(String hopIp, int hopPort) {
+        registration = new Registration(sc, req, hopIp, hopPort, new Registration.Listener() {
+            @Override
+            public void registered(int code, String phrase) {
+                sipStatus = code;
+                sipMessage = phrase;
+                if (!closing) {
+                    sendInvite(hopIp, hopPort);
+                }
+            }
+
+            @Override
+            public void failed(String why, int code, String phrase) {
+                end(CallStatus.FAILED, code, phrase, why);
+            }
+        });
+        owner.sipCallId(this, registration.sipCallId());
+        registration.start();
     }
 
     private void sendInvite(String hopIp, int hopPort) {
@@ -197,7 +232,11 @@ final class Call {
     void response(ResponseEvent e) {
         Response r = e.getResponse();
         CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
-        if (cseq == null || !Request.INVITE.equals(cseq.getMethod())) {
+        if (cseq != null && Request.REGISTER.equals(cseq.getMethod()) && registration != null) {
+            registration.response(e);
+            return;
+        }
+        if (cseq == null || !Request.INVITE.equals(cseq.getMethod()) || incoming) {
             return; // BYE/CANCEL/INFO answers: nothing to do
         }
         int code = r.getStatusCode();
@@ -290,7 +329,7 @@ final class Call {
     }
 
     private void publishStream() {
-        if (stream != null) {
+        if (stream != null || incoming) {
             return;
         }
         try {
@@ -308,6 +347,8 @@ final class Call {
             }
         }));
         int rate = sc.config().aacSampleRate();
+        lastAudioNanos = System.nanoTime();
+        silenceMarkNanos = lastAudioNanos;
         media.execute(() -> {
             try {
                 toStream = new CallToStream(s, 8000, rate);
@@ -317,6 +358,93 @@ final class Call {
             }
         });
         LOG.info("Call {}: audio published as stream {} ({})", req.callId(), req.toStream(), mediaSessionId);
+        startPush();
+    }
+
+    /** rtmpUrl: the call's stream pushed by the transponder machinery (over the bus, like a REST client). */
+    private void startPush() {
+        if (req.rtmpUrl().isEmpty()) {
+            return;
+        }
+        JsonObject q = new JsonObject().put("streamName", req.toStream());
+        if (req.rtmpStream().isEmpty()) {
+            q.put("rtmpUrl", req.rtmpUrl());
+        } else {
+            String base = req.rtmpUrl().endsWith("/") ? req.rtmpUrl().substring(0, req.rtmpUrl().length() - 1) : req.rtmpUrl();
+            q.put("rtmpUrl", base + "/" + req.rtmpStream()).put("rtmpTransponderFullUrl", true);
+        }
+        rtmpStreamStatus = "PENDING";
+        sc.vertx().eventBus().<Object>request(org.estuary.core.control.Addresses.api("/push/startup"), q)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        rtmpStreamStatus = "FAILED";
+                        info = "rtmpUrl: " + ar.cause().getMessage();
+                        LOG.info("Call {}: push to {} failed: {}", req.callId(), req.rtmpUrl(), ar.cause().getMessage());
+                        return;
+                    }
+                    Object body = ar.result().body();
+                    pushId = body instanceof JsonObject j ? j.getString("mediaSessionId") : null;
+                    rtmpStreamStatus = "PUBLISHING";
+                    if (closing) {
+                        stopPush();
+                    }
+                });
+    }
+
+    private void stopPush() {
+        if (pushId != null) {
+            sc.vertx().eventBus().request(org.estuary.core.control.Addresses.api("/push/terminate"),
+                    new JsonObject().put("mediaSessionId", pushId));
+            pushId = null;
+            rtmpStreamStatus = "STOPPED";
+        }
+    }
+
+    // ---------------------------------------------------------------- incoming calls
+
+    /**
+     * An INVITE to {@code sip:<streamName>@this-node}, already checked by the verticle: bind RTP,
+     * answer 200 with our SDP, play the stream's audio into the call.
+     */
+    void answerIncoming(RequestEvent e, ServerTransaction st, SdpMedia offer, RtpFormat codec, String streamName) {
+        incoming = true;
+        incomingStream = streamName;
+        CallIdHeader h = (CallIdHeader) e.getRequest().getHeader(CallIdHeader.NAME);
+        sipCallId = h.getCallId();
+        move(CallStatus.TRYING, 100, "Trying");
+        owner.openMedia(new MediaEvents()).onComplete(ar -> {
+            try {
+                if (ar.failed()) {
+                    st.sendResponse(sc.messages().createResponse(Response.SERVICE_UNAVAILABLE, e.getRequest()));
+                    end(CallStatus.FAILED, 503, "Service Unavailable", "No free media port");
+                    return;
+                }
+                rtp = ar.result();
+                mediaPort = rtp.localPort();
+                rtp.start(offer.address(), offer.port(), codec, offer.telephoneEvent());
+                StreamSource src = new StreamSource(sc.streams(), streamName, r -> sc.context().runOnContext(v -> r.run()),
+                        media);
+                rtp.setSource(src);
+                src.start();
+                List<RtpFormat> formats = new java.util.ArrayList<>();
+                formats.add(codec);
+                if (offer.telephoneEvent() != null) {
+                    formats.add(offer.telephoneEvent());
+                }
+                Response ok = sc.messages().createResponse(Response.OK, e.getRequest());
+                ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(Long.toHexString(ThreadLocalRandom.current().nextLong()));
+                ok.addHeader(contact());
+                ok.setContent(SdpMedia.write(sc.localHost(), mediaPort, formats, "sendrecv", sdpSessionId, sdpVersion++),
+                        sc.headers().createContentTypeHeader("application", "sdp"));
+                st.sendResponse(ok);
+                dialog = st.getDialog();
+                move(CallStatus.ESTABLISHED, 200, "OK");
+                LOG.info("Call {}: incoming from {} answered with stream {}", req.callId(), req.login() + "@" + req.domain(),
+                        streamName);
+            } catch (Exception ex) {
+                end(CallStatus.FAILED, sipStatus, sipMessage, "Cannot answer: " + ex.getMessage());
+            }
+        });
     }
 
     private final class MediaEvents implements CallMedia.Listener {
@@ -329,6 +457,8 @@ final class Call {
                 droppedPackets++;
                 return;
             }
+            lastAudioNanos = System.nanoTime();
+            silenceMarkNanos = lastAudioNanos;
             media.execute(() -> {
                 CallToStream t = toStream;
                 if (t != null) {
@@ -422,8 +552,12 @@ final class Call {
         return st != null ? st : sc.provider().getNewServerTransaction(e.getRequest());
     }
 
-    void timeout() {
-        if (!isFinal()) {
+    void timeout(String method) {
+        if (Request.REGISTER.equals(method) && registration != null) {
+            registration.timeout();
+            return;
+        }
+        if (Request.INVITE.equals(method) && !isFinal()) {
             end(CallStatus.FAILED, sipStatus, sipMessage, "Failed by request timeout");
         }
     }
@@ -516,6 +650,10 @@ final class Call {
         if (!sipCallId.isEmpty()) {
             sc.credentials().remove(sipCallId);
         }
+        if (registration != null) {
+            registration.stop(true);
+        }
+        stopPush();
         finishMedia();
         owner.ended(this);
     }
@@ -552,6 +690,18 @@ final class Call {
     void tick(long nanos) {
         if (rtp != null && !closing) {
             rtp.tick(nanos);
+            if (stream != null && nanos - lastAudioNanos > SILENCE_AFTER_NANOS) {
+                int samples = (int) ((nanos - silenceMarkNanos) * 8000 / 1_000_000_000L);
+                if (samples >= CallMedia.SAMPLES_PER_PACKET) {
+                    silenceMarkNanos += samples * 1_000_000_000L / 8000;
+                    media.execute(() -> {
+                        CallToStream t = toStream;
+                        if (t != null) {
+                            t.silence(samples);
+                        }
+                    });
+                }
+            }
         }
     }
 
@@ -572,14 +722,36 @@ final class Call {
         return media;
     }
 
+    private void requireEstablished() {
+        if (status != CallStatus.ESTABLISHED && status != CallStatus.HOLD) {
+            throw new ControlError(ApiStatus.CONFLICT, "Call " + req.callId() + " is " + status + ", not ESTABLISHED");
+        }
+    }
+
+    /** {@code /call/inject_sound} and {@code /call/inject_stream/startup}: what the call sends from now on. */
+    void inject(AudioSource source) {
+        if (isFinal() || rtp == null) {
+            source.close();
+            throw new ControlError(ApiStatus.CONFLICT, "Call " + req.callId() + " is " + status);
+        }
+        rtp.setSource(source);
+        LOG.info("Call {}: sending {}", req.callId(), source instanceof StreamSource s ? "stream " + s.name() : "a sound");
+    }
+
+    /** {@code /call/inject_stream/terminate}: back to silence. */
+    void stopInjectedStream() {
+        if (rtp == null || !(rtp.source() instanceof StreamSource)) {
+            throw new ControlError(ApiStatus.NOT_FOUND, "No stream is injected into call " + req.callId());
+        }
+        rtp.setSource(null);
+    }
+
     /** {@code /call/send_dtmf}. */
     void sendDtmf(String digits, String type) {
-        if (status != CallStatus.ESTABLISHED && status != CallStatus.HOLD) {
-            throw new CallFailure(ApiStatus.CONFLICT, "Call " + req.callId() + " is " + status + ", not ESTABLISHED");
-        }
+        requireEstablished();
         if (type.equals("RFC2833")) {
             if (!rtp.canSendRfc2833()) {
-                throw new CallFailure(ApiStatus.CONFLICT, "The far end did not accept telephone-event; use type INFO");
+                throw new ControlError(ApiStatus.CONFLICT, "The far end did not accept telephone-event; use type INFO");
             }
             rtp.queueDtmf(digits);
             return;
@@ -590,7 +762,7 @@ final class Call {
                 info.setContent(Dtmf.infoBody(c, 100), sc.headers().createContentTypeHeader("application", "dtmf-relay"));
                 dialog.sendRequest(sc.provider().getNewClientTransaction(info));
             } catch (Exception ex) {
-                throw new CallFailure(ApiStatus.INTERNAL, "Cannot send INFO: " + ex.getMessage());
+                throw new ControlError(ApiStatus.INTERNAL, "Cannot send INFO: " + ex.getMessage());
             }
         }
     }
@@ -607,9 +779,12 @@ final class Call {
                 .put("sipStatus", sipStatus)
                 .put("sipMessage", sipMessage)
                 .put("info", info)
-                .put("incoming", false)
-                .put("streamName", req.toStream())
-                .put("toStream", req.toStream())
+                .put("incoming", incoming)
+                .put("streamName", incoming ? incomingStream : req.toStream())
+                .put("toStream", incoming ? null : req.toStream())
+                .put("rtmpStreamStatus", rtmpStreamStatus)
+                .put("registered", registration != null && registration.isRegistered())
+                .put("registrations", registration == null ? 0 : registration.registrations())
                 .put("mediaSessionId", mediaSessionId)
                 .put("rtmpUrl", req.rtmpUrl())
                 .put("rtmpStream", req.rtmpStream())
@@ -622,6 +797,8 @@ final class Call {
                 .put("dtmfReceived", dtmfReceived.toString())
                 .put("custom", new JsonObject());
         if (rtp != null) {
+            AudioSource src = rtp.source();
+            j.put("injected", src == null ? "" : src instanceof StreamSource s ? "stream:" + s.name() : "sound");
             j.put("localRtpPort", rtp.localPort())
                     .put("remoteRtp", rtp.remote())
                     .put("audioCodec", rtp.codec() == null ? null : rtp.codec().encoding())

@@ -1,5 +1,6 @@
 package org.estuary.verticles.sip;
 
+import org.estuary.verticles.agent.ControlError;
 import io.vertx.core.json.JsonObject;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.sip.SipTarget;
@@ -14,11 +15,11 @@ record CallRequest(String callId, SipTarget target, String callee, String login,
 
     static final int MAX_NAME = 256;
 
-    /** @throws CallFailure 400 naming the bad field */
+    /** @throws ControlError 400 naming the bad field */
     static CallRequest parse(JsonObject q) {
         String callId = text(q, "callId");
         if (callId == null || callId.isBlank()) {
-            throw new CallFailure(ApiStatus.BAD_REQUEST, "callId is required");
+            throw new ControlError(ApiStatus.BAD_REQUEST, "callId is required");
         }
         checkName("callId", callId);
         String callee = text(q, "callee");
@@ -37,17 +38,17 @@ record CallRequest(String callId, SipTarget target, String callee, String login,
                 proxyPort = p == null || p.isBlank() ? 5060 : SipTarget.parse("x", "h", p).port();
             }
         } catch (IllegalArgumentException e) {
-            throw new CallFailure(ApiStatus.BAD_REQUEST, e.getMessage());
+            throw new ControlError(ApiStatus.BAD_REQUEST, e.getMessage());
         }
         if (bool(q, "hasVideo", false)) {
-            throw new CallFailure(ApiStatus.BAD_REQUEST, "hasVideo: video calls are not supported yet (audio only)");
+            throw new ControlError(ApiStatus.BAD_REQUEST, "hasVideo: video calls are not supported yet (audio only)");
         }
         if (!bool(q, "hasAudio", true)) {
-            throw new CallFailure(ApiStatus.BAD_REQUEST, "hasAudio: a call without audio has nothing to bridge");
+            throw new ControlError(ApiStatus.BAD_REQUEST, "hasAudio: a call without audio has nothing to bridge");
         }
         String login = or(text(q, "sipLogin"), "estuary");
         if (!login.matches("[A-Za-z0-9\\-_.!~*'()&=+$,;?/%]{1,128}")) {
-            throw new CallFailure(ApiStatus.BAD_REQUEST, "sipLogin has characters a SIP user part cannot carry: " + login);
+            throw new ControlError(ApiStatus.BAD_REQUEST, "sipLogin has characters a SIP user part cannot carry: " + login);
         }
         String toStream = or(text(q, "toStream"), callId).trim();
         checkName("toStream", toStream);
@@ -55,7 +56,7 @@ record CallRequest(String callId, SipTarget target, String callee, String login,
         checkName("visibleName", visible);
         String rtmpUrl = or(text(q, "rtmpUrl"), "").trim();
         if (!rtmpUrl.isEmpty() && !rtmpUrl.matches("(?i)rtmps?://[^\\s]+")) {
-            throw new CallFailure(ApiStatus.BAD_REQUEST, "rtmpUrl must be an rtmp:// URL: " + rtmpUrl);
+            throw new ControlError(ApiStatus.BAD_REQUEST, "rtmpUrl must be an rtmp:// URL: " + rtmpUrl);
         }
         String rtmpStream = or(text(q, "rtmpStream"), "").trim();
         checkName("rtmpStream", rtmpStream);
@@ -67,7 +68,7 @@ record CallRequest(String callId, SipTarget target, String callee, String login,
 
     private static void checkName(String field, String v) {
         if (v.length() > MAX_NAME || v.chars().anyMatch(Character::isISOControl)) {
-            throw new CallFailure(ApiStatus.BAD_REQUEST, field + " must be at most " + MAX_NAME
+            throw new ControlError(ApiStatus.BAD_REQUEST, field + " must be at most " + MAX_NAME
                     + " characters without control characters");
         }
     }
@@ -96,6 +97,6 @@ record CallRequest(String callId, SipTarget target, String callee, String login,
         if (s.equalsIgnoreCase("false")) {
             return false;
         }
-        throw new CallFailure(ApiStatus.BAD_REQUEST, key + " must be true or false, got \"" + s + "\"");
+        throw new ControlError(ApiStatus.BAD_REQUEST, key + " must be true or false, got \"" + s + "\"");
     }
 }

@@ -25,6 +25,7 @@ final class CallToStream implements AutoCloseable {
     private long nextRtpTs = -1;
     private long outSamples;
     private long packets;
+    private long insertedSilence; // samples of silence fed since the last packet
 
     /** Worker thread: opens the codecs and sends the stream's AAC configuration. */
     CallToStream(Stream stream, int inRate, int outRate) {
@@ -59,16 +60,28 @@ final class CallToStream implements AutoCloseable {
             if (gap < 0 && gap > -MAX_GAP_SECONDS * inRate) {
                 return; // late or duplicated packet: its time has been filled already
             }
-            if (gap > 0 && gap <= MAX_GAP_SECONDS * inRate) {
-                feed(new float[1][gap]);
+            if (gap > 0 && gap <= MAX_GAP_SECONDS * inRate && gap > insertedSilence) {
+                feed(new float[1][(int) (gap - insertedSilence)]);
             }
         }
+        insertedSilence = 0;
         nextRtpTs = (rtpTimestamp + samples.length) & 0xFFFFFFFFL;
         float[] f = new float[samples.length];
         for (int i = 0; i < f.length; i++) {
             f[i] = samples[i] / 32768f;
         }
         feed(new float[][] {f});
+    }
+
+    /**
+     * No packet for a while (silence suppression, a far end that went quiet): keep the stream's
+     * audio going with silence so players never stall; a later timestamp gap is not filled twice.
+     */
+    void silence(int samples) {
+        if (samples > 0) {
+            feed(new float[1][samples]);
+            insertedSilence += samples;
+        }
     }
 
     private void feed(float[][] pcm) {

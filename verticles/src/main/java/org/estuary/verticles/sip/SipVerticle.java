@@ -1,5 +1,6 @@
 package org.estuary.verticles.sip;
 
+import org.estuary.verticles.agent.ControlError;
 import gov.nist.javax.sip.SipStackExt;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -61,9 +62,11 @@ public final class SipVerticle extends VerticleBase {
     private final SipConfig config;
     private final String bindAddress;
     private final String publicHost;
-    private final Path mediaDirectory;
+    private final org.estuary.verticles.agent.MediaFiles mediaFiles;
     private final Map<String, Call> calls = new LinkedHashMap<>();
     private final Map<String, Call> bySipCallId = new HashMap<>();
+    private final org.estuary.core.net.AddressFilter allowFrom;
+    private final gov.nist.javax.sip.clientauthutils.DigestServerAuthenticationHelper digest;
     private SipStack stack;
     private SipProvider provider;
     private SipContext sc;
@@ -79,7 +82,14 @@ public final class SipVerticle extends VerticleBase {
         this.config = config;
         this.bindAddress = bindAddress;
         this.publicHost = publicHost;
-        this.mediaDirectory = mediaDirectory;
+        this.mediaFiles = new org.estuary.verticles.agent.MediaFiles(mediaDirectory);
+        this.allowFrom = config.allowFrom().isBlank() ? org.estuary.core.net.AddressFilter.any()
+                : org.estuary.core.net.AddressFilter.parse(List.of(config.allowFrom().split(",")));
+        try {
+            this.digest = new gov.nist.javax.sip.clientauthutils.DigestServerAuthenticationHelper();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        }
     }
 
     public int actualPort() {
@@ -104,7 +114,11 @@ public final class SipVerticle extends VerticleBase {
                     bus.<JsonObject>consumer(Addresses.api("/call/find"), m -> find(m, true)).completion(),
                     bus.<JsonObject>consumer(Addresses.api("/call/find_all"), m -> find(m, false)).completion(),
                     bus.<JsonObject>consumer(Addresses.api("/call/terminate"), this::terminate).completion(),
-                    bus.<JsonObject>consumer(Addresses.api("/call/send_dtmf"), this::sendDtmf).completion()));
+                    bus.<JsonObject>consumer(Addresses.api("/call/send_dtmf"), this::sendDtmf).completion(),
+                    bus.<JsonObject>consumer(Addresses.api("/call/inject_sound"), this::injectSound).completion(),
+                    bus.<JsonObject>consumer(Addresses.api("/call/inject_stream/startup"), this::injectStream).completion(),
+                    bus.<JsonObject>consumer(Addresses.api("/call/inject_stream/terminate"), this::stopInjectStream)
+                            .completion()));
         }).onSuccess(v -> LOG.info("SIP listening on {}:{} (UDP, TCP)", bindAddress, actualPort));
     }
 
@@ -185,8 +199,8 @@ public final class SipVerticle extends VerticleBase {
                 }
                 Request r = e.getClientTransaction().getRequest();
                 Call c = callOf(r);
-                if (c != null && Request.INVITE.equals(r.getMethod())) {
-                    c.timeout();
+                if (c != null) {
+                    c.timeout(r.getMethod());
                 }
             });
         }
@@ -220,12 +234,66 @@ public final class SipVerticle extends VerticleBase {
             switch (r.getMethod()) {
                 case Request.ACK -> { }
                 case Request.OPTIONS -> reply(e, Response.OK);
-                case Request.INVITE -> reply(e, Response.NOT_FOUND); // calls into streams: not yet
+                case Request.INVITE -> incoming(e);
                 default -> reply(e, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
             }
         } catch (Exception ex) {
             LOG.debug("Cannot answer {}: {}", r.getMethod(), ex.getMessage());
         }
+    }
+
+    /** An INVITE to sip:<streamName>@this-node: checked here, answered by a new incoming {@link Call}. */
+    private void incoming(RequestEvent e) throws Exception {
+        Request r = e.getRequest();
+        javax.sip.ServerTransaction st;
+        try {
+            st = e.getServerTransaction() != null ? e.getServerTransaction() : provider.getNewServerTransaction(r);
+        } catch (javax.sip.TransactionAlreadyExistsException ex) {
+            return; // a retransmission
+        }
+        String from = ((gov.nist.javax.sip.message.SIPRequest) r).getRemoteAddress().getHostAddress();
+        if (!config.incomingCalls() || !allowFrom.allows(from)) {
+            LOG.info("Incoming call from {} refused ({})", from, config.incomingCalls() ? "sip.allowFrom" : "sip.incomingCalls off");
+            st.sendResponse(sc.messages().createResponse(Response.FORBIDDEN, r));
+            return;
+        }
+        if (!config.password().isEmpty() && (r.getHeader(javax.sip.header.AuthorizationHeader.NAME) == null
+                || !digest.doAuthenticatePlainTextPassword(r, config.password()))) {
+            Response challenge = sc.messages().createResponse(Response.UNAUTHORIZED, r);
+            digest.generateChallenge(sc.headers(), challenge, "estuary");
+            st.sendResponse(challenge);
+            return;
+        }
+        String name = r.getRequestURI() instanceof javax.sip.address.SipURI u && u.getUser() != null ? u.getUser() : "";
+        if (name.isEmpty() || streams.find(name).isEmpty()) {
+            st.sendResponse(sc.messages().createResponse(Response.NOT_FOUND, r));
+            return;
+        }
+        if (liveCalls() >= config.maxCalls()) {
+            st.sendResponse(sc.messages().createResponse(Response.SERVICE_UNAVAILABLE, r));
+            return;
+        }
+        byte[] body = r.getRawContent();
+        org.estuary.core.sip.SdpMedia offer = body == null ? null
+                : org.estuary.core.sip.SdpMedia.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        org.estuary.core.sip.RtpFormat codec = offer == null ? null : offer.chooseCodec();
+        if (codec == null || offer.port() == 0) {
+            st.sendResponse(sc.messages().createResponse(Response.NOT_ACCEPTABLE_HERE, r));
+            return;
+        }
+        javax.sip.header.FromHeader fh = (javax.sip.header.FromHeader) r.getHeader(javax.sip.header.FromHeader.NAME);
+        javax.sip.address.URI fromUri = fh.getAddress().getURI();
+        String user = fromUri instanceof javax.sip.address.SipURI su && su.getUser() != null ? su.getUser() : "anonymous";
+        String host = fromUri instanceof javax.sip.address.SipURI su ? su.getHost() : from;
+        String callId = "incoming-" + java.util.UUID.randomUUID();
+        CallRequest req = new CallRequest(callId, new org.estuary.core.sip.SipTarget(name, sc.localHost(), sc.sipPort()),
+                name, user, "", "", host, null, 0,
+                fh.getAddress().getDisplayName() == null ? "" : fh.getAddress().getDisplayName(),
+                "", "", "", "", false);
+        Call call = new Call(sc, req, owner);
+        calls.put(callId, call);
+        bySipCallId.put(((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId(), call);
+        call.answerIncoming(e, st, offer, codec, name);
     }
 
     private void reply(RequestEvent e, int code) throws Exception {
@@ -326,7 +394,7 @@ public final class SipVerticle extends VerticleBase {
             CallRequest req = CallRequest.parse(body(m));
             Call existing = calls.get(req.callId());
             if (existing != null && !existing.isFinal()) {
-                throw new CallFailure(ApiStatus.CONFLICT, "Call " + req.callId() + " already exists");
+                throw new ControlError(ApiStatus.CONFLICT, "Call " + req.callId() + " already exists");
             }
             for (Call c : calls.values()) {
                 if (c.isFinal() || c == existing) {
@@ -334,30 +402,27 @@ public final class SipVerticle extends VerticleBase {
                 }
                 if (!req.rtmpUrl().isEmpty() && req.rtmpUrl().equals(c.request().rtmpUrl())
                         && req.rtmpStream().equals(c.request().rtmpStream())) {
-                    throw new CallFailure(ApiStatus.CONFLICT, "rtmpUrl " + req.rtmpUrl() + " is already used by call "
+                    throw new ControlError(ApiStatus.CONFLICT, "rtmpUrl " + req.rtmpUrl() + " is already used by call "
                             + c.callId());
                 }
                 if (c.streamName().equals(req.toStream())) {
-                    throw new CallFailure(ApiStatus.CONFLICT, "Stream name is already in use by call " + c.callId()
+                    throw new ControlError(ApiStatus.CONFLICT, "Stream name is already in use by call " + c.callId()
                             + ": " + req.toStream());
                 }
             }
             if (streams.find(req.toStream()).isPresent()) {
-                throw new CallFailure(ApiStatus.CONFLICT, "Stream name is already in use: " + req.toStream());
-            }
-            if (req.register()) {
-                throw new CallFailure(ApiStatus.BAD_REQUEST, "sipRegisterRequired: REGISTER is not supported yet");
+                throw new ControlError(ApiStatus.CONFLICT, "Stream name is already in use: " + req.toStream());
             }
             if (liveCalls() >= config.maxCalls()) {
-                throw new CallFailure(ApiStatus.UNAVAILABLE, "Too many calls (sip.maxCalls = " + config.maxCalls() + ")");
+                throw new ControlError(ApiStatus.UNAVAILABLE, "Too many calls (sip.maxCalls = " + config.maxCalls() + ")");
             }
             Call call = new Call(sc, req, owner);
             calls.remove(req.callId());
             calls.put(req.callId(), call);
             call.start();
             m.reply(null);
-        } catch (CallFailure f) {
-            m.fail(f.status, f.getMessage());
+        } catch (ControlError f) {
+            m.fail(f.status(), f.getMessage());
         }
     }
 
@@ -421,8 +486,100 @@ public final class SipVerticle extends VerticleBase {
         try {
             c.sendDtmf(dtmf, type);
             m.reply(null);
-        } catch (CallFailure f) {
-            m.fail(f.status, f.getMessage());
+        } catch (ControlError f) {
+            m.fail(f.status(), f.getMessage());
+        }
+    }
+
+    private Call callFor(JsonObject q) {
+        Call c = calls.get(CallRequest.text(q, "callId"));
+        if (c == null) {
+            throw new ControlError(ApiStatus.NOT_FOUND, "Call not found");
+        }
+        return c;
+    }
+
+    /** {@code /call/inject_sound {callId, fileName, loop?}}: a WAV of the media directory, converted off the loop. */
+    private void injectSound(Message<JsonObject> m) {
+        try {
+            JsonObject q = body(m);
+            Call c = callFor(q);
+            String fileName = CallRequest.text(q, "fileName");
+            boolean loop = org.estuary.verticles.agent.Body.bool(q.getValue("loop"), false);
+            Path file;
+            try {
+                file = mediaFiles.resolve(fileName);
+            } catch (org.estuary.verticles.agent.MediaFiles.BadNameException e) {
+                throw new ControlError(ApiStatus.BAD_REQUEST, "fileName: " + e.getMessage());
+            }
+            vertx.executeBlocking(() -> loadSound(file, fileName), false).onComplete(ar -> {
+                if (ar.failed()) {
+                    ControlError.reply(m, ar.cause());
+                    return;
+                }
+                try {
+                    c.inject(new SoundSource(ar.result(), loop));
+                    m.reply(null);
+                } catch (ControlError e) {
+                    m.fail(e.status(), e.getMessage());
+                }
+            });
+        } catch (ControlError e) {
+            m.fail(e.status(), e.getMessage());
+        }
+    }
+
+    /** Worker thread: the WAV as 8 kHz mono samples. */
+    private static short[] loadSound(Path file, String name) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new ControlError(ApiStatus.NOT_FOUND, "File not found: " + name);
+        }
+        org.estuary.media.audio.WavAudio wav;
+        try {
+            wav = org.estuary.media.audio.WavReader.read(file);
+        } catch (org.estuary.media.audio.WavFormatException e) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "Not a usable RIFF PCM WAV file: " + name + ": " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new ControlError(ApiStatus.NOT_FOUND, "Cannot read " + name + ": " + e.getMessage());
+        }
+        float[] mono = org.estuary.media.audio.Resampler.convertAll(wav.samples(), wav.sampleRate(), 8000, 1)[0];
+        short[] out = new short[mono.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (short) Math.max(-32768, Math.min(32767, Math.round(mono[i] * 32767f)));
+        }
+        return out;
+    }
+
+    /** {@code /call/inject_stream/startup {callId, streamName}}: a live stream's audio into the call. */
+    private void injectStream(Message<JsonObject> m) {
+        try {
+            JsonObject q = body(m);
+            Call c = callFor(q);
+            String name = CallRequest.text(q, "streamName");
+            if (name == null || name.isBlank()) {
+                throw new ControlError(ApiStatus.BAD_REQUEST, "streamName is required");
+            }
+            if (streams.find(name).isEmpty()) {
+                throw new ControlError(ApiStatus.NOT_FOUND, "Stream not found: " + name);
+            }
+            if (name.equals(c.streamName())) {
+                throw new ControlError(ApiStatus.BAD_REQUEST, "A call cannot be fed its own stream: " + name);
+            }
+            StreamSource src = new StreamSource(streams, name, r -> context.runOnContext(v -> r.run()), c.mediaExecutor());
+            c.inject(src);
+            src.start();
+            m.reply(null);
+        } catch (ControlError e) {
+            m.fail(e.status(), e.getMessage());
+        }
+    }
+
+    private void stopInjectStream(Message<JsonObject> m) {
+        try {
+            callFor(body(m)).stopInjectedStream();
+            m.reply(null);
+        } catch (ControlError e) {
+            m.fail(e.status(), e.getMessage());
         }
     }
 
