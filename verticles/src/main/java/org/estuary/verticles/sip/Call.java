@@ -67,6 +67,8 @@ final class Call {
     private final SerialExecutor media;
     private final long createdAt = System.currentTimeMillis();
     private long endedAt;
+    private long inviteAt;
+    private long establishedAt;
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
     private long sdpVersion = 1;
 
@@ -200,6 +202,7 @@ final class Call {
             hop.setLrParam();
             invite.addHeader(hf.createRouteHeader(af.createAddress(hop)));
             send(invite);
+            inviteAt = System.currentTimeMillis();
             noAnswerTimer = sc.vertx().setTimer(sc.config().noAnswerTimeoutMs(), t -> noAnswer());
             LOG.info("Call {}: INVITE sip:{}@{} via {}:{} (RTP port {})", req.callId(), req.target().user(),
                     req.target().uriHost(), hopIp, hopPort, mediaPort);
@@ -502,7 +505,8 @@ final class Call {
                     }
                 }
                 case Request.INVITE -> reInvite(e);
-                case Request.OPTIONS -> respond(e, Response.OK);
+                // OPTIONS keep-alives and UPDATE session refreshes (RFC 4028) without SDP: nothing changes
+                case Request.OPTIONS, Request.UPDATE -> respond(e, Response.OK);
                 default -> respond(e, Response.METHOD_NOT_ALLOWED);
             }
         } catch (Exception ex) {
@@ -629,6 +633,9 @@ final class Call {
             return;
         }
         status = next;
+        if (next == CallStatus.ESTABLISHED && establishedAt == 0) {
+            establishedAt = System.currentTimeMillis();
+        }
         LOG.info("Call {}: {} ({} {})", req.callId(), next, code, sipMessage);
         owner.changed(this, "callStatus", new JsonObject());
     }
@@ -714,6 +721,18 @@ final class Call {
         }
     }
 
+    /** SIP Call-IDs this call owns (its INVITE dialog and its registration), for the verticle's map. */
+    List<String> sipCallIds() {
+        List<String> ids = new java.util.ArrayList<>();
+        if (!sipCallId.isEmpty()) {
+            ids.add(sipCallId);
+        }
+        if (registration != null) {
+            ids.add(registration.sipCallId());
+        }
+        return ids;
+    }
+
     CallMedia media() {
         return rtp;
     }
@@ -794,6 +813,8 @@ final class Call {
                 .put("sipCallId", sipCallId)
                 .put("mediaProvider", "SIP")
                 .put("createDate", createdAt)
+                .put("inviteDate", inviteAt)
+                .put("establishedDate", establishedAt)
                 .put("dtmfReceived", dtmfReceived.toString())
                 .put("custom", new JsonObject());
         if (rtp != null) {

@@ -331,12 +331,9 @@ public final class SipVerticle extends VerticleBase {
         @Override
         public void ended(Call call) {
             // the SIP Call-ID stays mapped a little so late retransmissions (BYE, 200) still find the call
-            String sipId = call.toJson().getString("sipCallId", "");
-            vertx.setTimer(32_000, t -> {
-                if (!sipId.isEmpty() && bySipCallId.get(sipId) == call) {
-                    bySipCallId.remove(sipId);
-                }
-            });
+            // (and the un-REGISTER's challenge round)
+            List<String> ids = call.sipCallIds();
+            vertx.setTimer(32_000, t -> ids.forEach(id -> bySipCallId.remove(id, call)));
         }
     };
 
