@@ -15,6 +15,12 @@ record CallRequest(String callId, SipTarget target, String callee, String login,
 
     static final int MAX_NAME = 256;
 
+    /** The same request publishing under another name (renamed by the admission point). */
+    CallRequest withToStream(String name) {
+        return new CallRequest(callId, target, callee, login, authName, password, domain, proxyHost, proxyPort,
+                visibleName, name, rtmpUrl, rtmpStream, appKey, register);
+    }
+
     /** @throws ControlError 400 naming the bad field */
     static CallRequest parse(JsonObject q) {
         String callId = text(q, "callId");

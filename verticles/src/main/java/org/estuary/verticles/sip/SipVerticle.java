@@ -67,6 +67,7 @@ public final class SipVerticle extends VerticleBase {
     private final Map<String, Call> bySipCallId = new HashMap<>();
     private final org.estuary.core.net.AddressFilter allowFrom;
     private final gov.nist.javax.sip.clientauthutils.DigestServerAuthenticationHelper digest;
+    private org.estuary.core.session.Admission admission = org.estuary.core.session.Admission.allowAll();
     private SipStack stack;
     private SipProvider provider;
     private SipContext sc;
@@ -90,6 +91,12 @@ public final class SipVerticle extends VerticleBase {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is missing from this JVM", e);
         }
+    }
+
+    /** Call streams (publish) and calls into streams (play) are let in by {@code admission}. Call before deploying. */
+    public SipVerticle admission(org.estuary.core.session.Admission admission) {
+        this.admission = admission;
+        return this;
     }
 
     public int actualPort() {
@@ -290,10 +297,24 @@ public final class SipVerticle extends VerticleBase {
                 name, user, "", "", host, null, 0,
                 fh.getAddress().getDisplayName() == null ? "" : fh.getAddress().getDisplayName(),
                 "", "", "", "", false);
-        Call call = new Call(sc, req, owner);
-        calls.put(callId, call);
-        bySipCallId.put(((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId(), call);
-        call.answerIncoming(e, st, offer, codec, name);
+        String sipId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
+        // a caller plays the stream: the admission point decides like for any player
+        Future.fromCompletionStage(admission.check(new org.estuary.core.session.AdmissionRequest(
+                org.estuary.core.session.AdmissionRequest.Action.PLAY, "SIP", "", name, from,
+                java.util.Map.of("from", user + "@" + host))), context).onComplete(ar -> {
+                    try {
+                        if (ar.failed() || !ar.result().allowed()) {
+                            st.sendResponse(sc.messages().createResponse(Response.FORBIDDEN, r));
+                            return;
+                        }
+                        Call call = new Call(sc, req, owner);
+                        calls.put(callId, call);
+                        bySipCallId.put(sipId, call);
+                        call.answerIncoming(e, st, offer, codec, ar.result().streamName());
+                    } catch (Exception ex) {
+                        LOG.debug("Cannot answer an incoming INVITE: {}", ex.getMessage());
+                    }
+                });
     }
 
     private void reply(RequestEvent e, int code) throws Exception {
@@ -413,11 +434,34 @@ public final class SipVerticle extends VerticleBase {
             if (liveCalls() >= config.maxCalls()) {
                 throw new ControlError(ApiStatus.UNAVAILABLE, "Too many calls (sip.maxCalls = " + config.maxCalls() + ")");
             }
-            Call call = new Call(sc, req, owner);
-            calls.remove(req.callId());
-            calls.put(req.callId(), call);
-            call.start();
-            m.reply(null);
+            // the call's stream is a publish like any other: the admission point may refuse or rename it
+            java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+            body(m).forEach(e -> {
+                if (!e.getKey().equals("sipPassword")) {
+                    params.put(e.getKey(), String.valueOf(e.getValue()));
+                }
+            });
+            Future.fromCompletionStage(admission.check(new org.estuary.core.session.AdmissionRequest(
+                    org.estuary.core.session.AdmissionRequest.Action.PUBLISH, "SIP", req.appKey(), req.toStream(), "",
+                    params)), context).onComplete(ar -> {
+                        if (ar.failed() || !ar.result().allowed()) {
+                            m.fail(ApiStatus.FORBIDDEN, "Publishing refused: "
+                                    + (ar.failed() ? ar.cause().getMessage() : ar.result().reason()));
+                            return;
+                        }
+                        Call existingNow = calls.get(req.callId());
+                        if (existingNow != null && !existingNow.isFinal()) {
+                            m.fail(ApiStatus.CONFLICT, "Call " + req.callId() + " already exists");
+                            return;
+                        }
+                        CallRequest admitted = ar.result().streamName().equals(req.toStream()) ? req
+                                : req.withToStream(ar.result().streamName());
+                        Call call = new Call(sc, admitted, owner);
+                        calls.remove(req.callId());
+                        calls.put(req.callId(), call);
+                        call.start();
+                        m.reply(null);
+                    });
         } catch (ControlError f) {
             m.fail(f.status(), f.getMessage());
         }
