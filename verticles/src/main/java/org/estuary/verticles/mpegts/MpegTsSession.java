@@ -175,20 +175,34 @@ final class MpegTsSession {
             stats.put("connections", connections)
                     .put("callerConnected", srt.callerConnected());
         }
-        return new JsonObject()
+        JsonObject srtFields = null;
+        if (ingress instanceof SrtIngress srt) {
+            // the passphrase itself is never echoed
+            srtFields = new JsonObject().put("mode", srt.options().caller() ? "caller" : "listener")
+                    .put("latency", srt.options().latencyMs())
+                    .put("encrypted", srt.options().passphrase() != null)
+                    .put("pbkeylen", srt.options().keyLength())
+                    .put("streamid", srt.options().streamId());
+        }
+        JsonObject out = new JsonObject()
                 .put("localStreamName", name)
                 .put("localMediaSessionId", stream.mediaSessionId())
                 .put("mediaSessionId", stream.mediaSessionId())
                 .put("uri", uri)
-                .put("transport", transport)
+                .put("transport", transport.toUpperCase(java.util.Locale.ROOT)) // WCS: "UDP" / "SRT"
                 .put("status", status.name())
                 .put("info", stopReason)
                 .put("hasAudio", hasAudio)
-                .put("hasVideo", hasVideo)
+                // as WCS: video is reported once it arrived, not because it was expected
+                .put("hasVideo", hasVideo && stream.videoFrames() > 0)
                 .put("timeout", timeoutMs)
                 .put("maxTimestampDiff", maxTimestampDiffMs)
                 .put("allowedList", new JsonArray(allowedList))
                 .put("createdDate", createdAt)
                 .put("stats", stats);
+        if (srtFields != null) {
+            out.put("srt", srtFields);
+        }
+        return out;
     }
 }

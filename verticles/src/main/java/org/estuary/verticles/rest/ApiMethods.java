@@ -181,7 +181,9 @@ public final class ApiMethods {
         // MPEG-TS; the seed spells the group "mpepts", the docs "mpegts": both are served
         t.m("/mpepts/startup").req("localStreamName", STRING).opt("transport", STRING)
             .opt("hasAudio", BOOLEAN_OR_STRING).opt("hasVideo", BOOLEAN_OR_STRING).opt("timeout", INTEGER)
-            .opt("maxTimestampDiff", INTEGER).opt("allowedList", ARRAY).opt("latency", INTEGER);
+            .opt("maxTimestampDiff", INTEGER).opt("allowedList", ARRAY).opt("latency", INTEGER)
+            .opt("mode", STRING).opt("remoteUri", STRING).opt("passphrase", STRING).opt("pbkeylen", INTEGER)
+            .opt("keyLength", INTEGER).opt("streamid", STRING);
         t.m("/mpepts/find").opt("localStreamName", STRING).opt("uri", STRING);
         t.m("/mpepts/find_all").none();
         t.m("/mpepts/terminate").opt("localStreamName", STRING).opt("uri", STRING);
@@ -199,6 +201,17 @@ public final class ApiMethods {
         aliases.put("/call/inject_stream", "/call/inject_stream/startup");
         ALIASES = Collections.unmodifiableMap(aliases);
     }
+
+    /**
+     * Fields the reference defines that Estuary does not act on yet, by method: a request that sets
+     * one is refused with 400 naming it, never silently ignored (an empty value is "not given").
+     */
+    static final Map<String, Map<String, String>> NOT_SUPPORTED = Map.of(
+        "/mixer/startup", Map.of("mixerLayoutDir", "XML layout folders are not supported; use mixerLayoutClass grid, center or desktop"),
+        "/mixer/add", Map.of(
+            "streamLabel", "text labels on mixer tiles are not drawn yet",
+            "avatar", "avatar pictures for inputs without video are not drawn yet",
+            "videoPositionId", "layout positions by id are not supported; the layout places inputs in order"));
 
     /** The method served at {@code path} (a seed path or an alias), if any. */
     public static Optional<ApiMethod> find(String path) {
