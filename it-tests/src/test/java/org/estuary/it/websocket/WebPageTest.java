@@ -29,7 +29,9 @@ class WebPageTest {
     @BeforeAll
     static void start() throws Exception {
         webPort = Ports.free();
-        server = EstuaryProcess.start("web-page", "websocket.port=" + webPort);
+        // the page's Record button writes a file: keep it under target/, not in the working directory
+        java.nio.file.Path records = java.nio.file.Path.of("target", "web-page-records").toAbsolutePath();
+        server = EstuaryProcess.start("web-page", "websocket.port=" + webPort, "records.directory=" + records);
         publisher = Ffmpeg.publish(server.rtmpUrl("pagecam"), "640x360", 25, 0,
                 EstuaryProcess.logDir().resolve("web-page-ffmpeg.log"));
         // generous: on a loaded 2-core CI machine ffmpeg alone can take 20 s to start publishing
