@@ -49,6 +49,7 @@ final class HlsAgent implements HlsSink {
     private long lastRequestMs = System.currentTimeMillis();
     private boolean closed;
     private boolean warnedConfig;
+    private boolean playlistServed;
 
     /** A request parked until {@code ready} holds, or answered as timed out. */
     private record Waiter(BooleanSupplier ready, Runnable answer, Runnable timeout, long timerId) { }
@@ -196,6 +197,15 @@ final class HlsAgent implements HlsSink {
 
     List<HlsSubscriber> subscribers() {
         return List.copyOf(subscribers.values());
+    }
+
+    /** True once a media or master playlist went out (the first one waits for the live edge). */
+    boolean playlistServed() {
+        return playlistServed;
+    }
+
+    void markPlaylistServed() {
+        playlistServed = true;
     }
 
     /** Marks the agent as used now (REST startup counts as a request for the idle timer). */
