@@ -20,6 +20,9 @@ final class CrossChecks {
         tcpPorts.put("websocket.port", config.websocket().port());
         tcpPorts.put("hls.port", config.hls().port());
         tcpPorts.put("rtmp.port", config.rtmp().port());
+        if (config.cdn().bridgeEnabled()) {
+            tcpPorts.put("cdn.bridgePort", config.cdn().bridgePort());
+        }
         Map<Integer, String> owner = new LinkedHashMap<>();
         tcpPorts.forEach((key, port) -> {
             if (port == 0) {

@@ -9,7 +9,7 @@ import java.util.Objects;
 public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig websocket, HlsConfig hls,
                            RtmpConfig rtmp, SipConfig sip, MediaConfig media, RecordsConfig records,
                            StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics,
-                           MixerConfig mixer) {
+                           MixerConfig mixer, CdnConfig cdn) {
 
     public ServerConfig {
         Objects.requireNonNull(node, "node");
@@ -24,13 +24,14 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(mixer, "mixer");
+        Objects.requireNonNull(cdn, "cdn");
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(NodeConfig.defaults(), RestConfig.defaults(), WebSocketConfig.defaults(),
                 HlsConfig.defaults(), RtmpConfig.defaults(), SipConfig.defaults(), MediaConfig.defaults(),
                 RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults(),
-                MixerConfig.defaults());
+                MixerConfig.defaults(), CdnConfig.defaults());
     }
 
     /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */

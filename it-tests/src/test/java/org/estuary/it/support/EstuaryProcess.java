@@ -207,6 +207,12 @@ public final class EstuaryProcess implements AutoCloseable {
         return -1;
     }
 
+    /** SIGKILL, a crash: the node gets no chance to tell anyone it leaves. Waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();
