@@ -27,7 +27,7 @@ import org.estuary.media.audio.MediaException;
 import org.estuary.media.video.PlacedWatermark;
 import org.estuary.media.video.Watermark;
 import org.estuary.media.video.WatermarkPlacement;
-import org.estuary.verticles.vod.MediaFiles;
+import org.estuary.verticles.agent.MediaFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,7 +13,7 @@ import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
-import org.estuary.verticles.rtmp.ReconnectBackoff;
+import org.estuary.verticles.agent.ReconnectBackoff;
 import org.estuary.verticles.rtmp.RtmpClientConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -24,7 +24,7 @@ import org.estuary.media.audio.MediaException;
 import org.estuary.media.video.PlacedWatermark;
 import org.estuary.media.video.Watermark;
 import org.estuary.media.video.WatermarkPlacement;
-import org.estuary.verticles.vod.MediaFiles;
+import org.estuary.verticles.agent.MediaFiles;
 
 /**
  * Serves {@code /transcoder/*} and {@code /transcoder2/*}. Checks that touch FFmpeg (which

@@ -25,6 +25,7 @@ import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.MediaFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.estuary.verticles.rtmp;
+package org.estuary.verticles.agent;
 
 /**
  * Reconnect policy of the RTMP client owners: delays of 1 s doubling to 30 s, back to 1 s once a

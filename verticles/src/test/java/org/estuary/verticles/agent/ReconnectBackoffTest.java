@@ -1,4 +1,4 @@
-package org.estuary.verticles.rtmp;
+package org.estuary.verticles.agent;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,4 +1,4 @@
-package org.estuary.verticles.vod;
+package org.estuary.verticles.agent;
 
 import java.io.IOException;
 import java.nio.file.Files;
