@@ -36,18 +36,30 @@ final class HazelcastTable implements SharedTable {
 
     @Override
     public Future<Void> put(String key, JsonObject value) {
-        return Future.fromCompletionStage(map.setAsync(key, value.encode()), vertx.getOrCreateContext());
+        try {
+            return Future.fromCompletionStage(map.setAsync(key, value.encode()), vertx.getOrCreateContext());
+        } catch (RuntimeException e) { // e.g. HazelcastInstanceNotActiveException while the node shuts down
+            return Future.failedFuture(e);
+        }
     }
 
     @Override
     public Future<JsonObject> get(String key) {
-        return Future.fromCompletionStage(map.getAsync(key), vertx.getOrCreateContext())
-            .map(v -> v == null ? null : new JsonObject(v));
+        try {
+            return Future.fromCompletionStage(map.getAsync(key), vertx.getOrCreateContext())
+                .map(v -> v == null ? null : new JsonObject(v));
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     @Override
     public Future<Void> remove(String key) {
-        return Future.fromCompletionStage(map.deleteAsync(key), vertx.getOrCreateContext()).mapEmpty();
+        try {
+            return Future.fromCompletionStage(map.deleteAsync(key), vertx.getOrCreateContext()).mapEmpty();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     @Override

@@ -47,6 +47,8 @@ public final class NodeDirectory {
     public static final String UNREACHABLE = "UNREACHABLE";
     public static final String NEW_STREAMS_ALLOWED = NodeStates.NEW_STREAMS_ALLOWED;
     static final String MEMBER_ID = "memberId";
+    /** Node events (joined, state, removed, left), published cluster-wide for outside subscribers (bridge). */
+    public static final String NODE_EVENTS = "estuary.events.node";
 
     /** What a directory needs besides who it is. */
     public record Settings(String version, LoadProbe probe, NodeStates.Thresholds thresholds, long refreshMs) {
@@ -166,6 +168,7 @@ public final class NodeDirectory {
         return Future.all(infoConsumer.completion(), removedConsumer.completion())
             .compose(v -> nodes.put(identity.nodeId(), info()))
             .onSuccess(v -> {
+                event("joined", identity.nodeId());
                 tables.hazelcast().ifPresent(this::listenToMembership);
                 refreshTimer = vertx.setPeriodic(settings.refreshMs(), id -> {
                     load = settings.probe().sample();
@@ -202,6 +205,7 @@ public final class NodeDirectory {
         }
         LOG.info("Node {} state enforced: {}", identity.nodeId(), e.isNone() ? "cleared" : e);
         refresh();
+        event("state", identity.nodeId());
         return state();
     }
 
@@ -260,7 +264,10 @@ public final class NodeDirectory {
                 return vertx.eventBus().request(removedAddress(nodeId), null, options)
                     .recover(e -> Future.succeededFuture()) // a dead node cannot come back with its old id
                     .compose(v -> nodes.remove(nodeId))
-                    .map(v -> entry.getString(MEMBER_ID));
+                    .map(v -> {
+                        event("removed", nodeId);
+                        return entry.getString(MEMBER_ID);
+                    });
             });
         });
     }
@@ -333,12 +340,26 @@ public final class NodeDirectory {
             entries.forEach((nodeId, entry) -> {
                 if (memberId.equals(entry.getString(MEMBER_ID))) {
                     LOG.info("Node {} left the cluster; removing it from the directory", nodeId);
-                    removals.add(nodes.removeIfSame(nodeId, entry));
+                    removals.add(nodes.removeIfSame(nodeId, entry).onSuccess(removed -> {
+                        if (removed) {
+                            event("left", nodeId); // once: the node that removed the entry tells
+                        }
+                    }));
                 }
             });
             return Future.all(removals);
         }).onFailure(e -> LOG.warn("Could not remove the nodes of departed member {}", memberId, e));
         memberLeftListeners.forEach(l -> l.accept(memberId));
+    }
+
+    private void event(String type, String nodeId) {
+        JsonObject body = new JsonObject().put("event", type).put("nodeId", nodeId)
+            .put("timestamp", System.currentTimeMillis());
+        if (nodeId.equals(identity.nodeId())) {
+            body.put("globalState", globalState()).put("processingState", processingState())
+                .put("role", String.join(",", identity.roles()));
+        }
+        vertx.eventBus().publish(NODE_EVENTS, body);
     }
 
     /** The version in the jar manifest, "dev" when run from classes. */

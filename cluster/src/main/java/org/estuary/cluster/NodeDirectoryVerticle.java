@@ -59,9 +59,11 @@ public final class NodeDirectoryVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         tables = new SharedTables(vertx, hazelcast);
-        directory = new NodeDirectory(vertx, identity, tables, settings);
         var bus = vertx.eventBus();
-        return directory.start().compose(v -> Future.all(
+        return tables.prepare().compose(ready -> {
+            directory = new NodeDirectory(vertx, identity, tables, settings);
+            return directory.start();
+        }).compose(v -> Future.all(
             bus.consumer(SHOW_NODES, this::showNodes).completion(),
             bus.consumer(SHOW_STATE, m -> m.reply(directory.state())).completion(),
             bus.<Object>consumer(ENFORCE_STATE, this::enforceState).completion(),

@@ -31,6 +31,22 @@ public final class SharedTables {
         this.hazelcast = hazelcast;
     }
 
+    /**
+     * Creates the CDN's Hazelcast map proxies on a worker thread: the first {@code getMap} of a name is a
+     * blocking cluster call, which must not run on an event loop. Call once before using the tables.
+     */
+    public io.vertx.core.Future<Void> prepare() {
+        if (hazelcast.isEmpty()) {
+            return io.vertx.core.Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            for (String name : new String[] {NODES, ROUTES, ACCESS_LISTS, PROFILES}) {
+                table(name);
+            }
+            return null;
+        }, false);
+    }
+
     public SharedTable table(String name) {
         return tables.computeIfAbsent(name, n -> hazelcast
             .<SharedTable>map(hz -> new HazelcastTable(vertx, hz.getMap(n)))
