@@ -44,6 +44,15 @@ final class HazelcastTable implements SharedTable {
     }
 
     @Override
+    public Future<JsonObject> putIfAbsent(String key, JsonObject value) {
+        String text = value.encode();
+        return vertx.executeBlocking(() -> {
+            String before = map.putIfAbsent(key, text);
+            return new JsonObject(before == null ? text : before);
+        }, false);
+    }
+
+    @Override
     public Future<JsonObject> get(String key) {
         try {
             return Future.fromCompletionStage(map.getAsync(key), vertx.getOrCreateContext())

@@ -30,6 +30,16 @@ final class LocalTable implements SharedTable {
     }
 
     @Override
+    public Future<JsonObject> putIfAbsent(String key, JsonObject value) {
+        String before = map.putIfAbsent(key, value.encode());
+        if (before == null) {
+            fire(key, value.copy());
+            return Future.succeededFuture(value.copy());
+        }
+        return Future.succeededFuture(new JsonObject(before));
+    }
+
+    @Override
     public Future<JsonObject> get(String key) {
         String v = map.get(key);
         return Future.succeededFuture(v == null ? null : new JsonObject(v));

@@ -21,6 +21,9 @@ public interface SharedTable {
 
     Future<Void> put(String key, JsonObject value);
 
+    /** Puts {@code value} unless the key holds one already; answers the value in the table afterwards. */
+    Future<JsonObject> putIfAbsent(String key, JsonObject value);
+
     /** The value, or null. */
     Future<JsonObject> get(String key);
 

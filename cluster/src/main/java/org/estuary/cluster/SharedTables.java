@@ -19,6 +19,8 @@ public final class SharedTables {
     public static final String ROUTES = "estuary.cdn.routes";
     /** Stream access lists: stream name to its keys. */
     public static final String ACCESS_LISTS = "estuary.cdn.acl";
+    /** Cluster-wide settings made once by the first node (e.g. the token edge relays present to origins). */
+    public static final String SETTINGS = "estuary.cdn.settings";
     /** Transcoding profiles by name. */
     public static final String PROFILES = "estuary.cdn.profiles";
 
@@ -40,7 +42,7 @@ public final class SharedTables {
             return io.vertx.core.Future.succeededFuture();
         }
         return vertx.executeBlocking(() -> {
-            for (String name : new String[] {NODES, ROUTES, ACCESS_LISTS, PROFILES}) {
+            for (String name : new String[] {NODES, ROUTES, ACCESS_LISTS, PROFILES, SETTINGS}) {
                 table(name);
             }
             return null;

@@ -16,9 +16,12 @@ import org.estuary.cluster.NodeDirectoryVerticle;
 import org.estuary.cluster.NodeStates;
 import org.estuary.cluster.NodeIdentity;
 import org.estuary.core.config.ServerConfig;
+import org.estuary.core.session.AdmissionChain;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.core.net.PortPool;
+import org.estuary.verticles.access.Admissions;
+import org.estuary.verticles.access.LifecycleNotifier;
 import org.estuary.verticles.cdn.CdnVerticle;
 import org.estuary.verticles.mixer.MixerVerticle;
 import org.estuary.verticles.mpegts.MpegTsVerticle;
@@ -49,6 +52,8 @@ public final class EstuaryServer {
     private final ServerConfig config;
     private final StreamRegistry streams;
     private final ConnectionRegistry connections = new ConnectionRegistry();
+    /** The one admission point every protocol asks; features (e.g. CDN access lists) add links to it. */
+    private final AdmissionChain admission = new AdmissionChain();
     private final RtmpMetrics rtmpMetrics = new RtmpMetrics();
     private final PortPool mediaPorts;
     private String publicHost;
@@ -85,24 +90,29 @@ public final class EstuaryServer {
 
     private Future<Void> deployAll(Vertx vertx) {
         var node = config.node();
+        Admissions.configure(admission, vertx, config.access(), config.hooks(), identity.nodeId());
+        Future<String> notifier = config.hooks().onEvent().isEmpty() ? Future.succeededFuture()
+                : vertx.deployVerticle(new LifecycleNotifier(config.hooks()));
         Future<String> control = vertx.deployVerticle(new StreamControlVerticle(streams, connections, identity.nodeId()));
         var cdnConfig = config.cdn();
         NodeDirectoryVerticle directoryVerticle = new NodeDirectoryVerticle(identity, cluster.hazelcast(),
                 new NodeDirectory.Settings(NodeDirectory.defaultVersion(), LoadProbe.of(streams),
                         new NodeStates.Thresholds(cdnConfig.cpuThresholdPercent(), cdnConfig.transcoderThreshold()),
                         cdnConfig.loadRefreshMs()));
-        cdn = new CdnVerticle(streams, directoryVerticle, cdnConfig, config.rtmp().playWaitTimeoutMs());
+        cdn = new CdnVerticle(streams, directoryVerticle, cdnConfig, config.rtmp().playWaitTimeoutMs(), admission,
+                node.bindAddress());
         Future<String> directory = vertx.deployVerticle(directoryVerticle).compose(id -> vertx.deployVerticle(cdn));
         OpsRoutes ops = new OpsRoutes(identity.nodeId(), streams, connections, rtmpMetrics, startedAt, config.metrics().enabled());
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
         rest.addRoutes(ops::mount);
         RecordingVerticle recording = new RecordingVerticle(streams, config.records());
-        rest.addRoutes(new RecordsRoutes(recording.directory())::mount);
-        hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId());
+        rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
+        hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
+                .admission(admission);
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
-                vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost)),
+                vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost).admission(admission)),
                 vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory()))),
                 vertx.deployVerticle(recording),
                 vertx.deployVerticle(new SnapshotVerticle(streams)),
@@ -112,7 +122,7 @@ public final class EstuaryServer {
                         java.nio.file.Path.of(config.media().directory()))),
                 vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtmp().publishIdleTimeoutMs())),
                 vertx.deployVerticle(new MixerVerticle(streams, config.mixer(), java.nio.file.Path.of(config.media().directory()))));
-        return Future.all(control, directory).compose(v -> Future.all(features))
+        return Future.all(control, directory, notifier).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(hls).recover(e -> Future.failedFuture(
@@ -125,7 +135,7 @@ public final class EstuaryServer {
     /** First instance binds (maybe port 0), the others share the port it got. */
     private Future<Void> deployRtmp(Vertx vertx) {
         var r = config.rtmp();
-        RtmpServerVerticle first = new RtmpServerVerticle(rtmpSettings(r.port()), streams, connections, rtmpMetrics);
+        RtmpServerVerticle first = new RtmpServerVerticle(rtmpSettings(r.port()), streams, connections, rtmpMetrics, admission);
         return vertx.deployVerticle(first).compose(id -> {
             rtmpPort = first.actualPort();
             cdn.rtmpListening(rtmpPort);
@@ -136,7 +146,7 @@ public final class EstuaryServer {
                 return Future.succeededFuture();
             }
             RtmpSettings shared = rtmpSettings(rtmpPort);
-            return vertx.deployVerticle(() -> new RtmpServerVerticle(shared, streams, connections, rtmpMetrics),
+            return vertx.deployVerticle(() -> new RtmpServerVerticle(shared, streams, connections, rtmpMetrics, admission),
                     new DeploymentOptions().setInstances(more)).mapEmpty();
         });
     }
@@ -185,6 +195,7 @@ public final class EstuaryServer {
     public int rtmpPort() { return rtmpPort; }
     public int hlsPort() { return hls.actualPort(); }
     public StreamRegistry streams() { return streams; }
+    public AdmissionChain admission() { return admission; }
     public Optional<Vertx> vertx() { return Optional.ofNullable(cluster).map(ClusterHandle::vertx); }
     public NodeIdentity identity() { return identity; }
 }

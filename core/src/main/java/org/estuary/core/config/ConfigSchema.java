@@ -94,6 +94,17 @@ public final class ConfigSchema {
         t.put("mixer.videoBitrateKbps", ValueType.integer(50, 50_000));
         t.put("mixer.holdLastFrameMs", ValueType.longInteger(0, day));
         t.put("mixer.background", ValueType.nonEmptyString());
+        t.put("hooks.onConnect", ValueType.httpUrlOrEmpty());
+        t.put("hooks.onPublish", ValueType.httpUrlOrEmpty());
+        t.put("hooks.onPlay", ValueType.httpUrlOrEmpty());
+        t.put("hooks.onEvent", ValueType.httpUrlOrEmpty());
+        t.put("hooks.timeoutMs", ValueType.longInteger(1, 60_000));
+        t.put("hooks.failOpen", ValueType.bool());
+        t.put("access.publishNetworks", ValueType.networkList());
+        t.put("access.playNetworks", ValueType.networkList());
+        t.put("access.publishSecret", ValueType.string());
+        t.put("access.playSecret", ValueType.string());
+        t.put("access.secretParam", ValueType.nonEmptyString());
         t.put("cdn.relayLingerMs", ValueType.longInteger(0, day));
         t.put("cdn.loadRefreshMs", ValueType.longInteger(100, 60_000));
         t.put("cdn.cpuThresholdPercent", ValueType.integer(0, 100));

@@ -76,7 +76,46 @@ abstract class ValueType {
     }
 
     static ValueType hostPortList() {
-        return new HostPortListType();
+        return new ListType("a list of host:port (port 1..65535)", ListType::isHostPort);
+    }
+
+    /** A list of IP addresses / CIDR blocks (literal, never resolved). */
+    static ValueType networkList() {
+        return new ListType("a list of IP addresses or CIDR blocks", entry -> {
+            try {
+                org.estuary.core.net.AddressFilter.parse(List.of(entry));
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        });
+    }
+
+    /** "" or an http:// / https:// URL with a host. */
+    static ValueType httpUrlOrEmpty() {
+        return new StringType(true) {
+            @Override
+            String expected() {
+                return "\"\" or an http:// or https:// URL";
+            }
+
+            @Override
+            Object parse(Object raw) throws BadValue {
+                String v = (String) super.parse(raw);
+                if (v.isEmpty()) {
+                    return v;
+                }
+                try {
+                    java.net.URI u = new java.net.URI(v);
+                    if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+                        return v;
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    // falls through to the error naming what is expected
+                }
+                throw bad(raw);
+            }
+        };
     }
 
     static <E extends Enum<E>> ValueType oneOf(Class<E> type) {
@@ -148,7 +187,7 @@ abstract class ValueType {
         }
     }
 
-    private static final class StringType extends ValueType {
+    private static class StringType extends ValueType {
         private final boolean allowEmpty;
 
         StringType(boolean allowEmpty) {
@@ -177,11 +216,19 @@ abstract class ValueType {
         }
     }
 
-    /** A list of "host:port"; from a string, comma-separated (so ESTUARY_CLUSTER_MEMBERS=a:1,b:2 works). */
-    private static final class HostPortListType extends ValueType {
+    /** A list of strings each passing a check; from a string, comma-separated (so ESTUARY_CLUSTER_MEMBERS=a:1,b:2 works). */
+    private static final class ListType extends ValueType {
+        private final String expected;
+        private final java.util.function.Predicate<String> entryOk;
+
+        ListType(String expected, java.util.function.Predicate<String> entryOk) {
+            this.expected = expected;
+            this.entryOk = entryOk;
+        }
+
         @Override
         String expected() {
-            return "a list of host:port (port 1..65535)";
+            return expected;
         }
 
         @Override
@@ -191,12 +238,14 @@ abstract class ValueType {
                 entries = list;
             } else if (raw instanceof String s) {
                 entries = s.isBlank() ? List.of() : Arrays.stream(s.split(",")).map(String::trim).toList();
+            } else if (raw == null) {
+                entries = List.of(); // "key:" with nothing after it in YAML
             } else {
                 throw bad(raw);
             }
             List<String> result = new ArrayList<>();
             for (Object entry : entries) {
-                if (!(entry instanceof String s) || !isHostPort(s)) {
+                if (!(entry instanceof String s) || !entryOk.test(s)) {
                     throw new BadValue("expected " + expected() + ", got " + describe(entry) + " in " + describe(raw));
                 }
                 result.add(s);

@@ -17,6 +17,9 @@ public final class Addresses {
     /** Stream lifecycle events (published, unpublished, failed) for outside subscribers. */
     public static final String STREAM_EVENTS = "estuary.events.stream";
 
+    /** Recording lifecycle events (recordingFinished with the file name) for outside subscribers. */
+    public static final String RECORDING_EVENTS = "estuary.events.recording";
+
     /** Connection lifecycle events (connected, disconnected). */
     public static final String CONNECTION_EVENTS = "estuary.events.connection";
 

@@ -7,11 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Parses {@code a=1&b=2} query strings into an ordered, unmodifiable map (last value wins). */
-final class QueryParams {
+public final class QueryParams {
     private QueryParams() {
     }
 
-    static Map<String, String> parse(String query) {
+    public static Map<String, String> parse(String query) {
         Map<String, String> params = new LinkedHashMap<>();
         if (query == null || query.isEmpty()) {
             return Collections.unmodifiableMap(params);

@@ -19,8 +19,8 @@ class ConfigSchemaTest {
     @Test
     void keysStartWithTheSections() {
         assertEquals(List.of("node", "rest", "websocket", "hls", "rtmp", "sip", "media", "records", "stream", "cluster",
-                "metrics", "mixer", "cdn"), ConfigSchema.sections());
-        assertEquals(61, ConfigSchema.keys().size()); // grows with each new setting
+                "metrics", "mixer", "hooks", "access", "cdn"), ConfigSchema.sections());
+        assertEquals(72, ConfigSchema.keys().size()); // grows with each new setting
         assertEquals("node.id", ConfigSchema.keys().get(0));
     }
 

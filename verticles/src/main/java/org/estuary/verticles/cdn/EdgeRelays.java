@@ -57,6 +57,8 @@ final class EdgeRelays implements OnDemandSource {
     private final String selfNodeId;
     private final long lingerMs;
     private final long startGraceMs;
+    /** {@code name=value} query the relay's play of its origin carries, so the origin's access lists let it in. */
+    private final String relayQuery;
     private final Map<String, Relay> relays = new ConcurrentHashMap<>();
     private final Readers readers = new Readers();
 
@@ -65,7 +67,8 @@ final class EdgeRelays implements OnDemandSource {
      *                     stream) before the linger countdown starts
      */
     EdgeRelays(Vertx vertx, Context context, StreamRegistry streams, RouteTable routes, String selfNodeId,
-               long lingerMs, long startGraceMs) {
+               long lingerMs, long startGraceMs, String relayQuery) {
+        this.relayQuery = relayQuery;
         this.vertx = vertx;
         this.context = context;
         this.streams = streams;
@@ -114,7 +117,8 @@ final class EdgeRelays implements OnDemandSource {
         if (relays.containsKey(name) || streams.find(name).isPresent()) {
             return;
         }
-        String uri = "rtmp://" + route.getString("host") + ":" + route.getInteger("rtmpPort") + "/live/" + name;
+        String uri = "rtmp://" + route.getString("host") + ":" + route.getInteger("rtmpPort") + "/live/" + name
+            + "?" + relayQuery;
         Relay relay = new Relay(name, uri, route.getString("nodeId"), route.getString("mediaSessionId"));
         relays.put(name, relay);
         LOG.info("Edge relay of {} from origin {} ({})", name, relay.originNodeId, uri);

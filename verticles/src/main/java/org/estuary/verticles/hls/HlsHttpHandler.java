@@ -47,6 +47,17 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
             error(resp, 404, "Not found: expected /<stream>/<stream>.m3u8");
             return;
         }
+        server.admission().admit(req, path, remote(req), server.context()).onComplete(ar -> {
+            if (ar.failed()) {
+                error(resp, 403, "Playing refused: " + ar.cause().getMessage());
+            } else {
+                serve(req, ar.result());
+            }
+        });
+    }
+
+    private void serve(HttpServerRequest req, HlsPath path) {
+        HttpServerResponse resp = req.response();
         HlsAgent agent = server.agent(path.stream());
         if (agent == null && path.isPlaylist()) {
             agent = server.autoStart(path.stream());

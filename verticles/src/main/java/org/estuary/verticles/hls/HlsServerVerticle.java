@@ -1,5 +1,6 @@
 package org.estuary.verticles.hls;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -18,6 +19,7 @@ import org.estuary.core.config.HlsStorage;
 import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.hls.HlsSettings;
+import org.estuary.core.session.Admission;
 import org.estuary.core.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,7 @@ public final class HlsServerVerticle extends VerticleBase {
     private HttpServer server;
     private long sweepTimer = -1;
     private volatile int actualPort = -1;
+    private HlsAdmission admission = new HlsAdmission(Admission.allowAll());
 
     public HlsServerVerticle(HlsConfig config, String bindAddress, String publicHost, StreamRegistry streams,
                              String nodeId) {
@@ -50,6 +53,20 @@ public final class HlsServerVerticle extends VerticleBase {
         this.nodeId = nodeId;
         this.settings = new HlsSettings(config.segmentDurationSec() * 1_000_000L, config.playlistSegments(),
                 config.lowLatency(), config.partDurationMs() * 1_000L);
+    }
+
+    /** Viewers are let in by {@code admission} (default: everyone). Call before deploying. */
+    public HlsServerVerticle admission(Admission admission) {
+        this.admission = new HlsAdmission(admission);
+        return this;
+    }
+
+    HlsAdmission admission() {
+        return admission;
+    }
+
+    Context context() {
+        return context;
     }
 
     @Override

@@ -16,6 +16,8 @@ import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.net.AddressFilter;
 import org.estuary.core.net.PortPool;
+import org.estuary.core.session.Admission;
+import org.estuary.core.session.AdmissionRequest;
 import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
@@ -41,6 +43,7 @@ public final class MpegTsVerticle extends VerticleBase {
     private final String publicHost;
     private final Map<String, MpegTsSession> sessions = new LinkedHashMap<>();
     private long timer = -1;
+    private Admission admission = Admission.allowAll();
 
     public MpegTsVerticle(StreamRegistry streams, PortPool ports, String bindAddress, String publicHost) {
         this.streams = streams;
@@ -75,6 +78,12 @@ public final class MpegTsVerticle extends VerticleBase {
         return Future.join(closing);
     }
 
+    /** Publishers are let in by {@code admission} (default: everyone). Call before deploying. */
+    public MpegTsVerticle admission(Admission admission) {
+        this.admission = admission;
+        return this;
+    }
+
     private void startup(Message<JsonObject> m) {
         JsonObject q = m.body() == null ? new JsonObject() : m.body();
         String name = q.getString("localStreamName", "").trim();
@@ -82,6 +91,22 @@ public final class MpegTsVerticle extends VerticleBase {
             m.fail(ApiStatus.BAD_REQUEST, "localStreamName must be a non-empty name without control characters");
             return;
         }
+        // the encoder's address is not known before it sends: the backend judges the stream name and the request
+        Map<String, String> params = new LinkedHashMap<>();
+        q.forEach(e -> params.put(e.getKey(), String.valueOf(e.getValue())));
+        String protocol = "MPEGTS-" + q.getString("transport", "udp").toUpperCase(java.util.Locale.ROOT);
+        Future.fromCompletionStage(admission.check(new AdmissionRequest(AdmissionRequest.Action.PUBLISH, protocol, "",
+                name, "", params)), context).onComplete(ar -> {
+                    if (ar.failed() || !ar.result().allowed()) {
+                        m.fail(ApiStatus.FORBIDDEN, "Publishing refused: "
+                                + (ar.failed() ? ar.cause().getMessage() : ar.result().reason()));
+                    } else {
+                        startAdmitted(m, q, ar.result().streamName());
+                    }
+                });
+    }
+
+    private void startAdmitted(Message<JsonObject> m, JsonObject q, String name) {
         String transport = q.getString("transport", "udp").toLowerCase();
         if (!transport.equals("udp") && !transport.equals("srt")) {
             m.fail(ApiStatus.BAD_REQUEST, "transport must be \"udp\" or \"srt\", got \"" + transport + "\"");

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +19,17 @@ final class RecordHook {
 
     private final List<String> command;
     private final Executor executor;
+    private final BiConsumer<String, Path> finished;
 
-    RecordHook(String command, Executor executor) {
+    /** @param finished also told about every finished file (the recordingFinished event); any thread */
+    RecordHook(String command, Executor executor, BiConsumer<String, Path> finished) {
         this.command = command == null || command.isBlank() ? List.of() : List.of(command.trim().split("\\s+"));
         this.executor = executor;
+        this.finished = finished;
     }
 
     void fire(String streamName, Path file) {
+        finished.accept(streamName, file);
         if (command.isEmpty()) {
             return;
         }

@@ -55,7 +55,9 @@ public final class RecordingVerticle extends VerticleBase {
     public Future<?> start() {
         io = Executors.newFixedThreadPool(2, named("estuary-record-"));
         hooks = Executors.newSingleThreadExecutor(named("estuary-record-hook-"));
-        hook = new RecordHook(config.hook(), hooks);
+        hook = new RecordHook(config.hook(), hooks, (name, file) -> vertx.eventBus().publish(Addresses.RECORDING_EVENTS,
+                new JsonObject().put("event", "recordingFinished").put("name", name)
+                        .put("fileName", file.getFileName().toString()).put("timestamp", System.currentTimeMillis())));
         var bus = vertx.eventBus();
         List<Future<Void>> regs = new ArrayList<>();
         for (String a : List.of("/recorder/startup", "/stream/startRecording")) {

@@ -6,9 +6,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.estuary.core.session.Admission;
+import org.estuary.core.session.AdmissionRequest;
 import java.util.stream.Stream;
 
 /**
@@ -18,9 +23,16 @@ import java.util.stream.Stream;
  */
 public final class RecordsRoutes {
     private final Path dir;
+    private final Admission admission;
 
     public RecordsRoutes(Path dir) {
+        this(dir, Admission.allowAll());
+    }
+
+    /** @param admission asked (as a play over "HTTP" of the file name) before a download starts */
+    public RecordsRoutes(Path dir, Admission admission) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.admission = admission;
     }
 
     public void mount(Router router) {
@@ -32,7 +44,26 @@ public final class RecordsRoutes {
                 .setDirectoryListing(false)
                 .setIncludeHidden(false)
                 .setEnableRangeSupport(true);
-        router.get("/records/*").handler(files);
+        router.get("/records/*").handler(this::admit).handler(files);
+    }
+
+    private void admit(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        Map<String, String> params = new HashMap<>();
+        ctx.queryParams().forEach(params::put);
+        String client = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().host();
+        AdmissionRequest r = new AdmissionRequest(AdmissionRequest.Action.PLAY, "HTTP", "records", file, client, params);
+        Future.fromCompletionStage(admission.check(r), ctx.vertx().getOrCreateContext()).onComplete(ar -> {
+            if (ar.succeeded() && ar.result().allowed() && ar.result().streamName().equals(file)) {
+                ctx.next();
+            } else {
+                String why = ar.failed() ? ar.cause().getMessage() : ar.result().allowed()
+                        ? "a download cannot be renamed" : ar.result().reason();
+                ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("error", "Download refused: " + why).encode());
+            }
+        });
     }
 
     private void list(RoutingContext ctx) {

@@ -5,20 +5,27 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.estuary.core.amf.AmfException;
 import org.estuary.core.rtmp.ChunkDecoder;
 import org.estuary.core.rtmp.ChunkEncoder;
 import org.estuary.core.rtmp.Handshake;
 import org.estuary.core.rtmp.HandshakeServer;
 import org.estuary.core.rtmp.MessageType;
+import org.estuary.core.rtmp.QueryParams;
 import org.estuary.core.rtmp.RtmpCommand;
 import org.estuary.core.rtmp.RtmpControl;
 import org.estuary.core.rtmp.RtmpMessage;
 import org.estuary.core.rtmp.RtmpProtocolException;
+import org.estuary.core.rtmp.StatusCode;
 import org.estuary.core.rtmp.UserControlEvent;
+import org.estuary.core.session.Admission;
+import org.estuary.core.session.AdmissionDecision;
+import org.estuary.core.session.AdmissionRequest;
 import org.estuary.core.session.ClientConnection;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
@@ -32,7 +39,7 @@ import org.slf4j.LoggerFactory;
 final class RtmpConnection {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpConnection.class);
 
-    enum State { HANDSHAKE, HANDSHAKEN, CONNECTED, CLOSED }
+    enum State { HANDSHAKE, HANDSHAKEN, CONNECTING, CONNECTED, CLOSED }
 
     private final Vertx vertx;
     private final Context context;
@@ -46,6 +53,10 @@ final class RtmpConnection {
     private final HandshakeServer handshake = new HandshakeServer();
     private final ChunkDecoder decoder;
     private final Map<Integer, RtmpMessageStream> messageStreams = new HashMap<>();
+    private final Admission admission;
+    /** Messages that arrived while an admission check was pending, replayed in order once it answers. */
+    private ArrayDeque<RtmpMessage> held;
+    private Map<String, String> connectParams = Map.of();
 
     private State state = State.HANDSHAKE;
     private boolean failure;
@@ -60,8 +71,9 @@ final class RtmpConnection {
     private final long createdAt = System.currentTimeMillis();
 
     RtmpConnection(Vertx vertx, NetSocket socket, RtmpSettings settings, StreamRegistry streams,
-                   ConnectionRegistry connections, RtmpMetrics metrics, DrainScheduler drains) {
+                   ConnectionRegistry connections, RtmpMetrics metrics, DrainScheduler drains, Admission admission) {
         this.drains = drains;
+        this.admission = admission;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.socket = socket;
@@ -82,6 +94,40 @@ final class RtmpConnection {
     StreamRegistry streams() { return streams; }
     RtmpMetrics metrics() { return metrics; }
     DrainScheduler drains() { return drains; }
+    String clientAddress() { return socket.remoteAddress().hostAddress(); }
+    Map<String, String> connectParams() { return connectParams; }
+
+    /**
+     * Asks the admission point, holding every later message of this connection until it answers
+     * (so a client that does not wait for the publish/connect result cannot slip media or commands
+     * past the check), then runs {@code then} on this event loop with the decision.
+     */
+    void admit(AdmissionRequest request, Consumer<AdmissionDecision> then) {
+        held = new ArrayDeque<>();
+        socket.pause();
+        admission.check(request).whenComplete((d, e) -> context.runOnContext(v -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            AdmissionDecision decision = e != null ? AdmissionDecision.deny("admission check failed: " + e) : d;
+            if (!decision.allowed()) {
+                LOG.info("RTMP {} {} {} refused: {}", sessionId, request.action(), request.streamName(), decision.reason());
+            }
+            ArrayDeque<RtmpMessage> queue = held;
+            held = null;
+            then.accept(decision);
+            if (state == State.CLOSED) {
+                return;
+            }
+            socket.resume();
+            while (!queue.isEmpty() && held == null && state != State.CLOSED) {
+                onMessage(queue.poll());
+            }
+            if (held != null) {
+                held.addAll(queue); // another check started during the replay: keep the rest in order behind it
+            }
+        }));
+    }
 
     void start() {
         metrics.connectionOpened();
@@ -156,6 +202,10 @@ final class RtmpConnection {
 
     private void onMessage(RtmpMessage m) {
         if (state == State.CLOSED) {
+            return;
+        }
+        if (held != null) {
+            held.add(m);
             return;
         }
         switch (m.typeId()) {
@@ -267,6 +317,29 @@ final class RtmpConnection {
         appKey = app == null ? "" : stripQuery(String.valueOf(app));
         tcUrl = tc == null ? "" : String.valueOf(tc);
         flashVer = fv == null ? "" : String.valueOf(fv);
+        // query parameters given on the app or the tcUrl (rtmp://host/live?token=...) count for the whole connection
+        Map<String, String> params = new HashMap<>(QueryParams.parse(queryOf(tcUrl)));
+        params.putAll(QueryParams.parse(queryOf(app == null ? "" : String.valueOf(app))));
+        connectParams = Map.copyOf(params);
+        state = State.CONNECTING;
+        admit(new AdmissionRequest(AdmissionRequest.Action.CONNECT, "RTMP", appKey, "", clientAddress(), connectParams),
+                d -> {
+                    if (d.allowed()) {
+                        accepted(cmd);
+                    } else {
+                        send(RtmpCommand.error(cmd.transactionId(), StatusCode.CONNECT_REJECTED, d.reason())
+                                .toMessage(RtmpCommand.COMMAND_CSID, 0));
+                        close("connect refused: " + d.reason());
+                    }
+                });
+    }
+
+    private static String queryOf(String s) {
+        int q = s.indexOf('?');
+        return q < 0 ? "" : s.substring(q + 1);
+    }
+
+    private void accepted(RtmpCommand cmd) {
         state = State.CONNECTED;
         connections.update(new ClientConnection(sessionId, appKey, "RTMP", flashVer, createdAt, this::closeFromAnyThread));
         LOG.info("RTMP {} connected app={} tcUrl={} client={}", sessionId, appKey, tcUrl, flashVer);

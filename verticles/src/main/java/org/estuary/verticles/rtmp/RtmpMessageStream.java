@@ -3,6 +3,8 @@ package org.estuary.verticles.rtmp;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +15,7 @@ import org.estuary.core.rtmp.RtmpControl;
 import org.estuary.core.rtmp.RtmpMessage;
 import org.estuary.core.rtmp.StatusCode;
 import org.estuary.core.rtmp.StreamNameParser;
+import org.estuary.core.session.AdmissionRequest;
 import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.ReaderInfo;
@@ -46,6 +49,7 @@ final class RtmpMessageStream {
     private long waitTimer = -1;
     private boolean draining;
     private String playName;
+    private Map<String, String> playParams = Map.of();
     /** Reused per drain pass: the fan-out path allocates nothing per frame and player. */
     private final List<ByteBuf> batch = new ArrayList<>(MAX_FRAMES_PER_WRITE);
     private final Runnable drainTask = this::drain;
@@ -81,6 +85,33 @@ final class RtmpMessageStream {
             status("error", StatusCode.PUBLISH_BAD_NAME, "Bad stream name: " + e.getMessage());
             return;
         }
+        conn.admit(request(AdmissionRequest.Action.PUBLISH, sn), d -> {
+            if (!d.allowed()) {
+                status("error", StatusCode.PUBLISH_BAD_NAME, "Publishing refused: " + d.reason());
+                conn.close("publish refused: " + d.reason());
+            } else if (mode == Mode.IDLE) {
+                startPublishing(d.streamName(), withFields(sn.params(), d.fields()));
+            }
+        });
+    }
+
+    private AdmissionRequest request(AdmissionRequest.Action action, StreamNameParser.StreamName sn) {
+        Map<String, String> params = new HashMap<>(conn.connectParams());
+        params.putAll(sn.params());
+        return new AdmissionRequest(action, "RTMP", conn.appKey(), sn.name(), conn.clientAddress(), params);
+    }
+
+    private static Map<String, String> withFields(Map<String, String> params, Map<String, String> fields) {
+        if (fields.isEmpty()) {
+            return params;
+        }
+        Map<String, String> all = new LinkedHashMap<>(params);
+        all.putAll(fields);
+        return all;
+    }
+
+    private void startPublishing(String name, Map<String, String> params) {
+        StreamNameParser.StreamName sn = new StreamNameParser.StreamName(name, params);
         try {
             published = conn.streams().publish(sn.name(),
                     new PublisherInfo(conn.sessionId(), conn.appKey(), "Flash", sn.params()),
@@ -124,7 +155,20 @@ final class RtmpMessageStream {
             status("error", StatusCode.PLAY_STREAM_NOT_FOUND, "Bad stream name: " + e.getMessage());
             return;
         }
-        playName = sn.name();
+        AdmissionRequest request = request(AdmissionRequest.Action.PLAY, sn);
+        conn.admit(request, d -> {
+            if (!d.allowed()) {
+                status("error", StatusCode.PLAY_FAILED, "Playing refused: " + d.reason());
+                conn.close("play refused: " + d.reason());
+            } else if (mode == Mode.IDLE) {
+                playParams = request.params(); // kept on the reader: access lists re-check players when they change
+                startWaiting(d.streamName());
+            }
+        });
+    }
+
+    private void startWaiting(String name) {
+        playName = name;
         mode = Mode.WAITING;
         var ctx = conn.context();
         cancelWait = conn.streams().awaitPublished(playName, s -> ctx.runOnContext(v -> startPlaying(s)));
@@ -163,6 +207,7 @@ final class RtmpMessageStream {
         var ctx = conn.context();
         reader = s.addReader(new ReaderInfo(UUID.randomUUID().toString(), conn.sessionId(), conn.appKey(), "Flash", true),
                 () -> conn.drains().request(drainTask));
+        reader.params(playParams);
         reader.onTerminate(() -> ctx.runOnContext(v -> conn.close("Stopped by rest /terminate")));
         LOG.info("RTMP {} playing name={} mediaSessionId={} (publisher {})", conn.sessionId(), s.name(),
                 reader.info().mediaSessionId(), s.mediaSessionId());

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import org.estuary.core.session.Admission;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
 import org.slf4j.Logger;
@@ -20,10 +21,18 @@ public final class RtmpServerVerticle extends VerticleBase {
     private final StreamRegistry streams;
     private final ConnectionRegistry connections;
     private final RtmpMetrics metrics;
+    private final Admission admission;
     private NetServer server;
 
+    /** A server that lets every client in (tests, and nodes without access rules). */
     public RtmpServerVerticle(RtmpSettings settings, StreamRegistry streams, ConnectionRegistry connections,
                               RtmpMetrics metrics) {
+        this(settings, streams, connections, metrics, Admission.allowAll());
+    }
+
+    public RtmpServerVerticle(RtmpSettings settings, StreamRegistry streams, ConnectionRegistry connections,
+                              RtmpMetrics metrics, Admission admission) {
+        this.admission = admission;
         this.settings = settings;
         this.streams = streams;
         this.connections = connections;
@@ -39,7 +48,7 @@ public final class RtmpServerVerticle extends VerticleBase {
                 .setReuseAddress(true);
         server = vertx.createNetServer(opts);
         DrainScheduler drains = new DrainScheduler(context, settings.writeCoalesceMs());
-        server.connectHandler(socket -> new RtmpConnection(vertx, socket, settings, streams, connections, metrics, drains).start());
+        server.connectHandler(socket -> new RtmpConnection(vertx, socket, settings, streams, connections, metrics, drains, admission).start());
         return server.listen().onSuccess(s -> LOG.debug("RTMP verticle listening on {}", s.actualPort()));
     }
 
