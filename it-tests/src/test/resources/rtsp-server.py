@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Test RTSP server for Estuary's it-tests (GstRtspServer via python3-gi), loopback only.
 
-Serves PATH as H.264 or H.265 (test pattern) + audio (AAC, PCMA, PCMU or none) over RTP/UDP and
+Serves PATH as H.264 or H.265 (test pattern; h264b/h265b: High/Main profile with two B-frames
+per mini-GOP, as many cameras send) + audio (AAC, PCMA, PCMU or none) over RTP/UDP and
 RTP/TCP interleaved; RTP/RTCP UDP ports come from --rtp-ports on 127.0.0.1. With --auth digest
 the server demands Digest credentials (--user/--password). Runs in the foreground and prints
 "READY" once it listens; SIGTERM stops it.
 
-usage: rtsp-server.py --port N [--path /test] [--video h264|h265] [--audio aac|pcma|pcmu|none] [--size 640x360]
+usage: rtsp-server.py --port N [--path /test] [--video h264|h265|h264b|h265b] [--audio aac|pcma|pcmu|none] [--size 640x360]
                       [--fps 25] [--rtp-ports 40000-40099] [--auth none|digest|basic]
                       [--user u --password p] [--session-timeout SECONDS]
 Prints OPTIONS / GET_PARAMETER for each such request (keepalive checks).
@@ -28,7 +29,7 @@ def parse():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--path", default="/test")
     ap.add_argument("--audio", default="aac", choices=["aac", "pcma", "pcmu", "none"])
-    ap.add_argument("--video", default="h264", choices=["h264", "h265"])
+    ap.add_argument("--video", default="h264", choices=["h264", "h265", "h264b", "h265b"])
     ap.add_argument("--size", default="640x360")
     ap.add_argument("--fps", type=int, default=25)
     ap.add_argument("--rtp-ports", default="40000-40099")
@@ -47,7 +48,14 @@ def launch_line(args):
     w, h = args.size.split("x")
     raw = ("videotestsrc is-live=true pattern=smpte ! video/x-raw,width=%s,height=%s,framerate=%d/1 "
            "! videoconvert ! video/x-raw,format=I420 ! " % (w, h, args.fps))
-    if args.video == "h265":
+    if args.video == "h264b":
+        video = raw + ("x264enc speed-preset=ultrafast bframes=2 b-adapt=false cabac=true dct8x8=true bitrate=600 key-int-max=%d "
+                       "! video/x-h264,profile=high ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1"
+                       % (args.fps * 2))
+    elif args.video == "h265b":
+        video = raw + ("x265enc speed-preset=ultrafast option-string=bframes=2:b-adapt=0 bitrate=600 key-int-max=%d "
+                       "! h265parse ! rtph265pay name=pay0 pt=96 config-interval=1" % (args.fps * 2))
+    elif args.video == "h265":
         if not have("x265enc"):
             sys.exit("no H.265 encoder (x265enc, gstreamer1.0-plugins-bad)")
         video = raw + ("x265enc tune=zerolatency speed-preset=ultrafast bitrate=600 key-int-max=%d ! h265parse "

@@ -34,11 +34,13 @@ import org.estuary.verticles.record.RecordsRoutes;
 import org.estuary.verticles.snapshot.SnapshotVerticle;
 import org.estuary.verticles.pull.PullRtmpVerticle;
 import org.estuary.verticles.push.PushVerticle;
+import org.estuary.verticles.rest.RestSecurity;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
 import org.estuary.verticles.rtmp.RtmpSettings;
 import org.estuary.verticles.stream.StreamControlVerticle;
+import org.estuary.verticles.websocket.WebSocketServerVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,7 @@ public final class EstuaryServer {
     private RestVerticle rest;
     private CdnVerticle cdn;
     private HlsServerVerticle hls;
+    private WebSocketServerVerticle websocket;
     private int rtmpPort = -1;
 
     public EstuaryServer(ServerConfig config) {
@@ -105,11 +108,15 @@ public final class EstuaryServer {
         OpsRoutes ops = new OpsRoutes(identity.nodeId(), streams, connections, rtmpMetrics, startedAt, config.metrics().enabled());
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
+        rest.security(restSecurity());
         rest.addRoutes(ops::mount);
         RecordingVerticle recording = new RecordingVerticle(streams, config.records());
         rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
         hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
                 .admission(admission);
+        websocket = new WebSocketServerVerticle(config.websocket(), node.bindAddress(), streams, connections,
+                identity.nodeId(), () -> new io.vertx.core.json.JsonObject().put("restPort", rest.actualPort())
+                        .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort));
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
                 vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost).admission(admission)),
@@ -127,9 +134,32 @@ public final class EstuaryServer {
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(hls).recover(e -> Future.failedFuture(
                         "HLS " + node.bindAddress() + ":" + config.hls().port() + ": " + e.getMessage())))
+                .compose(v -> vertx.deployVerticle(websocket).recover(e -> Future.failedFuture(
+                        "WebSocket " + node.bindAddress() + ":" + config.websocket().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(
                         "REST " + node.bindAddress() + ":" + config.rest().port() + ": " + e.getMessage())))
                 .mapEmpty();
+    }
+
+    /** REST/ops authentication from the rest section; tokensFile is read here, once, at start. */
+    private RestSecurity restSecurity() {
+        var r = config.rest();
+        List<String> tokens = new ArrayList<>(r.tokens());
+        if (!r.tokensFile().isBlank()) {
+            try {
+                java.nio.file.Files.readAllLines(java.nio.file.Path.of(r.tokensFile())).stream().map(String::trim)
+                        .filter(t -> !t.isEmpty() && !t.startsWith("#")).forEach(tokens::add);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("rest.tokensFile " + r.tokensFile() + " cannot be read: " + e);
+            }
+        }
+        String bind = config.node().bindAddress();
+        boolean loopback = bind.startsWith("127.") || bind.equals("::1") || bind.equals("localhost");
+        if (r.auth() == org.estuary.core.config.RestAuth.NONE && !loopback) {
+            LOG.warn("rest.auth is none and the REST API listens on {}: anyone who can reach port {} controls this"
+                    + " server. Set rest.auth to basic or bearer, or bind to 127.0.0.1.", bind, r.port());
+        }
+        return new RestSecurity(r.auth(), r.users(), tokens, r.protectMetrics(), r.corsAllowOrigin());
     }
 
     /** First instance binds (maybe port 0), the others share the port it got. */
@@ -187,13 +217,17 @@ public final class EstuaryServer {
         lines.add("  RTMP     rtmp://" + bind + ":" + rtmpPort + "/live/<stream>");
         lines.add("  HLS      http://" + bind + ":" + hls.actualPort() + "/<stream>/<stream>.m3u8  (master /<stream>/master.m3u8"
                 + (config.hls().lowLatency() ? ", low-latency" : "") + ")");
-        lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort());
+        lines.add("  Web      http://" + bind + ":" + websocket.actualPort() + "/  (WCS WebSocket API ws://" + bind + ":"
+                + websocket.actualPort() + "/)");
+        lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort()
+                + " ws=" + websocket.actualPort());
         return String.join(System.lineSeparator(), lines);
     }
 
     public int restPort() { return rest.actualPort(); }
     public int rtmpPort() { return rtmpPort; }
     public int hlsPort() { return hls.actualPort(); }
+    public int webSocketPort() { return websocket.actualPort(); }
     public StreamRegistry streams() { return streams; }
     public AdmissionChain admission() { return admission; }
     public Optional<Vertx> vertx() { return Optional.ofNullable(cluster).map(ClusterHandle::vertx); }

@@ -5,9 +5,18 @@ package org.estuary.core.codec;
  * (after cropping) and, when the VUI carries timing info, the frame rate.
  *
  * @param frameRate frames per second from VUI timing, 0 if absent or unreadable
+ * @param reorderFrames how many frames may precede a frame in decode order but follow it in
+ *                      presentation order (VUI max_num_reorder_frames; 0 when the SPS rules out
+ *                      reordering: Baseline profile or POC type 2), -1 when the SPS does not say
  */
 public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int width, int height,
-                      int chromaFormatIdc, double frameRate) {
+                      int chromaFormatIdc, double frameRate, int reorderFrames) {
+
+    /** An SPS whose reorder depth is not known. */
+    public H264Sps(int profileIdc, int constraintFlags, int levelIdc, int width, int height,
+                   int chromaFormatIdc, double frameRate) {
+        this(profileIdc, constraintFlags, levelIdc, width, height, chromaFormatIdc, frameRate, -1);
+    }
 
     /** Parses an SPS NAL unit including its one-byte NAL header (type 7). */
     public static H264Sps parse(byte[] spsNal) throws CodecConfigException {
@@ -83,15 +92,25 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
         if (width <= 0 || height <= 0) {
             throw new CodecConfigException("cropping leaves no picture: " + width + "x" + height);
         }
-        double fps = 0;
+        Vui vui = new Vui();
         if (r.bitsLeft() > 0 && r.readBit()) {
             try {
-                fps = vuiFrameRate(r);
+                readVui(r, vui);
             } catch (CodecConfigException e) {
-                fps = 0; // a truncated VUI must not lose the size we already have
+                // a truncated VUI must not lose the size we already have
             }
         }
-        return new H264Sps(profile, constraints, level, (int) width, (int) height, chroma, fps);
+        int reorder = vui.reorderFrames;
+        if (profile == 66 || pocType == 2) {
+            reorder = 0; // no B slices in Baseline; POC type 2 means output order = decode order
+        }
+        return new H264Sps(profile, constraints, level, (int) width, (int) height, chroma, vui.fps, reorder);
+    }
+
+    /** What the VUI tells beyond the picture: frame rate and reorder depth. */
+    private static final class Vui {
+        double fps;
+        int reorderFrames = -1;
     }
 
     private static boolean hasChromaInfo(int profile) {
@@ -112,7 +131,7 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
         }
     }
 
-    private static double vuiFrameRate(BitReader r) throws CodecConfigException {
+    private static void readVui(BitReader r, Vui vui) throws CodecConfigException {
         if (r.readBit()) { // aspect_ratio_info_present_flag
             if (r.readUnsigned(8) == 255) { // Extended_SAR
                 r.skipBits(32);
@@ -131,14 +150,44 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
             r.readUe();
             r.readUe();
         }
-        if (!r.readBit()) { // timing_info_present_flag
-            return 0;
+        if (r.readBit()) { // timing_info_present_flag
+            long unitsInTick = r.readBits(32);
+            long timeScale = r.readBits(32);
+            if (unitsInTick != 0) {
+                vui.fps = timeScale / (2.0 * unitsInTick); // one frame is two field ticks
+            }
+            r.readBit(); // fixed_frame_rate_flag
         }
-        long unitsInTick = r.readBits(32);
-        long timeScale = r.readBits(32);
-        if (unitsInTick == 0) {
-            return 0;
+        boolean nalHrd = r.readBit();
+        if (nalHrd) {
+            skipHrd(r);
         }
-        return timeScale / (2.0 * unitsInTick); // one frame is two field ticks
+        boolean vclHrd = r.readBit();
+        if (vclHrd) {
+            skipHrd(r);
+        }
+        if (nalHrd || vclHrd) {
+            r.readBit(); // low_delay_hrd_flag
+        }
+        r.readBit(); // pic_struct_present_flag
+        if (r.readBit()) { // bitstream_restriction_flag
+            r.readBit(); // motion_vectors_over_pic_boundaries_flag
+            r.readUe(); // max_bytes_per_pic_denom
+            r.readUe(); // max_bits_per_mb_denom
+            r.readUe(); // log2_max_mv_length_horizontal
+            r.readUe(); // log2_max_mv_length_vertical
+            vui.reorderFrames = r.readUe(16); // max_num_reorder_frames
+        }
+    }
+
+    private static void skipHrd(BitReader r) throws CodecConfigException {
+        int cpbCount = r.readUe(31) + 1;
+        r.skipBits(8); // bit_rate_scale, cpb_size_scale
+        for (int i = 0; i < cpbCount; i++) {
+            r.readUe(); // bit_rate_value_minus1
+            r.readUe(); // cpb_size_value_minus1
+            r.readBit(); // cbr_flag
+        }
+        r.skipBits(20); // four delay/offset lengths of 5 bits
     }
 }

@@ -60,6 +60,19 @@ public record HevcConfig(int profileIdc, int levelIdc, int nalLengthSize, List<b
 
     /** Width and height from an H.265 SPS NAL unit (with its 2-byte header). */
     public static int[] spsSize(byte[] spsNal) throws CodecConfigException {
+        return readSps(spsNal, false);
+    }
+
+    /**
+     * sps_max_num_reorder_pics of the highest sub-layer: how many pictures may precede a picture in
+     * decode order and follow it in output order (0: no reordering, e.g. no B-frames).
+     */
+    public static int spsReorderPictures(byte[] spsNal) throws CodecConfigException {
+        return readSps(spsNal, true)[2];
+    }
+
+    /** {width, height} and, when {@code reorder}, a third value: sps_max_num_reorder_pics. */
+    private static int[] readSps(byte[] spsNal, boolean reorder) throws CodecConfigException {
         if (spsNal.length < 3) {
             throw new CodecConfigException("HEVC SPS too short");
         }
@@ -95,6 +108,19 @@ public record HevcConfig(int profileIdc, int levelIdc, int nalLengthSize, List<b
         if (width <= 0 || height <= 0) {
             throw new CodecConfigException("invalid HEVC picture size " + width + "x" + height);
         }
-        return new int[] {width, height};
+        if (!reorder) {
+            return new int[] {width, height};
+        }
+        r.readUe(8); // bit_depth_luma_minus8
+        r.readUe(8); // bit_depth_chroma_minus8
+        r.readUe(12); // log2_max_pic_order_cnt_lsb_minus4
+        boolean perSubLayer = r.readBit(); // sps_sub_layer_ordering_info_present_flag
+        int reorderPics = 0;
+        for (int i = perSubLayer ? 0 : maxSubLayersMinus1; i <= maxSubLayersMinus1; i++) {
+            r.readUe(); // sps_max_dec_pic_buffering_minus1
+            reorderPics = r.readUe(16); // sps_max_num_reorder_pics: the last one is the highest layer's
+            r.readUe(); // sps_max_latency_increase_plus1
+        }
+        return new int[] {width, height, reorderPics};
     }
 }

@@ -14,6 +14,13 @@ final class CrossChecks {
         if (media.portFrom() > media.portTo()) {
             problems.add("media.portFrom: " + media.portFrom() + " is above media.portTo " + media.portTo());
         }
+        RestConfig rest = config.rest();
+        if (rest.auth() == RestAuth.BASIC && rest.users().isEmpty()) {
+            problems.add("rest.users: rest.auth is basic but no user is configured");
+        }
+        if (rest.auth() == RestAuth.BEARER && rest.tokens().isEmpty() && rest.tokensFile().isBlank()) {
+            problems.add("rest.tokens: rest.auth is bearer but neither rest.tokens nor rest.tokensFile is set");
+        }
         // All TCP listeners bind to node.bindAddress, so two of them on one port would fail at start.
         Map<String, Integer> tcpPorts = new LinkedHashMap<>();
         tcpPorts.put("rest.port", config.rest().port());

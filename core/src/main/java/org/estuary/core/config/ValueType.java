@@ -79,6 +79,11 @@ abstract class ValueType {
         return new ListType("a list of host:port (port 1..65535)", ListType::isHostPort);
     }
 
+    /** A list of strings each passing {@code entryOk}. */
+    static ValueType stringList(String expected, java.util.function.Predicate<String> entryOk) {
+        return new ListType(expected, entryOk);
+    }
+
     /** A list of IP addresses / CIDR blocks (literal, never resolved). */
     static ValueType networkList() {
         return new ListType("a list of IP addresses or CIDR blocks", entry -> {

@@ -23,6 +23,9 @@ public final class Addresses {
     /** Connection lifecycle events (connected, disconnected). */
     public static final String CONNECTION_EVENTS = "estuary.events.connection";
 
+    /** Data a WebSocket client sent with {@code sendData} (for a backend listening on the bus). */
+    public static final String CLIENT_DATA = "estuary.events.client.data";
+
     /** Node-to-node ping used to check that a request crosses the cluster. */
     public static final String NODE_PING = "estuary.node.ping";
 

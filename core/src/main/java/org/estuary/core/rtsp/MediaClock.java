@@ -34,19 +34,31 @@ public final class MediaClock {
 
         /** @param arrivalUs when the packet arrived, microseconds on the session's monotonic clock */
         public long toMicros(long rtpTimestamp, long arrivalUs) {
-            long e = unwrap(rtpTimestamp);
-            if (firstExt < 0) {
-                firstExt = e;
-                firstArrivalUs = arrivalUs;
-            }
-            long out = synced && ntpBaseUs != null
-                    ? srNtpUs - ntpBaseUs + scale(e - srExt)
-                    : firstArrivalUs + scale(e - firstExt);
+            long out = map(rtpTimestamp, arrivalUs);
             if (out < lastOut) {
                 out = lastOut;
             }
             lastOut = out;
             return out;
+        }
+
+        /**
+         * Like {@link #toMicros} but allowed to go backwards: video with B-frames presents frames
+         * out of decode order, so its RTP (= presentation) timestamps do (see {@link DecodeTimeline}).
+         */
+        public long toPresentationMicros(long rtpTimestamp, long arrivalUs) {
+            return map(rtpTimestamp, arrivalUs);
+        }
+
+        private long map(long rtpTimestamp, long arrivalUs) {
+            long e = unwrap(rtpTimestamp);
+            if (firstExt < 0) {
+                firstExt = e;
+                firstArrivalUs = arrivalUs;
+            }
+            return synced && ntpBaseUs != null
+                    ? srNtpUs - ntpBaseUs + scale(e - srExt)
+                    : firstArrivalUs + scale(e - firstExt);
         }
 
         /** An RTCP sender report for this track's source. Ignored before the track's first packet. */

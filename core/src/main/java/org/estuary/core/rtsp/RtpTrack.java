@@ -15,6 +15,9 @@ public final class RtpTrack {
     private final MediaClock.Track clock;
     private final Consumer<Frame> out;
     private final Depacketizer depacketizer;
+    /** Decode times for H.264/H.265 (B-frames arrive out of presentation order); null for other codecs. */
+    private final DecodeTimeline timeline;
+    private long discardedSeen;
     private long arrivalUs;
     private long frames;
 
@@ -23,16 +26,30 @@ public final class RtpTrack {
         this.codec = codec;
         this.clock = clock.track(media.clockRate());
         this.out = out;
+        this.timeline = codec == Codec.H264 || codec == Codec.H265 ? new DecodeTimeline() : null;
         AccessUnitSink sink = new AccessUnitSink() {
             @Override
             public void accessUnit(long rtpTimestamp, byte[] payload, boolean keyframe) {
-                long us = RtpTrack.this.clock.toMicros(rtpTimestamp, arrivalUs);
                 frames++;
-                out.accept(Frame.media(codec, us, us, keyframe, payload));
+                if (timeline == null) {
+                    long us = RtpTrack.this.clock.toMicros(rtpTimestamp, arrivalUs);
+                    out.accept(Frame.media(codec, us, us, keyframe, payload));
+                    return;
+                }
+                long discardedNow = depacketizer.discarded();
+                if (discardedNow != discardedSeen) {
+                    discardedSeen = discardedNow;
+                    timeline.discontinuity(); // frames were dropped: decode order count restarts
+                }
+                long pts = RtpTrack.this.clock.toPresentationMicros(rtpTimestamp, arrivalUs);
+                out.accept(Frame.media(codec, timeline.dts(pts, keyframe), pts, keyframe, payload));
             }
 
             @Override
             public void config(byte[] record) {
+                if (timeline != null) {
+                    VideoReorder.declare(codec, record, timeline);
+                }
                 out.accept(Frame.config(codec, Math.max(0, arrivalUs), record));
             }
         };

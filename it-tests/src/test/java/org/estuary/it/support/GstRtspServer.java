@@ -50,7 +50,7 @@ public final class GstRtspServer implements AutoCloseable {
         return start(name, path, "h264", audio, auth, sessionTimeoutSeconds);
     }
 
-    /** @param video "h264" or "h265" (x265enc) */
+    /** @param video "h264" or "h265" (x265enc); "h264b" / "h265b": High / Main profile with two B-frames */
     public static GstRtspServer start(String name, String path, String video, String audio, String auth,
                                       int sessionTimeoutSeconds) throws Exception {
         requirePeers();

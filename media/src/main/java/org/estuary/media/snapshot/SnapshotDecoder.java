@@ -17,8 +17,9 @@ import org.jcodec.scale.ColorUtil;
 import org.jcodec.scale.Transform;
 
 /**
- * One H.264 keyframe (hub form: AVCC NAL units + the AVCDecoderConfigurationRecord) in, one PNG
- * out, at the stream's resolution (the SPS cropping applied).
+ * One keyframe (hub form: AVCC NAL units + the decoder configuration record) in, one PNG out, at
+ * the stream's resolution (the SPS cropping applied). H.264 is decoded by JCodec; H.265 and other
+ * codecs, and H.264 that JCodec cannot read, by FFmpeg ({@link FfmpegSnapshot}).
  *
  * <p>JCodec wants Annex-B: the parameter sets and the frame's NAL units are rewritten with start
  * codes into a fresh buffer on each call, since the decoder unescapes its input in place.
@@ -32,8 +33,11 @@ public final class SnapshotDecoder {
         if (config == null || keyframe == null) {
             throw new SnapshotException("no video configuration or keyframe");
         }
-        if (config.codec() != Codec.H264 || keyframe.codec() != Codec.H264) {
-            throw new SnapshotException("snapshots support H.264 only, the stream carries " + keyframe.codec());
+        if (config.codec() != keyframe.codec()) {
+            throw new SnapshotException("configuration " + config.codec() + " does not match the keyframe's " + keyframe.codec());
+        }
+        if (keyframe.codec() != Codec.H264) {
+            return png(FfmpegSnapshot.decode(config, keyframe)); // H.265, VP8, VP9, AV1: JCodec has no decoder
         }
         AvcConfig avc;
         H264Sps sps;
@@ -54,10 +58,10 @@ public final class SnapshotDecoder {
             int h = (sps.height() + 31) & ~31;
             decoded = new H264Decoder().decodeFrame(annexB, Picture.create(w, h, ColorSpace.YUV420J).getData());
         } catch (RuntimeException e) {
-            throw new SnapshotException("H.264 decode failed: " + e, e);
+            decoded = null; // e.g. 4:2:2 or 10-bit High profiles: FFmpeg reads them
         }
         if (decoded == null) {
-            throw new SnapshotException("H.264 decoder produced no picture");
+            return png(FfmpegSnapshot.decode(config, keyframe));
         }
         return png(decoded, sps.width(), sps.height());
     }
@@ -115,6 +119,10 @@ public final class SnapshotDecoder {
                 img.setRGB(x, y, r << 16 | g << 8 | b);
             }
         }
+        return png(img);
+    }
+
+    private static byte[] png(BufferedImage img) throws SnapshotException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(img, "png", out);

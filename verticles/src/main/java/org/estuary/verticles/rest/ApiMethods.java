@@ -65,7 +65,8 @@ public final class ApiMethods {
         t.m("/stream/snapshot").req("streamName", STRING);
         t.m("/stream/startRecording").req("mediaSessionId", STRING).opt("config", OBJECT);
         t.m("/stream/stopRecording").req("mediaSessionId", STRING);
-        t.m("/stream/event/send").req("streamName", STRING).req("payload", ANY);
+        // streamName or mediaSessionId chooses the stream; the WebSocket verticle answers 400 when neither is given
+        t.m("/stream/event/send").opt("streamName", STRING).opt("mediaSessionId", STRING).req("payload", ANY);
         // Data
         t.m("/data/send").req("sessionId", STRING).req("payload", ANY).opt("nodeId", STRING)
             .opt("operationId", STRING);

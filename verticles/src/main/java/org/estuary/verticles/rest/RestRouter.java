@@ -43,8 +43,15 @@ public final class RestRouter {
      */
     public static Router build(Vertx vertx, String corsAllowOrigin, long maxBodyBytes, long sendTimeoutMs,
                                List<Consumer<Router>> extraRoutes) {
+        return build(vertx, RestSecurity.open(corsAllowOrigin), maxBodyBytes, sendTimeoutMs, extraRoutes);
+    }
+
+    /** As above, with authentication and CORS from {@code security} (guards the API, /records and /metrics). */
+    public static Router build(Vertx vertx, RestSecurity security, long maxBodyBytes, long sendTimeoutMs,
+                               List<Consumer<Router>> extraRoutes) {
         Router router = Router.router(vertx);
-        router.route().handler(new CorsHandler(corsAllowOrigin));
+        router.route().handler(new CorsHandler(security.cors()));
+        router.route().handler(security);
 
         Buffer openApi = loadOpenApi();
         router.get(OPENAPI_PATH).handler(ctx -> serveOpenApi(ctx, openApi));

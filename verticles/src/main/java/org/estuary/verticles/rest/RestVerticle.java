@@ -27,6 +27,7 @@ public class RestVerticle extends VerticleBase {
     private final long maxBodyBytes;
     private final List<Consumer<Router>> extraRoutes;
     private long sendTimeoutMs = DEFAULT_SEND_TIMEOUT_MS;
+    private RestSecurity security;
     private volatile HttpServer server;
 
     /**
@@ -63,6 +64,12 @@ public class RestVerticle extends VerticleBase {
         return this;
     }
 
+    /** Authentication and CORS (default: none, origins from the constructor); call before deployment. */
+    public synchronized RestVerticle security(RestSecurity security) {
+        this.security = security;
+        return this;
+    }
+
     /** Overrides {@link #DEFAULT_SEND_TIMEOUT_MS}; call before deployment. */
     public synchronized RestVerticle sendTimeoutMs(long timeoutMs) {
         this.sendTimeoutMs = timeoutMs;
@@ -83,7 +90,8 @@ public class RestVerticle extends VerticleBase {
 
     @Override
     public synchronized Future<?> start() {
-        Router router = RestRouter.build(vertx, corsAllowOrigin, maxBodyBytes, sendTimeoutMs, List.copyOf(extraRoutes));
+        Router router = RestRouter.build(vertx, security == null ? RestSecurity.open(corsAllowOrigin) : security,
+                maxBodyBytes, sendTimeoutMs, List.copyOf(extraRoutes));
         return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(bindAddress)
                 // Plain HTTP/1.1: an h2c upgrade request (the JDK HttpClient sends one) once garbled a
                 // large response; REST clients do not need HTTP/2 in clear text.

@@ -45,7 +45,8 @@ final class StreamJson {
     }
 
     static JsonObject connection(ClientConnection c, String nodeId) {
-        return new JsonObject()
+        // attributes first (what the client sent: custom, mediaProviders, ...), the server's own fields win
+        return new JsonObject(new java.util.LinkedHashMap<>(c.attributes()))
                 .put("nodeId", nodeId)
                 .put("sessionId", c.sessionId())
                 .put("appKey", c.appKey())

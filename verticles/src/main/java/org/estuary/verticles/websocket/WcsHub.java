@@ -1,0 +1,34 @@
+package org.estuary.verticles.websocket;
+
+import io.vertx.core.json.JsonObject;
+import org.estuary.core.config.WebSocketConfig;
+
+/** What a {@link WcsConnection} needs from its verticle; every call happens on the verticle's context. */
+interface WcsHub {
+    io.vertx.core.Vertx vertx();
+
+    WebSocketConfig settings();
+
+    String nodeId();
+
+    /** The session said {@code connection}: list it in {@code /connection/*}. */
+    void established(WcsConnection c);
+
+    /** The socket is gone: forget the session. */
+    void closed(WcsConnection c);
+
+    /** Sends a message to outside subscribers on the event bus. */
+    void publish(String address, JsonObject event);
+
+    /** Publish/play signalling for this session's media. */
+    WcsMedia media();
+
+    /** A publisher's {@code sendStreamEvent}: relay to the stream's subscribers and the event bus. */
+    void relayStreamEvent(String streamName, String sourceMediaSessionId, String type, Object payload);
+
+    /** True when a stream of this name is published on this node. */
+    boolean streamExists(String name);
+
+    /** Counts a refused message (garbage, oversized, flood) for the metrics and logs. */
+    void refused(WcsConnection c, String reason);
+}

@@ -1,0 +1,321 @@
+package org.estuary.verticles.websocket;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.estuary.core.config.WebSocketConfig;
+import org.estuary.core.control.Addresses;
+import org.estuary.core.control.ApiStatus;
+import org.estuary.core.session.ClientConnection;
+import org.estuary.core.session.ConnectionRegistry;
+import org.estuary.core.stream.StreamRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/WebSocket listener on {@code websocket.port}: WCS WebSocket sessions on any path that
+ * asks for an upgrade, the web page (classpath {@code webroot/}) on plain GETs, and routes other
+ * features add with {@link #addRoutes(Consumer)} (WHIP/WHEP). Serves {@code /data/send},
+ * {@code /stream/event/send} and {@code /logger/*}. One instance: every session lives on its loop.
+ */
+public final class WebSocketServerVerticle extends VerticleBase implements WcsHub {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketServerVerticle.class);
+    /** Per-node address of /data/send, so a request naming another node's id reaches that node. */
+    static final String NODE_DATA_PREFIX = "estuary.websocket.data.";
+
+    private final WebSocketConfig config;
+    private final String bindAddress;
+    private final StreamRegistry streams;
+    private final ConnectionRegistry connections;
+    private final String nodeId;
+    private final Supplier<JsonObject> pageConfig;
+    private final List<Consumer<Router>> extraRoutes = new ArrayList<>();
+    private final Map<String, WcsConnection> sessions = new LinkedHashMap<>();
+    private final AtomicLong refusedTotal = new AtomicLong();
+    private WcsMedia media = new UnavailableMedia();
+    private HttpServer server;
+    private volatile int actualPort = -1;
+
+    /**
+     * @param pageConfig what the web page needs to find the other listeners (REST and HLS ports),
+     *                   asked on each request because those listeners start later
+     */
+    public WebSocketServerVerticle(WebSocketConfig config, String bindAddress, StreamRegistry streams,
+                                   ConnectionRegistry connections, String nodeId, Supplier<JsonObject> pageConfig) {
+        this.config = config;
+        this.bindAddress = bindAddress;
+        this.streams = streams;
+        this.connections = connections;
+        this.nodeId = nodeId;
+        this.pageConfig = pageConfig;
+    }
+
+    /** Adds HTTP routes on this port (before deployment), e.g. WHIP/WHEP. */
+    public synchronized WebSocketServerVerticle addRoutes(Consumer<Router> routes) {
+        extraRoutes.add(routes);
+        return this;
+    }
+
+    public int actualPort() {
+        return actualPort;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        synchronized (this) {
+            extraRoutes.forEach(r -> r.accept(router));
+        }
+        router.get("/config.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store").end(pageConfig.get().put("nodeId", nodeId).encode()));
+        router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
+        // Vert.x closes a connection whose single frame is larger than this; messages up to it are
+        // assembled by WcsConnection, which refuses those over maxMessageBytes with a 'fail' reply.
+        int hardLimit = (int) Math.min(Integer.MAX_VALUE, Math.max(4L * config.maxMessageBytes(), 1 << 20));
+        HttpServerOptions options = new HttpServerOptions().setHost(bindAddress).setPort(config.port())
+                .setMaxWebSocketFrameSize(hardLimit).setMaxWebSocketMessageSize(hardLimit);
+        server = vertx.createHttpServer(options)
+                .webSocketHandler(ws -> {
+                    WcsConnection c = new WcsConnection(ws, this);
+                    c.start();
+                })
+                .requestHandler(router);
+        var bus = vertx.eventBus();
+        List<Future<Void>> regs = new ArrayList<>();
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/data/send"), this::dataSend).completion());
+        regs.add(bus.<JsonObject>consumer(NODE_DATA_PREFIX + nodeId, this::dataSendHere).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/stream/event/send"), this::streamEventSend).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/logger/enable_client_log"), m -> clientLog(m, true)).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.api("/logger/disable_client_log"), m -> clientLog(m, false)).completion());
+        regs.add(bus.<JsonObject>consumer(Addresses.STREAM_EVENTS, m -> onStreamEvent(m.body())).completion());
+        return Future.all(regs).compose(v -> server.listen()).onSuccess(s -> {
+            actualPort = s.actualPort();
+            LOG.info("WebSocket/HTTP listener on {}:{}", bindAddress, actualPort);
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        for (WcsConnection c : new ArrayList<>(sessions.values())) {
+            c.close((short) 1001, "Server shutdown");
+        }
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    // ---- WcsHub --------------------------------------------------------------------------------
+
+    @Override
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    @Override
+    public WebSocketConfig settings() {
+        return config;
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public WcsMedia media() {
+        return media;
+    }
+
+    @Override
+    public void established(WcsConnection c) {
+        sessions.put(c.sessionId(), c);
+        Context ctx = context;
+        connections.add(new ClientConnection(c.sessionId(), c.appKey(), "WebSocket", c.clientVersion(), c.createdAt(),
+                () -> ctx.runOnContext(v -> c.close((short) 1000, "Terminated by REST")), c.attributes()));
+        publish(Addresses.CONNECTION_EVENTS, connectionEvent("connected", c));
+    }
+
+    @Override
+    public void closed(WcsConnection c) {
+        if (sessions.remove(c.sessionId()) != null) {
+            connections.remove(c.sessionId());
+            publish(Addresses.CONNECTION_EVENTS, connectionEvent("disconnected", c));
+        }
+    }
+
+    private JsonObject connectionEvent(String type, WcsConnection c) {
+        return new JsonObject().put("event", type).put("nodeId", nodeId).put("sessionId", c.sessionId())
+                .put("appKey", c.appKey()).put("protocol", "WebSocket").put("timestamp", System.currentTimeMillis());
+    }
+
+    @Override
+    public void publish(String address, JsonObject event) {
+        vertx.eventBus().publish(address, event);
+    }
+
+    @Override
+    public boolean streamExists(String name) {
+        return streams.find(name).isPresent();
+    }
+
+    @Override
+    public void refused(WcsConnection c, String reason) {
+        refusedTotal.incrementAndGet();
+    }
+
+    /** Messages refused on this listener since start (garbage, oversized, flood, wrong state). */
+    long refusedTotal() {
+        return refusedTotal.get();
+    }
+
+    @Override
+    public void relayStreamEvent(String streamName, String sourceMediaSessionId, String type, Object payload) {
+        publish(Addresses.STREAM_EVENTS, new JsonObject().put("event", "data").put("nodeId", nodeId)
+                .put("name", streamName).put("sourceMediaSessionId", sourceMediaSessionId).put("type", type)
+                .put("payload", payload).put("timestamp", System.currentTimeMillis()));
+    }
+
+    /** Stream events from any node: a "data" event goes to this node's sessions that publish or play the stream. */
+    private void onStreamEvent(JsonObject e) {
+        if (e == null || !"data".equals(e.getString("event")) || !(e.getValue("name") instanceof String name)) {
+            return;
+        }
+        String source = e.getString("sourceMediaSessionId");
+        String type = e.getString("type", "data");
+        for (WcsConnection c : sessions.values()) {
+            for (WcsMediaSession s : c.mediaSessions()) {
+                if (s.name().equals(name) && !s.mediaSessionId().equals(source)) {
+                    c.streamEvent(s, type, e.getValue("payload"));
+                }
+            }
+        }
+    }
+
+    // ---- REST methods --------------------------------------------------------------------------
+
+    private void dataSend(Message<JsonObject> m) {
+        JsonObject q = body(m);
+        String target = q.getString("nodeId");
+        if (target == null || target.equals(nodeId)) {
+            dataSendHere(m);
+            return;
+        }
+        // another node's session: that node's verticle answers (clustered bus); nobody there -> 404
+        vertx.eventBus().<Object>request(NODE_DATA_PREFIX + target, q, new DeliveryOptions().setSendTimeout(5000))
+                .onSuccess(r -> m.reply(r.body()))
+                .onFailure(e -> {
+                    if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+                        m.fail(re.failureCode(), re.getMessage());
+                    } else if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+                        m.fail(ApiStatus.NOT_FOUND, "No such node: " + target);
+                    } else {
+                        m.fail(ApiStatus.INTERNAL, "Node " + target + " did not answer: " + e.getMessage());
+                    }
+                });
+    }
+
+    private void dataSendHere(Message<JsonObject> m) {
+        JsonObject q = body(m);
+        String sessionId = q.getString("sessionId");
+        if (sessionId == null) {
+            m.fail(ApiStatus.BAD_REQUEST, "Missing required field 'sessionId'");
+            return;
+        }
+        WcsConnection c = sessions.get(sessionId);
+        if (c == null) {
+            m.fail(ApiStatus.NOT_FOUND, "No such WebSocket session: " + sessionId);
+            return;
+        }
+        Object op = q.getValue("operationId");
+        c.dataEvent(op == null ? null : String.valueOf(op), q.getValue("payload"));
+        m.reply(null);
+    }
+
+    private void streamEventSend(Message<JsonObject> m) {
+        JsonObject q = body(m);
+        String name = q.getString("streamName");
+        String msid = q.getString("mediaSessionId");
+        if (name == null && msid == null) {
+            m.fail(ApiStatus.BAD_REQUEST, "Give streamName or mediaSessionId");
+            return;
+        }
+        if (!q.containsKey("payload")) {
+            m.fail(ApiStatus.BAD_REQUEST, "Missing required field 'payload'");
+            return;
+        }
+        String resolved = name != null ? (streamKnown(name) ? name : null) : streamOfMediaSession(msid);
+        if (resolved == null) {
+            m.fail(ApiStatus.NOT_FOUND, "Stream not found: " + (name != null ? name : msid));
+            return;
+        }
+        relayStreamEvent(resolved, null, "data", q.getValue("payload"));
+        m.reply(null);
+    }
+
+    private boolean streamKnown(String name) {
+        if (streams.find(name).isPresent()) {
+            return true;
+        }
+        return sessions.values().stream().anyMatch(c -> c.mediaSessions().stream().anyMatch(s -> s.name().equals(name)));
+    }
+
+    private String streamOfMediaSession(String msid) {
+        var s = streams.findByMediaSessionId(msid);
+        if (s.isPresent()) {
+            return s.get().name();
+        }
+        var r = streams.findReader(msid);
+        if (r.isPresent()) {
+            return r.get().stream().name();
+        }
+        for (WcsConnection c : sessions.values()) {
+            for (WcsMediaSession ms : c.mediaSessions()) {
+                if (ms.mediaSessionId().equals(msid)) {
+                    return ms.name();
+                }
+            }
+        }
+        return null;
+    }
+
+    private void clientLog(Message<JsonObject> m, boolean enable) {
+        JsonObject q = body(m);
+        String sessionId = q.getString("sessionId");
+        WcsConnection c = sessionId == null ? null : sessions.get(sessionId);
+        if (c == null) {
+            m.fail(ApiStatus.NOT_FOUND, "Session not found: " + sessionId);
+            return;
+        }
+        if (enable) {
+            String levelName = q.getString("logLevel");
+            var level = levelName == null ? java.util.Optional.of(ClientLogLevel.INFO) : ClientLogLevel.parse(levelName);
+            if (level.isEmpty()) {
+                m.fail(ApiStatus.BAD_REQUEST, "Field 'logLevel' must be one of TRACE, DEBUG, INFO, WARN, ERROR");
+                return;
+            }
+            c.enableClientLog(level.get());
+        } else {
+            c.disableClientLog();
+        }
+        m.reply(null);
+    }
+
+    private static JsonObject body(Message<JsonObject> m) {
+        return m.body() == null ? new JsonObject() : m.body();
+    }
+}
