@@ -41,6 +41,8 @@ import org.estuary.verticles.rtmp.RtmpServerVerticle;
 import org.estuary.verticles.rtmp.RtmpSettings;
 import org.estuary.verticles.stream.StreamControlVerticle;
 import org.estuary.verticles.websocket.WebSocketServerVerticle;
+import org.estuary.verticles.webrtc.WebRtcVerticle;
+import org.estuary.verticles.webrtc.WhipRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,7 @@ public final class EstuaryServer {
     private RestVerticle rest;
     private CdnVerticle cdn;
     private HlsServerVerticle hls;
+    private WebRtcVerticle webrtc;
     private WebSocketServerVerticle websocket;
     private int rtmpPort = -1;
 
@@ -114,9 +117,11 @@ public final class EstuaryServer {
         rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
         hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
                 .admission(admission);
+        webrtc = new WebRtcVerticle(streams, config.webrtc(), node.bindAddress(), publicHost).admission(admission);
         websocket = new WebSocketServerVerticle(config.websocket(), node.bindAddress(), streams, connections,
                 identity.nodeId(), () -> new io.vertx.core.json.JsonObject().put("restPort", rest.actualPort())
                         .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort));
+        websocket.addRoutes(new WhipRoutes(webrtc, config.rest().corsAllowOrigin())::mount);
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
                 vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost).admission(admission)),
@@ -134,6 +139,8 @@ public final class EstuaryServer {
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(hls).recover(e -> Future.failedFuture(
                         "HLS " + node.bindAddress() + ":" + config.hls().port() + ": " + e.getMessage())))
+                .compose(v -> vertx.deployVerticle(webrtc).recover(e -> Future.failedFuture(
+                        "WebRTC UDP " + node.bindAddress() + ":" + config.webrtc().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(websocket).recover(e -> Future.failedFuture(
                         "WebSocket " + node.bindAddress() + ":" + config.websocket().port() + ": " + e.getMessage())))
                 .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(
@@ -219,8 +226,9 @@ public final class EstuaryServer {
                 + (config.hls().lowLatency() ? ", low-latency" : "") + ")");
         lines.add("  Web      http://" + bind + ":" + websocket.actualPort() + "/  (WCS WebSocket API ws://" + bind + ":"
                 + websocket.actualPort() + "/)");
+        lines.add("  WebRTC   http://" + bind + ":" + websocket.actualPort() + "/whip/<stream>  (media UDP " + webrtc.actualPort() + ")");
         lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort()
-                + " ws=" + websocket.actualPort());
+                + " ws=" + websocket.actualPort() + " webrtc=" + webrtc.actualPort());
         return String.join(System.lineSeparator(), lines);
     }
 
@@ -228,6 +236,8 @@ public final class EstuaryServer {
     public int rtmpPort() { return rtmpPort; }
     public int hlsPort() { return hls.actualPort(); }
     public int webSocketPort() { return websocket.actualPort(); }
+    /** The WebRTC engine (WHIP/WHEP and the WebSocket API drive media through it). */
+    public WebRtcVerticle webrtc() { return webrtc; }
     public StreamRegistry streams() { return streams; }
     public AdmissionChain admission() { return admission; }
     public Optional<Vertx> vertx() { return Optional.ofNullable(cluster).map(ClusterHandle::vertx); }

@@ -114,6 +114,13 @@ public final class ConfigSchema {
         t.put("access.publishSecret", ValueType.string());
         t.put("access.playSecret", ValueType.string());
         t.put("access.secretParam", ValueType.nonEmptyString());
+        t.put("webrtc.port", ValueType.port());
+        t.put("webrtc.publicAddress", ValueType.string());
+        t.put("webrtc.privateAddress", ValueType.string());
+        t.put("webrtc.consentTimeoutMs", ValueType.longInteger(1000, day));
+        t.put("webrtc.dtlsThreads", ValueType.integer(1, 256));
+        t.put("webrtc.dtlsTimeoutMs", ValueType.longInteger(100, day));
+        t.put("webrtc.keyframeIntervalMs", ValueType.longInteger(0, day));
         t.put("cdn.relayLingerMs", ValueType.longInteger(0, day));
         t.put("cdn.loadRefreshMs", ValueType.longInteger(100, 60_000));
         t.put("cdn.cpuThresholdPercent", ValueType.integer(0, 100));

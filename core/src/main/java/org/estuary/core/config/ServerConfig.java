@@ -9,7 +9,8 @@ import java.util.Objects;
 public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig websocket, HlsConfig hls,
                            RtmpConfig rtmp, SipConfig sip, MediaConfig media, RecordsConfig records,
                            StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics,
-                           MixerConfig mixer, HooksConfig hooks, AccessConfig access, CdnConfig cdn) {
+                           MixerConfig mixer, HooksConfig hooks, AccessConfig access, WebRtcConfig webrtc,
+                           CdnConfig cdn) {
 
     public ServerConfig {
         Objects.requireNonNull(node, "node");
@@ -26,6 +27,7 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(mixer, "mixer");
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(webrtc, "webrtc");
         Objects.requireNonNull(cdn, "cdn");
     }
 
@@ -33,7 +35,8 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         return new ServerConfig(NodeConfig.defaults(), RestConfig.defaults(), WebSocketConfig.defaults(),
                 HlsConfig.defaults(), RtmpConfig.defaults(), SipConfig.defaults(), MediaConfig.defaults(),
                 RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults(),
-                MixerConfig.defaults(), HooksConfig.defaults(), AccessConfig.defaults(), CdnConfig.defaults());
+                MixerConfig.defaults(), HooksConfig.defaults(), AccessConfig.defaults(), WebRtcConfig.defaults(),
+                CdnConfig.defaults());
     }
 
     /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */

@@ -65,6 +65,7 @@ public final class EstuaryProcess implements AutoCloseable {
                 "node.bindAddress=127.0.0.1", "node.publicHost=127.0.0.1",
                 "rest.port=" + rest, "rtmp.port=" + rtmp,
                 "websocket.port=" + Ports.free(), "hls.port=" + Ports.free(), "sip.port=" + Ports.free(),
+                "webrtc.port=0", // any free UDP port: several nodes may run at once
                 "rtmp.instances=2"));
     }
 

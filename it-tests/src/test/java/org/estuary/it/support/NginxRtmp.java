@@ -44,6 +44,14 @@ public final class NginxRtmp implements AutoCloseable {
      * {@code denied} (publishing refused), {@code noplay} (playing refused); stats on HTTP /stat.
      */
     public static NginxRtmp start(int workers, int chunkSize) throws Exception {
+        return start(workers, chunkSize, null);
+    }
+
+    /**
+     * As {@link #start(int, int)}, plus (when {@code onPublishUrl} is given) an application
+     * {@code secured} whose publishers nginx admits only when that HTTP callback answers 2xx.
+     */
+    public static NginxRtmp start(int workers, int chunkSize, String onPublishUrl) throws Exception {
         String nginx = Peers.require("nginx", "nginx libnginx-mod-rtmp");
         if (!Files.isRegularFile(Path.of(MODULE))) {
             throw new AssertionError(MODULE + " missing (apt-get install libnginx-mod-rtmp)");
@@ -73,6 +81,7 @@ public final class NginxRtmp implements AutoCloseable {
                         application live { live on; record off; }
                         application denied { live on; deny publish all; }
                         application noplay { live on; deny play all; }
+                        %s
                     }
                 }
                 http {
@@ -88,6 +97,7 @@ public final class NginxRtmp implements AutoCloseable {
                     }
                 }
                 """.formatted(MODULE, user, workers, dir, dir, workers > 1 ? "on" : "off", dir, rtmp, chunkSize,
+                        onPublishUrl == null ? "" : "application secured { live on; on_publish " + onPublishUrl + "; }",
                         dir, dir, dir, dir, dir, dir, httpPort);
         Path confFile = dir.resolve("nginx.conf");
         Files.writeString(confFile, conf);

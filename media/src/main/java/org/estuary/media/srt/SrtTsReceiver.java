@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An SRT listener on one UDP port that receives MPEG-TS from callers (encoders), one at a time,
- * in live mode. It opens {@code srt://bind:port} with {@code mode=listener} through FFmpeg's avio,
+ * in live mode, or (caller mode, {@link SrtOptions#caller()}) an SRT caller that pulls MPEG-TS
+ * from a remote listener and connects again whenever the connection drops. It opens
+ * {@code srt://host:port} with {@code mode=listener} or {@code mode=caller} through FFmpeg's avio,
  * reads the raw TS bytes on its own worker thread and gives them to a {@link SrtTsListener}. When a
  * caller disconnects it listens again, so a restarting encoder is accepted, until {@link #close()}.
  *
@@ -54,7 +56,7 @@ public final class SrtTsReceiver implements AutoCloseable {
     }
 
     private final String url;
-    private final int latencyMs;
+    private final SrtOptions options;
     private final SrtTsListener listener;
     private final int id = IDS.incrementAndGet();
     private final Thread worker;
@@ -64,10 +66,9 @@ public final class SrtTsReceiver implements AutoCloseable {
     private int connections;
     private int failedOpens;
 
-    private SrtTsReceiver(String bindHost, int port, int latencyMs, SrtTsListener listener) {
-        String host = bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
-        this.url = "srt://" + host + ":" + port;
-        this.latencyMs = latencyMs;
+    private SrtTsReceiver(String host, int port, SrtOptions options, SrtTsListener listener) {
+        this.url = "srt://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        this.options = options;
         this.listener = listener;
         this.worker = new Thread(this::run, "srt-ts-" + port);
         this.worker.setDaemon(true);
@@ -80,13 +81,18 @@ public final class SrtTsReceiver implements AutoCloseable {
      * @param latencyMs the SRT receive latency (buffer for retransmissions), e.g. 120
      */
     public static SrtTsReceiver start(String bindHost, int port, int latencyMs, SrtTsListener listener) {
+        return start(bindHost, port, SrtOptions.listener(latencyMs), listener);
+    }
+
+    /**
+     * Starts listening on, or (caller mode) connecting to, {@code host:port}. Returns at once; a
+     * failed bind or connection is logged and retried until {@link #close()}.
+     */
+    public static SrtTsReceiver start(String host, int port, SrtOptions options, SrtTsListener listener) {
         if (port <= 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
-        if (latencyMs < 0 || latencyMs > 60_000) {
-            throw new IllegalArgumentException("latency must be 0..60000 ms, got " + latencyMs);
-        }
-        SrtTsReceiver r = new SrtTsReceiver(bindHost, port, latencyMs, listener);
+        SrtTsReceiver r = new SrtTsReceiver(host, port, options, listener);
         OPEN.put(r.id, r);
         r.worker.start();
         return r;
@@ -156,14 +162,27 @@ public final class SrtTsReceiver implements AutoCloseable {
         AVDictionary options = new AVDictionary(null);
         AVIOContext io = new AVIOContext(null);
         try {
-            av_dict_set(options, "mode", "listener", 0);
+            av_dict_set(options, "mode", this.options.caller() ? "caller" : "listener", 0);
             av_dict_set(options, "transtype", "live", 0);
-            av_dict_set(options, "latency", String.valueOf(latencyMs * 1000L), 0); // FFmpeg takes µs
+            av_dict_set(options, "latency", String.valueOf(this.options.latencyMs() * 1000L), 0); // FFmpeg takes µs
+            if (this.options.passphrase() != null) {
+                av_dict_set(options, "passphrase", this.options.passphrase(), 0);
+            }
+            if (this.options.keyLength() != 0) {
+                av_dict_set(options, "pbkeylen", String.valueOf(this.options.keyLength()), 0);
+            }
+            if (this.options.streamId() != null) {
+                av_dict_set(options, "streamid", this.options.streamId(), 0);
+            }
+            if (this.options.caller()) {
+                av_dict_set(options, "connect_timeout", "3000", 0); // ms; the loop tries again
+            }
             int rc = avio_open2(io, url, AVIO_FLAG_READ, interrupt, options);
             if (rc < 0 || io.isNull()) {
                 failedOpens++;
                 if (!closing && failedOpens % (QUIET_FAILURES * 10) == QUIET_FAILURES) {
-                    LOG.warn("SRT listener {} could not open ({} tries): {}", url, failedOpens, SrtNative.error(rc));
+                    LOG.warn("SRT {} {} could not open ({} tries): {}", this.options.caller() ? "caller to" : "listener",
+                            url, failedOpens, SrtNative.error(rc));
                 } else if (!closing) {
                     LOG.debug("SRT listener {} could not open: {}", url, SrtNative.error(rc));
                 }

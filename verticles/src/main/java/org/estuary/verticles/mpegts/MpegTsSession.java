@@ -175,7 +175,16 @@ final class MpegTsSession {
             stats.put("connections", connections)
                     .put("callerConnected", srt.callerConnected());
         }
-        return new JsonObject()
+        JsonObject srtFields = null;
+        if (ingress instanceof SrtIngress srt) {
+            // the passphrase itself is never echoed
+            srtFields = new JsonObject().put("mode", srt.options().caller() ? "caller" : "listener")
+                    .put("latency", srt.options().latencyMs())
+                    .put("encrypted", srt.options().passphrase() != null)
+                    .put("pbkeylen", srt.options().keyLength())
+                    .put("streamid", srt.options().streamId());
+        }
+        JsonObject out = new JsonObject()
                 .put("localStreamName", name)
                 .put("localMediaSessionId", stream.mediaSessionId())
                 .put("mediaSessionId", stream.mediaSessionId())
@@ -190,5 +199,9 @@ final class MpegTsSession {
                 .put("allowedList", new JsonArray(allowedList))
                 .put("createdDate", createdAt)
                 .put("stats", stats);
+        if (srtFields != null) {
+            out.put("srt", srtFields);
+        }
+        return out;
     }
 }

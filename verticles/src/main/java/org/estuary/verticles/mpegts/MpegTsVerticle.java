@@ -22,6 +22,7 @@ import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.media.srt.SrtOptions;
 import org.estuary.media.srt.SrtTsReceiver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,6 +134,32 @@ public final class MpegTsVerticle extends VerticleBase {
             m.fail(ApiStatus.BAD_REQUEST, "latency must be 0..60000 (milliseconds, SRT receive latency)");
             return;
         }
+        SrtOptions srt = null;
+        java.net.URI remote = null;
+        if (transport.equals("udp")) {
+            for (String srtOnly : List.of("mode", "remoteUri", "passphrase", "pbkeylen", "keyLength", "streamid")) {
+                if (q.containsKey(srtOnly)) {
+                    m.fail(ApiStatus.BAD_REQUEST, srtOnly + " applies to transport \"srt\" only");
+                    return;
+                }
+            }
+        } else {
+            try {
+                String mode = q.getString("mode", "listener");
+                if (!mode.equals("listener") && !mode.equals("caller")) {
+                    throw new IllegalArgumentException("mode must be \"listener\" or \"caller\", got \"" + mode + "\"");
+                }
+                if (mode.equals("caller")) {
+                    remote = remoteSrt(q.getString("remoteUri"));
+                }
+                Object keyLength = q.getValue("pbkeylen", q.getValue("keyLength"));
+                srt = new SrtOptions(mode.equals("caller"), (int) latency, blankToNull(q.getString("passphrase")),
+                        keyLength == null ? 0 : (int) longOf(keyLength, 0), blankToNull(q.getString("streamid")));
+            } catch (IllegalArgumentException | ClassCastException e) {
+                m.fail(ApiStatus.BAD_REQUEST, e.getMessage());
+                return;
+            }
+        }
         boolean hasAudio = bool(q.getValue("hasAudio"), true);
         boolean hasVideo = bool(q.getValue("hasVideo"), true);
         if (sessions.containsKey(name) || streams.find(name).isPresent()) {
@@ -140,6 +167,10 @@ public final class MpegTsVerticle extends VerticleBase {
             return;
         }
         var ctx = vertx.getOrCreateContext();
+        if (remote != null) {
+            startCaller(m, q, name, remote, srt, allowedList, hasAudio, hasVideo, timeout, maxDiff, ctx);
+            return;
+        }
         // bind (UDP) or prove free (SRT: libsrt binds it itself on its thread) with quick system calls
         UdpIngress[] udp = new UdpIngress[1];
         OptionalInt reserved = transport.equals("udp")
@@ -166,7 +197,7 @@ public final class MpegTsVerticle extends VerticleBase {
         if (udp[0] != null) {
             ingress = udp[0];
         } else {
-            ingress = new SrtIngress(ctx, bindAddress, port, (int) latency);
+            ingress = new SrtIngress(ctx, bindAddress, port, srt);
             if (!allowedList.isEmpty()) {
                 LOG.warn("MPEG-TS {}: allowedList is not enforced for SRT (FFmpeg's srt listener does not expose the caller address)", name);
             }
@@ -178,6 +209,53 @@ public final class MpegTsVerticle extends VerticleBase {
         s.start();
         LOG.info("MPEG-TS {} ({}) waiting for {} on {}", name, stream.mediaSessionId(), transport.toUpperCase(), uri);
         m.reply(s.toJson());
+    }
+
+    /** SRT caller mode: no local port; Estuary connects to the remote listener and reconnects when it drops. */
+    private void startCaller(Message<JsonObject> m, JsonObject q, String name, java.net.URI remote, SrtOptions srt,
+                             List<String> allowedList, boolean hasAudio, boolean hasVideo, long timeout, long maxDiff,
+                             io.vertx.core.Context ctx) {
+        if (!allowedList.isEmpty()) {
+            m.fail(ApiStatus.BAD_REQUEST, "allowedList applies to listener mode (who may connect); a caller picks its peer by remoteUri");
+            return;
+        }
+        Stream stream;
+        try {
+            stream = streams.publish(name, new PublisherInfo("", "", "MPEGTS", Map.of()), 0);
+        } catch (NameInUseException e) {
+            m.fail(ApiStatus.CONFLICT, e.getMessage());
+            return;
+        }
+        String uri = "srt://" + remote.getHost() + ":" + remote.getPort();
+        MpegTsSession s = new MpegTsSession(name, "srt", uri, 0, stream,
+                new SrtIngress(ctx, remote.getHost(), remote.getPort(), srt),
+                allowedList, hasAudio, hasVideo, timeout, maxDiff);
+        stream.onTerminate(() -> ctx.runOnContext(v -> stopSession(s, "Stopped by rest /terminate")));
+        sessions.put(name, s);
+        s.start();
+        LOG.info("MPEG-TS {} ({}) pulling SRT from {}", name, stream.mediaSessionId(), uri);
+        m.reply(s.toJson());
+    }
+
+    /** {@code srt://host:port} (query ignored: options are request fields), host not blank. */
+    private static java.net.URI remoteSrt(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("mode \"caller\" needs remoteUri srt://host:port");
+        }
+        java.net.URI u;
+        try {
+            u = new java.net.URI(value.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("remoteUri is not a URI: " + e.getMessage());
+        }
+        if (!"srt".equalsIgnoreCase(u.getScheme()) || u.getHost() == null || u.getPort() <= 0 || u.getPort() > 65535) {
+            throw new IllegalArgumentException("remoteUri must be srt://host:port, got " + value);
+        }
+        return u;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** SRT: libsrt binds the port itself on the receiver thread; a short JDK bind proves it free now. */
@@ -203,7 +281,11 @@ public final class MpegTsVerticle extends VerticleBase {
         if (!sessions.remove(s.name(), s)) {
             return Future.succeededFuture();
         }
-        return s.stop(reason).andThen(ar -> ports.release(s.port()));
+        return s.stop(reason).andThen(ar -> {
+            if (s.port() > 0) {
+                ports.release(s.port()); // caller-mode sessions hold no local port
+            }
+        });
     }
 
     private void find(Message<JsonObject> m, boolean filtered) {

@@ -3,28 +3,33 @@ package org.estuary.verticles.mpegts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import org.estuary.media.srt.SrtOptions;
 import org.estuary.media.srt.SrtTsListener;
 import org.estuary.media.srt.SrtTsReceiver;
 
 /**
- * MPEG-TS from an SRT caller through {@link SrtTsReceiver} (FFmpeg's libsrt, listener mode); its
+ * MPEG-TS from an SRT caller (or, in caller mode, from a remote SRT listener) through
+ * {@link SrtTsReceiver} (FFmpeg's libsrt); its
  * worker thread hands blocks and connection events to the event loop in order.
  */
 final class SrtIngress implements MpegTsIngress, SrtTsListener {
     private final Context context;
-    private final String bindHost;
+    private final String host;
     private final int port;
-    private final int latencyMs;
+    private final SrtOptions options;
     private MpegTsSession session;
     private EventLoopHandoff handoff;
     private SrtTsReceiver receiver;
 
-    SrtIngress(Context context, String bindHost, int port, int latencyMs) {
+    /** @param host where to listen, or (caller mode) the remote listener to pull from */
+    SrtIngress(Context context, String host, int port, SrtOptions options) {
         this.context = context;
-        this.bindHost = bindHost;
+        this.host = host;
         this.port = port;
-        this.latencyMs = latencyMs;
+        this.options = options;
     }
+
+    SrtOptions options() { return options; }
 
     boolean callerConnected() { return receiver != null && receiver.isConnected(); }
 
@@ -37,7 +42,7 @@ final class SrtIngress implements MpegTsIngress, SrtTsListener {
     public void start(MpegTsSession session) {
         this.session = session;
         this.handoff = new EventLoopHandoff(context, session::received);
-        this.receiver = SrtTsReceiver.start(bindHost, port, latencyMs, this);
+        this.receiver = SrtTsReceiver.start(host, port, options, this);
     }
 
     @Override

@@ -181,7 +181,9 @@ public final class ApiMethods {
         // MPEG-TS; the seed spells the group "mpepts", the docs "mpegts": both are served
         t.m("/mpepts/startup").req("localStreamName", STRING).opt("transport", STRING)
             .opt("hasAudio", BOOLEAN_OR_STRING).opt("hasVideo", BOOLEAN_OR_STRING).opt("timeout", INTEGER)
-            .opt("maxTimestampDiff", INTEGER).opt("allowedList", ARRAY).opt("latency", INTEGER);
+            .opt("maxTimestampDiff", INTEGER).opt("allowedList", ARRAY).opt("latency", INTEGER)
+            .opt("mode", STRING).opt("remoteUri", STRING).opt("passphrase", STRING).opt("pbkeylen", INTEGER)
+            .opt("keyLength", INTEGER).opt("streamid", STRING);
         t.m("/mpepts/find").opt("localStreamName", STRING).opt("uri", STRING);
         t.m("/mpepts/find_all").none();
         t.m("/mpepts/terminate").opt("localStreamName", STRING).opt("uri", STRING);

@@ -1,0 +1,93 @@
+package org.estuary.core.webrtc;
+
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes the answer of an ICE-lite, DTLS-passive (server) endpoint: all m-lines bundled on one
+ * transport, our host candidates on every accepted m-line, rtcp-mux, and the SSRC we send from
+ * on each line we send on (Chromium routes bundled media by it, since we negotiate no MID
+ * header extension).
+ */
+public final class SdpAnswer {
+
+    /** A host candidate we announce. */
+    public record Candidate(String address, int port) { }
+
+    private SdpAnswer() { }
+
+    public static String write(List<Negotiation.Line> lines, String iceUfrag, String icePwd, byte[] fingerprintSha256,
+                               List<Candidate> candidates, String cname, String streamId, long sessionVersion) {
+        StringBuilder s = new StringBuilder(2048);
+        s.append("v=0\r\n");
+        s.append("o=- ").append(sessionVersion).append(" 2 IN IP4 127.0.0.1\r\n");
+        s.append("s=-\r\n");
+        s.append("t=0 0\r\n");
+        s.append("a=ice-lite\r\n");
+        StringBuilder bundle = new StringBuilder("a=group:BUNDLE");
+        for (Negotiation.Line l : lines) {
+            if (l.accepted()) {
+                bundle.append(' ').append(l.offered().mid());
+            }
+        }
+        s.append(bundle).append("\r\n");
+        s.append("a=msid-semantic: WMS ").append(streamId).append("\r\n");
+        String fp = HexFormat.ofDelimiter(":").withUpperCase().formatHex(fingerprintSha256);
+        for (Negotiation.Line l : lines) {
+            SdpOffer.Media m = l.offered();
+            if (!l.accepted()) {
+                int pt = m.payloadTypes().isEmpty() ? 0 : m.payloadTypes().get(0).pt();
+                s.append("m=").append(m.kind()).append(" 0 ").append(m.protocol()).append(' ').append(pt).append("\r\n");
+                s.append("c=IN IP4 0.0.0.0\r\n");
+                s.append("a=mid:").append(m.mid()).append("\r\n");
+                s.append("a=inactive\r\n");
+                continue;
+            }
+            SdpOffer.PayloadType pt = l.chosen();
+            s.append("m=").append(m.kind()).append(" 9 ").append(m.protocol()).append(' ').append(pt.pt()).append("\r\n");
+            s.append("c=IN IP4 0.0.0.0\r\n");
+            s.append("a=rtcp:9 IN IP4 0.0.0.0\r\n");
+            s.append("a=ice-ufrag:").append(iceUfrag).append("\r\n");
+            s.append("a=ice-pwd:").append(icePwd).append("\r\n");
+            s.append("a=fingerprint:sha-256 ").append(fp).append("\r\n");
+            s.append("a=setup:passive\r\n");
+            s.append("a=mid:").append(m.mid()).append("\r\n");
+            s.append('a').append('=').append(l.direction()).append("\r\n");
+            s.append("a=rtcp-mux\r\n");
+            if (m.kind().equals("video")) {
+                s.append("a=rtcp-rsize\r\n");
+            }
+            s.append("a=rtpmap:").append(pt.pt()).append(' ').append(pt.encoding()).append('/').append(pt.clockRate());
+            if (pt.channels() > 1) {
+                s.append('/').append(pt.channels());
+            }
+            s.append("\r\n");
+            if (pt.fmtp() != null) {
+                s.append("a=fmtp:").append(pt.pt()).append(' ').append(pt.fmtp()).append("\r\n");
+            }
+            for (String fb : pt.feedback()) {
+                String f = fb.toLowerCase(Locale.ROOT);
+                if (f.equals("nack") || f.equals("nack pli") || f.equals("ccm fir") || f.equals("goog-remb")) {
+                    s.append("a=rtcp-fb:").append(pt.pt()).append(' ').append(fb).append("\r\n");
+                }
+            }
+            if (l.sendSsrc() >= 0) {
+                String track = m.kind() + "-" + l.sendSsrc();
+                s.append("a=msid:").append(streamId).append(' ').append(track).append("\r\n");
+                s.append("a=ssrc:").append(l.sendSsrc()).append(" cname:").append(cname).append("\r\n");
+                s.append("a=ssrc:").append(l.sendSsrc()).append(" msid:").append(streamId).append(' ').append(track).append("\r\n");
+            }
+            int foundation = 1;
+            for (Candidate c : candidates) {
+                // host candidate priority (RFC 8445 §5.1.2.1): type pref 126, local pref by order, component 1
+                long priority = (126L << 24) | ((65535L - foundation) << 8) | 255;
+                s.append("a=candidate:").append(foundation).append(" 1 udp ").append(priority).append(' ')
+                        .append(c.address()).append(' ').append(c.port()).append(" typ host\r\n");
+                foundation++;
+            }
+            s.append("a=end-of-candidates\r\n");
+        }
+        return s.toString();
+    }
+}

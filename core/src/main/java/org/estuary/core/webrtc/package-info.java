@@ -1,0 +1,8 @@
+/**
+ * WebRTC wire codecs, pure and socket-free: STUN binding for ICE-lite ({@link org.estuary.core.webrtc.Stun}),
+ * the RFC 7983 first-byte demultiplexer ({@link org.estuary.core.webrtc.PacketKind}), the SDP offer
+ * parser and answer writer ({@link org.estuary.core.webrtc.SdpOffer}, {@link org.estuary.core.webrtc.SdpAnswer}),
+ * RTCP feedback messages (PLI, FIR, NACK, SR) and the H.264 RTP packetiser. The transport (UDP,
+ * DTLS, SRTP, sessions) lives in {@code verticles.webrtc}.
+ */
+package org.estuary.core.webrtc;

@@ -1,0 +1,93 @@
+package org.estuary.core.webrtc;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.estuary.core.media.Codec;
+import org.junit.jupiter.api.Test;
+
+class SdpOfferTest {
+    static final String FP = "sha-256 " + "AB:".repeat(31) + "CD";
+    /** The shape of Chromium's WHIP offer: audio + video sendonly, bundled, with H.264 and VP8. */
+    static final String CHROMIUM = String.join("\r\n",
+            "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1",
+            "a=extmap-allow-mixed", "a=msid-semantic: WMS s1",
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111 63", "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0",
+            "a=candidate:1 1 udp 2113937151 127.0.0.1 50000 typ host generation 0",
+            "a=ice-ufrag:Ab1x", "a=ice-pwd:0123456789abcdefghijklmn", "a=ice-options:trickle",
+            "a=fingerprint:" + FP, "a=setup:actpass", "a=mid:0", "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+            "a=sendonly", "a=msid:s1 a1", "a=rtcp-mux", "a=rtpmap:111 opus/48000/2", "a=rtcp-fb:111 transport-cc",
+            "a=fmtp:111 minptime=10;useinbandfec=1", "a=rtpmap:63 red/48000/2", "a=ssrc:1111 cname:c",
+            "m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103", "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0",
+            "a=ice-ufrag:Ab1x", "a=ice-pwd:0123456789abcdefghijklmn", "a=fingerprint:" + FP, "a=setup:actpass",
+            "a=mid:1", "a=sendonly", "a=rtcp-mux", "a=rtcp-rsize",
+            "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli",
+            "a=rtpmap:97 rtx/90000", "a=fmtp:97 apt=96",
+            "a=rtpmap:102 H264/90000", "a=rtcp-fb:102 nack", "a=rtcp-fb:102 nack pli", "a=rtcp-fb:102 ccm fir",
+            "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42001f",
+            "a=rtpmap:103 H264/90000", "a=rtcp-fb:103 nack", "a=rtcp-fb:103 nack pli", "a=rtcp-fb:103 goog-remb",
+            "a=fmtp:103 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+            "a=ssrc-group:FID 2222 3333", "a=ssrc:2222 cname:c", "a=ssrc:3333 cname:c", "") ;
+
+    @Test
+    void parsesChromiumOfferAndPicksH264Mode1AndOpus() {
+        SdpOffer o = SdpOffer.parse(CHROMIUM);
+        assertEquals("Ab1x", o.iceUfrag());
+        assertEquals(32, o.fingerprint().length);
+        assertEquals(2, o.media().size());
+        assertEquals(2222, o.media().get(1).primarySsrc());
+        List<Negotiation.Line> lines = Negotiation.negotiate(o, true, 100);
+        assertEquals(Codec.OPUS, lines.get(0).codec());
+        assertEquals(111, lines.get(0).chosen().pt());
+        assertEquals(Codec.H264, lines.get(1).codec());
+        assertEquals(103, lines.get(1).chosen().pt(), "packetization-mode=1, constrained baseline");
+        assertEquals("recvonly", lines.get(1).direction());
+
+        String answer = SdpAnswer.write(lines, "uf", "pw", new byte[32], List.of(new SdpAnswer.Candidate("127.0.0.1", 20000)),
+                "c", "s", 1);
+        assertTrue(answer.contains("a=ice-lite\r\n"));
+        assertTrue(answer.contains("a=group:BUNDLE 0 1\r\n"));
+        assertTrue(answer.contains("m=video 9 UDP/TLS/RTP/SAVPF 103\r\n"));
+        assertTrue(answer.contains("a=setup:passive\r\n"));
+        assertTrue(answer.contains("a=candidate:1 1 udp "));
+        assertTrue(answer.contains(" 127.0.0.1 20000 typ host\r\n"));
+        assertTrue(answer.contains("a=rtcp-fb:103 nack pli\r\n"));
+        assertFalse(answer.contains("a=ssrc:"), "a publish answer sends nothing");
+    }
+
+    @Test
+    void playAnswerSignalsOurSsrcs() {
+        String offer = CHROMIUM.replace("a=sendonly", "a=recvonly");
+        List<Negotiation.Line> lines = Negotiation.negotiate(SdpOffer.parse(offer), false, 500);
+        String answer = SdpAnswer.write(lines, "uf", "pw", new byte[32], List.of(), "c", "s", 1);
+        assertTrue(answer.contains("a=ssrc:500 cname:c\r\n"));
+        assertTrue(answer.contains("a=ssrc:501 cname:c\r\n"));
+        assertTrue(answer.contains("a=sendonly\r\n"));
+    }
+
+    @Test
+    void wrongDirectionIsRefused() {
+        SdpOffer recvOnly = SdpOffer.parse(CHROMIUM.replace("a=sendonly", "a=recvonly"));
+        SdpException e = assertThrows(SdpException.class, () -> Negotiation.negotiate(recvOnly, true, 1));
+        assertTrue(e.getMessage().contains("sends no"));
+    }
+
+    @Test
+    void malformedOffersNameTheProblem() {
+        assertMessage("", "empty");
+        assertMessage("hello", "v=0");
+        assertMessage("v=0\r\ns=-\r\n", "no m-line");
+        assertMessage(CHROMIUM.replace("a=ice-ufrag:Ab1x", "a=x:y"), "ice-ufrag");
+        assertMessage(CHROMIUM.replace("a=fingerprint:" + FP, "a=x:y"), "fingerprint");
+        assertMessage(CHROMIUM.replace(FP, "sha-1 AB:CD"), "sha-1");
+        assertMessage(CHROMIUM.replace("a=rtpmap:111 opus", "a=rtpmap:xx opus"), "payload type");
+        assertMessage(CHROMIUM.replace("a=ssrc:2222", "a=ssrc:99999999999"), "SSRC");
+        assertMessage("v=0\r\n" + "a=".repeat(40_000), "larger");
+        assertMessage(CHROMIUM.replace("m=audio 9 UDP/TLS/RTP/SAVPF 111 63", "m=audio 9"), "m-line");
+    }
+
+    private static void assertMessage(String sdp, String expected) {
+        SdpException e = assertThrows(SdpException.class, () -> SdpOffer.parse(sdp));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}

@@ -1,0 +1,113 @@
+package org.estuary.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.estuary.it.support.Chromium;
+import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.Ffmpeg;
+import org.estuary.it.support.Ports;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Headless Chromium publishes its fake camera and microphone over WHIP with a plain standards page;
+ * ffprobe reads the stream over RTMP (H.264 + AAC transcoded from Opus) and decodes frames.
+ */
+class WebRtcWhipTest {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static EstuaryProcess server;
+    private static int web;
+
+    @BeforeAll
+    static void start() throws Exception {
+        web = Ports.free();
+        server = EstuaryProcess.start("webrtc-whip", "websocket.port=" + web, "webrtc.port=" + Ports.free(),
+                "webrtc.privateAddress=127.0.0.1");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            assertEquals(0, server.stop(), "clean exit on SIGTERM");
+        }
+    }
+
+    private static HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web + path))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void chromiumPublishesOverWhipAndRtmpReadsH264AndAac() throws Exception {
+        String whip = "http://127.0.0.1:" + web + "/whip/cam1";
+        try (Chromium browser = Chromium.open("whip-publish.html", "whip=" + whip + "&secs=10",
+                EstuaryProcess.logDir().resolve("webrtc-whip-chromium.log"))) {
+            // wall-clock bound, generous: Chromium's start, getUserMedia and the first DTLS handshake of
+            // a cold JVM took 30-40 s together on the shared 2-core CI machine
+            JsonObject publishing = browser.await(120_000, "PUBLISHING");
+            System.out.println("WHIP connected in " + publishing.getInteger("connectMs") + " ms (POST to ICE+DTLS connected)");
+
+            Ffmpeg.Probe probe = Ffmpeg.probe(server.rtmpUrl("cam1"), 4);
+            assertEquals("h264", probe.video().get("codec_name"), probe.toString());
+            assertEquals("640", probe.video().get("width"), probe.toString());
+            assertEquals("480", probe.video().get("height"), probe.toString());
+            assertEquals("aac", probe.audio().get("codec_name"), probe.toString());
+            assertEquals("48000", probe.audio().get("sample_rate"), probe.toString());
+            // fake camera: 20 fps; 4 s read -> ~80 frames; AAC 1024 samples at 48 kHz -> ~187 frames
+            assertTrue(probe.videoFrames() >= 30, "decoded video frames: " + probe);
+            assertTrue(probe.audioFrames() >= 60, "decoded audio frames: " + probe);
+
+            JsonObject done = browser.await(60_000, "DONE");
+            assertEquals(200, done.getInteger("deleteStatus"), done.encode());
+            JsonObject video = done.getJsonObject("stats").getJsonObject("video");
+            assertTrue(video.getInteger("pliCount", 0) >= 1, "the server asked for a key frame: " + done.encode());
+            assertTrue(done.getJsonObject("stats").getJsonObject("transport").getString("srtpCipher", "").contains("AES"),
+                    done.encode());
+        }
+        // DELETE ended the session, and with it the stream
+        long end = System.currentTimeMillis() + 5000;
+        int status = 0;
+        while (System.currentTimeMillis() < end) {
+            status = server.post("/stream/find", new JsonObject().put("name", "cam1").encode()).status();
+            if (status == 404) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(404, status, "stream gone after DELETE");
+    }
+
+    @Test
+    void malformedOffersGetJsonErrors() throws Exception {
+        HttpResponse<String> r = post("/whip/bad1", "application/sdp", "this is not SDP");
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(new JsonObject(r.body()).getString("message").contains("v=0"), r.body());
+
+        r = post("/whip/bad1", "application/sdp", "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n");
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(new JsonObject(r.body()).getString("message").contains("ice-ufrag"), r.body());
+
+        r = post("/whip/bad1", "application/json", "{}");
+        assertEquals(415, r.statusCode(), r.body());
+
+        r = post("/whip/bad1", "application/sdp", "");
+        assertEquals(400, r.statusCode(), r.body());
+
+        HttpResponse<String> d = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web + "/whip/bad1/nosuchsession"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, d.statusCode(), d.body());
+        assertEquals("application/json", d.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(server.isAlive());
+    }
+}

@@ -1,0 +1,190 @@
+package org.estuary.verticles.webrtc;
+
+import java.security.GeneralSecurityException;
+import java.util.HashMap;
+import java.util.Map;
+import org.jitsi.srtp.SrtcpCryptoContext;
+import org.jitsi.srtp.SrtpContextFactory;
+import org.jitsi.srtp.SrtpCryptoContext;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.jitsi.srtp.crypto.Aes;
+import org.jitsi.utils.logging2.LoggerImpl;
+
+/**
+ * SRTP/SRTCP of one session on jitsi-srtp: incoming packets are decrypted with the DTLS client's
+ * keys, outgoing ones encrypted with the server's, one crypto context per SSRC. Owned by the
+ * session's event loop (jitsi's contexts are internally synchronized, but we never share them).
+ */
+final class SrtpTransform implements AutoCloseable {
+    private static final LoggerImpl JITSI_LOG = new LoggerImpl("org.jitsi.srtp", java.util.logging.Level.WARNING);
+
+    private final SrtpContextFactory decrypt;
+    private final SrtpContextFactory encrypt;
+    private final Map<Long, SrtpCryptoContext> rtpIn = new HashMap<>();
+    private final Map<Long, SrtpCryptoContext> rtpOut = new HashMap<>();
+    private final Map<Long, SrtcpCryptoContext> rtcpIn = new HashMap<>();
+    private final Map<Long, SrtcpCryptoContext> rtcpOut = new HashMap<>();
+    private final int tagRoom;
+
+    SrtpTransform(SrtpKeys k) {
+        decrypt = new SrtpContextFactory(false, k.clientKey(), k.clientSalt(), k.profile().policy(), k.profile().policy(), JITSI_LOG);
+        encrypt = new SrtpContextFactory(true, k.serverKey(), k.serverSalt(), k.profile().policy(), k.profile().policy(), JITSI_LOG);
+        tagRoom = 16 + 4 + 10; // GCM tag 16 or HMAC 10, + SRTCP index 4
+    }
+
+    /**
+     * Forces the pure-JDK AES (as fast as OpenSSL on JDK 17 with AES-NI) and pays jitsi-srtp's
+     * one-time class loading and provider probe at start instead of on the first publish,
+     * whose first second of media would otherwise be lost.
+     */
+    static void warmUp() {
+        Aes.setFactoryClassName("org.jitsi.srtp.crypto.Aes$SunJCECipherFactory");
+        for (SrtpProfile p : SrtpProfile.values()) {
+            byte[] zeros = new byte[2 * (p.keyLength + p.saltLength)];
+            try (SrtpTransform t = new SrtpTransform(SrtpKeys.fromExported(p, zeros))) {
+                byte[] rtp = new byte[12 + 100];
+                rtp[0] = (byte) 0x80;
+                rtp[11] = 1;
+                t.protectRtp(rtp, rtp.length);
+            }
+        }
+    }
+
+    /** Decrypts an SRTP packet in place; returns the plaintext length or -1 (auth failure, replay). */
+    int unprotectRtp(byte[] pkt, int len) {
+        long ssrc = u32(pkt, 8);
+        try {
+            SrtpCryptoContext c = rtpIn.get(ssrc);
+            if (c == null) {
+                c = decrypt.deriveContext((int) ssrc, 0);
+                rtpIn.put(ssrc, c);
+            }
+            Buf b = new Buf(pkt, len);
+            return c.reverseTransformPacket(b, false) == SrtpErrorStatus.OK ? b.length : -1;
+        } catch (GeneralSecurityException e) {
+            return -1;
+        }
+    }
+
+    /** Decrypts an SRTCP packet in place; returns the plaintext length or -1. */
+    int unprotectRtcp(byte[] pkt, int len) {
+        if (len < 8) {
+            return -1;
+        }
+        long ssrc = u32(pkt, 4);
+        try {
+            SrtcpCryptoContext c = rtcpIn.get(ssrc);
+            if (c == null) {
+                c = decrypt.deriveControlContext((int) ssrc);
+                rtcpIn.put(ssrc, c);
+            }
+            Buf b = new Buf(pkt, len);
+            return c.reverseTransformPacket(b) == SrtpErrorStatus.OK ? b.length : -1;
+        } catch (GeneralSecurityException e) {
+            return -1;
+        }
+    }
+
+    /** Encrypts an RTP packet; returns a new array holding the SRTP packet, or null. */
+    byte[] protectRtp(byte[] pkt, int len) {
+        long ssrc = u32(pkt, 8);
+        try {
+            SrtpCryptoContext c = rtpOut.get(ssrc);
+            if (c == null) {
+                c = encrypt.deriveContext((int) ssrc, 0);
+                rtpOut.put(ssrc, c);
+            }
+            Buf b = new Buf(pkt, len, tagRoom);
+            return c.transformPacket(b) == SrtpErrorStatus.OK ? b.bytes() : null;
+        } catch (GeneralSecurityException e) {
+            return null;
+        }
+    }
+
+    /** Encrypts an RTCP packet; returns the SRTCP packet or null. */
+    byte[] protectRtcp(byte[] pkt, int len) {
+        long ssrc = u32(pkt, 4);
+        try {
+            SrtcpCryptoContext c = rtcpOut.get(ssrc);
+            if (c == null) {
+                c = encrypt.deriveControlContext((int) ssrc);
+                rtcpOut.put(ssrc, c);
+            }
+            Buf b = new Buf(pkt, len, tagRoom);
+            return c.transformPacket(b) == SrtpErrorStatus.OK ? b.bytes() : null;
+        } catch (GeneralSecurityException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        decrypt.close();
+        encrypt.close();
+        rtpIn.clear();
+        rtpOut.clear();
+        rtcpIn.clear();
+        rtcpOut.clear();
+    }
+
+    static long u32(byte[] b, int off) {
+        return ((long) (b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+    }
+
+    /** The byte buffer jitsi-srtp transforms; grows for tags. */
+    private static final class Buf implements org.jitsi.utils.ByteArrayBuffer {
+        byte[] buf;
+        int offset;
+        int length;
+
+        Buf(byte[] data, int len) {
+            this.buf = data;
+            this.length = len;
+        }
+
+        Buf(byte[] data, int len, int room) {
+            this.buf = new byte[len + room];
+            System.arraycopy(data, 0, buf, 0, len);
+            this.length = len;
+        }
+
+        byte[] bytes() {
+            byte[] out = new byte[length];
+            System.arraycopy(buf, offset, out, 0, length);
+            return out;
+        }
+
+        @Override public byte[] getBuffer() { return buf; }
+        @Override public int getOffset() { return offset; }
+        @Override public int getLength() { return length; }
+        @Override public void setLength(int len) { length = len; }
+        @Override public void setOffset(int off) { offset = off; }
+        @Override public boolean isInvalid() { return false; }
+
+        @Override
+        public void readRegionToBuff(int off, int len, byte[] out) {
+            System.arraycopy(buf, offset + off, out, 0, len);
+        }
+
+        @Override
+        public void grow(int howMuch) {
+            if (offset + length + howMuch > buf.length) {
+                byte[] n = new byte[offset + length + howMuch];
+                System.arraycopy(buf, 0, n, 0, offset + length);
+                buf = n;
+            }
+        }
+
+        @Override
+        public void append(byte[] data, int len) {
+            grow(len);
+            System.arraycopy(data, 0, buf, offset + length, len);
+            length += len;
+        }
+
+        @Override
+        public void shrink(int len) {
+            length = Math.max(0, length - len);
+        }
+    }
+}

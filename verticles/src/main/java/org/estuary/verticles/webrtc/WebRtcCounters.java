@@ -1,0 +1,38 @@
+package org.estuary.verticles.webrtc;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the engine refused or lost, counted (bad input is dropped, never answered, never fatal). */
+final class WebRtcCounters {
+    final LongAdder stunBadIntegrity = new LongAdder();
+    final LongAdder stunUnknownUser = new LongAdder();
+    final LongAdder stunMalformed = new LongAdder();
+    final LongAdder dtlsStrangers = new LongAdder();
+    final LongAdder dtlsFailures = new LongAdder();
+    final LongAdder rtpStrangers = new LongAdder();
+    final LongAdder unknownSsrc = new LongAdder();
+    final LongAdder srtpFailures = new LongAdder();
+    final LongAdder unknownPackets = new LongAdder();
+    final LongAdder sessionsOpened = new LongAdder();
+    final LongAdder sessionsTimedOut = new LongAdder();
+    final LongAdder badOffers = new LongAdder();
+
+    Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("stunBadIntegrity", stunBadIntegrity.sum());
+        m.put("stunUnknownUser", stunUnknownUser.sum());
+        m.put("stunMalformed", stunMalformed.sum());
+        m.put("dtlsStrangers", dtlsStrangers.sum());
+        m.put("dtlsFailures", dtlsFailures.sum());
+        m.put("rtpStrangers", rtpStrangers.sum());
+        m.put("unknownSsrc", unknownSsrc.sum());
+        m.put("srtpFailures", srtpFailures.sum());
+        m.put("unknownPackets", unknownPackets.sum());
+        m.put("sessionsOpened", sessionsOpened.sum());
+        m.put("sessionsTimedOut", sessionsTimedOut.sum());
+        m.put("badOffers", badOffers.sum());
+        return m;
+    }
+}

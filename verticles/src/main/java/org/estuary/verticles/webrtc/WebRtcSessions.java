@@ -1,0 +1,59 @@
+package org.estuary.verticles.webrtc;
+
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The WebRTC engine's API: WHIP/WHEP and the WebSocket client API both drive media through it.
+ * Calls are safe from any thread; futures complete on the engine's event loop.
+ *
+ * <pre>{@code
+ * sessions.open(new WebRtcSessions.Request(sdpOffer, "cam1", Direction.PUBLISH, wsSessionId, "WebSocket",
+ *         clientIp, Map.of(), reason -> ...))
+ *     .onSuccess(a -> send(a.sdp()))            // a.sessionId() names the media session
+ *     .onFailure(e -> reply(WebRtcException.status(e), e.getMessage()));
+ * sessions.close(a.sessionId(), "unpublished");
+ * }</pre>
+ */
+public interface WebRtcSessions {
+
+    /** Which way media flows, seen from the browser. */
+    enum Direction {
+        /** The browser sends; the engine publishes the stream (WHIP, publishStream). */
+        PUBLISH,
+        /** The browser receives the stream (WHEP, playStream). */
+        PLAY
+    }
+
+    /**
+     * One offer to answer.
+     *
+     * @param sdpOffer   the browser's complete (non-trickle) offer
+     * @param streamName stream to publish or play
+     * @param direction  publish or play
+     * @param ownerId    who asked (WebSocket session id, or "" for WHIP/WHEP): logged and used as the publisher's session id
+     * @param protocol   how the offer came, for the admission check and stream info: "WHIP", "WHEP", "WebSocket"
+     * @param clientAddress the browser's IP address as the signalling connection saw it ("" if unknown)
+     * @param params     query parameters / custom data the client sent (e.g. a secret), for the admission check
+     * @param onClosed   called once, on the engine's loop, with the reason when the session ends for any cause; may be null
+     */
+    record Request(String sdpOffer, String streamName, Direction direction, String ownerId, String protocol,
+                   String clientAddress, Map<String, String> params, Consumer<String> onClosed) { }
+
+    /** The SDP answer and the media session's id (use it to close). */
+    record Answer(String sessionId, String sdp) { }
+
+    /**
+     * Answers an offer after the server's admission check (access rules, hooks). Fails with
+     * {@link WebRtcException}: 400 malformed or unusable SDP, 403 refused by admission, 409 the
+     * stream is already published, 404 (play) no such stream, 503 no capacity.
+     */
+    Future<Answer> open(Request request);
+
+    /** Ends a session (frees its ports share, threads, codecs); fails with a 404 {@link WebRtcException} when unknown. */
+    Future<Void> close(String sessionId, String reason);
+
+    /** Counters of refused input and of live sessions (for stats and tests). */
+    Map<String, Long> stats();
+}

@@ -1,0 +1,439 @@
+package org.estuary.verticles.webrtc;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.estuary.core.config.WebRtcConfig;
+import org.estuary.core.session.Admission;
+import org.estuary.core.session.AdmissionDecision;
+import org.estuary.core.session.AdmissionRequest;
+import org.estuary.core.stream.NameInUseException;
+import org.estuary.core.stream.PublisherInfo;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamRegistry;
+import org.estuary.core.webrtc.Negotiation;
+import org.estuary.core.webrtc.PacketKind;
+import org.estuary.core.webrtc.SdpAnswer;
+import org.estuary.core.webrtc.SdpException;
+import org.estuary.core.webrtc.SdpOffer;
+import org.estuary.core.webrtc.Stun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebRTC media engine: one UDP socket shared by every session, demultiplexed per RFC 7983
+ * (STUN by our ufrag, DTLS/SRTP by the address ICE nominated); ICE-lite answers on the event
+ * loop, DTLS handshakes on {@link DtlsHandshakes}' bounded pool, SRTP on the loop, audio
+ * transcoding on a worker pool. Implements {@link WebRtcSessions} for WHIP/WHEP and the
+ * WebSocket API.
+ */
+public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(WebRtcVerticle.class);
+    private static final int TICK_MS = 500;
+    private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    private final StreamRegistry streams;
+    private final WebRtcConfig config;
+    private final String bindAddress;
+    private final String defaultHost;
+    private final SecureRandom random = new SecureRandom();
+    private final WebRtcCounters counters = new WebRtcCounters();
+    private final Map<String, WebRtcSession> byId = new HashMap<>();
+    private final Map<String, WebRtcSession> byUfrag = new HashMap<>();
+    private final Map<String, WebRtcSession> byAddress = new HashMap<>();
+    private volatile Context engine;
+    private DatagramSocket socket;
+    private DtlsIdentity identity;
+    private DtlsHandshakes handshakes;
+    private ExecutorService audioPool;
+    private List<SdpAnswer.Candidate> candidates = List.of();
+    private volatile int actualPort = -1;
+    private long timer = -1;
+    private Admission admission = Admission.allowAll();
+
+    /**
+     * @param defaultHost address announced when {@code config.privateAddress} is empty (the node's public host)
+     */
+    public WebRtcVerticle(StreamRegistry streams, WebRtcConfig config, String bindAddress, String defaultHost) {
+        this.streams = streams;
+        this.config = config;
+        this.bindAddress = bindAddress;
+        this.defaultHost = defaultHost;
+    }
+
+    /** Publishers and players are let in by {@code admission} (default: everyone). Call before deploying. */
+    public WebRtcVerticle admission(Admission admission) {
+        this.admission = admission;
+        return this;
+    }
+
+    /** The bound UDP port once started. */
+    public int actualPort() {
+        return actualPort;
+    }
+
+    @Override
+    public Future<?> start() {
+        engine = context;
+        return vertx.executeBlocking(() -> {
+            // class loading, key generation and jitsi-srtp's provider probe: seconds, once, off the loop
+            SrtpTransform.warmUp();
+            return DtlsIdentity.generate();
+        }).compose(id -> {
+            identity = id;
+            handshakes = new DtlsHandshakes(identity, config.dtlsThreads(), (int) Math.min(Integer.MAX_VALUE, config.dtlsTimeoutMs()));
+            AtomicInteger n = new AtomicInteger();
+            audioPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "webrtc-audio-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(4 << 20).setSendBufferSize(4 << 20));
+            socket.handler(this::packet);
+            return socket.listen(config.port(), bindAddress);
+        }).onSuccess(s -> {
+            actualPort = s.localAddress().port();
+            candidates = candidates(actualPort);
+            timer = vertx.setPeriodic(TICK_MS, t -> tick());
+            LOG.info("WebRTC engine on UDP {}:{}, candidates {}", bindAddress, actualPort, candidates);
+        });
+    }
+
+    private List<SdpAnswer.Candidate> candidates(int port) {
+        List<SdpAnswer.Candidate> c = new ArrayList<>();
+        String priv = config.privateAddress().isBlank() ? defaultHost : config.privateAddress();
+        c.add(new SdpAnswer.Candidate(literal(priv), port));
+        if (!config.publicAddress().isBlank() && !config.publicAddress().equals(priv)) {
+            c.add(new SdpAnswer.Candidate(literal(config.publicAddress()), port));
+        }
+        return List.copyOf(c);
+    }
+
+    /** Browsers want IP literals in candidates (they do not resolve host names there). */
+    private static String literal(String host) {
+        try {
+            return InetAddress.getByName(host).getHostAddress();
+        } catch (UnknownHostException e) {
+            return host;
+        }
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        for (WebRtcSession s : new ArrayList<>(byId.values())) {
+            closeSession(s, "Server shutdown");
+        }
+        if (handshakes != null) {
+            handshakes.close();
+        }
+        if (audioPool != null) {
+            audioPool.shutdown();
+        }
+        return socket == null ? Future.succeededFuture() : socket.close();
+    }
+
+    // ---- API ----
+
+    @Override
+    public Future<Answer> open(Request request) {
+        Context c = engine;
+        if (c == null || actualPort < 0) {
+            return Future.failedFuture(new WebRtcException(503, "the WebRTC engine is not running"));
+        }
+        boolean publish = request.direction() == Direction.PUBLISH;
+        AdmissionRequest ask = new AdmissionRequest(publish ? AdmissionRequest.Action.PUBLISH : AdmissionRequest.Action.PLAY,
+                request.protocol(), "", request.streamName(), request.clientAddress(), request.params());
+        Promise<AdmissionDecision> decided = Promise.promise();
+        try {
+            admission.check(ask).whenComplete((d, e) -> {
+                if (e != null) {
+                    decided.fail(e);
+                } else {
+                    decided.complete(d);
+                }
+            });
+        } catch (RuntimeException e) {
+            decided.fail(e);
+        }
+        Promise<Answer> p = Promise.promise();
+        decided.future().onComplete(ar -> c.runOnContext(v -> {
+            if (ar.failed() || !ar.result().allowed()) {
+                String why = ar.failed() ? String.valueOf(ar.cause().getMessage()) : ar.result().reason();
+                p.fail(new WebRtcException(403, "Refused: " + why));
+                return;
+            }
+            String name = ar.result().streamName().isBlank() ? request.streamName() : ar.result().streamName();
+            try {
+                p.complete(openHere(request, name));
+            } catch (SdpException e) {
+                counters.badOffers.increment();
+                p.fail(new WebRtcException(400, "Bad SDP offer: " + e.getMessage()));
+            } catch (WebRtcException e) {
+                p.fail(e);
+            } catch (RuntimeException e) {
+                LOG.warn("WebRTC open failed", e);
+                p.fail(new WebRtcException(500, "WebRTC session failed: " + e.getMessage()));
+            }
+        }));
+        return p.future();
+    }
+
+    @Override
+    public Future<Void> close(String sessionId, String reason) {
+        Context c = engine;
+        if (c == null) {
+            return Future.failedFuture(new WebRtcException(404, "no WebRTC session " + sessionId));
+        }
+        Promise<Void> p = Promise.promise();
+        c.runOnContext(v -> {
+            WebRtcSession s = byId.get(sessionId);
+            if (s == null) {
+                p.fail(new WebRtcException(404, "no WebRTC session " + sessionId));
+                return;
+            }
+            closeSession(s, reason);
+            p.complete();
+        });
+        return p.future();
+    }
+
+    @Override
+    public Map<String, Long> stats() {
+        Map<String, Long> m = new LinkedHashMap<>(counters.snapshot());
+        m.put("sessions", (long) byId.size());
+        m.put("dtlsHandshakesRunning", handshakes == null ? 0L : (long) handshakes.running());
+        return m;
+    }
+
+    private Answer openHere(Request r, String name) {
+        if (name == null || name.isBlank() || name.length() > 256 || name.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7F)) {
+            throw new WebRtcException(400, "Bad stream name");
+        }
+        SdpOffer offer = SdpOffer.parse(r.sdpOffer());
+        boolean publish = r.direction() == Direction.PUBLISH;
+        long ourSsrc = random.nextInt() & 0xFFFFFFFFL;
+        List<Negotiation.Line> lines = Negotiation.negotiate(offer, publish, (ourSsrc + 1) & 0xFFFFFFFFL);
+        String id = token(16);
+        String ufrag = token(8);
+        String pwd = token(24);
+        WebRtcSession s = new WebRtcSession(id, ufrag, pwd, offer.fingerprint(), r, lines, ourSsrc, System.currentTimeMillis());
+        if (publish) {
+            Stream stream;
+            try {
+                stream = streams.publish(name, new PublisherInfo(r.ownerId() == null || r.ownerId().isBlank() ? id : r.ownerId(), "", "WebRTC",
+                        r.params() == null ? Map.of() : r.params()), config.consentTimeoutMs());
+            } catch (NameInUseException e) {
+                throw new WebRtcException(409, "Stream name is already in use: " + name);
+            }
+            s.media = new PublishMedia(stream, lines, context, new SerialWorker(audioPool, 250), ourSsrc,
+                    config.keyframeIntervalMs(), rtcp -> sendRtcp(s, rtcp), counters);
+            stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
+        } else {
+            throw new WebRtcException(501, "WebRTC play (WHEP) is not built yet");
+        }
+        String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
+                random.nextLong() & Long.MAX_VALUE);
+        byId.put(id, s);
+        byUfrag.put(ufrag, s);
+        counters.sessionsOpened.increment();
+        LOG.info("WebRTC {}: {} {} for {} (ufrag {})", id, publish ? "publish" : "play", name, r.ownerId(), ufrag);
+        return new Answer(id, answer);
+    }
+
+    private String token(int len) {
+        StringBuilder b = new StringBuilder(len);
+        for (int i = 0; i < len; i++) {
+            b.append(ICE_CHARS.charAt(random.nextInt(ICE_CHARS.length())));
+        }
+        return b.toString();
+    }
+
+    private void closeSession(WebRtcSession s, String reason) {
+        byId.remove(s.id);
+        byUfrag.remove(s.ufrag);
+        if (s.remoteKey != null) {
+            byAddress.remove(s.remoteKey, s);
+        }
+        if (s.close(reason)) {
+            LOG.info("WebRTC {}: closed ({})", s.id, reason);
+        }
+    }
+
+    // ---- transport ----
+
+    private void packet(DatagramPacket dp) {
+        Buffer buf = dp.data();
+        byte[] d = buf.getBytes();
+        int len = d.length;
+        SocketAddress from = dp.sender();
+        switch (PacketKind.of(d, len)) {
+            case STUN -> stun(d, len, from);
+            case DTLS -> dtls(d, from);
+            case RTP, RTCP -> media(d, len, from, PacketKind.of(d, len) == PacketKind.RTCP);
+            default -> counters.unknownPackets.increment();
+        }
+    }
+
+    private void stun(byte[] d, int len, SocketAddress from) {
+        Stun.BindingRequest req = Stun.parseBindingRequest(d, len);
+        if (req == null) {
+            counters.stunMalformed.increment();
+            return;
+        }
+        String ufrag = req.localUfrag();
+        WebRtcSession s = ufrag == null ? null : byUfrag.get(ufrag);
+        if (s == null) {
+            counters.stunUnknownUser.increment();
+            return;
+        }
+        if (!Stun.verify(d, req, s.pwd)) {
+            counters.stunBadIntegrity.increment();
+            return;
+        }
+        byte[] ip;
+        try {
+            ip = InetAddress.getByName(from.host()).getAddress();
+        } catch (UnknownHostException e) {
+            return;
+        }
+        send(Stun.bindingSuccess(req, ip, from.port(), s.pwd), from);
+        String key = key(from);
+        long now = System.currentTimeMillis();
+        if (s.remote == null || (req.useCandidate() && !key.equals(s.remoteKey))) {
+            // ICE-lite: the controlling browser nominates; the latest nominated pair wins (NAT rebinding too)
+            if (s.remoteKey != null) {
+                byAddress.remove(s.remoteKey, s);
+            }
+            s.remote = from;
+            s.remoteKey = key;
+            byAddress.put(key, s);
+        }
+        if (key.equals(s.remoteKey)) {
+            s.lastConsentMs = now;
+        }
+    }
+
+    private void dtls(byte[] d, SocketAddress from) {
+        WebRtcSession s = byAddress.get(key(from));
+        if (s == null) {
+            counters.dtlsStrangers.increment();
+            return;
+        }
+        switch (s.state) {
+            case WAITING_ICE -> {
+                s.state = WebRtcSession.State.DTLS;
+                s.dtls = new DtlsChannel(out -> send(out, s.remote));
+                s.dtls.offer(d);
+                boolean started = handshakes.start(s.dtls, s.remoteFingerprint, s.id,
+                        keys -> engine.runOnContext(v -> dtlsDone(s, keys)));
+                if (!started) {
+                    closeSession(s, "no DTLS capacity");
+                }
+            }
+            case DTLS -> s.dtls.offer(d);
+            case CONNECTED -> {
+                if ((d[0] & 0xFF) == 21) {
+                    // an alert record after the handshake: close_notify when the browser closes
+                    closeSession(s, "DTLS alert from the browser (closed)");
+                } else {
+                    s.dtls.offer(d); // a retransmitted final flight, answered while the handshake thread lingers
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void dtlsDone(WebRtcSession s, SrtpKeys keys) {
+        if (s.state == WebRtcSession.State.CLOSED) {
+            return;
+        }
+        if (keys == null) {
+            counters.dtlsFailures.increment();
+            closeSession(s, "DTLS handshake failed");
+            return;
+        }
+        s.srtp = new SrtpTransform(keys);
+        s.state = WebRtcSession.State.CONNECTED;
+        s.media.connected(s.srtp);
+        byte[] d;
+        while ((d = s.early.poll()) != null) {
+            media(d, d.length, s.remote, PacketKind.of(d, d.length) == PacketKind.RTCP);
+        }
+    }
+
+    private void media(byte[] d, int len, SocketAddress from, boolean rtcp) {
+        WebRtcSession s = byAddress.get(key(from));
+        if (s != null && s.state == WebRtcSession.State.DTLS && s.early.size() < WebRtcSession.MAX_EARLY) {
+            s.early.add(d);
+            return;
+        }
+        if (s == null || s.state != WebRtcSession.State.CONNECTED) {
+            counters.rtpStrangers.increment();
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (rtcp) {
+            int plain = s.srtp.unprotectRtcp(d, len);
+            if (plain < 0) {
+                counters.srtpFailures.increment();
+                return;
+            }
+            s.media.rtcp(d, plain, now);
+        } else {
+            s.media.rtp(d, len, now);
+        }
+    }
+
+    private void sendRtcp(WebRtcSession s, byte[] rtcp) {
+        if (s.srtp == null || s.remote == null || s.state != WebRtcSession.State.CONNECTED) {
+            return;
+        }
+        byte[] p = s.srtp.protectRtcp(rtcp, rtcp.length);
+        if (p != null) {
+            send(p, s.remote);
+        }
+    }
+
+    void send(byte[] data, SocketAddress to) {
+        socket.send(Buffer.buffer(data), to.port(), to.host());
+    }
+
+    private static String key(SocketAddress a) {
+        return a.host() + ":" + a.port();
+    }
+
+    private void tick() {
+        long now = System.currentTimeMillis();
+        for (WebRtcSession s : new ArrayList<>(byId.values())) {
+            if (now - s.lastConsentMs > config.consentTimeoutMs()) {
+                counters.sessionsTimedOut.increment();
+                closeSession(s, "no ICE consent for " + config.consentTimeoutMs() + " ms (browser gone)");
+            } else if (s.state == WebRtcSession.State.DTLS && now - s.createdMs > config.consentTimeoutMs() + config.dtlsTimeoutMs()) {
+                counters.sessionsTimedOut.increment();
+                closeSession(s, "DTLS did not complete");
+            } else if (s.state == WebRtcSession.State.CONNECTED) {
+                s.media.tick(now);
+            }
+        }
+    }
+}

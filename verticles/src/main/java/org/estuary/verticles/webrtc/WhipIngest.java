@@ -1,0 +1,184 @@
+package org.estuary.verticles.webrtc;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.estuary.core.media.Codec;
+import org.estuary.core.media.Frame;
+import org.estuary.core.rtsp.AccessUnitSink;
+import org.estuary.core.rtsp.Depacketizer;
+import org.estuary.core.rtsp.FramePerPacketDepacketizer;
+import org.estuary.core.rtsp.H264Depacketizer;
+import org.estuary.core.rtsp.JitterBuffer;
+import org.estuary.core.rtsp.MediaClock;
+import org.estuary.core.rtsp.Rtcp;
+import org.estuary.core.rtsp.RtpPacket;
+import org.estuary.core.webrtc.Negotiation;
+
+/**
+ * A browser's published RTP turned into hub frames: per negotiated m-line a jitter buffer, the
+ * core.rtsp depacketiser (H.264 STAP-A/FU-A; Opus one packet per frame) and one media clock so
+ * audio and video stay in sync (RTCP sender reports). H.264 goes to the stream as is; Opus goes to
+ * {@code audioOut} (the AAC transcoder). Runs on the session's event loop.
+ */
+final class WhipIngest {
+    /** Reordering window: loopback and LANs rarely reorder; NACKed packets arrive within ~an RTT. */
+    private static final int JITTER_PACKETS = 256;
+    private static final long JITTER_MS = 80;
+
+    static final class Track {
+        final Codec codec;
+        final int payloadType;
+        long ssrc;
+        final MediaClock.Track clock;
+        final JitterBuffer jitter = new JitterBuffer(JITTER_PACKETS, JITTER_MS);
+        Depacketizer depacketizer;
+        long packets;
+        long keyframes;
+
+        Track(Codec codec, int payloadType, long ssrc, MediaClock.Track clock) {
+            this.codec = codec;
+            this.payloadType = payloadType;
+            this.ssrc = ssrc;
+            this.clock = clock;
+        }
+    }
+
+    private final MediaClock clock = new MediaClock();
+    private final List<Track> tracks = new ArrayList<>();
+    private final Consumer<Frame> videoOut;
+    private final OpusAudio audioOut;
+    private long unknownSsrc;
+    private long malformed;
+
+    /** Where Opus units go, with their stream time. */
+    interface OpusAudio {
+        void opus(long ptsUs, byte[] unit);
+    }
+
+    WhipIngest(List<Negotiation.Line> lines, Consumer<Frame> videoOut, OpusAudio audioOut) {
+        this.videoOut = videoOut;
+        this.audioOut = audioOut;
+        for (Negotiation.Line l : lines) {
+            if (!l.accepted()) {
+                continue;
+            }
+            Track t = new Track(l.codec(), l.chosen().pt(), l.offered().primarySsrc(), clock.track(l.chosen().clockRate()));
+            t.depacketizer = l.codec() == Codec.H264
+                    ? new H264Depacketizer(videoSink(t))
+                    : new FramePerPacketDepacketizer(audioSink(t));
+            tracks.add(t);
+        }
+    }
+
+    /** The track an SSRC belongs to, learning it by payload type when the offer had no a=ssrc; null when unknown. */
+    Track trackFor(long ssrc, int payloadType) {
+        for (Track t : tracks) {
+            if (t.ssrc == ssrc) {
+                return t;
+            }
+        }
+        for (Track t : tracks) {
+            if (t.ssrc < 0 && t.payloadType == payloadType) {
+                t.ssrc = ssrc;
+                return t;
+            }
+        }
+        unknownSsrc++;
+        return null;
+    }
+
+    /** The video track's SSRC (for PLI), -1 when none. */
+    long videoSsrc() {
+        for (Track t : tracks) {
+            if (t.codec.type() == org.estuary.core.media.TrackType.VIDEO) {
+                return t.ssrc;
+            }
+        }
+        return -1;
+    }
+
+    boolean hasVideo() {
+        return tracks.stream().anyMatch(t -> t.codec == Codec.H264);
+    }
+
+    long keyframes() {
+        return tracks.stream().mapToLong(t -> t.keyframes).sum();
+    }
+
+    long unknownSsrc() {
+        return unknownSsrc;
+    }
+
+    long malformed() {
+        return malformed;
+    }
+
+    /** A decrypted RTP packet of {@code t}. */
+    void rtp(Track t, byte[] pkt, int len, long nowMs) {
+        RtpPacket p = RtpPacket.parse(Arrays.copyOf(pkt, len));
+        if (p == null || p.payloadType() != t.payloadType) {
+            malformed++;
+            return;
+        }
+        t.packets++;
+        for (RtpPacket r : t.jitter.push(p, nowMs)) {
+            t.depacketizer.accept(r);
+        }
+    }
+
+    /** A decrypted RTCP compound packet: sender reports place tracks on the shared clock. */
+    void rtcp(byte[] pkt, int len) {
+        for (Rtcp.SenderReport sr : Rtcp.senderReports(Arrays.copyOf(pkt, len))) {
+            for (Track t : tracks) {
+                if (t.ssrc == sr.ssrc()) {
+                    t.clock.senderReport(sr);
+                }
+            }
+        }
+    }
+
+    private static long nowUs() {
+        return System.nanoTime() / 1000;
+    }
+
+    private AccessUnitSink videoSink(Track t) {
+        return new AccessUnitSink() {
+            private byte[] pendingConfig;
+
+            @Override
+            public void accessUnit(long rtpTimestamp, byte[] payload, boolean keyframe) {
+                long us = t.clock.toMicros(rtpTimestamp, nowUs());
+                if (pendingConfig != null) {
+                    // the depacketiser reports SPS/PPS just before their access unit: same time
+                    videoOut.accept(Frame.config(t.codec, us, pendingConfig));
+                    pendingConfig = null;
+                }
+                if (keyframe) {
+                    t.keyframes++;
+                }
+                videoOut.accept(Frame.media(t.codec, us, us, keyframe, payload));
+            }
+
+            @Override
+            public void config(byte[] record) {
+                pendingConfig = record;
+            }
+        };
+    }
+
+    private AccessUnitSink audioSink(Track t) {
+        return new AccessUnitSink() {
+            @Override
+            public void accessUnit(long rtpTimestamp, byte[] payload, boolean keyframe) {
+                audioOut.opus(t.clock.toMicros(rtpTimestamp, nowUs()), payload);
+            }
+
+            @Override
+            public void config(byte[] record) {
+                // Opus over RTP carries no configuration record
+            }
+        };
+    }
+}
