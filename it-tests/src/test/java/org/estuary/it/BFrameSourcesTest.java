@@ -167,6 +167,27 @@ class BFrameSourcesTest {
         }
     }
 
+    /** Low-latency HLS (fMP4/CMAF parts) of both cameras, from a second node configured for it. */
+    @Test
+    void lowLatencyHlsFmp4KeepsTheReorderedFrames() throws Exception {
+        int llHls = Ports.free();
+        try (EstuaryProcess ll = EstuaryProcess.start("bframes-ll", "hls.port=" + llHls, "hls.lowLatency=true")) {
+            for (String[] cam : new String[][] {{h264.url(), "b264", "h264"}, {h265.url(), "b265", "hevc"}}) {
+                assertEquals(200, ll.post("/rtsp/startup", new JsonObject().put("uri", cam[0])
+                        .put("localStreamName", cam[1]).encode()).status());
+                RecordingSupport.awaitStream(ll, cam[1]);
+                String url = "http://127.0.0.1:" + llHls + "/" + cam[1] + "/" + cam[1] + ".m3u8";
+                List<long[]> packets = Await.value(Duration.ofSeconds(30), "LL-HLS of " + cam[1], () -> {
+                    List<long[]> got = videoPackets(url, 3);
+                    return got.size() >= 25 ? got : null;
+                });
+                assertDecodeOrderTimes(packets, "LL-HLS " + cam[1]);
+                assertEquals(List.of(), decoderComplaints(url, 3, cam[2]), "ffmpeg decodes the fMP4 parts cleanly");
+            }
+            assertEquals(0, ll.stop());
+        }
+    }
+
     /** An ffmpeg RTMP publisher with {@code -bf 2}: players over RTMP and HLS get its decode times and decode cleanly. */
     @Test
     void ffmpegRtmpPublisherWithBFrames() throws Exception {

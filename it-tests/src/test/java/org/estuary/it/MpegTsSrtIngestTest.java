@@ -98,7 +98,7 @@ class MpegTsSrtIngestTest {
         String uri = ts.getString("uri");
         assertTrue(uri.matches("srt://127\\.0\\.0\\.1:\\d+"), uri);
         assertEquals("CONNECTED", ts.getString("status"));
-        assertEquals("srt", ts.getString("transport"));
+        assertEquals("SRT", ts.getString("transport"), "WCS spells the transport in capitals");
         Process enc = sendSrt(uri, 8, "mpegts-srt-enc1.log");
         String sessionId;
         try {

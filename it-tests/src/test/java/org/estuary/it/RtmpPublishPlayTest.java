@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import org.estuary.it.support.EstuaryProcess;
 import org.estuary.it.support.Ffmpeg;
 import org.junit.jupiter.api.AfterAll;
@@ -80,7 +79,8 @@ class RtmpPublishPlayTest {
         assertTrue(p.videoFrames() >= 100, "at least 100 video frames: " + p);
         assertEquals("aac", p.audio().get("codec_name"), p.toString());
         assertTrue(p.audioFrames() > 50, "audio frames: " + p);
-        assertTrue(System.currentTimeMillis() - t0 < 30_000);
-        assertNotNull(Path.of("."));
+        // 5 s of media read in real time: 30 s (6x) leaves room for a loaded 2-core CI machine and
+        // still catches a player that stalls before its first frame until the read timeout
+        assertTrue(System.currentTimeMillis() - t0 < 30_000, "probe took " + (System.currentTimeMillis() - t0) + " ms");
     }
 }

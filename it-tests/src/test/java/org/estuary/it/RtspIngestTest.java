@@ -289,7 +289,12 @@ class RtspIngestTest {
         EstuaryProcess.Http all = post("/rtsp/find_all", new JsonObject());
         assertTrue(all.status() == 404 || all.status() == 200, all.toString());
         if (all.status() == 200) {
-            assertTrue(new JsonArray(all.body()).size() >= 0);
+            // the refused requests above left no agent behind: whatever is listed is a real rtsp:// agent
+            for (Object o : new JsonArray(all.body())) {
+                String listed = ((JsonObject) o).getString("uri", "");
+                assertTrue(listed.startsWith("rtsp://") && !listed.contains("127.0.0.1:1/none") && !listed.equals("rtsp://"),
+                        all.toString());
+            }
         }
     }
 }

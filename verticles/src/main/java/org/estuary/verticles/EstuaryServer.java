@@ -96,6 +96,11 @@ public final class EstuaryServer {
 
     private Future<Void> deployAll(Vertx vertx) {
         var node = config.node();
+        try {
+            java.nio.file.Files.createDirectories(java.nio.file.Path.of(config.media().directory()));
+        } catch (java.io.IOException e) {
+            LOG.warn("media.directory {} cannot be created: {}", config.media().directory(), e.toString());
+        }
         Admissions.configure(admission, vertx, config.access(), config.hooks(), identity.nodeId());
         Future<String> notifier = config.hooks().onEvent().isEmpty() ? Future.succeededFuture()
                 : vertx.deployVerticle(new LifecycleNotifier(config.hooks()));
@@ -112,6 +117,8 @@ public final class EstuaryServer {
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
         rest.security(restSecurity());
+        ops.healthChecks(healthDirectories(), cluster.clustered(),
+                () -> cluster.hazelcast().map(h -> h.getLifecycleService().isRunning()).orElse(true));
         rest.addRoutes(ops::mount);
         RecordingVerticle recording = new RecordingVerticle(streams, config.records());
         rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
@@ -146,6 +153,15 @@ public final class EstuaryServer {
                 .compose(v -> vertx.deployVerticle(rest).recover(e -> Future.failedFuture(
                         "REST " + node.bindAddress() + ":" + config.rest().port() + ": " + e.getMessage())))
                 .mapEmpty();
+    }
+
+    /** Directories /health proves writable: recordings always, HLS segments when they go to disk. */
+    private List<java.nio.file.Path> healthDirectories() {
+        List<java.nio.file.Path> dirs = new ArrayList<>(List.of(java.nio.file.Path.of(config.records().directory())));
+        if (config.hls().storage() == org.estuary.core.config.HlsStorage.DISK) {
+            dirs.add(java.nio.file.Path.of(config.hls().directory()));
+        }
+        return dirs;
     }
 
     /** REST/ops authentication from the rest section; tokensFile is read here, once, at start. */

@@ -16,6 +16,6 @@ public record MediaConfig(int portFrom, int portTo, String directory) {
     }
 
     public static MediaConfig defaults() {
-        return new MediaConfig(31_000, 35_000, "media");
+        return new MediaConfig(31_000, 35_000, "data/media");
     }
 }

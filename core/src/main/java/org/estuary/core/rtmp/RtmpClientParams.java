@@ -57,6 +57,26 @@ public record RtmpClientParams(RtmpUrl url, String streamName) {
         return url.tcUrl() + querySuffix(connectQuery());
     }
 
+    /**
+     * The connect query when answering an authentication challenge ({@link AuthMod}): the URL's own
+     * query plus the challenge answer, and no plain-text password.
+     */
+    public Map<String, String> authQuery(Map<String, String> auth) {
+        Map<String, String> q = new LinkedHashMap<>(url.query());
+        q.putAll(auth);
+        return q;
+    }
+
+    /** {@code app} of a connect that answers a challenge. */
+    public String connectApp(Map<String, String> auth) {
+        return auth == null ? connectApp() : url.app() + querySuffix(authQuery(auth));
+    }
+
+    /** {@code tcUrl} of a connect that answers a challenge. */
+    public String connectTcUrl(Map<String, String> auth) {
+        return auth == null ? connectTcUrl() : url.tcUrl() + querySuffix(authQuery(auth));
+    }
+
     /** The name argument of publish/play: the stream name plus the URL's query (not the credentials). */
     public String wireStreamName() {
         return streamName + querySuffix(url.query());

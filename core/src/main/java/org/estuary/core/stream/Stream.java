@@ -36,6 +36,8 @@ public final class Stream {
     private Frame audioConfig;
     private Frame metadata;
     private boolean sawVideo;
+    private int framesSinceKey;
+    private boolean sawKey;
     private final List<Frame> configView = new ArrayList<>(3);
 
     private volatile MediaDescription description = MediaDescription.EMPTY;
@@ -45,6 +47,9 @@ public final class Stream {
     private volatile long lastFrameAtMillis = System.currentTimeMillis();
     private volatile Runnable onTerminate = () -> { };
     private volatile boolean recording;
+    private volatile long lastVideoAtMillis;
+    private volatile long lastAudioAtMillis;
+    private volatile int gopFrames;
 
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong videoFrames = new AtomicLong();
@@ -75,6 +80,11 @@ public final class Stream {
     /** Incoming bitrate over the last few seconds, bits per second. */
     public long bitrateBps() { return bitrate.bitsPerSecond(System.currentTimeMillis()); }
     public boolean isRecording() { return recording; }
+    /** Video frames from one key frame to the next, as last measured; 0 before two key frames arrived. */
+    public int gopFrames() { return gopFrames; }
+    /** When the last video (audio) frame arrived, wall clock ms; 0 = never. */
+    public long lastVideoAtMillis() { return lastVideoAtMillis; }
+    public long lastAudioAtMillis() { return lastAudioAtMillis; }
     public void setRecording(boolean recording) { this.recording = recording; }
     public List<StreamReader> readers() { return Collections.unmodifiableList(readers); }
 
@@ -141,8 +151,19 @@ public final class Stream {
             rebuildConfigView();
         } else if (f.isVideo()) {
             videoFrames.incrementAndGet();
+            lastVideoAtMillis = now;
+            if (f.isKeyframe()) {
+                if (framesSinceKey > 0 && sawKey) {
+                    gopFrames = framesSinceKey;
+                }
+                sawKey = true;
+                framesSinceKey = 1;
+            } else {
+                framesSinceKey++;
+            }
         } else if (f.isAudio()) {
             audioFrames.incrementAndGet();
+            lastAudioAtMillis = now;
         }
         gop.add(f, hasVideo);
         for (StreamReader r : readers) {

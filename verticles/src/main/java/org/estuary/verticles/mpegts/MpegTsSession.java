@@ -189,11 +189,12 @@ final class MpegTsSession {
                 .put("localMediaSessionId", stream.mediaSessionId())
                 .put("mediaSessionId", stream.mediaSessionId())
                 .put("uri", uri)
-                .put("transport", transport)
+                .put("transport", transport.toUpperCase(java.util.Locale.ROOT)) // WCS: "UDP" / "SRT"
                 .put("status", status.name())
                 .put("info", stopReason)
                 .put("hasAudio", hasAudio)
-                .put("hasVideo", hasVideo)
+                // as WCS: video is reported once it arrived, not because it was expected
+                .put("hasVideo", hasVideo && stream.videoFrames() > 0)
                 .put("timeout", timeoutMs)
                 .put("maxTimestampDiff", maxTimestampDiffMs)
                 .put("allowedList", new JsonArray(allowedList))

@@ -183,7 +183,7 @@ public final class MpegTsVerticle extends VerticleBase {
         int port = reserved.getAsInt();
         Stream stream;
         try {
-            stream = streams.publish(name, new PublisherInfo("", "", "MPEGTS", Map.of()), 0);
+            stream = streams.publish(name, new PublisherInfo("", "", "MPEGTS", Map.of(), transport.toUpperCase(java.util.Locale.ROOT)), 0);
         } catch (NameInUseException e) {
             if (udp[0] != null) {
                 udp[0].close();

@@ -1,6 +1,9 @@
 package org.estuary.verticles.ops;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.estuary.core.session.ConnectionRegistry;
@@ -17,6 +20,7 @@ public final class OpsRoutes {
     private final RtmpMetrics rtmp;
     private final long startedAt;
     private final boolean metricsEnabled;
+    private HealthProbe probe = new HealthProbe(List.of(), false, () -> true);
 
     public OpsRoutes(String nodeId, StreamRegistry streams, ConnectionRegistry connections, RtmpMetrics rtmp,
                      long startedAt, boolean metricsEnabled) {
@@ -28,6 +32,12 @@ public final class OpsRoutes {
         this.metricsEnabled = metricsEnabled;
     }
 
+    /** What /health checks besides the event loops: directories that must stay writable, the cluster member. */
+    public OpsRoutes healthChecks(List<Path> directories, boolean clustered, BooleanSupplier clusterOk) {
+        this.probe = new HealthProbe(directories, clustered, clusterOk);
+        return this;
+    }
+
     public void mount(Router router) {
         router.get("/health").handler(this::health);
         if (metricsEnabled) {
@@ -36,18 +46,26 @@ public final class OpsRoutes {
     }
 
     private void health(RoutingContext ctx) {
-        JsonObject body = new JsonObject()
-                .put("status", "UP")
-                .put("nodeId", nodeId)
-                .put("uptimeMs", System.currentTimeMillis() - startedAt)
-                .put("streams", streams.streams().size())
-                .put("readers", streams.readers().size())
-                .put("connections", connections.size())
-                // leak checks (mixer load test): JavaCPP-tracked native bytes, process RSS, live threads
-                .put("nativeBytes", org.bytedeco.javacpp.Pointer.totalBytes())
-                .put("physicalBytes", org.bytedeco.javacpp.Pointer.physicalBytes())
-                .put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
-        ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+        probe.run(ctx.vertx()).onComplete(ar -> {
+            JsonObject result = ar.result();
+            boolean healthy = result.getBoolean("healthy");
+            JsonObject body = new JsonObject()
+                    .put("status", healthy ? "UP" : "DOWN")
+                    .put("nodeId", nodeId)
+                    .put("uptimeMs", System.currentTimeMillis() - startedAt)
+                    .put("checks", result.getJsonObject("checks"))
+                    .put("streams", streams.streams().size())
+                    .put("readers", streams.readers().size())
+                    .put("connections", connections.size())
+                    // leak checks (mixer load test): JavaCPP-tracked native bytes, process RSS, live threads
+                    .put("nativeBytes", org.bytedeco.javacpp.Pointer.totalBytes())
+                    .put("physicalBytes", org.bytedeco.javacpp.Pointer.physicalBytes())
+                    .put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+            if (!ctx.response().ended()) {
+                ctx.response().setStatusCode(healthy ? 200 : 503).putHeader("Content-Type", "application/json")
+                        .end(body.encode());
+            }
+        });
     }
 
     private void metrics(RoutingContext ctx) {

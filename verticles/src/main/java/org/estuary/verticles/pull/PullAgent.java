@@ -169,7 +169,13 @@ final class PullAgent {
             }
             return false;
         }
-        local.setRecording(record);
+        if (record) {
+            // the recorder is another feature: ask it over the bus like any REST caller would
+            String id = local.mediaSessionId();
+            vertx.eventBus().request(org.estuary.core.control.Addresses.api("/recorder/startup"),
+                    new io.vertx.core.json.JsonObject().put("mediaSessionId", id))
+                    .onFailure(e -> LOG.warn("Pull {}: recording {} did not start: {}", source.redacted(), id, e.getMessage()));
+        }
         Stream s = local;
         s.onTerminate(() -> ctx.runOnContext(v -> {
             if (local == s) {

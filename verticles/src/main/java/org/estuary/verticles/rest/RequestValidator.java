@@ -41,6 +41,13 @@ public final class RequestValidator {
                     .with("field", field.getKey()));
             }
         }
+        for (Map.Entry<String, String> refused : ApiMethods.NOT_SUPPORTED.getOrDefault(method.path(), Map.of()).entrySet()) {
+            Object value = body.getValue(refused.getKey());
+            if (value != null && !(value instanceof String str && str.isBlank())) {
+                throw new ValidationException(ApiError.of(400, "Field '" + refused.getKey() + "' is not supported: "
+                        + refused.getValue()).with("field", refused.getKey()));
+            }
+        }
         for (Map.Entry<String, FieldType> field : method.fields().entrySet()) {
             Object value = body.getValue(field.getKey());
             // an explicit null on an optional field means "not given"

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.estuary.core.amf.AmfException;
 import org.estuary.core.media.Frame;
+import org.estuary.core.rtmp.AuthMod;
 import org.estuary.core.rtmp.ChunkDecoder;
 import org.estuary.core.rtmp.ChunkEncoder;
 import org.estuary.core.rtmp.Handshake;
@@ -80,8 +81,11 @@ public final class RtmpClientConnection {
     private final RtmpClientParams params;
     private final Role role;
     private final Listener listener;
-    private final HandshakeClient handshake = new HandshakeClient();
-    private final ChunkDecoder decoder = new ChunkDecoder(MAX_MESSAGE_BYTES);
+    private HandshakeClient handshake = new HandshakeClient();
+    private ChunkDecoder decoder = new ChunkDecoder(MAX_MESSAGE_BYTES);
+    /** The challenge answer of the current connect (Adobe/Limelight authmod), null before any challenge. */
+    private Map<String, String> auth;
+    private int authSteps;
     private NetClient client;
     private Context context;
     private volatile NetSocket socket;
@@ -125,6 +129,10 @@ public final class RtmpClientConnection {
                 close("timed out in state " + state, false);
             }
         });
+        dial();
+    }
+
+    private void dial() {
         client.connect(params.url().port(), params.url().host()).onComplete(ar -> {
             if (state == State.CLOSED) {
                 if (ar.succeeded()) {
@@ -191,12 +199,12 @@ public final class RtmpClientConnection {
     private void sendConnect() {
         state = State.CONNECTING;
         Map<String, Object> obj = new LinkedHashMap<>();
-        obj.put("app", params.connectApp());
+        obj.put("app", params.connectApp(auth));
         if (role == Role.PUBLISH) {
             obj.put("type", "nonprivate");
         }
         obj.put("flashVer", role == Role.PUBLISH ? "FMLE/3.0 (compatible; Estuary)" : "LNX 9,0,124,2");
-        obj.put("tcUrl", params.connectTcUrl());
+        obj.put("tcUrl", params.connectTcUrl(auth));
         if (role == Role.PLAY) {
             obj.put("fpad", false);
             obj.put("capabilities", 15.0);
@@ -260,6 +268,9 @@ public final class RtmpClientConnection {
         switch (cmd.name()) {
             case "_result" -> onResult(cmd);
             case "_error" -> {
+                if (cmd.transactionId() == TX_CONNECT && state == State.CONNECTING && answerChallenge(cmd)) {
+                    return;
+                }
                 if (cmd.transactionId() == TX_CONNECT || cmd.transactionId() == TX_CREATE_STREAM) {
                     close("server refused " + (cmd.transactionId() == TX_CONNECT ? "connect" : "createStream")
                             + ": " + describe(cmd), true);
@@ -269,6 +280,40 @@ public final class RtmpClientConnection {
             case "close" -> close("server closed the connection: " + describe(cmd), true);
             default -> { } // onBWDone, onFCPublish, |RtmpSampleAccess... carry nothing we need
         }
+    }
+
+    /**
+     * A connect refused with an authmod challenge (Wowza, AMS, CDNs): connect again on a new TCP
+     * connection with the answer. Two steps at most (announce the user, answer the challenge); a
+     * third refusal is a real one.
+     */
+    private boolean answerChallenge(RtmpCommand cmd) {
+        Map<?, ?> info = infoObject(cmd);
+        String desc = info == null || info.get("description") == null ? "" : String.valueOf(info.get("description"));
+        Map<String, String> next = authSteps >= 2 ? null
+                : AuthMod.next(desc, params.url().user(), params.url().password(), params.url().app());
+        if (next == null) {
+            return false;
+        }
+        authSteps++;
+        auth = next;
+        LOG.info("RTMP client {}: server asks for {} authentication (step {})", params.redacted(), next.get("authmod"), authSteps);
+        NetSocket old = socket;
+        socket = null;
+        if (old != null) {
+            old.handler(null);
+            old.closeHandler(null);
+            old.exceptionHandler(null);
+            old.close();
+        }
+        handshake = new HandshakeClient();
+        decoder = new ChunkDecoder(MAX_MESSAGE_BYTES);
+        peerAckWindow = 0;
+        lastAckSent = 0;
+        sentChunkSize = false;
+        state = State.TCP;
+        dial();
+        return true;
     }
 
     private void onResult(RtmpCommand cmd) {

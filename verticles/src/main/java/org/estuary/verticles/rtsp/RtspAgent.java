@@ -173,7 +173,7 @@ final class RtspAgent {
 
     private boolean publishLocal() {
         try {
-            local = registry.publish(name, new PublisherInfo(sessionId, "", "RTSP", Map.of()), publishIdleMs);
+            local = registry.publish(name, new PublisherInfo(sessionId, "", "RTSP", Map.of(), udp ? "UDP" : "TCP"), publishIdleMs);
         } catch (NameInUseException e) {
             status = FAILED;
             info = "Stream name is already in use: " + name;

@@ -15,7 +15,7 @@ final class StreamJson {
         MediaDescription d = s.description();
         JsonObject o = base(nodeId, s.publisher().appKey(), s.publisher().sessionId(), s.mediaSessionId(), s.name());
         o.put("published", true).put("mediaType", "publish").put("status", s.isEnded() ? "UNPUBLISHED" : "PUBLISHING");
-        media(o, d, s.bitrateBps());
+        media(o, d, s.bitrateBps(), s, s.publisher().transport());
         o.put("record", s.isRecording())
                 .put("createDate", s.createdAtMillis())
                 .put("mediaProvider", s.publisher().mediaProvider())
@@ -31,7 +31,7 @@ final class StreamJson {
         Stream s = r.stream();
         JsonObject o = base(nodeId, r.info().appKey(), r.info().sessionId(), r.info().mediaSessionId(), s.name());
         o.put("published", false).put("mediaType", "play").put("status", r.isEnded() ? "STOPPED" : "PLAYING");
-        media(o, s.description(), s.bitrateBps());
+        media(o, s.description(), s.bitrateBps(), s, "TCP".equals(r.info().mediaProvider()) || "Flash".equals(r.info().mediaProvider()) ? "TCP" : "");
         o.put("record", false)
                 .put("createDate", r.createdAtMillis())
                 .put("mediaProvider", r.info().mediaProvider())
@@ -66,7 +66,14 @@ final class StreamJson {
                 .put("name", name);
     }
 
-    private static void media(JsonObject o, MediaDescription d, long bitrateBps) {
+    /** A track that delivered nothing for this long counts as muted (the publisher stopped sending it). */
+    static final long MUTED_AFTER_MS = 3_000;
+
+    private static boolean muted(long lastAtMillis) {
+        return lastAtMillis == 0 || System.currentTimeMillis() - lastAtMillis > MUTED_AFTER_MS;
+    }
+
+    private static void media(JsonObject o, MediaDescription d, long bitrateBps, Stream s, String transport) {
         o.put("hasVideo", d.hasVideo())
                 .put("hasAudio", d.hasAudio())
                 .put("videoCodec", name(d.videoCodec()))
@@ -78,13 +85,13 @@ final class StreamJson {
                 .put("minBitrate", 0)
                 .put("maxBitrate", 0)
                 .put("quality", 0)
-                .put("gop", 0)
+                .put("gop", s.gopFrames())
                 .put("audioBitrate", 0)
                 .put("history", false)
-                .put("transport", "TCP")
+                .put("transport", transport)
                 .put("cvoExtension", false)
-                .put("audioState", new JsonObject().put("muted", false))
-                .put("videoState", new JsonObject().put("muted", false));
+                .put("audioState", new JsonObject().put("muted", muted(s.lastAudioAtMillis())))
+                .put("videoState", new JsonObject().put("muted", muted(s.lastVideoAtMillis())));
     }
 
     private static String name(Codec c) {

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.Test;
  * sender, so the number of datagrams sent is exact) and into an SRT session (ffmpeg as caller),
  * with one RTMP player copying the stream. Prints Estuary's CPU seconds per second of input
  * (from /proc/pid/stat), datagrams lost, continuity errors, and the player's frame rate.
- * Run with {@code mvn -B -o -pl it-tests -am verify -Pbenchmark -Dtest=MpegTsIngestBenchmarkTest}.
+ * Run with {@code mvn -B -o -pl it-tests -am verify -Pbenchmark -Dtest=MpegTsIngestBenchmark}.
  */
 @Tag("benchmark")
-class MpegTsIngestBenchmarkTest {
+class MpegTsIngestBenchmark {
     private static final int SECONDS = 30;
     private static final int WARMUP = 8;
     private static final int BITRATE = 20_000_000;
