@@ -25,6 +25,9 @@ async function session() {
   if (state.session) return state.session;
   state.session = await WcsSession.open(state.ws, "webPage");
   state.session.onClose = () => { state.session = null; };
+  state.session.onStreamEvent = (e, name) =>
+    setText("events", `${name}: ${e.type} ${JSON.stringify(e.payload)}`);
+  state.session.onData = (d) => setText("events", `data: ${JSON.stringify(d.payload)}`);
   return state.session;
 }
 
@@ -126,13 +129,22 @@ function playHls(name, why) {
   const video = $("preview-video");
   const url = `${state.hls}/${encodeURIComponent(name)}/${encodeURIComponent(name)}.m3u8`;
   video.srcObject = null;
-  if (video.canPlayType("application/vnd.apple.mpegurl")) {
-    video.src = url;
-    video.play().catch(() => {});
-    setText("preview-status", "hls playing (" + why + ")");
-  } else {
+  if (!video.canPlayType("application/vnd.apple.mpegurl")) {
     setText("preview-status", "no HLS player in this browser (" + why + "); open " + url, true);
+    return;
   }
+  // The HLS agent starts on the first request: its first playlist/segments may not parse yet, so
+  // a failed load is retried a few times before giving up.
+  let tries = 0;
+  const load = () => { video.src = url; video.play().catch(() => {}); };
+  video.onerror = () => {
+    if (state.previewName !== name) return;
+    if (++tries <= 6) { setText("preview-status", "hls loading (retry " + tries + ")"); setTimeout(load, 1500); }
+    else setText("preview-status", "hls failed: " + (video.error ? video.error.message : "?"), true);
+  };
+  video.onplaying = () => { if (state.previewName === name) setText("preview-status", "hls playing (" + why + ")"); };
+  setText("preview-status", "hls loading (" + why + ")");
+  load();
 }
 
 function stopPreview() {
@@ -140,8 +152,11 @@ function stopPreview() {
   state.previewId = null;
   state.previewName = null;
   const video = $("preview-video");
+  video.onerror = null;
+  video.onplaying = null;
   video.srcObject = null;
   video.removeAttribute("src");
+  video.load();
   setText("preview-status", "idle");
 }
 

@@ -7,6 +7,7 @@ class WcsSession {
     this.ws = ws;
     this.streams = new Map();          // mediaSessionId -> {pc, onStatus}
     this.onData = () => {};
+    this.onStreamEvent = () => {};
     this.onClose = () => {};
   }
 
@@ -54,12 +55,18 @@ class WcsSession {
       case "notifyStreamStatusEvent": {
         const s = this.streams.get(obj.mediaSessionId);
         if (s) {
-          s.onStatus(obj.status, obj.info || "");
+          // the server has ended it: forget it first, so that a stop() from the callback sends nothing
           if (["FAILED", "STOPPED", "UNPUBLISHED"].includes(obj.status)) this.drop(obj.mediaSessionId);
+          s.onStatus(obj.status, obj.info || "");
         }
         break;
       }
       case "OnDataEvent": this.onData(obj); break;
+      case "notifyStreamEvent": {
+        const s = this.streams.get(obj.mediaSessionId);
+        this.onStreamEvent(obj, s ? s.name : obj.name);
+        break;
+      }
       case "fail": {
         const s = obj.id && this.streams.get(obj.id);
         if (s) s.onStatus("FAILED", obj.info || "");

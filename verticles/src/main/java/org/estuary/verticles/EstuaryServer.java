@@ -35,6 +35,7 @@ import org.estuary.verticles.snapshot.SnapshotVerticle;
 import org.estuary.verticles.pull.PullRtmpVerticle;
 import org.estuary.verticles.push.PushVerticle;
 import org.estuary.verticles.rest.RestSecurity;
+import org.estuary.verticles.tls.TlsServers;
 import org.estuary.verticles.rest.RestVerticle;
 import org.estuary.verticles.rtmp.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
@@ -70,6 +71,8 @@ public final class EstuaryServer {
     private WebRtcVerticle webrtc;
     private WebSocketServerVerticle websocket;
     private int rtmpPort = -1;
+    private int rtmpsPort = -1;
+    private TlsServers tls;
 
     public EstuaryServer(ServerConfig config) {
         this.config = config;
@@ -117,6 +120,14 @@ public final class EstuaryServer {
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
         rest.security(restSecurity());
+        var t = config.tls();
+        if (t.enabled()) {
+            tls = new TlsServers(t);
+            tls.watch(vertx);
+            if (t.restPort() > 0) { // 0 = off
+                rest.tls(tls, t.restPort());
+            }
+        }
         ops.healthChecks(healthDirectories(), cluster.clustered(),
                 () -> cluster.hazelcast().map(h -> h.getLifecycleService().isRunning()).orElse(true));
         rest.addRoutes(ops::mount);
@@ -124,10 +135,14 @@ public final class EstuaryServer {
         rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
         hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
                 .admission(admission);
+        if (tls != null && config.tls().hlsPort() > 0) {
+            hls.tls(tls, config.tls().hlsPort());
+        }
         webrtc = new WebRtcVerticle(streams, config.webrtc(), node.bindAddress(), publicHost).admission(admission);
         websocket = new WebSocketServerVerticle(config.websocket(), node.bindAddress(), streams, connections,
                 identity.nodeId(), () -> new io.vertx.core.json.JsonObject().put("restPort", rest.actualPort())
-                        .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort));
+                        .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort)).admission(admission)
+                .media(new WcsWebRtcBridge(webrtc, streams));
         websocket.addRoutes(new WhipRoutes(webrtc, config.rest().corsAllowOrigin())::mount);
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
@@ -189,8 +204,12 @@ public final class EstuaryServer {
     private Future<Void> deployRtmp(Vertx vertx) {
         var r = config.rtmp();
         RtmpServerVerticle first = new RtmpServerVerticle(rtmpSettings(r.port()), streams, connections, rtmpMetrics, admission);
+        if (tls != null && config.tls().rtmpPort() > 0) {
+            first.tls(tls, config.tls().rtmpPort()); // RTMPS: on the first instance's event loop
+        }
         return vertx.deployVerticle(first).compose(id -> {
             rtmpPort = first.actualPort();
+            rtmpsPort = first.actualTlsPort();
             cdn.rtmpListening(rtmpPort);
             // Vert.x shares a listening socket between instances bound to the same host:port; an
             // ephemeral port (0) cannot be shared that way, so it gets a single instance.
@@ -243,6 +262,11 @@ public final class EstuaryServer {
         lines.add("  Web      http://" + bind + ":" + websocket.actualPort() + "/  (WCS WebSocket API ws://" + bind + ":"
                 + websocket.actualPort() + "/)");
         lines.add("  WebRTC   http://" + bind + ":" + websocket.actualPort() + "/whip/<stream>  (media UDP " + webrtc.actualPort() + ")");
+        if (tls != null) {
+            lines.add("  TLS      https://" + bind + ":" + rest.actualTlsPort() + "/rest-api/  rtmps://" + bind + ":" + rtmpsPort
+                    + "/live/<stream>  HLS https://" + bind + ":" + hls.actualTlsPort() + "/");
+            lines.add("ESTUARY_TLS rest=" + rest.actualTlsPort() + " rtmps=" + rtmpsPort + " hls=" + hls.actualTlsPort());
+        }
         lines.add("ESTUARY_READY rest=" + rest.actualPort() + " rtmp=" + rtmpPort + " hls=" + hls.actualPort()
                 + " ws=" + websocket.actualPort() + " webrtc=" + webrtc.actualPort());
         return String.join(System.lineSeparator(), lines);

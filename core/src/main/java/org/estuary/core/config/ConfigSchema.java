@@ -121,6 +121,12 @@ public final class ConfigSchema {
         t.put("webrtc.dtlsThreads", ValueType.integer(1, 256));
         t.put("webrtc.dtlsTimeoutMs", ValueType.longInteger(100, day));
         t.put("webrtc.keyframeIntervalMs", ValueType.longInteger(0, day));
+        t.put("tls.certFile", ValueType.string());
+        t.put("tls.keyFile", ValueType.string());
+        t.put("tls.reloadCheckMs", ValueType.longInteger(100, day));
+        t.put("tls.restPort", ValueType.port());
+        t.put("tls.hlsPort", ValueType.port());
+        t.put("tls.rtmpPort", ValueType.port());
         t.put("cdn.relayLingerMs", ValueType.longInteger(0, day));
         t.put("cdn.loadRefreshMs", ValueType.longInteger(100, 60_000));
         t.put("cdn.cpuThresholdPercent", ValueType.integer(0, 100));

@@ -21,12 +21,21 @@ final class CrossChecks {
         if (rest.auth() == RestAuth.BEARER && rest.tokens().isEmpty() && rest.tokensFile().isBlank()) {
             problems.add("rest.tokens: rest.auth is bearer but neither rest.tokens nor rest.tokensFile is set");
         }
+        TlsConfig tls = config.tls();
+        if (tls.certFile().isBlank() != tls.keyFile().isBlank()) {
+            problems.add("tls.certFile: give both tls.certFile and tls.keyFile, or neither");
+        }
         // All TCP listeners bind to node.bindAddress, so two of them on one port would fail at start.
         Map<String, Integer> tcpPorts = new LinkedHashMap<>();
         tcpPorts.put("rest.port", config.rest().port());
         tcpPorts.put("websocket.port", config.websocket().port());
         tcpPorts.put("hls.port", config.hls().port());
         tcpPorts.put("rtmp.port", config.rtmp().port());
+        if (tls.enabled()) {
+            tcpPorts.put("tls.restPort", tls.restPort());
+            tcpPorts.put("tls.hlsPort", tls.hlsPort());
+            tcpPorts.put("tls.rtmpPort", tls.rtmpPort());
+        }
         if (config.cdn().bridgeEnabled()) {
             tcpPorts.put("cdn.bridgePort", config.cdn().bridgePort());
         }

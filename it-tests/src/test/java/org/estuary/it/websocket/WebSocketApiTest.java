@@ -32,12 +32,25 @@ class WebSocketApiTest {
     private static final Duration T = Duration.ofSeconds(20);
     private static EstuaryProcess server;
     private static int wsPort;
+    /** The admission backend (hooks.onConnect): refuses appKey "denied", lets everything else in. */
+    private static com.sun.net.httpserver.HttpServer backend;
+    private static final java.util.List<JsonObject> connectCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         new JsonObject().put("warm", new JsonArray().add(1)).encode(); // load the JSON classes before any session
+        backend = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        backend.createContext("/connect", ex -> {
+            try (ex) {
+                JsonObject ask = new JsonObject(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                connectCalls.add(ask);
+                ex.sendResponseHeaders("denied".equals(ask.getString("app")) ? 403 : 200, -1);
+            }
+        });
+        backend.start();
         wsPort = Ports.free();
         server = EstuaryProcess.start("websocket-api", "websocket.port=" + wsPort,
+                "hooks.onConnect=http://127.0.0.1:" + backend.getAddress().getPort() + "/connect",
                 "websocket.keepAliveIntervalMs=" + PING_MS, "websocket.keepAliveProbes=" + PROBES,
                 "websocket.maxMessageBytes=" + MAX_MESSAGE, "websocket.maxMessagesPerSecond=100");
     }
@@ -47,6 +60,25 @@ class WebSocketApiTest {
         if (server != null) {
             server.stop();
         }
+        if (backend != null) {
+            backend.stop(0);
+        }
+    }
+
+    @Test
+    void connectionAsksTheAdmissionPoint() throws Exception {
+        try (WcsClient c = WcsClient.open(wsPort)) {
+            c.send("connection", connection("denied"));
+            JsonObject fail = c.await("fail", T);
+            assertEquals("connection", fail.getString("apiMethod"));
+            assertTrue(fail.getString("info").startsWith("Connection refused"), fail.encode());
+            assertEquals(1008, c.closedFuture().get(20, TimeUnit.SECONDS));
+        }
+        JsonObject ask = connectCalls.stream().filter(o -> "denied".equals(o.getString("app"))).findFirst().orElseThrow();
+        assertEquals("WebSocket", ask.getString("protocol"));
+        assertEquals("127.0.0.1", ask.getString("clientAddress"));
+        assertEquals("alice", ask.getJsonObject("params").getString("user"), "custom fields are the params: " + ask);
+        assertEquals(404, server.post("/connection/find", new JsonObject().put("appKey", "denied")).status());
     }
 
     private static JsonObject connection(String appKey) {

@@ -21,6 +21,7 @@ import org.estuary.core.control.ApiStatus;
 import org.estuary.core.hls.HlsSettings;
 import org.estuary.core.session.Admission;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.tls.TlsServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,9 @@ public final class HlsServerVerticle extends VerticleBase {
     private long sweepTimer = -1;
     private volatile int actualPort = -1;
     private HlsAdmission admission = new HlsAdmission(Admission.allowAll());
+    private TlsServers tls;
+    private int tlsPort = -1;
+    private volatile HttpServer tlsServer;
 
     public HlsServerVerticle(HlsConfig config, String bindAddress, String publicHost, StreamRegistry streams,
                              String nodeId) {
@@ -79,15 +83,36 @@ public final class HlsServerVerticle extends VerticleBase {
         regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/profiles"), this::profiles).completion());
         regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/subscribers"), this::subscribers).completion());
         sweepTimer = vertx.setPeriodic(1000, id -> sweep());
+        HlsHttpHandler handler = new HlsHttpHandler(this);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(config.port())
                 .setHttp2ClearTextEnabled(false)) // HTTP/1.1 in clear text, as for REST
-                .requestHandler(new HlsHttpHandler(this));
+                .requestHandler(handler);
         return Future.all(regs).compose(v -> server.listen()).map(s -> {
             actualPort = s.actualPort();
             LOG.info("HLS listening on {}:{} ({}, {} storage)", bindAddress, actualPort,
                     config.lowLatency() ? "low-latency fMP4" : "MPEG-TS", config.storage().name().toLowerCase());
             return null;
-        });
+        }).compose(v -> tls == null ? Future.succeededFuture()
+                : vertx.createHttpServer(tls.https(new HttpServerOptions().setHost(bindAddress).setPort(tlsPort)))
+                    .requestHandler(handler).listen().map(t -> {
+                        tlsServer = t;
+                        tls.register(o -> t.updateSSLOptions(o, true));
+                        LOG.info("HLS over HTTPS on {}:{}", bindAddress, t.actualPort());
+                        return null;
+                    }));
+    }
+
+    /** Also serves HLS over HTTPS (HTTP/2 via ALPN) on {@code port}; call before deploying. */
+    public HlsServerVerticle tls(TlsServers tls, int port) {
+        this.tls = tls;
+        this.tlsPort = port;
+        return this;
+    }
+
+    /** The bound HTTPS port, or -1 when TLS is off. */
+    public int actualTlsPort() {
+        HttpServer t = tlsServer;
+        return t == null ? -1 : t.actualPort();
     }
 
     @Override
@@ -97,7 +122,9 @@ public final class HlsServerVerticle extends VerticleBase {
             a.close();
         }
         agents.clear();
-        return server == null ? Future.succeededFuture() : server.close();
+        HttpServer t = tlsServer;
+        return Future.join(server == null ? Future.succeededFuture() : server.close(),
+                t == null ? Future.succeededFuture() : t.close());
     }
 
     public int actualPort() {

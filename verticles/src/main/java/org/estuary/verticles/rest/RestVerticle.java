@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.estuary.verticles.tls.TlsServers;
 
 /**
  * The REST API server: an HTTP server whose router validates {@code /rest-api/<group>/<method>}
@@ -28,6 +29,9 @@ public class RestVerticle extends VerticleBase {
     private final List<Consumer<Router>> extraRoutes;
     private long sendTimeoutMs = DEFAULT_SEND_TIMEOUT_MS;
     private RestSecurity security;
+    private TlsServers tls;
+    private int tlsPort = -1;
+    private volatile HttpServer tlsServer;
     private volatile HttpServer server;
 
     /**
@@ -70,6 +74,19 @@ public class RestVerticle extends VerticleBase {
         return this;
     }
 
+    /** Also serves the API over HTTPS (HTTP/2 via ALPN) on {@code port}; call before deployment. */
+    public synchronized RestVerticle tls(TlsServers tls, int port) {
+        this.tls = tls;
+        this.tlsPort = port;
+        return this;
+    }
+
+    /** The bound HTTPS port once started, or -1 when TLS is off. */
+    public int actualTlsPort() {
+        HttpServer s = tlsServer;
+        return s == null ? -1 : s.actualPort();
+    }
+
     /** Overrides {@link #DEFAULT_SEND_TIMEOUT_MS}; call before deployment. */
     public synchronized RestVerticle sendTimeoutMs(long timeoutMs) {
         this.sendTimeoutMs = timeoutMs;
@@ -98,12 +115,20 @@ public class RestVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(false))
             .requestHandler(router)
             .listen()
-            .onSuccess(s -> server = s);
+            .onSuccess(s -> server = s)
+            .compose(s -> tls == null ? Future.succeededFuture(s)
+                    : vertx.createHttpServer(tls.https(new HttpServerOptions().setPort(tlsPort).setHost(bindAddress)))
+                        .requestHandler(router).listen().onSuccess(t -> {
+                            tlsServer = t;
+                            tls.register(o -> t.updateSSLOptions(o, true));
+                        }));
     }
 
     @Override
     public Future<?> stop() {
         HttpServer s = server;
-        return s == null ? Future.succeededFuture() : s.close();
+        HttpServer t = tlsServer;
+        return Future.join(s == null ? Future.succeededFuture() : s.close(),
+                t == null ? Future.succeededFuture() : t.close());
     }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.net.NetServerOptions;
 import org.estuary.core.session.Admission;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.tls.TlsServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,9 @@ public final class RtmpServerVerticle extends VerticleBase {
     private final RtmpMetrics metrics;
     private final Admission admission;
     private NetServer server;
+    private TlsServers tls;
+    private int tlsPort = -1;
+    private volatile NetServer tlsServer;
 
     /** A server that lets every client in (tests, and nodes without access rules). */
     public RtmpServerVerticle(RtmpSettings settings, StreamRegistry streams, ConnectionRegistry connections,
@@ -49,12 +53,37 @@ public final class RtmpServerVerticle extends VerticleBase {
         server = vertx.createNetServer(opts);
         DrainScheduler drains = new DrainScheduler(context, settings.writeCoalesceMs());
         server.connectHandler(socket -> new RtmpConnection(vertx, socket, settings, streams, connections, metrics, drains, admission).start());
-        return server.listen().onSuccess(s -> LOG.debug("RTMP verticle listening on {}", s.actualPort()));
+        return server.listen().onSuccess(s -> LOG.debug("RTMP verticle listening on {}", s.actualPort()))
+                .compose(s -> tls == null ? Future.succeededFuture(s)
+                        : vertx.createNetServer(tls.tls(new NetServerOptions().setHost(settings.bindAddress())
+                                        .setPort(tlsPort).setTcpNoDelay(true).setReuseAddress(true)))
+                                .connectHandler(socket -> new RtmpConnection(vertx, socket, settings, streams, connections,
+                                        metrics, drains, admission).start())
+                                .listen().onSuccess(t -> {
+                                    tlsServer = t;
+                                    tls.register(o -> t.updateSSLOptions(o, true));
+                                    LOG.info("RTMPS listening on {}:{}", settings.bindAddress(), t.actualPort());
+                                }));
     }
 
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        NetServer t = tlsServer;
+        return Future.join(server == null ? Future.succeededFuture() : server.close(),
+                t == null ? Future.succeededFuture() : t.close());
+    }
+
+    /** Also accepts RTMPS (RTMP inside TLS) on {@code port}; call before deploying. */
+    public RtmpServerVerticle tls(TlsServers tls, int port) {
+        this.tls = tls;
+        this.tlsPort = port;
+        return this;
+    }
+
+    /** The bound RTMPS port, or -1 when TLS is off. */
+    public int actualTlsPort() {
+        NetServer t = tlsServer;
+        return t == null ? -1 : t.actualPort();
     }
 
     /** The bound port (useful when configured as 0). */

@@ -6,8 +6,7 @@ import io.vertx.core.json.JsonObject;
 /** Used while no WebRTC engine is deployed on this node: every publish/play fails with that reason. */
 final class UnavailableMedia implements WcsMedia {
     @Override
-    public Future<String> start(WcsMediaSession s, String sessionId, String appKey, String offerSdp, JsonObject request,
-                                Listener listener) {
+    public Future<String> start(WcsMediaSession s, Owner owner, String offerSdp, JsonObject request, Listener listener) {
         return Future.failedFuture("WebRTC media engine is not available on this node");
     }
 

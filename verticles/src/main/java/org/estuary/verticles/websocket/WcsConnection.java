@@ -9,10 +9,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.LinkedHashMap;
 import org.estuary.core.control.Addresses;
+import org.estuary.core.session.AdmissionRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +30,15 @@ final class WcsConnection {
     /** The media providers this server speaks; the others a client offers are left out of getUserData. */
     static final List<String> SUPPORTED_PROVIDERS = List.of("WebRTC");
 
-    enum State { NEW, ESTABLISHED, CLOSED }
+    enum State { NEW, CONNECTING, ESTABLISHED, CLOSED }
 
     private final ServerWebSocket ws;
     private final WcsHub hub;
     private final String sessionId;
     private final long createdAt = System.currentTimeMillis();
-    private final Map<String, WcsMediaSession> media = new LinkedHashMap<>();
+    /** Read by the API verticle's REST handlers too (stream subscribers), hence concurrent. */
+    private final Map<String, WcsMediaSession> media = new ConcurrentHashMap<>();
+    private io.vertx.core.Context context;
     private State state = State.NEW;
     private String appKey = "";
     private String clientVersion = "";
@@ -74,7 +78,13 @@ final class WcsConnection {
         return attributes.getMap();
     }
 
+    /** Runs {@code r} on this session's event loop (for callers on other threads). */
+    void run(Runnable r) {
+        context.runOnContext(v -> r.run());
+    }
+
     void start() {
+        context = hub.vertx().getOrCreateContext();
         ws.frameHandler(this::onFrame);
         ws.closeHandler(v -> onClosed());
         ws.exceptionHandler(e -> LOG.debug("WebSocket {} error: {}", sessionId, e.toString()));
@@ -175,8 +185,9 @@ final class WcsConnection {
 
     private void dispatch(WcsFrame m) {
         String name = m.message();
-        if (state == State.NEW && !name.equals("connection") && !name.equals("ping") && !name.equals("pong")) {
-            refuse(name, "Send 'connection' first");
+        if (state != State.ESTABLISHED && !name.equals("connection") && !name.equals("ping") && !name.equals("pong")) {
+            refuse(name, state == State.CONNECTING ? "'connection' is being checked; wait for getUserData"
+                    : "Send 'connection' first");
             return;
         }
         switch (name) {
@@ -197,7 +208,7 @@ final class WcsConnection {
 
     private void onConnection(WcsFrame m) {
         if (state != State.NEW) {
-            refuse("connection", "Session is already established");
+            refuse("connection", "Session is already established (or being checked)");
             return;
         }
         if (!m.hasArgs()) {
@@ -228,17 +239,46 @@ final class WcsConnection {
         appKey = key == null || ((String) key).isBlank() ? "defaultApp" : (String) key;
         clientVersion = version == null ? "" : (String) version;
         JsonArray offered = providers == null ? new JsonArray() : (JsonArray) providers;
+        attributes = new JsonObject()
+                .put("custom", custom == null ? new JsonObject() : custom)
+                .put("mediaProviders", offered)
+                .put("clientOSVersion", a.getValue("clientOSVersion") instanceof String s ? s : "")
+                .put("clientBrowserVersion", a.getValue("clientBrowserVersion") instanceof String s ? s : "");
+        state = State.CONNECTING;
+        Map<String, String> params = customParams(custom);
+        String clientIp = ws.remoteAddress() == null ? "" : ws.remoteAddress().hostAddress();
+        AdmissionRequest ask = new AdmissionRequest(AdmissionRequest.Action.CONNECT, "WebSocket", appKey, "", clientIp, params);
+        hub.admission().check(ask).whenComplete((d, e) -> run(() -> {
+            if (state != State.CONNECTING) {
+                return; // closed meanwhile
+            }
+            if (e != null || d == null || !d.allowed()) {
+                String why = e != null ? "admission check failed: " + e.getMessage() : d == null ? "refused" : d.reason();
+                LOG.info("WebSocket session {} refused at connection: {}", sessionId, why);
+                sendFail("connection", null, "Connection refused: " + why);
+                close((short) 1008, "Connection refused");
+                return;
+            }
+            established(a, offered);
+        }));
+    }
+
+    /** A client's {@code custom} object as admission params (values as strings). */
+    private static Map<String, String> customParams(Object custom) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (custom instanceof JsonObject o) {
+            o.forEach(e -> params.put(e.getKey(), String.valueOf(e.getValue())));
+        }
+        return params;
+    }
+
+    private void established(JsonObject a, JsonArray offered) {
         JsonArray accepted = new JsonArray();
         for (Object p : offered) {
             if (p instanceof String s && SUPPORTED_PROVIDERS.contains(s) && !accepted.contains(s)) {
                 accepted.add(s);
             }
         }
-        attributes = new JsonObject()
-                .put("custom", custom == null ? new JsonObject() : custom)
-                .put("mediaProviders", offered)
-                .put("clientOSVersion", a.getValue("clientOSVersion") instanceof String s ? s : "")
-                .put("clientBrowserVersion", a.getValue("clientBrowserVersion") instanceof String s ? s : "");
         state = State.ESTABLISHED;
         hub.established(this);
         JsonObject userData = a.copy()
@@ -356,29 +396,46 @@ final class WcsConnection {
         }
         media.put(id, s);
         streamStatus(s, "PENDING", null);
-        hub.media().start(s, sessionId, appKey, sdp, a, new WcsMedia.Listener() {
+        // the engine calls back on its own threads: every callback hops onto this session's loop
+        boolean[] answered = {false};
+        boolean[] startedEarly = {false};
+        Map<String, String> params = customParams(attributes.getValue("custom"));
+        params.putAll(customParams(a.getValue("custom")));
+        String clientIp = ws.remoteAddress() == null ? "" : ws.remoteAddress().hostAddress();
+        hub.media().start(s, new WcsMedia.Owner(sessionId, appKey, clientIp, params), sdp, a, new WcsMedia.Listener() {
             @Override
             public void started() {
-                if (media.get(id) == s) {
-                    streamStatus(s, publish ? "PUBLISHING" : "PLAYING", null);
-                }
+                run(() -> {
+                    if (media.get(id) != s) {
+                        return;
+                    }
+                    if (answered[0]) {
+                        streamStatus(s, publish ? "PUBLISHING" : "PLAYING", null);
+                    } else {
+                        startedEarly[0] = true; // told after setRemoteSDP, the order clients expect
+                    }
+                });
             }
 
             @Override
             public void ended(boolean failed, String info) {
-                if (media.remove(id) == s) {
-                    streamStatus(s, failed ? "FAILED" : (publish ? "UNPUBLISHED" : "STOPPED"), info);
+                run(() -> {
+                    if (media.remove(id, s)) {
+                        streamStatus(s, failed ? "FAILED" : (publish ? "UNPUBLISHED" : "STOPPED"), info);
+                    }
+                });
+            }
+        }).onComplete(ar -> run(() -> {
+            if (ar.succeeded() && media.get(id) == s && state == State.ESTABLISHED) {
+                answered[0] = true;
+                send(WcsFrame.of("setRemoteSDP", id, ar.result()));
+                if (startedEarly[0]) {
+                    streamStatus(s, publish ? "PUBLISHING" : "PLAYING", null);
                 }
+            } else if (ar.failed() && media.remove(id, s)) {
+                streamStatus(s, "FAILED", ar.cause().getMessage());
             }
-        }).onSuccess(answer -> {
-            if (media.get(id) == s && state == State.ESTABLISHED) {
-                send(WcsFrame.of("setRemoteSDP", id, answer));
-            }
-        }).onFailure(e -> {
-            if (media.remove(id) == s) {
-                streamStatus(s, "FAILED", e.getMessage());
-            }
-        });
+        }));
     }
 
     private void onStop(WcsFrame m) {

@@ -3,7 +3,7 @@ package org.estuary.verticles.websocket;
 import io.vertx.core.json.JsonObject;
 import org.estuary.core.config.WebSocketConfig;
 
-/** What a {@link WcsConnection} needs from its verticle; every call happens on the verticle's context. */
+/** What a {@link WcsConnection} needs from its verticle; safe to call from any thread. */
 interface WcsHub {
     io.vertx.core.Vertx vertx();
 
@@ -19,6 +19,9 @@ interface WcsHub {
 
     /** Sends a message to outside subscribers on the event bus. */
     void publish(String address, JsonObject event);
+
+    /** Asked before a session is accepted and before it publishes or plays. */
+    org.estuary.core.session.Admission admission();
 
     /** Publish/play signalling for this session's media. */
     WcsMedia media();

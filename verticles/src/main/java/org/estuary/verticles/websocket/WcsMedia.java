@@ -2,16 +2,17 @@ package org.estuary.verticles.websocket;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 
 /**
  * The WebRTC side of {@code publishStream}/{@code playStream}: turns the browser's SDP offer into
  * an answer and tells how the media session goes on. Implemented on top of the WebRTC engine.
  */
-interface WcsMedia {
+public interface WcsMedia {
 
     /** What the connection hears about one media session after the answer. */
     interface Listener {
-        /** Media flows (publisher connected / player receiving). */
+        /** Media flows (the stream is published / the player is attached). */
         void started();
 
         /** The session ended; {@code failed} with a reason, or stopped normally. */
@@ -19,11 +20,24 @@ interface WcsMedia {
     }
 
     /**
-     * Starts a media session for {@code s} with the browser's {@code offerSdp}; completes with the
-     * answer SDP, or fails with a message meant for the client.
+     * Who asks for a media session: the WebSocket session and what the admission check needs.
+     *
+     * @param sessionId     the WebSocket session id
+     * @param appKey        the session's appKey
+     * @param clientAddress the browser's IP address as the WebSocket saw it
+     * @param params        the session's and the stream request's {@code custom} fields, as strings
      */
-    Future<String> start(WcsMediaSession s, String sessionId, String appKey, String offerSdp, JsonObject request,
-                         Listener listener);
+    record Owner(String sessionId, String appKey, String clientAddress, Map<String, String> params) {
+        public Owner {
+            params = params == null ? Map.of() : Map.copyOf(params);
+        }
+    }
+
+    /**
+     * Starts a media session for {@code s} with the browser's {@code offerSdp}; completes with the
+     * answer SDP, or fails with a message meant for the client. Callbacks may come on any thread.
+     */
+    Future<String> start(WcsMediaSession s, Owner owner, String offerSdp, JsonObject request, Listener listener);
 
     /** Ends the media session (client unpublish/stop, or the WebSocket closed). Idempotent. */
     void stop(WcsMediaSession s);

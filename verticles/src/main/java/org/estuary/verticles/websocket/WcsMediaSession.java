@@ -7,4 +7,4 @@ package org.estuary.verticles.websocket;
  * @param name           the stream name
  * @param published      true for a publisher, false for a player
  */
-record WcsMediaSession(String mediaSessionId, String name, boolean published) { }
+public record WcsMediaSession(String mediaSessionId, String name, boolean published) { }

@@ -1,6 +1,5 @@
 package org.estuary.verticles.websocket;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -10,19 +9,21 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.estuary.core.config.WebSocketConfig;
 import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
+import org.estuary.core.session.Admission;
 import org.estuary.core.session.ClientConnection;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
@@ -30,10 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP/WebSocket listener on {@code websocket.port}: WCS WebSocket sessions on any path that
- * asks for an upgrade, the web page (classpath {@code webroot/}) on plain GETs, and routes other
- * features add with {@link #addRoutes(Consumer)} (WHIP/WHEP). Serves {@code /data/send},
- * {@code /stream/event/send} and {@code /logger/*}. One instance: every session lives on its loop.
+ * The browser-facing HTTP/WebSocket listener on {@code websocket.port}: WCS WebSocket sessions on
+ * any path that asks for an upgrade, routes other features add with {@link #addRoutes(Consumer)}
+ * (WHIP/WHEP), then the web page (classpath {@code webroot/}) and {@code /config.json}. Serves
+ * {@code /data/send}, {@code /stream/event/send} and {@code /logger/*}. One instance; REST and bus
+ * handlers reach a session through {@link WcsConnection#run}, on the session's loop.
  */
 public final class WebSocketServerVerticle extends VerticleBase implements WcsHub {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketServerVerticle.class);
@@ -42,16 +44,16 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
 
     private final WebSocketConfig config;
     private final String bindAddress;
+    private final List<Consumer<Router>> extraRoutes = new ArrayList<>();
+    private volatile HttpServer server;
     private final StreamRegistry streams;
     private final ConnectionRegistry connections;
     private final String nodeId;
     private final Supplier<JsonObject> pageConfig;
-    private final List<Consumer<Router>> extraRoutes = new ArrayList<>();
-    private final Map<String, WcsConnection> sessions = new LinkedHashMap<>();
+    private final Map<String, WcsConnection> sessions = new ConcurrentHashMap<>();
     private final AtomicLong refusedTotal = new AtomicLong();
-    private WcsMedia media = new UnavailableMedia();
-    private HttpServer server;
-    private volatile int actualPort = -1;
+    private volatile Admission admission = Admission.allowAll();
+    private volatile WcsMedia media = new UnavailableMedia();
 
     /**
      * @param pageConfig what the web page needs to find the other listeners (REST and HLS ports),
@@ -67,36 +69,60 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
         this.pageConfig = pageConfig;
     }
 
-    /** Adds HTTP routes on this port (before deployment), e.g. WHIP/WHEP. */
+    /** The admission point asked before a session is accepted and before it publishes or plays. */
+    public WebSocketServerVerticle admission(Admission a) {
+        this.admission = a;
+        return this;
+    }
+
+    /** The WebRTC side of publishStream/playStream (without one every publish/play fails with a reason). */
+    public WebSocketServerVerticle media(WcsMedia m) {
+        this.media = m;
+        return this;
+    }
+
+    /** Adds HTTP routes on this port (before deployment), e.g. WHIP/WHEP; they come after the WebSocket upgrade and before the page. */
     public synchronized WebSocketServerVerticle addRoutes(Consumer<Router> routes) {
         extraRoutes.add(routes);
         return this;
     }
 
+    /** The bound port once started, or -1. */
     public int actualPort() {
-        return actualPort;
+        HttpServer s = server;
+        return s == null ? -1 : s.actualPort();
+    }
+
+    /**
+     * Largest frame Vert.x accepts before closing the connection; messages up to it are assembled by
+     * WcsConnection, which refuses those over maxMessageBytes with a 'fail' answer.
+     */
+    private int frameLimit() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(4L * config.maxMessageBytes(), 1 << 20));
+    }
+
+    /** Routes every WebSocket upgrade request (any path: WCS clients use "/" or "/websocket") to a session. */
+    private void mountWebSocket(Router router) {
+        router.route().handler(ctx -> {
+            HttpServerRequest req = ctx.request();
+            if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+                ctx.next();
+                return;
+            }
+            req.toWebSocket().onSuccess(ws -> new WcsConnection(ws, this).start())
+                    .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
+        });
+    }
+
+    /** The web page and its /config.json; mounted last, it answers every other GET. */
+    private void mountPage(Router router) {
+        router.get("/config.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store").end(pageConfig.get().put("nodeId", nodeId).encode()));
+        router.get().handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
     }
 
     @Override
     public Future<?> start() {
-        Router router = Router.router(vertx);
-        synchronized (this) {
-            extraRoutes.forEach(r -> r.accept(router));
-        }
-        router.get("/config.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store").end(pageConfig.get().put("nodeId", nodeId).encode()));
-        router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
-        // Vert.x closes a connection whose single frame is larger than this; messages up to it are
-        // assembled by WcsConnection, which refuses those over maxMessageBytes with a 'fail' reply.
-        int hardLimit = (int) Math.min(Integer.MAX_VALUE, Math.max(4L * config.maxMessageBytes(), 1 << 20));
-        HttpServerOptions options = new HttpServerOptions().setHost(bindAddress).setPort(config.port())
-                .setMaxWebSocketFrameSize(hardLimit).setMaxWebSocketMessageSize(hardLimit);
-        server = vertx.createHttpServer(options)
-                .webSocketHandler(ws -> {
-                    WcsConnection c = new WcsConnection(ws, this);
-                    c.start();
-                })
-                .requestHandler(router);
         var bus = vertx.eventBus();
         List<Future<Void>> regs = new ArrayList<>();
         regs.add(bus.<JsonObject>consumer(Addresses.api("/data/send"), this::dataSend).completion());
@@ -105,18 +131,29 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
         regs.add(bus.<JsonObject>consumer(Addresses.api("/logger/enable_client_log"), m -> clientLog(m, true)).completion());
         regs.add(bus.<JsonObject>consumer(Addresses.api("/logger/disable_client_log"), m -> clientLog(m, false)).completion());
         regs.add(bus.<JsonObject>consumer(Addresses.STREAM_EVENTS, m -> onStreamEvent(m.body())).completion());
-        return Future.all(regs).compose(v -> server.listen()).onSuccess(s -> {
-            actualPort = s.actualPort();
-            LOG.info("WebSocket/HTTP listener on {}:{}", bindAddress, actualPort);
-        });
+        Router router = Router.router(vertx);
+        mountWebSocket(router);
+        synchronized (this) {
+            extraRoutes.forEach(r -> r.accept(router));
+        }
+        mountPage(router);
+        HttpServerOptions options = new HttpServerOptions().setHost(bindAddress).setPort(config.port())
+                .setHttp2ClearTextEnabled(false)
+                .setMaxWebSocketFrameSize(frameLimit()).setMaxWebSocketMessageSize(frameLimit());
+        return Future.all(regs).compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info("WebSocket/HTTP listener on {}:{}", bindAddress, s.actualPort());
+                });
     }
 
     @Override
     public Future<?> stop() {
-        for (WcsConnection c : new ArrayList<>(sessions.values())) {
-            c.close((short) 1001, "Server shutdown");
+        for (WcsConnection c : sessions.values()) {
+            c.run(() -> c.close((short) 1001, "Server shutdown"));
         }
-        return server == null ? Future.succeededFuture() : server.close();
+        HttpServer s = server;
+        return s == null ? Future.succeededFuture() : s.close();
     }
 
     // ---- WcsHub --------------------------------------------------------------------------------
@@ -142,11 +179,15 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
     }
 
     @Override
+    public Admission admission() {
+        return admission;
+    }
+
+    @Override
     public void established(WcsConnection c) {
         sessions.put(c.sessionId(), c);
-        Context ctx = context;
         connections.add(new ClientConnection(c.sessionId(), c.appKey(), "WebSocket", c.clientVersion(), c.createdAt(),
-                () -> ctx.runOnContext(v -> c.close((short) 1000, "Terminated by REST")), c.attributes()));
+                () -> c.run(() -> c.close((short) 1000, "Terminated by REST")), c.attributes()));
         publish(Addresses.CONNECTION_EVENTS, connectionEvent("connected", c));
     }
 
@@ -200,7 +241,7 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
         for (WcsConnection c : sessions.values()) {
             for (WcsMediaSession s : c.mediaSessions()) {
                 if (s.name().equals(name) && !s.mediaSessionId().equals(source)) {
-                    c.streamEvent(s, type, e.getValue("payload"));
+                    c.run(() -> c.streamEvent(s, type, e.getValue("payload")));
                 }
             }
         }
@@ -242,7 +283,8 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
             return;
         }
         Object op = q.getValue("operationId");
-        c.dataEvent(op == null ? null : String.valueOf(op), q.getValue("payload"));
+        Object payload = q.getValue("payload");
+        c.run(() -> c.dataEvent(op == null ? null : String.valueOf(op), payload));
         m.reply(null);
     }
 
@@ -308,9 +350,9 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
                 m.fail(ApiStatus.BAD_REQUEST, "Field 'logLevel' must be one of TRACE, DEBUG, INFO, WARN, ERROR");
                 return;
             }
-            c.enableClientLog(level.get());
+            c.run(() -> c.enableClientLog(level.get()));
         } else {
-            c.disableClientLog();
+            c.run(c::disableClientLog);
         }
         m.reply(null);
     }
