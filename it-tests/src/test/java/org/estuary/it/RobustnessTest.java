@@ -158,11 +158,12 @@ class RobustnessTest {
 
     @Test
     void methodNotBuiltYetAnswers501NamingIt() throws Exception {
-        EstuaryProcess.Http r = server.post("/call/startup", new JsonObject().put("callId", "c1").put("callee", "100"));
+        // a method whose feature is not built yet (change it when that feature lands)
+        EstuaryProcess.Http r = server.post("/sfu/stats", new JsonObject().put("roomName", "r1"));
         assertEquals(501, r.status(), r.toString());
         assertTrue(r.isJson(), r.toString());
-        assertEquals("/call/startup", r.json().getString("method"), r.toString());
-        assertTrue(r.json().getString("message").contains("/call/startup"), r.toString());
+        assertEquals("/sfu/stats", r.json().getString("method"), r.toString());
+        assertTrue(r.json().getString("message").contains("/sfu/stats"), r.toString());
     }
 
     @Test

@@ -29,7 +29,7 @@ class WebRtcWhipTest {
     static void start() throws Exception {
         web = Ports.free();
         server = EstuaryProcess.start("webrtc-whip", "websocket.port=" + web, "webrtc.port=" + Ports.free(),
-                "webrtc.privateAddress=127.0.0.1");
+                "webrtc.privateAddress=127.0.0.1", "webrtc.consentTimeoutMs=20000");
     }
 
     @AfterAll
@@ -86,6 +86,49 @@ class WebRtcWhipTest {
             Thread.sleep(200);
         }
         assertEquals(404, status, "stream gone after DELETE");
+    }
+
+    /**
+     * WebRTC to WebRTC: one Chromium publishes over WHIP, a second plays over WHEP (frames decoded);
+     * then the publishing browser is killed without a word, and the consent timeout frees its
+     * session: no sessions, no handshake threads, and the stream is gone.
+     */
+    @Test
+    void chromiumToChromiumThenAVanishingBrowserIsFreed() throws Exception {
+        String whip = "http://127.0.0.1:" + web + "/whip/room1";
+        String whep = "http://127.0.0.1:" + web + "/whep/room1";
+        try (Chromium publisher = Chromium.open("whip-publish.html", "whip=" + whip + "&secs=600",
+                EstuaryProcess.logDir().resolve("webrtc-w2w-publisher.log"))) {
+            publisher.await(120_000, "PUBLISHING");
+            try (Chromium player = Chromium.open("whep-play.html", "whep=" + whep + "&secs=4",
+                    EstuaryProcess.logDir().resolve("webrtc-w2w-player.log"))) {
+                JsonObject playing = player.await(120_000, "PLAYING");
+                System.out.println("WebRTC->WebRTC time to first frame: " + playing.getInteger("firstFrameMs") + " ms");
+                JsonObject done = player.await(60_000, "DONE");
+                JsonObject video = done.getJsonObject("stats").getJsonObject("video");
+                assertTrue(video.getInteger("framesDecoded", 0) >= 30, done.encode());
+                assertEquals(640, video.getInteger("frameWidth"), done.encode());
+                assertTrue(done.getJsonObject("stats").getJsonObject("audio").getInteger("packetsReceived", 0) >= 100,
+                        done.encode());
+            }
+            publisher.kill();
+        }
+        // consent timeout 20 s (Chromium checks about every 2 s, but a starved browser on the loaded
+        // shared machine once paused >10 s) + the 0.5 s tick; wall-clock bound with margin
+        long end = System.currentTimeMillis() + 40_000;
+        JsonObject stats = new JsonObject();
+        while (System.currentTimeMillis() < end) {
+            stats = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web + "/webrtc/stats")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            if (stats.getLong("sessions") == 0) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        assertEquals(0L, stats.getLong("sessions"), stats.encode());
+        assertEquals(0L, stats.getLong("dtlsHandshakesRunning"), stats.encode());
+        assertTrue(stats.getLong("sessionsTimedOut") >= 1, stats.encode());
+        assertEquals(404, server.post("/stream/find", new JsonObject().put("name", "room1").encode()).status());
     }
 
     @Test

@@ -155,7 +155,10 @@ public final class EstuaryServer {
                 vertx.deployVerticle(new org.estuary.verticles.transcoder.TranscoderVerticle(streams,
                         java.nio.file.Path.of(config.media().directory()))),
                 vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtmp().publishIdleTimeoutMs())),
-                vertx.deployVerticle(new MixerVerticle(streams, config.mixer(), java.nio.file.Path.of(config.media().directory()))));
+                vertx.deployVerticle(new MixerVerticle(streams, config.mixer(), java.nio.file.Path.of(config.media().directory()))),
+                vertx.deployVerticle(new org.estuary.verticles.sip.SipVerticle(streams, mediaPorts, config.sip(),
+                        node.bindAddress(), publicHost, java.nio.file.Path.of(config.media().directory()))
+                        .admission(admission)));
         return Future.all(control, directory, notifier).compose(v -> Future.all(features))
                 .compose(v -> deployRtmp(vertx).recover(e -> Future.failedFuture(
                         "RTMP " + node.bindAddress() + ":" + config.rtmp().port() + ": " + e.getMessage())))

@@ -77,6 +77,14 @@ public final class ConfigSchema {
         t.put("rtmp.instances", ValueType.integer(0, 1024));
         t.put("rtmp.writeCoalesceMs", ValueType.longInteger(0, 1000));
         t.put("sip.port", ValueType.port());
+        t.put("sip.maxCalls", ValueType.integer(0, 100_000));
+        t.put("sip.noAnswerTimeoutMs", ValueType.longInteger(1_000, day));
+        t.put("sip.rtpTimeoutMs", ValueType.longInteger(0, day));
+        t.put("sip.registerExpiresSec", ValueType.integer(60, 86_400));
+        t.put("sip.aacSampleRate", ValueType.integer(8_000, 48_000));
+        t.put("sip.incomingCalls", ValueType.bool());
+        t.put("sip.allowFrom", ValueType.string());
+        t.put("sip.password", ValueType.string());
         t.put("media.portFrom", ValueType.integer(1, 65_535));
         t.put("media.portTo", ValueType.integer(1, 65_535));
         t.put("media.directory", ValueType.nonEmptyString());

@@ -14,6 +14,14 @@ final class CrossChecks {
         if (media.portFrom() > media.portTo()) {
             problems.add("media.portFrom: " + media.portFrom() + " is above media.portTo " + media.portTo());
         }
+        String allow = config.sip().allowFrom();
+        if (!allow.isBlank()) {
+            try {
+                org.estuary.core.net.AddressFilter.parse(List.of(allow.split(",")));
+            } catch (IllegalArgumentException e) {
+                problems.add("sip.allowFrom: " + e.getMessage());
+            }
+        }
         RestConfig rest = config.rest();
         if (rest.auth() == RestAuth.BASIC && rest.users().isEmpty()) {
             problems.add("rest.users: rest.auth is basic but no user is configured");

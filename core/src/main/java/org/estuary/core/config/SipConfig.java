@@ -1,13 +1,29 @@
 package org.estuary.core.config;
 
+import java.util.Objects;
+
 /**
- * The SIP (GB28181) signalling listener.
+ * SIP calls bridged to streams ({@code /call/*}) and calls into streams ({@code sip:<stream>@node}).
  *
- * @param port UDP/TCP port (0 = any free port)
+ * @param port              SIP signalling port, UDP and TCP (0 = any free port)
+ * @param maxCalls          calls (outgoing + incoming) at once; more get 503 (REST and SIP alike)
+ * @param noAnswerTimeoutMs an outgoing call not answered within this time is cancelled and FAILED
+ * @param rtpTimeoutMs      an established call that receives no RTP for this long is hung up (0 = never)
+ * @param registerExpiresSec Expires asked for when a call REGISTERs first; re-REGISTER before it runs out
+ * @param aacSampleRate     sample rate of the AAC audio a call publishes (the call's audio is resampled to it)
+ * @param incomingCalls     answer INVITEs to {@code sip:<streamName>@this-node} with that live stream's audio
+ * @param allowFrom         comma-separated IP addresses / CIDR blocks allowed to call in ("" = anyone)
+ * @param password          digest password a caller must give to call in ("" = no authentication)
  */
-public record SipConfig(int port) {
+public record SipConfig(int port, int maxCalls, long noAnswerTimeoutMs, long rtpTimeoutMs, int registerExpiresSec,
+                        int aacSampleRate, boolean incomingCalls, String allowFrom, String password) {
+
+    public SipConfig {
+        Objects.requireNonNull(allowFrom, "allowFrom");
+        Objects.requireNonNull(password, "password");
+    }
 
     public static SipConfig defaults() {
-        return new SipConfig(5060);
+        return new SipConfig(5060, 200, 60_000, 30_000, 3600, 16_000, true, "", "");
     }
 }

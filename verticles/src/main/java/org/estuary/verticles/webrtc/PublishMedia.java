@@ -88,6 +88,14 @@ final class PublishMedia implements SessionMedia {
         }
     }
 
+    /** A player asked for a key frame (its PLI/FIR): forward it to the browser, at most every 300 ms. */
+    void keyframeWanted() {
+        long now = System.currentTimeMillis();
+        if (now - lastPliMs >= 300) {
+            requestKeyframe(now);
+        }
+    }
+
     private void requestKeyframe(long nowMs) {
         long v = ingest.videoSsrc();
         if (v < 0 || srtp == null) {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** What the engine refused or lost, counted (bad input is dropped, never answered, never fatal). */
 final class WebRtcCounters {
+    final LongAdder stunChecks = new LongAdder();
     final LongAdder stunBadIntegrity = new LongAdder();
     final LongAdder stunUnknownUser = new LongAdder();
     final LongAdder stunMalformed = new LongAdder();
@@ -21,6 +22,7 @@ final class WebRtcCounters {
 
     Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
+        m.put("stunChecks", stunChecks.sum());
         m.put("stunBadIntegrity", stunBadIntegrity.sum());
         m.put("stunUnknownUser", stunUnknownUser.sum());
         m.put("stunMalformed", stunMalformed.sum());

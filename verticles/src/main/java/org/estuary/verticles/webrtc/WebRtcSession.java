@@ -27,6 +27,8 @@ final class WebRtcSession {
     DtlsChannel dtls;
     SrtpTransform srtp;
     SessionMedia media;
+    /** The stream published or played (after an admission rename). */
+    String publishedName;
     /** SRTP that raced ahead of our handshake thread (the browser starts sending as soon as its side is done). */
     final java.util.ArrayDeque<byte[]> early = new java.util.ArrayDeque<>();
     static final int MAX_EARLY = 128;

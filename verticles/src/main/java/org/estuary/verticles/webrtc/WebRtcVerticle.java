@@ -237,6 +237,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         String ufrag = token(8);
         String pwd = token(24);
         WebRtcSession s = new WebRtcSession(id, ufrag, pwd, offer.fingerprint(), r, lines, ourSsrc, System.currentTimeMillis());
+        s.publishedName = name;
         if (publish) {
             Stream stream;
             try {
@@ -249,7 +250,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                     config.keyframeIntervalMs(), rtcp -> sendRtcp(s, rtcp), counters);
             stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
         } else {
-            throw new WebRtcException(501, "WebRTC play (WHEP) is not built yet");
+            Stream stream = streams.find(name).orElseThrow(() -> new WebRtcException(404, "Stream not found: " + name));
+            s.media = new PlayMedia(stream, lines, context, new SerialWorker(audioPool, 250), id, r.ownerId(),
+                    raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
                 random.nextLong() & Long.MAX_VALUE);
@@ -258,6 +261,16 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         counters.sessionsOpened.increment();
         LOG.info("WebRTC {}: {} {} for {} (ufrag {})", id, publish ? "publish" : "play", name, r.ownerId(), ufrag);
         return new Answer(id, answer);
+    }
+
+    /** A player's key frame request, forwarded to the WebRTC publisher of the stream if there is one. */
+    private void keyframeFor(String streamName) {
+        for (WebRtcSession p : byId.values()) {
+            if (p.media instanceof PublishMedia pm && p.request.direction() == Direction.PUBLISH
+                    && streamName.equals(p.publishedName)) {
+                pm.keyframeWanted();
+            }
+        }
     }
 
     private String token(int len) {
@@ -328,9 +341,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             s.remoteKey = key;
             byAddress.put(key, s);
         }
-        if (key.equals(s.remoteKey)) {
-            s.lastConsentMs = now;
-        }
+        // any authenticated check proves the browser is still there (Chromium may check several pairs)
+        s.lastConsentMs = now;
+        counters.stunChecks.increment();
     }
 
     private void dtls(byte[] d, SocketAddress from) {
@@ -431,6 +444,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             } else if (s.state == WebRtcSession.State.DTLS && now - s.createdMs > config.consentTimeoutMs() + config.dtlsTimeoutMs()) {
                 counters.sessionsTimedOut.increment();
                 closeSession(s, "DTLS did not complete");
+            } else if (s.media instanceof PlayMedia pm && pm.streamEnded()) {
+                closeSession(s, "the stream ended");
             } else if (s.state == WebRtcSession.State.CONNECTED) {
                 s.media.tick(now);
             }

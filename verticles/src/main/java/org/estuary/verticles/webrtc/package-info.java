@@ -13,7 +13,9 @@
  * loop (ICE-lite); the nominated address then maps DTLS and SRTP to the session. DTLS 1.2 server handshakes (bctls,
  * ECDSA P-256, use_srtp, client certificate checked against a=fingerprint) run on a bounded thread pool; SRTP
  * (AEAD_AES_128_GCM preferred, AES128_CM_HMAC_SHA1_80) on jitsi-srtp. A publish depacketises H.264 (core.rtsp) into
- * the stream and transcodes Opus to AAC once, on a worker pool, for RTMP/HLS readers.
+ * the stream and transcodes Opus to AAC once, on a worker pool, for RTMP/HLS readers; a play packetises H.264
+ * (STAP-A/FU-A), transcodes AAC to Opus on a worker, sends RTCP SR, answers NACKs from a history of sent SRTP
+ * packets and forwards PLI/FIR to a WebRTC publisher of the stream.
  * {@link org.estuary.verticles.webrtc.WhipRoutes} serves {@code /whip/<stream>} and {@code /whep/<stream>} on the
  * web port.
  */

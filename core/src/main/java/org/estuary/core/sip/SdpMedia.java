@@ -1,0 +1,194 @@
+package org.estuary.core.sip;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The audio part of a SIP session description (RFC 4566 / RFC 3264 offer-answer), enough for a
+ * call: where to send RTP, which payload formats, and the direction. Parsing never throws:
+ * {@link #parse} returns null for a body without a usable audio line.
+ *
+ * @param address   the connection address (c=), media-level over session-level
+ * @param port      the audio port (0 = rejected stream)
+ * @param formats   payload formats in the peer's preference order
+ * @param direction sendrecv, sendonly, recvonly or inactive
+ */
+public record SdpMedia(String address, int port, List<RtpFormat> formats, String direction) {
+    /** Longest SDP body accepted. */
+    public static final int MAX_BYTES = 16 * 1024;
+
+    public SdpMedia {
+        formats = List.copyOf(formats);
+    }
+
+    /** Whether the peer puts the call on hold (it sends nothing or the address is 0.0.0.0). */
+    public boolean isHold() {
+        return direction.equals("sendonly") || direction.equals("inactive") || address.equals("0.0.0.0");
+    }
+
+    /** The first of the peer's formats that Estuary can use, with the peer's payload type; null when none. */
+    public RtpFormat chooseCodec() {
+        for (RtpFormat f : formats) {
+            for (RtpFormat ours : RtpFormat.AUDIO_CODECS) {
+                if (f.sameCodec(ours)) {
+                    return f;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The peer's telephone-event format at 8 kHz, or null. */
+    public RtpFormat telephoneEvent() {
+        return formats.stream().filter(f -> f.isTelephoneEvent() && f.clockRate() == 8000).findFirst().orElse(null);
+    }
+
+    public static SdpMedia parse(String sdp) {
+        if (sdp == null || sdp.length() > MAX_BYTES) {
+            return null;
+        }
+        String sessionAddress = null;
+        String mediaAddress = null;
+        String sessionDirection = "sendrecv";
+        String mediaDirection = null;
+        int port = -1;
+        List<Integer> payloadTypes = new ArrayList<>();
+        List<RtpFormat> mapped = new ArrayList<>();
+        List<String[]> fmtps = new ArrayList<>();
+        boolean inAudio = false;
+        boolean seenMedia = false;
+        for (String raw : sdp.split("\r?\n")) {
+            String line = raw.trim();
+            if (line.length() < 2 || line.charAt(1) != '=') {
+                continue;
+            }
+            String v = line.substring(2).trim();
+            switch (line.charAt(0)) {
+                case 'm' -> {
+                    boolean wasAudio = inAudio;
+                    seenMedia = true;
+                    inAudio = false;
+                    if (port >= 0 || wasAudio) {
+                        continue; // only the first audio line counts
+                    }
+                    String[] p = v.split("\\s+");
+                    if (p.length >= 4 && p[0].equals("audio") && p[2].toUpperCase(Locale.ROOT).startsWith("RTP/")) {
+                        try {
+                            port = Integer.parseInt(p[1].split("/")[0]);
+                            for (int i = 3; i < p.length; i++) {
+                                payloadTypes.add(Integer.parseInt(p[i]));
+                            }
+                            inAudio = port >= 0 && port <= 65535;
+                            if (!inAudio) {
+                                port = -1;
+                            }
+                        } catch (NumberFormatException e) {
+                            port = -1;
+                            payloadTypes.clear();
+                        }
+                    }
+                }
+                case 'c' -> {
+                    String[] p = v.split("\\s+");
+                    if (p.length >= 3 && p[0].equals("IN")) {
+                        String a = p[2].split("/")[0];
+                        if (!seenMedia) {
+                            sessionAddress = a;
+                        } else if (inAudio) {
+                            mediaAddress = a;
+                        }
+                    }
+                }
+                case 'a' -> {
+                    if (v.equals("sendrecv") || v.equals("sendonly") || v.equals("recvonly") || v.equals("inactive")) {
+                        if (!seenMedia) {
+                            sessionDirection = v;
+                        } else if (inAudio) {
+                            mediaDirection = v;
+                        }
+                    } else if (inAudio && v.startsWith("rtpmap:")) {
+                        RtpFormat f = rtpmap(v.substring(7));
+                        if (f != null) {
+                            mapped.add(f);
+                        }
+                    } else if (inAudio && v.startsWith("fmtp:")) {
+                        String[] p = v.substring(5).split("\\s+", 2);
+                        fmtps.add(new String[] {p[0], p.length > 1 ? p[1] : ""});
+                    }
+                }
+                default -> { }
+            }
+        }
+        String address = mediaAddress != null ? mediaAddress : sessionAddress;
+        if (port < 0 || address == null || payloadTypes.isEmpty()) {
+            return null;
+        }
+        List<RtpFormat> formats = new ArrayList<>();
+        for (int pt : payloadTypes) {
+            RtpFormat f = mapped.stream().filter(m -> m.payloadType() == pt).findFirst().orElse(RtpFormat.staticType(pt));
+            if (f == null) {
+                continue;
+            }
+            for (String[] fm : fmtps) {
+                if (fm[0].equals(Integer.toString(pt))) {
+                    f = new RtpFormat(f.payloadType(), f.encoding(), f.clockRate(), f.channels(), fm[1]);
+                }
+            }
+            formats.add(f);
+        }
+        return new SdpMedia(address, port, formats, mediaDirection != null ? mediaDirection : sessionDirection);
+    }
+
+    private static RtpFormat rtpmap(String v) {
+        String[] p = v.trim().split("\\s+", 2);
+        if (p.length < 2) {
+            return null;
+        }
+        String[] enc = p[1].split("/");
+        try {
+            int pt = Integer.parseInt(p[0]);
+            int rate = enc.length > 1 ? Integer.parseInt(enc[1].trim()) : 8000;
+            int ch = enc.length > 2 ? Integer.parseInt(enc[2].trim()) : 1;
+            if (pt < 0 || pt > 127 || rate <= 0 || ch <= 0) {
+                return null;
+            }
+            return new RtpFormat(pt, enc[0].trim(), rate, ch, "");
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Writes a session description with one audio line.
+     *
+     * @param sessionId  o= session id (stays the same for a call)
+     * @param version    o= version (incremented on every new offer/answer)
+     */
+    public static String write(String address, int port, List<RtpFormat> formats, String direction,
+                               long sessionId, long version) {
+        StringBuilder sb = new StringBuilder();
+        String ipv = address.contains(":") ? "IP6" : "IP4";
+        sb.append("v=0\r\n");
+        sb.append("o=estuary ").append(sessionId).append(' ').append(version).append(" IN ").append(ipv).append(' ')
+                .append(address).append("\r\n");
+        sb.append("s=estuary\r\n");
+        sb.append("c=IN ").append(ipv).append(' ').append(address).append("\r\n");
+        sb.append("t=0 0\r\n");
+        sb.append("m=audio ").append(port).append(" RTP/AVP");
+        for (RtpFormat f : formats) {
+            sb.append(' ').append(f.payloadType());
+        }
+        sb.append("\r\n");
+        for (RtpFormat f : formats) {
+            sb.append("a=rtpmap:").append(f.payloadType()).append(' ').append(f.encoding()).append('/')
+                    .append(f.clockRate()).append(f.channels() > 1 ? "/" + f.channels() : "").append("\r\n");
+            if (!f.fmtp().isEmpty()) {
+                sb.append("a=fmtp:").append(f.payloadType()).append(' ').append(f.fmtp()).append("\r\n");
+            }
+        }
+        sb.append("a=ptime:20\r\n");
+        sb.append("a=").append(direction).append("\r\n");
+        return sb.toString();
+    }
+}

@@ -1,0 +1,59 @@
+package org.estuary.core.sip;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SdpMediaTest {
+    static final String SIPP = "v=0\r\no=sipp 1 2 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+            + "m=audio 16000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+            + "a=fmtp:101 0-15\r\na=ptime:20\r\na=sendrecv\r\n";
+
+    @Test
+    void parsesAnAnswer() {
+        SdpMedia m = SdpMedia.parse(SIPP);
+        assertEquals("10.0.0.1", m.address());
+        assertEquals(16000, m.port());
+        assertEquals("PCMU", m.chooseCodec().encoding());
+        assertEquals(101, m.telephoneEvent().payloadType());
+        assertEquals("0-15", m.telephoneEvent().fmtp());
+        assertFalse(m.isHold());
+    }
+
+    @Test
+    void staticTypesWithoutRtpmapAndMediaLevelAddressAndHold() {
+        String sdp = "v=0\nc=IN IP4 1.1.1.1\nm=video 5000 RTP/AVP 96\nc=IN IP4 9.9.9.9\nm=audio 7000 RTP/AVP 18 8\n"
+                + "c=IN IP4 2.2.2.2\na=sendonly\n";
+        SdpMedia m = SdpMedia.parse(sdp);
+        assertEquals("2.2.2.2", m.address());
+        assertEquals(7000, m.port());
+        assertEquals("PCMA", m.chooseCodec().encoding(), "G.729 first but not ours");
+        assertEquals(8, m.chooseCodec().payloadType());
+        assertTrue(m.isHold());
+        assertTrue(SdpMedia.parse("v=0\r\nc=IN IP4 0.0.0.0\r\nm=audio 4000 RTP/AVP 0\r\n").isHold());
+    }
+
+    @Test
+    void noCommonCodecAndBrokenBodies() {
+        assertNull(SdpMedia.parse("v=0\nc=IN IP4 1.1.1.1\nm=audio 7000 RTP/AVP 18\n").chooseCodec());
+        assertNull(SdpMedia.parse(null));
+        assertNull(SdpMedia.parse(""));
+        assertNull(SdpMedia.parse("garbage\u0000\n=\nm=audio x RTP/AVP 0"));
+        assertNull(SdpMedia.parse("v=0\nm=audio 7000 RTP/AVP 0\n"), "no address");
+        assertNull(SdpMedia.parse("v=0\nc=IN IP4 1.1.1.1\nm=audio 99999 RTP/AVP 0\n"), "bad port");
+        assertNull(SdpMedia.parse("x".repeat(SdpMedia.MAX_BYTES + 1)));
+    }
+
+    @Test
+    void writesWhatItParses() {
+        String sdp = SdpMedia.write("127.0.0.1", 31000, List.of(RtpFormat.PCMU, RtpFormat.PCMA, RtpFormat.TELEPHONE_EVENT),
+                "sendrecv", 42, 1);
+        SdpMedia m = SdpMedia.parse(sdp);
+        assertEquals(31000, m.port());
+        assertEquals(3, m.formats().size());
+        assertEquals("PCMU", m.chooseCodec().encoding());
+        assertNotNull(m.telephoneEvent());
+        assertTrue(sdp.contains("o=estuary 42 1 IN IP4 127.0.0.1\r\n"));
+    }
+}

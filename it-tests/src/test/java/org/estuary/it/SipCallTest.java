@@ -1,0 +1,456 @@
+package org.estuary.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.vertx.core.json.JsonObject;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.estuary.it.support.Await;
+import org.estuary.it.support.AudioLevels;
+import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.Ffmpeg;
+import org.estuary.it.support.Peers;
+import org.estuary.it.support.Ports;
+import org.estuary.it.support.RtpPeer;
+import org.estuary.it.support.Sipp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * /call/*: Estuary dials real sipp user agents. A call answered with PCMU carrying a 1 kHz tone
+ * becomes an AAC stream played over RTMP with energy at 1 kHz; BYE from either side ends it;
+ * busy, unanswered, cancelled, unresolvable and malformed calls get the reference statuses.
+ */
+class SipCallTest {
+    private static final int NO_ANSWER_MS = 6000;
+    private static final int MAX_CALLS = 3;
+    private static EstuaryProcess server;
+    private static int sipPort;
+    private static Path pcap;
+    private static Path mediaDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Peers.require("sipp", "sip-tester");
+        pcap = Sipp.pcmuTonePcap(Files.createTempDirectory("sip-it").resolve("tone1k.pcap"), 1000, 90);
+        sipPort = Ports.free();
+        mediaDir = Files.createTempDirectory("sip-media");
+        writeToneWav(mediaDir.resolve("tone600.wav"), 600, 16000, 2);
+        server = EstuaryProcess.start("sip", "sip.port=" + sipPort, "media.directory=" + mediaDir, "sip.noAnswerTimeoutMs=" + NO_ANSWER_MS,
+                "sip.maxCalls=" + MAX_CALLS, "sip.rtpTimeoutMs=0");
+    }
+
+    /** A failed test must not leave calls up for the next one (sip.maxCalls is small here). */
+    @org.junit.jupiter.api.AfterEach
+    void hangUpEverything() throws Exception {
+        EstuaryProcess.Http all = post("/call/find_all", new JsonObject());
+        if (all.status() == 200) {
+            for (Object o : all.array()) {
+                JsonObject c = (JsonObject) o;
+                if (!List.of("FINISH", "FAILED", "BUSY").contains(c.getString("status"))) {
+                    post("/call/terminate", new JsonObject().put("callId", c.getString("callId")));
+                }
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            assertEquals(0, server.stop(), "clean exit on SIGTERM");
+        }
+    }
+
+    static EstuaryProcess.Http post(String path, JsonObject body) throws Exception {
+        return server.post(path, body.encode());
+    }
+
+    static JsonObject call(String callId, Sipp far) {
+        return new JsonObject().put("callId", callId).put("callee", "test").put("sipDomain", "127.0.0.1")
+                .put("sipPort", String.valueOf(far.port())).put("sipLogin", "estuary").put("hasAudio", "true");
+    }
+
+    static JsonObject find(String callId) throws Exception {
+        EstuaryProcess.Http r = post("/call/find", new JsonObject().put("callId", callId));
+        return r.status() == 200 ? r.array().getJsonObject(0) : new JsonObject();
+    }
+
+    static JsonObject awaitStatus(String callId, String status) throws InterruptedException {
+        return Await.value(Duration.ofSeconds(30), "call " + callId + " " + status, () -> {
+            JsonObject c = find(callId);
+            return status.equals(c.getString("status")) ? c : null;
+        });
+    }
+
+    static long fds() throws Exception {
+        try (var s = Files.list(Path.of("/proc", String.valueOf(server.pid()), "fd"))) {
+            return s.count();
+        }
+    }
+
+    static long threads() throws Exception {
+        try (var s = Files.list(Path.of("/proc", String.valueOf(server.pid()), "task"))) {
+            return s.count();
+        }
+    }
+
+    static boolean udpBound(int port) throws Exception {
+        return Peers.run(5, "ss", "-lunH", "src 127.0.0.1:" + port).output().contains(":" + port);
+    }
+
+    @Test
+    void answeredCallIsAnAacStreamWithTheToneAndOurByeEndsIt() throws Exception {
+        try (Sipp far = Sipp.uas("answer", "uas-answer.xml", Map.of("PCAP", pcap.toString(), "HANGUP_MS", "60000"))) {
+            long fd0 = fds();
+            long th0 = threads();
+            assertEquals(200, post("/call/startup", call("tone-call", far).put("toStream", "tone-stream")).status());
+            JsonObject c = awaitStatus("tone-call", "ESTABLISHED");
+            assertEquals(200, c.getInteger("sipStatus"), c.encode());
+            assertEquals("PCMU", c.getString("audioCodec"), c.encode());
+            assertEquals("tone-stream", c.getString("streamName"));
+            assertFalse(c.getString("mediaSessionId").isEmpty(), c.encode());
+            int rtpPort = c.getInteger("localRtpPort");
+            assertTrue(udpBound(rtpPort), "RTP port bound while the call is up");
+
+            Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("tone-stream"), 3);
+            assertEquals("aac", p.audio().get("codec_name"), p.toString());
+            assertEquals("16000", p.audio().get("sample_rate"), p.toString());
+            double tone = AudioLevels.bandVolume(server.rtmpUrl("tone-stream"), 3, 1000);
+            double off = AudioLevels.bandVolume(server.rtmpUrl("tone-stream"), 3, 2500);
+            System.out.println("call stream: 1 kHz band " + tone + " dB, 2.5 kHz band " + off + " dB");
+            assertTrue(tone > -30, "the 1 kHz tone is audible in the call's stream: " + tone + " dB");
+            assertTrue(tone > off + 20, "energy at 1 kHz, not elsewhere: " + tone + " vs " + off + " dB");
+            JsonObject rtp = find("tone-call");
+            assertTrue(rtp.getLong("rtpPacketsIn") > 100, rtp.encode());
+            assertTrue(rtp.getLong("rtpPacketsOut") > 100, "Estuary sends RTP (silence) too: " + rtp.encode());
+
+            assertEquals(200, post("/call/terminate", new JsonObject().put("callId", "tone-call")).status());
+            JsonObject done = awaitStatus("tone-call", "FINISH");
+            assertEquals("Stopped by rest /call/terminate", done.getString("info"));
+            Await.until(Duration.ofSeconds(5), "sipp got our BYE", () -> far.messages().contains("BYE sip:"));
+            Await.until(Duration.ofSeconds(5), "stream gone", () -> server.post("/stream/find",
+                    new JsonObject().put("name", "tone-stream").encode()).status() == 404);
+            Await.until(Duration.ofSeconds(5), "RTP port given back", () -> !udpBound(rtpPort) && !udpBound(rtpPort + 1));
+            // the media pool's threads end when idle (3 s); Vert.x may keep a worker or two it started
+            Await.until(Duration.ofSeconds(15), "threads and files given back (were " + th0 + " threads, " + fd0
+                    + " fds)", () -> threads() <= th0 + 3 && fds() <= fd0 + 4);
+        }
+    }
+
+    /** 16-bit mono PCM WAV of a sine. */
+    static void writeToneWav(Path file, int hz, int rate, int seconds) throws Exception {
+        int n = rate * seconds;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * n).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * n);
+        for (int i = 0; i < n; i++) {
+            b.putShort((short) (10000 * Math.sin(2 * Math.PI * hz * i / rate)));
+        }
+        Files.write(file, b.array());
+    }
+
+    /** What the test's RTP peer heard in the last 600 ms: level at {@code hz} minus level at {@code other}. */
+    static double margin(RtpPeer peer, int hz, int other) {
+        short[] a = peer.lastAudio(600);
+        return RtpPeer.levelAt(a, hz) - RtpPeer.levelAt(a, other);
+    }
+
+    @Test
+    void dtmfBothWaysAndSoundAndStreamInjectedIntoTheCall() throws Exception {
+        try (RtpPeer peer = new RtpPeer();
+             Sipp far = Sipp.uas("peer", "uas-peer.xml", Map.of("RTP_PORT", String.valueOf(peer.port()),
+                     "INFO_AFTER_MS", "500"))) {
+            assertEquals(200, post("/call/startup", call("media-call", far)).status());
+            JsonObject c = awaitStatus("media-call", "ESTABLISHED");
+            int estuaryRtp = c.getInteger("localRtpPort");
+            // received DTMF: INFO from sipp (4), RFC 4733 from the RTP peer (7)
+            peer.sendTone(estuaryRtp, 1000, 0.4);
+            peer.sendDigit(estuaryRtp, '7', 100, 20 * 160);
+            JsonObject got = Await.value(Duration.ofSeconds(10), "digits 4 and 7 received", () -> {
+                JsonObject x = find("media-call");
+                String d = x.getString("dtmfReceived", "");
+                return d.contains("4") && d.contains("7") ? x : null;
+            });
+            assertEquals(2, got.getString("dtmfReceived").length(), got.encode());
+            Await.until(Duration.ofSeconds(5), "Estuary sends RTP to the peer", () -> peer.packets() > 20);
+
+            // sent DTMF: RFC 2833 to the RTP peer, INFO to sipp
+            assertEquals(200, post("/call/send_dtmf", new JsonObject().put("callId", "media-call").put("dtmf", "159#")).status());
+            Await.until(Duration.ofSeconds(10), "RFC 2833 digits at the far end", () -> peer.digits().equals("159#"));
+            assertEquals(200, post("/call/send_dtmf", new JsonObject().put("callId", "media-call").put("dtmf", "2")
+                    .put("type", "INFO")).status());
+            Await.until(Duration.ofSeconds(10), "INFO at the far end", () -> far.messages().contains("Signal=2"));
+            assertEquals(400, post("/call/send_dtmf", new JsonObject().put("callId", "media-call").put("dtmf", "x")).status());
+            assertEquals(400, post("/call/send_dtmf", new JsonObject().put("callId", "media-call").put("dtmf", "1")
+                    .put("type", "SMOKE")).status());
+
+            // silence until something is injected
+            Thread.sleep(300);
+            assertTrue(RtpPeer.levelAt(peer.lastAudio(400), 600) < -50, "silence before injection");
+            assertEquals(404, post("/call/inject_sound", new JsonObject().put("callId", "media-call")
+                    .put("fileName", "missing.wav")).status());
+            assertEquals(400, post("/call/inject_sound", new JsonObject().put("callId", "media-call")
+                    .put("fileName", "../../etc/passwd")).status());
+            assertEquals(404, post("/call/inject_sound", new JsonObject().put("callId", "nobody")
+                    .put("fileName", "tone600.wav")).status());
+            assertEquals(200, post("/call/inject_sound", new JsonObject().put("callId", "media-call")
+                    .put("fileName", "tone600.wav").put("loop", true)).status());
+            double sound = Await.value(Duration.ofSeconds(10), "600 Hz at the far end", () -> {
+                double m = margin(peer, 600, 1000);
+                return m > 20 ? m : null;
+            });
+            System.out.println("inject_sound: 600 Hz is " + sound + " dB above 1 kHz at the far end");
+            Thread.sleep(700); // a window full of the sound
+            double level = RtpPeer.levelAt(peer.lastAudio(600), 600);
+            assertTrue(level > -30, "audible: " + level + " dB");
+
+            // a live stream (1 kHz AAC over RTMP) into the call
+            assertEquals(404, post("/call/inject_stream/startup", new JsonObject().put("callId", "media-call")
+                    .put("streamName", "no-such-stream")).status());
+            Process ff = Ffmpeg.start(java.util.List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-re", "-f", "lavfi",
+                    "-i", "sine=frequency=1000:sample_rate=44100", "-c:a", "aac", "-b:a", "64k", "-f", "flv",
+                    server.rtmpUrl("inject-src")), EstuaryProcess.logDir().resolve("sip-inject-ffmpeg.log"));
+            try {
+                Await.until(Duration.ofSeconds(15), "inject-src published", () -> server.post("/stream/find",
+                        new JsonObject().put("name", "inject-src").encode()).status() == 200);
+                assertEquals(200, post("/call/inject_stream/startup", new JsonObject().put("callId", "media-call")
+                        .put("streamName", "inject-src")).status());
+                double stream = Await.value(Duration.ofSeconds(10), "1 kHz at the far end", () -> {
+                    double m = margin(peer, 1000, 600);
+                    return m > 20 ? m : null;
+                });
+                System.out.println("inject_stream: 1 kHz is " + stream + " dB above 600 Hz at the far end");
+                assertEquals("stream:inject-src", find("media-call").getString("injected"));
+                assertEquals(200, post("/call/inject_stream/terminate", new JsonObject().put("callId", "media-call")).status());
+                assertEquals(404, post("/call/inject_stream/terminate", new JsonObject().put("callId", "media-call")).status());
+                Await.until(Duration.ofSeconds(5), "silence again", () -> RtpPeer.levelAt(peer.lastAudio(400), 1000) < -50);
+            } finally {
+                Ffmpeg.stop(ff);
+            }
+            assertEquals(200, post("/call/terminate", new JsonObject().put("callId", "media-call")).status());
+            awaitStatus("media-call", "FINISH");
+        }
+    }
+
+    @Test
+    void registersWithDigestReRegistersAndUnregisters() throws Exception {
+        try (Sipp far = Sipp.uas("registrar", "uas-registrar.xml", Map.of("USER", "alice", "PASSWORD", "s3cret",
+                "EXPIRES", "3"))) {
+            JsonObject req = call("reg-call", far).put("sipLogin", "alice").put("sipPassword", "s3cret")
+                    .put("sipRegisterRequired", "true");
+            assertEquals(200, post("/call/startup", req).status());
+            JsonObject c = awaitStatus("reg-call", "ESTABLISHED");
+            assertTrue(c.getBoolean("registered"), c.encode());
+            // the registrar grants 3 s: Estuary refreshes before that runs out
+            JsonObject again = Await.value(Duration.ofSeconds(15), "re-REGISTER", () -> {
+                JsonObject x = find("reg-call");
+                return x.getInteger("registrations", 0) >= 2 ? x : null;
+            });
+            assertEquals("ESTABLISHED", again.getString("status"));
+            String msgs = far.messages();
+            assertTrue(msgs.contains("Authorization: Digest"), "digest credentials sent");
+            assertFalse(msgs.contains("403 Forbidden"), "credentials accepted");
+            assertEquals(200, post("/call/terminate", new JsonObject().put("callId", "reg-call")).status());
+            awaitStatus("reg-call", "FINISH");
+            Await.until(Duration.ofSeconds(10), "un-REGISTER (Expires: 0)", () -> far.messages().contains("Expires: 0"));
+        }
+        try (Sipp far = Sipp.uas("registrar-bad", "uas-registrar.xml", Map.of("USER", "alice", "PASSWORD", "s3cret",
+                "EXPIRES", "60"))) {
+            assertEquals(200, post("/call/startup", call("reg-bad", far).put("sipLogin", "alice")
+                    .put("sipPassword", "wrong").put("sipRegisterRequired", "true")).status());
+            JsonObject c = awaitStatus("reg-bad", "FAILED");
+            assertEquals(403, c.getInteger("sipStatus"), c.encode());
+            assertTrue(c.getString("info").startsWith("Registration failed"), c.encode());
+        }
+    }
+
+    @Test
+    void rtmpUrlPushesTheCallToNginxRtmp() throws Exception {
+        try (org.estuary.it.support.NginxRtmp nginx = org.estuary.it.support.NginxRtmp.start();
+             Sipp far = Sipp.uas("push", "uas-answer.xml", Map.of("PCAP", pcap.toString(), "HANGUP_MS", "60000"))) {
+            String base = nginx.rtmpUrl("x");
+            base = base.substring(0, base.lastIndexOf('/'));
+            assertEquals(200, post("/call/startup", call("push-call", far).put("rtmpUrl", base)
+                    .put("rtmpStream", "call-audio")).status());
+            assertEquals(409, post("/call/startup", call("push-call-2", far).put("rtmpUrl", base)
+                    .put("rtmpStream", "call-audio")).status(), "same rtmpUrl + rtmpStream");
+            awaitStatus("push-call", "ESTABLISHED");
+            Ffmpeg.Probe p = Await.value(Duration.ofSeconds(20), "the call's audio at nginx", () -> {
+                Ffmpeg.Probe q = Ffmpeg.probe(nginx.rtmpUrl("call-audio"), 2);
+                return q.audioFrames() > 0 ? q : null;
+            });
+            assertEquals("aac", p.audio().get("codec_name"), p.toString());
+            double tone = AudioLevels.bandVolume(nginx.rtmpUrl("call-audio"), 2, 1000);
+            assertTrue(tone > -30, "the call's 1 kHz tone at nginx: " + tone + " dB; call " + find("push-call").encode());
+            assertEquals("PUBLISHING", find("push-call").getString("rtmpStreamStatus"));
+            post("/call/terminate", new JsonObject().put("callId", "push-call"));
+            JsonObject done = awaitStatus("push-call", "FINISH");
+            assertEquals("STOPPED", done.getString("rtmpStreamStatus"), done.encode());
+        }
+    }
+
+    @Test
+    void baresipCallsIntoALiveStreamAndHearsIt() throws Exception {
+        Process ff = Ffmpeg.start(java.util.List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-re", "-f", "lavfi",
+                "-i", "sine=frequency=1000:sample_rate=44100", "-c:a", "aac", "-b:a", "64k", "-f", "flv",
+                server.rtmpUrl("broadcast")), EstuaryProcess.logDir().resolve("sip-broadcast-ffmpeg.log"));
+        try {
+            Await.until(Duration.ofSeconds(15), "broadcast published", () -> server.post("/stream/find",
+                    new JsonObject().put("name", "broadcast").encode()).status() == 200);
+            org.estuary.it.support.Baresip phone = org.estuary.it.support.Baresip.dial(
+                    "sip:broadcast@127.0.0.1:" + sipPort);
+            JsonObject c;
+            try {
+                c = Await.value(Duration.ofSeconds(20), "incoming call ESTABLISHED", () -> {
+                    EstuaryProcess.Http r = post("/call/find", new JsonObject().put("status", "ESTABLISHED"));
+                    if (r.status() != 200) {
+                        return null;
+                    }
+                    for (Object o : r.array()) {
+                        JsonObject x = (JsonObject) o;
+                        if (x.getBoolean("incoming") && "broadcast".equals(x.getString("streamName"))) {
+                            return x;
+                        }
+                    }
+                    return null;
+                });
+                Thread.sleep(3000); // let baresip hear three seconds
+            } finally {
+                phone.close(); // hangs up with BYE
+            }
+            awaitStatus(c.getString("callId"), "FINISH");
+            Path wav = phone.received();
+            assertNotNull(wav, "baresip recorded what it heard: " + phone.log());
+            javax.sound.sampled.AudioInputStream in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile());
+            javax.sound.sampled.AudioFormat f = in.getFormat();
+            byte[] raw = in.readAllBytes();
+            int ch = f.getChannels();
+            int rate = (int) f.getSampleRate();
+            int frames = raw.length / (2 * ch);
+            short[] pcm8k = new short[frames * 8000 / rate];
+            for (int i = 0; i < pcm8k.length; i++) { // crude decimation: enough for a 1 kHz tone
+                int k = (int) ((long) i * rate / 8000) * 2 * ch;
+                pcm8k[i] = (short) ((raw[k] & 0xFF) | (raw[k + 1] << 8));
+            }
+            short[] last = java.util.Arrays.copyOfRange(pcm8k, Math.max(0, pcm8k.length - 8000), pcm8k.length);
+            double at1k = RtpPeer.levelAt(last, 1000);
+            double at440 = RtpPeer.levelAt(last, 440);
+            System.out.println("baresip heard: 1 kHz " + at1k + " dB, 440 Hz " + at440 + " dB (" + rate + " Hz, " + ch + " ch)");
+            assertTrue(at1k > -35 && at1k > at440 + 15, "the broadcast's 1 kHz tone reached the phone: " + at1k
+                    + " vs " + at440);
+            // an unknown stream name is 404 for a caller
+        } finally {
+            Ffmpeg.stop(ff);
+        }
+    }
+
+    @Test
+    void byeFromTheFarEndFinishesTheCall() throws Exception {
+        try (Sipp far = Sipp.uas("hangup", "uas-answer.xml", Map.of("PCAP", pcap.toString(), "HANGUP_MS", "2000"))) {
+            assertEquals(200, post("/call/startup", call("far-bye", far)).status());
+            awaitStatus("far-bye", "ESTABLISHED");
+            JsonObject done = awaitStatus("far-bye", "FINISH");
+            assertEquals("Normal call clearing", done.getString("info"), done.encode());
+            Await.until(Duration.ofSeconds(5), "BYE answered 200", () -> far.messages().contains("SIP/2.0 200 OK")
+                    && far.messages().contains("BYE sip:"));
+            // default toStream is the callId
+            Await.until(Duration.ofSeconds(5), "stream gone", () -> server.post("/stream/find",
+                    new JsonObject().put("name", "far-bye").encode()).status() == 404);
+        }
+    }
+
+    @Test
+    void busyCalleeGivesBusy() throws Exception {
+        try (Sipp far = Sipp.uas("busy", "uas-busy.xml", Map.of())) {
+            assertEquals(200, post("/call/startup", call("busy-call", far)).status());
+            JsonObject c = awaitStatus("busy-call", "BUSY");
+            assertEquals(486, c.getInteger("sipStatus"), c.encode());
+        }
+    }
+
+    @Test
+    void unansweredCallFailsAfterTheTimeoutAndIsCancelled() throws Exception {
+        try (Sipp far = Sipp.uas("noanswer", "uas-noanswer.xml", Map.of())) {
+            assertEquals(200, post("/call/startup", call("ringing", far)).status());
+            JsonObject ring = awaitStatus("ringing", "RING");
+            assertEquals(180, ring.getInteger("sipStatus"));
+            JsonObject c = awaitStatus("ringing", "FAILED");
+            assertTrue(c.getString("info").startsWith("No answer"), c.encode());
+            long ringingFor = c.getLong("createDate");
+            assertTrue(ringingFor > 0);
+            Await.until(Duration.ofSeconds(5), "CANCEL reached the far end", () -> far.messages().contains("CANCEL sip:"));
+        }
+    }
+
+    @Test
+    void terminateBeforeTheAnswerSendsCancel() throws Exception {
+        try (Sipp far = Sipp.uas("cancel", "uas-noanswer.xml", Map.of())) {
+            assertEquals(200, post("/call/startup", call("cancel-me", far)).status());
+            awaitStatus("cancel-me", "RING");
+            assertEquals(200, post("/call/terminate", new JsonObject().put("callId", "cancel-me")).status());
+            JsonObject c = awaitStatus("cancel-me", "FINISH");
+            assertEquals("Stopped by rest /call/terminate", c.getString("info"));
+            Await.until(Duration.ofSeconds(5), "CANCEL reached the far end", () -> far.messages().contains("CANCEL sip:"));
+            Await.until(Duration.ofSeconds(5), "487 taken", () -> far.messages().contains("487 Request Terminated"));
+        }
+    }
+
+    @Test
+    void unresolvableDomainFailsWithAReason() throws Exception {
+        assertEquals(200, post("/call/startup", new JsonObject().put("callId", "nowhere").put("callee", "1000")
+                .put("sipDomain", "no-such-host.invalid")).status());
+        JsonObject c = awaitStatus("nowhere", "FAILED");
+        assertTrue(c.getString("info").contains("Cannot resolve no-such-host.invalid"), c.encode());
+    }
+
+    @Test
+    void badRequestsAreRefusedAndMaxCallsHolds() throws Exception {
+        assertEquals(400, post("/call/startup", new JsonObject().put("callId", "bad").put("callee", "a b<c>")
+                .put("sipDomain", "127.0.0.1")).status(), "malformed callee");
+        assertEquals(400, post("/call/startup", new JsonObject().put("callId", "bad").put("callee", "1000")).status(),
+                "no domain");
+        assertEquals(400, post("/call/startup", new JsonObject().put("callId", "bad").put("callee", "1000")
+                .put("sipDomain", "127.0.0.1").put("sipPort", "70000")).status(), "bad port");
+        assertEquals(404, post("/call/terminate", new JsonObject().put("callId", "no-such-call")).status());
+        assertEquals(404, post("/call/find", new JsonObject().put("callId", "no-such-call")).status());
+        try (Sipp far = Sipp.uas("max", "uas-noanswer.xml", Map.of())) {
+            for (int i = 0; i < MAX_CALLS; i++) {
+                assertEquals(200, post("/call/startup", call("max-" + i, far)).status());
+            }
+            EstuaryProcess.Http dup = post("/call/startup", call("max-0", far));
+            assertEquals(409, dup.status(), "duplicate callId: " + dup);
+            EstuaryProcess.Http over = post("/call/startup", call("max-extra", far));
+            assertEquals(503, over.status(), over.toString());
+            assertTrue(over.body().contains("maxCalls"), over.body());
+            for (int i = 0; i < MAX_CALLS; i++) {
+                post("/call/terminate", new JsonObject().put("callId", "max-" + i));
+            }
+        }
+    }
+
+    @Test
+    void garbageOnTheSipPortIsHarmless() throws Exception {
+        try (DatagramSocket s = new DatagramSocket()) {
+            byte[][] junk = {new byte[] {0, 1, 2, 3}, "INVITE\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                "SIP/2.0 200 OK\r\nVia: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII), new byte[1400]};
+            for (byte[] j : junk) {
+                s.send(new DatagramPacket(j, j.length, InetAddress.getLoopbackAddress(), sipPort));
+            }
+        }
+        try (Sipp far = Sipp.uas("after-junk", "uas-busy.xml", Map.of())) {
+            assertEquals(200, post("/call/startup", call("after-junk", far)).status());
+            awaitStatus("after-junk", "BUSY");
+        }
+        assertTrue(server.isAlive());
+    }
+}

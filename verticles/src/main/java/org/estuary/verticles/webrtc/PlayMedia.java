@@ -1,0 +1,257 @@
+package org.estuary.verticles.webrtc;
+
+import io.vertx.core.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.estuary.core.codec.AvcConfig;
+import org.estuary.core.media.Codec;
+import org.estuary.core.media.Frame;
+import org.estuary.core.stream.ReaderInfo;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamReader;
+import org.estuary.core.webrtc.H264Packetizer;
+import org.estuary.core.webrtc.Negotiation;
+import org.estuary.core.webrtc.RtcpFeedback;
+
+/**
+ * A browser playing a Stream (WHEP, playStream): H.264 access units packetised (STAP-A for SPS/PPS,
+ * FU-A for large NAL units), AAC transcoded to Opus on a worker, SRTP-protected and sent; RTCP
+ * sender reports for lip sync; NACKed packets retransmitted from a buffer of the last packets sent;
+ * PLI/FIR forwarded to a WebRTC publisher of the stream (other sources send key frames on their
+ * own schedule; a new player starts at the stream's cached GOP anyway). Event-loop only.
+ */
+final class PlayMedia implements SessionMedia {
+    private static final int MAX_PAYLOAD = 1150; // RTP payload; + 12 header + 16 SRTP tag stays under 1200
+    private static final int HISTORY = 1024;
+
+    private final Stream stream;
+    private final Context context;
+    private final String sessionId;
+    private final String ownerId;
+    private final Consumer<byte[]> sendRaw;
+    private final Consumer<byte[]> sendRtcp;
+    private final Runnable keyframeUpstream;
+    private final WebRtcCounters counters;
+    private final AacToOpus opus;
+    private final H264Packetizer packetizer = new H264Packetizer(MAX_PAYLOAD);
+    private final Out video;
+    private final Out audio;
+    private StreamReader reader;
+    private SrtpTransform srtp;
+    private List<byte[]> parameterSets = List.of();
+    private long originStreamUs = Long.MIN_VALUE;
+    private long originWallMs;
+    private long lastSrMs;
+    private boolean closed;
+    private long retransmitted;
+
+    /** One outgoing RTP stream (video or audio) with its NACK history. */
+    private static final class Out {
+        final long ssrc;
+        final int pt;
+        final int clockRate;
+        final long tsBase;
+        int seq;
+        long firstUs = Long.MIN_VALUE;
+        long packets;
+        long octets;
+        final byte[][] history = new byte[HISTORY][];
+        final int[] historySeq = new int[HISTORY];
+
+        Out(long ssrc, int pt, int clockRate, long tsBase, int seq) {
+            this.ssrc = ssrc;
+            this.pt = pt;
+            this.clockRate = clockRate;
+            this.tsBase = tsBase;
+            this.seq = seq;
+        }
+    }
+
+    PlayMedia(Stream stream, List<Negotiation.Line> lines, Context context, SerialWorker worker, String sessionId,
+              String ownerId, Consumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, Runnable keyframeUpstream,
+              WebRtcCounters counters, java.util.Random random) {
+        this.stream = stream;
+        this.context = context;
+        this.sessionId = sessionId;
+        this.ownerId = ownerId;
+        this.sendRaw = sendRaw;
+        this.sendRtcp = sendRtcp;
+        this.keyframeUpstream = keyframeUpstream;
+        this.counters = counters;
+        Out v = null;
+        Out a = null;
+        for (Negotiation.Line l : lines) {
+            if (!l.accepted()) {
+                continue;
+            }
+            Out o = new Out(l.sendSsrc(), l.chosen().pt(), l.chosen().clockRate(), random.nextInt() & 0xFFFFFFFFL,
+                    random.nextInt(0x8000));
+            if (l.codec() == Codec.H264) {
+                v = o;
+            } else if (l.codec() == Codec.OPUS) {
+                a = o;
+            }
+        }
+        this.video = v;
+        this.audio = a;
+        this.opus = new AacToOpus(worker, (pts, unit) -> context.runOnContext(x -> sendAudio(pts, unit)));
+    }
+
+    @Override
+    public void connected(SrtpTransform srtp) {
+        this.srtp = srtp;
+        // attach now, not at the offer: the reader then starts at the cached GOP (a key frame first)
+        reader = stream.addReader(new ReaderInfo(sessionId, ownerId == null || ownerId.isBlank() ? sessionId : ownerId,
+                "", "WebRTC", true), () -> context.runOnContext(x -> drain()));
+        drain();
+    }
+
+    private void drain() {
+        if (closed || reader == null) {
+            return;
+        }
+        reader.beginDrain();
+        Frame f;
+        while ((f = reader.poll()) != null) {
+            frame(f);
+        }
+        if (reader.isEnded()) {
+            closed = true; // the engine closes the session when it sees the stream end (tick)
+        }
+    }
+
+    boolean streamEnded() {
+        return reader != null && reader.isEnded();
+    }
+
+    private void frame(Frame f) {
+        if (f.isConfig()) {
+            if (f.codec() == Codec.H264) {
+                try {
+                    AvcConfig c = AvcConfig.parse(f.payload());
+                    List<byte[]> ps = new ArrayList<>(c.sps());
+                    ps.addAll(c.pps());
+                    parameterSets = List.copyOf(ps);
+                } catch (Exception e) {
+                    parameterSets = List.of();
+                }
+            } else if (f.codec() == Codec.AAC && audio != null) {
+                opus.config(f.payload());
+            }
+            return;
+        }
+        if (originStreamUs == Long.MIN_VALUE && !f.isData()) {
+            originStreamUs = f.dtsUs();
+            originWallMs = System.currentTimeMillis();
+        }
+        if (f.codec() == Codec.H264 && video != null) {
+            List<byte[]> payloads = packetizer.packetize(f.payload(), f.isKeyframe() ? parameterSets : List.of());
+            for (int i = 0; i < payloads.size(); i++) {
+                send(video, f.dtsUs(), payloads.get(i), i == payloads.size() - 1);
+            }
+        } else if (f.codec() == Codec.AAC && audio != null) {
+            opus.submit(f.ptsUs(), f.payload());
+        }
+    }
+
+    private void sendAudio(long ptsUs, byte[] unit) {
+        if (!closed && srtp != null) {
+            send(audio, ptsUs, unit, true);
+        }
+    }
+
+    private long rtpTime(Out o, long us) {
+        if (o.firstUs == Long.MIN_VALUE) {
+            o.firstUs = us;
+        }
+        return (o.tsBase + (us - o.firstUs) * o.clockRate / 1_000_000L) & 0xFFFFFFFFL;
+    }
+
+    private void send(Out o, long us, byte[] payload, boolean marker) {
+        byte[] p = new byte[12 + payload.length];
+        p[0] = (byte) 0x80;
+        p[1] = (byte) ((marker ? 0x80 : 0) | o.pt);
+        int seq = o.seq;
+        o.seq = (o.seq + 1) & 0xFFFF;
+        p[2] = (byte) (seq >>> 8);
+        p[3] = (byte) seq;
+        long ts = rtpTime(o, us);
+        put32(p, 4, ts);
+        put32(p, 8, o.ssrc);
+        System.arraycopy(payload, 0, p, 12, payload.length);
+        byte[] s = srtp.protectRtp(p, p.length);
+        if (s == null) {
+            counters.srtpFailures.increment();
+            return;
+        }
+        o.history[seq % HISTORY] = s;
+        o.historySeq[seq % HISTORY] = seq;
+        o.packets++;
+        o.octets += payload.length;
+        sendRaw.accept(s);
+    }
+
+    @Override
+    public void rtp(byte[] pkt, int len, long nowMs) {
+        counters.unknownSsrc.increment(); // a player sends no media
+    }
+
+    @Override
+    public void rtcp(byte[] pkt, int len, long nowMs) {
+        for (RtcpFeedback.Request r : RtcpFeedback.parse(pkt, len)) {
+            Out o = video != null && r.mediaSsrc() == video.ssrc ? video : audio != null && r.mediaSsrc() == audio.ssrc ? audio : null;
+            if (o == null) {
+                continue;
+            }
+            switch (r.kind()) {
+                case NACK -> {
+                    for (int seq : r.lostSequences()) {
+                        byte[] s = o.history[seq % HISTORY];
+                        if (s != null && o.historySeq[seq % HISTORY] == seq) {
+                            retransmitted++;
+                            sendRaw.accept(s); // the same SRTP bytes: no second encryption of one index
+                        }
+                    }
+                }
+                case PLI, FIR -> keyframeUpstream.run();
+                default -> { }
+            }
+        }
+    }
+
+    long retransmitted() {
+        return retransmitted;
+    }
+
+    @Override
+    public void tick(long nowMs) {
+        if (srtp == null || originStreamUs == Long.MIN_VALUE || nowMs - lastSrMs < 1000) {
+            return;
+        }
+        lastSrMs = nowMs;
+        long streamUsNow = originStreamUs + (nowMs - originWallMs) * 1000;
+        for (Out o : new Out[] {video, audio}) {
+            if (o != null && o.firstUs != Long.MIN_VALUE) {
+                long ts = (o.tsBase + (streamUsNow - o.firstUs) * o.clockRate / 1_000_000L) & 0xFFFFFFFFL;
+                sendRtcp.accept(RtcpFeedback.senderReport(o.ssrc, RtcpFeedback.ntp(nowMs), ts, o.packets, o.octets));
+            }
+        }
+    }
+
+    @Override
+    public void close(String reason) {
+        closed = true;
+        opus.close();
+        if (reader != null) {
+            reader.close();
+        }
+    }
+
+    private static void put32(byte[] b, int off, long v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+}
