@@ -2,6 +2,7 @@
 # Runs every Estuary test: unit tests of all modules and the black-box it-tests, which start the
 # real server jar against real peers (ffmpeg/ffprobe; nginx-rtmp for relay tests; a GStreamer RTSP
 # server for RTSP ingest).
+# hls.js for the browser HLS test is installed by that test (npm ci in it-tests/hlsjs) when missing.
 # Benchmarks are not run (they are the it-tests "benchmark" group, see it-tests/pom.xml).
 #
 #   ./scripts/test-all.sh            # installs missing peers with apt-get, then mvn -B verify
@@ -36,6 +37,8 @@ command -v baresip >/dev/null || missing+=(baresip)
 command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || missing+=(kamailio)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# npm: HlsJsLatencyTest installs its own hls.js copy (it-tests/hlsjs, npm ci from the lockfile)
+command -v npm >/dev/null || missing+=(npm)
 command -v sox >/dev/null || missing+=(sox)
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -53,7 +56,7 @@ fi
 command -v ffmpeg >/dev/null || die "ffmpeg still missing"
 [ -f "$NGINX_RTMP_MODULE" ] || die "nginx RTMP module still missing ($NGINX_RTMP_MODULE)"
 gst_rtsp_ok || die "GStreamer RTSP server peer still unusable (python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-*)"
-for tool in sipp baresip chromium chromedriver sox; do
+for tool in sipp baresip chromium chromedriver sox npm; do
     command -v "$tool" >/dev/null || die "$tool still missing"
 done
 command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || die "kamailio still missing"

@@ -210,21 +210,34 @@ public final class CmafMuxer {
 
     /** One moof + mdat with every committed sample, or null when there is none. */
     public byte[] flushFragment() {
+        return flushFragment(Long.MAX_VALUE);
+    }
+
+    /**
+     * One moof + mdat with the committed samples that start before {@code beforeUs} (decode time),
+     * or null when there is none; later samples stay for the next fragment. Cutting every track at
+     * the same instant keeps audio and video of a part covering the same time, which players that
+     * buffer both in one SourceBuffer (hls.js) need to see a part as complete.
+     */
+    public byte[] flushFragment(long beforeUs) {
         List<CmafTrack> withSamples = new ArrayList<>(2);
+        List<List<CmafTrack.Sample>> chosen = new ArrayList<>(2);
         for (CmafTrack t : tracks()) {
-            if (!t.committed.isEmpty()) {
+            List<CmafTrack.Sample> take = t.takeBefore(beforeUs == Long.MAX_VALUE ? Long.MAX_VALUE : t.toTimescale(beforeUs));
+            if (!take.isEmpty()) {
                 withSamples.add(t);
+                chosen.add(take);
             }
         }
         if (withSamples.isEmpty()) {
             return null;
         }
         // First pass with placeholder offsets to learn the moof size, second pass with real ones.
-        byte[] moof = moof(withSamples, 0);
-        byte[] real = moof(withSamples, moof.length + 8);
+        byte[] moof = moof(withSamples, chosen, 0);
+        byte[] real = moof(withSamples, chosen, moof.length + 8);
         long mdatSize = 8;
-        for (CmafTrack t : withSamples) {
-            for (CmafTrack.Sample s : t.committed) {
+        for (List<CmafTrack.Sample> samples : chosen) {
+            for (CmafTrack.Sample s : samples) {
                 mdatSize += s.data().length;
             }
         }
@@ -240,29 +253,38 @@ public final class CmafMuxer {
         out[p + 6] = 'a';
         out[p + 7] = 't';
         p += 8;
-        for (CmafTrack t : withSamples) {
-            for (CmafTrack.Sample s : t.committed) {
+        for (List<CmafTrack.Sample> samples : chosen) {
+            for (CmafTrack.Sample s : samples) {
                 System.arraycopy(s.data(), 0, out, p, s.data().length);
                 p += s.data().length;
             }
-            t.committed.clear();
         }
         sequence++;
         return out;
     }
 
-    private byte[] moof(List<CmafTrack> tracks, int firstDataOffset) {
+    /**
+     * True when every track has seen a frame at or after {@code atUs} (its samples before that are
+     * committed), so a fragment cut at {@code atUs} is complete on every track.
+     */
+    public boolean reached(long atUs) {
+        return (video == null || video.pendingDtsUs() >= atUs) && (audio == null || audio.pendingDtsUs() >= atUs);
+    }
+
+    private byte[] moof(List<CmafTrack> tracks, List<List<CmafTrack.Sample>> chosen, int firstDataOffset) {
         BoxWriter w = new BoxWriter();
         w.open("moof");
         w.openFull("mfhd", 0, 0).u32(sequence).close();
         int dataOffset = firstDataOffset;
-        for (CmafTrack t : tracks) {
+        for (int i = 0; i < tracks.size(); i++) {
+            CmafTrack t = tracks.get(i);
+            List<CmafTrack.Sample> samples = chosen.get(i);
             w.open("traf");
             w.openFull("tfhd", 0, 0x020000).u32(t.id).close();
-            w.openFull("tfdt", 1, 0).u64(t.committed.get(0).decodeTime()).close();
+            w.openFull("tfdt", 1, 0).u64(samples.get(0).decodeTime()).close();
             int flags = 0x000001 | 0x000100 | 0x000200 | 0x000400 | (t.video ? 0x000800 : 0);
-            w.openFull("trun", 1, flags).u32(t.committed.size()).u32(dataOffset);
-            for (CmafTrack.Sample s : t.committed) {
+            w.openFull("trun", 1, flags).u32(samples.size()).u32(dataOffset);
+            for (CmafTrack.Sample s : samples) {
                 w.u32(s.duration()).u32(s.data().length).u32(s.sync() ? SAMPLE_SYNC : SAMPLE_NON_SYNC);
                 if (t.video) {
                     w.u32(s.compositionOffset());

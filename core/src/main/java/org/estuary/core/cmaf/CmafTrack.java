@@ -62,6 +62,17 @@ final class CmafTrack {
         return last.decodeTime() + last.duration();
     }
 
+    /** Removes and returns the committed samples whose decode time is below {@code limit} (timescale units). */
+    List<Sample> takeBefore(long limit) {
+        int n = 0;
+        while (n < committed.size() && committed.get(n).decodeTime() < limit) {
+            n++;
+        }
+        List<Sample> out = new ArrayList<>(committed.subList(0, n));
+        committed.subList(0, n).clear();
+        return out;
+    }
+
     boolean hasPending() {
         return pending != null;
     }

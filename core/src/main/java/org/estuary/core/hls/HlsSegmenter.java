@@ -25,6 +25,11 @@ import org.estuary.core.mpegts.TsMuxer;
 public final class HlsSegmenter {
     /** Keyframes this close before the target still cut (timestamps in ms jitter around GOP ends). */
     private static final long CUT_TOLERANCE_US = 50_000;
+    /**
+     * A low-latency cut waits for the other track (audio arrives interleaved, a little after the
+     * video frame that decides the cut) at most this far past the cut point, then cuts anyway.
+     */
+    private static final long CUT_WAIT_US = 200_000;
 
     private final HlsSettings settings;
     private final HlsSink sink;
@@ -60,10 +65,19 @@ public final class HlsSegmenter {
     private long partStartUs;
     private boolean partIndependent;
     private final List<byte[]> openParts = new ArrayList<>();
+    /** Low latency: start of the newest listed part a player can start decoding at, and the listed edge. */
+    private long independentStartUs = Long.MIN_VALUE;
+    private long edgeUs = Long.MIN_VALUE;
+    /** The open part starts at a frame that arrived live (not replayed from the hub's GOP cache). */
+    private boolean partStartLive;
+    /** Low latency: a segment or part cut decided at a video frame, made once every track reached it. */
+    private Cut deferred;
     private long nextSequence;
     private long discontinuitySequence;
     private int targetDurationSec;
     private long segmentsMade;
+
+    private record Cut(long atUs, boolean segment, boolean independent, long nowMs) { }
 
     public HlsSegmenter(HlsSettings settings, HlsSink sink) {
         this.settings = settings;
@@ -100,6 +114,7 @@ public final class HlsSegmenter {
             Frame first = shift(f);
             noteArrival(first, nowMs);
             openSegment(first.dtsUs(), nowMs, true);
+            partStartLive = false; // the first frames a reader gets are the hub's GOP cache
             write(first);
             noteVideo(first);
             return;
@@ -113,6 +128,9 @@ public final class HlsSegmenter {
         if (video) {
             if (!g.isVideo()) {
                 write(g);
+                if (deferred != null) {
+                    makeDeferredCut(dts, false);
+                }
                 return;
             }
             cutSegment = g.isKeyframe() && dts - segmentStartUs >= settings.targetDurationUs() - CUT_TOLERANCE_US;
@@ -129,13 +147,17 @@ public final class HlsSegmenter {
         if (settings.lowLatency()) {
             // add first: the new frame fixes its predecessor's duration, and stays pending for the next part
             cmaf.add(g);
-            if (cutSegment) {
-                completeSegment(dts, independent);
-                openSegment(dts, nowMs, independent);
-                sink.changed();
-            } else if (cutPart) {
-                cutPart(dts, independent);
-                sink.changed();
+            if (deferred != null) {
+                makeDeferredCut(dts, cutSegment);
+                if (deferred == null && !cutSegment) {
+                    // the cut just made moved the part start: decide this frame's part cut afresh
+                    cutPart = video && dts + frameDurationUs - partStartUs > settings.partTargetUs() && dts > partStartUs;
+                }
+            }
+            if (deferred == null && (cutSegment || cutPart)) {
+                // cut once every track reached this frame, so that a part's audio ends where its video does
+                deferred = new Cut(dts, cutSegment, independent, nowMs);
+                makeDeferredCut(dts, false);
             }
         } else {
             if (cutSegment) {
@@ -148,15 +170,36 @@ public final class HlsSegmenter {
         noteVideo(g);
     }
 
+    /** Makes the pending cut when every track reached it, when waiting longer would hurt, or when {@code force}. */
+    private void makeDeferredCut(long latestDtsUs, boolean force) {
+        Cut c = deferred;
+        if (!force && !cmaf.reached(c.atUs()) && latestDtsUs - c.atUs() < CUT_WAIT_US) {
+            return;
+        }
+        deferred = null;
+        // a replayed frame arrived long after the live ones relative to its timestamp
+        boolean live = wallOffsetUs != Long.MAX_VALUE && c.nowMs() * 1000 - c.atUs() - wallOffsetUs < 300_000;
+        if (c.segment()) {
+            completeSegment(c.atUs(), c.independent());
+            openSegment(c.atUs(), c.nowMs(), c.independent());
+        } else {
+            cutPart(c.atUs(), c.independent());
+        }
+        partStartLive = live;
+        sink.changed();
+    }
+
     /** The source stopped: close the open segment; what comes next is a discontinuity. */
     public void sourceEnded() {
         if (started && open != null) {
             long end = lastDtsUs + frameDurationUs;
+            deferred = null;
             if (settings.lowLatency()) {
                 cmaf.flushPending();
             }
             completeSegment(end, true);
             lastDtsUs = end - frameDurationUs;
+            independentStartUs = Long.MIN_VALUE;
         }
         open = null;
         started = false;
@@ -187,6 +230,7 @@ public final class HlsSegmenter {
 
     private void restartOutput() {
         long end = lastDtsUs + frameDurationUs;
+        deferred = null;
         if (open != null) {
             if (settings.lowLatency()) {
                 cmaf.flushPending();
@@ -292,12 +336,16 @@ public final class HlsSegmenter {
     }
 
     private void cutPart(long cutUs, boolean nextIndependent) {
-        byte[] bytes = cmaf.flushFragment();
+        byte[] bytes = cmaf.flushFragment(cutUs);
         if (bytes != null) {
             String name = open.sequence() + "." + open.parts().size() + ".m4s";
             sink.put(name, bytes, false);
             openParts.add(bytes);
             open.addPart(new HlsPart(name, Math.max(0, cutUs - partStartUs) / 1e6, partIndependent));
+            if (partIndependent && partStartLive) {
+                independentStartUs = partStartUs;
+            }
+            edgeUs = cutUs;
         }
         partStartUs = cutUs;
         partIndependent = nextIndependent;
@@ -408,6 +456,22 @@ public final class HlsSegmenter {
     /** The sequence number the next segment will get (the open one's, when open). */
     public long nextSequence() {
         return open != null ? open.sequence() : nextSequence;
+    }
+
+    /**
+     * True when a player that starts PART-HOLD-BACK behind the live edge finds an independent part
+     * at or before that point within the parts listed since the newest one (low latency; classic:
+     * {@link #hasContent()}). Serving a newly started agent's first playlist only then makes the
+     * first viewer start from live parts at the edge instead of from the replayed GOP-cache segment.
+     */
+    public boolean startableAtLiveEdge() {
+        if (!hasContent()) {
+            return false;
+        }
+        if (!settings.lowLatency()) {
+            return true;
+        }
+        return independentStartUs != Long.MIN_VALUE && edgeUs - independentStartUs >= 3 * settings.partTargetUs() - 10_000;
     }
 
     /** True when at least one segment is complete (a playlist is worth serving). */

@@ -168,6 +168,75 @@ class HlsSegmenterTest {
         }
     }
 
+    /** Samples per track id in one moof (tfhd track id -> trun sample count). */
+    private static Map<Integer, Integer> samplesPerTrack(byte[] fragment) {
+        Map<Integer, Integer> out = new LinkedHashMap<>();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(fragment);
+        int moofEnd = b.getInt(0);
+        int track = -1;
+        for (int i = 8; i + 8 <= moofEnd; ) {
+            int size = b.getInt(i);
+            String type = new String(fragment, i + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            if (type.equals("traf")) {
+                i += 8; // descend
+                continue;
+            }
+            if (type.equals("tfhd")) {
+                track = b.getInt(i + 12);
+            } else if (type.equals("trun")) {
+                out.put(track, b.getInt(i + 12));
+            }
+            i += size;
+        }
+        return out;
+    }
+
+    @Test
+    void lowLatencyPartsCarryTheAudioUpToTheirCutEvenWhenItArrivesAfterTheCuttingVideoFrame() throws Exception {
+        Sink sink = new Sink();
+        HlsSegmenter s = new HlsSegmenter(new HlsSettings(2_000_000, 6, true, 400_000), sink);
+        feed(s, 0, 25 * 3, 25); // audio of time t arrives just after the video frame of time t
+        // 0.4 s parts: 10 video frames and 20 audio frames of 20 ms each, so audio ends where video does
+        // (cut at the video frame alone, the last audio frame would wait in the next part: hls.js then
+        // sees a part ending 20 ms short and reloads it forever)
+        for (String part : List.of("0.0.m4s", "0.1.m4s", "0.4.m4s", "1.0.m4s")) {
+            assertEquals(Map.of(1, 10, 2, 20), samplesPerTrack(sink.files.get(part)), part);
+        }
+    }
+
+    @Test
+    void firstPlaylistOfALowLatencyAgentWaitsForLivePartsPastAKeyframe() throws Exception {
+        Sink sink = new Sink();
+        HlsSegmenter s = new HlsSegmenter(new HlsSettings(2_000_000, 6, true, 400_000), sink);
+        s.feed(TestMedia.videoConfig(), 0);
+        s.feed(TestMedia.audioConfig(), 0);
+        long now = 1_700_000_000_000L;
+        // a GOP replayed from the hub's cache: 2 s of frames arriving at once
+        for (int i = 0; i < 50; i++) {
+            long t = i * 40_000L;
+            s.feed(TestMedia.video(t, t, i == 0, 200), now);
+            s.feed(TestMedia.audio(t, 60), now);
+            s.feed(TestMedia.audio(t + 20_000, 60), now);
+        }
+        assertFalse(s.startableAtLiveEdge(), "nothing complete yet");
+        // then live frames, 40 ms apart in arrival as in media time
+        for (int i = 50; i < 100; i++) { // up to the next keyframe
+            long t = i * 40_000L;
+            long arrival = now + (i - 49) * 40L;
+            s.feed(TestMedia.video(t, t, i % 50 == 0, 200), arrival);
+            s.feed(TestMedia.audio(t, 60), arrival);
+            s.feed(TestMedia.audio(t + 20_000, 60), arrival);
+            long sinceKeyframe = t - 2_000_000; // the first live keyframe
+            if (s.hasContent() && sinceKeyframe >= 40_000 && sinceKeyframe < 1_200_000) { // keyframe cut made
+                assertFalse(s.startableAtLiveEdge(), "live parts past the live keyframe cover less than "
+                        + "PART-HOLD-BACK at " + t);
+            }
+            if (sinceKeyframe >= 1_250_000) {
+                assertTrue(s.startableAtLiveEdge(), "three live parts after the keyframe at " + t);
+            }
+        }
+    }
+
     @Test
     void lowLatencyPartsLeaveThePlaylistAfterThreeSegments() throws Exception {
         Sink sink = new Sink();

@@ -50,6 +50,7 @@ final class HlsAgent implements HlsSink {
     private boolean closed;
     private boolean warnedConfig;
     private int publishCount;
+    private boolean playlistServed;
 
     /** A request parked until {@code ready} holds, or answered as timed out. */
     private record Waiter(BooleanSupplier ready, Runnable answer, Runnable timeout, long timerId) { }
@@ -218,6 +219,15 @@ final class HlsAgent implements HlsSink {
 
     List<HlsSubscriber> subscribers() {
         return List.copyOf(subscribers.values());
+    }
+
+    /** True once a media or master playlist went out (the first one waits for the live edge). */
+    boolean playlistServed() {
+        return playlistServed;
+    }
+
+    void markPlaylistServed() {
+        playlistServed = true;
     }
 
     /** Marks the agent as used now (REST startup counts as a request for the idle timer). */

@@ -107,7 +107,16 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
             error(req.response(), 400, "_HLS_part needs _HLS_msn");
             return;
         }
-        // A fresh agent has no segment yet: hold the first request until one exists.
+        // A fresh agent has no segment yet: hold the first request until one exists. Its very first
+        // playlist (low latency) waits until live parts reach PART-HOLD-BACK past a keyframe, so that
+        // the first viewer, whose request started the agent, starts at the live edge like later ones.
+        if (!agent.playlistServed()) {
+            agent.whenReady(seg::startableAtLiveEdge, maxWait, () -> {
+                agent.markPlaylistServed();
+                answer.run();
+            }, () -> (seg.hasContent() ? answer : timeout).run());
+            return;
+        }
         agent.whenReady(seg::hasContent, maxWait, answer, timeout);
     }
 
