@@ -100,7 +100,7 @@ public final class ConfigSchema {
         t.put("cluster.port", ValueType.port());
         t.put("cluster.members", ValueType.hostPortList());
         t.put("cluster.eventBusPort", ValueType.port());
-        t.put("cluster.role", ValueType.oneOf(ClusterRole.class));
+        t.put("cluster.role", ValueType.someOf(ClusterRole.class));
         t.put("metrics.enabled", ValueType.bool());
         t.put("mixer.autoStart", ValueType.bool());
         t.put("mixer.desktopKeyword", ValueType.string());
@@ -135,6 +135,13 @@ public final class ConfigSchema {
         t.put("tls.restPort", ValueType.port());
         t.put("tls.hlsPort", ValueType.port());
         t.put("tls.rtmpPort", ValueType.port());
+        t.put("cdn.relayLingerMs", ValueType.longInteger(0, day));
+        t.put("cdn.loadRefreshMs", ValueType.longInteger(100, 60_000));
+        t.put("cdn.cpuThresholdPercent", ValueType.integer(0, 100));
+        t.put("cdn.transcoderThreshold", ValueType.integer(0, 100_000));
+        t.put("cdn.aclKeyParameter", ValueType.nonEmptyString());
+        t.put("cdn.bridgeEnabled", ValueType.bool());
+        t.put("cdn.bridgePort", ValueType.port());
         return t;
     }
 

@@ -10,7 +10,7 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
                            RtmpConfig rtmp, SipConfig sip, MediaConfig media, RecordsConfig records,
                            StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics,
                            MixerConfig mixer, HooksConfig hooks, AccessConfig access, WebRtcConfig webrtc,
-                           TlsConfig tls) {
+                           TlsConfig tls, CdnConfig cdn) {
 
     public ServerConfig {
         Objects.requireNonNull(node, "node");
@@ -28,8 +28,8 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(tls, "tls");
-        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(webrtc, "webrtc");
+        Objects.requireNonNull(cdn, "cdn");
     }
 
     public static ServerConfig defaults() {
@@ -37,7 +37,7 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
                 HlsConfig.defaults(), RtmpConfig.defaults(), SipConfig.defaults(), MediaConfig.defaults(),
                 RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults(),
                 MixerConfig.defaults(), HooksConfig.defaults(), AccessConfig.defaults(), WebRtcConfig.defaults(),
-                TlsConfig.defaults());
+                TlsConfig.defaults(), CdnConfig.defaults());
     }
 
     /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */

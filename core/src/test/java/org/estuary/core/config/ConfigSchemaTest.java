@@ -19,8 +19,8 @@ class ConfigSchemaTest {
     @Test
     void keysStartWithTheSections() {
         assertEquals(List.of("node", "rest", "websocket", "hls", "rtmp", "sip", "media", "records", "stream", "cluster",
-                "metrics", "mixer", "hooks", "access", "webrtc", "tls"), ConfigSchema.sections());
-        assertEquals(95, ConfigSchema.keys().size()); // grows with each new setting
+                "metrics", "mixer", "hooks", "access", "webrtc", "tls", "cdn"), ConfigSchema.sections());
+        assertEquals(102, ConfigSchema.keys().size()); // grows with each new setting
         assertEquals("node.id", ConfigSchema.keys().get(0));
     }
 
