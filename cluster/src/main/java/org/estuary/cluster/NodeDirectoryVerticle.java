@@ -5,38 +5,45 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 
-import java.util.Optional;
-
 /**
- * Runs this node's {@link NodeDirectory} and serves the REST method {@code /cdn/show_nodes} and the
- * cluster ping {@link Addresses#NODE_PING}.
+ * Runs this node's {@link NodeDirectory} and serves the REST methods {@code /cdn/show_nodes},
+ * {@code /cdn/show_state}, {@code /cdn/enforce_state} and the cluster ping {@link Addresses#NODE_PING}.
  *
- * <p>Every node deploys one. In cluster mode a request to these addresses may therefore be answered by
- * any node: for show_nodes that is harmless (every node reports the whole cluster), for the ping it is
- * the point (the reply's {@code nodeId} shows which node answered).
+ * <p>Every node deploys one. REST requests are delivered local-only, so each node answers about itself
+ * (show_state, enforce_state) or about the whole cluster from the shared table (show_nodes). The ping may be
+ * answered by any node: the reply's {@code nodeId} shows which one did.
  */
 public final class NodeDirectoryVerticle extends VerticleBase {
 
     /** Address of the REST method {@code /cdn/show_nodes}. */
     public static final String SHOW_NODES = Addresses.api("/cdn/show_nodes");
+    public static final String SHOW_STATE = Addresses.api("/cdn/show_state");
+    public static final String ENFORCE_STATE = Addresses.api("/cdn/enforce_state");
 
     private final NodeIdentity identity;
     private final Optional<HazelcastInstance> hazelcast;
-    private final String version;
+    private final NodeDirectory.Settings settings;
+    private SharedTables tables;
     private NodeDirectory directory;
+
+    public NodeDirectoryVerticle(NodeIdentity identity, Optional<HazelcastInstance> hazelcast,
+                                 NodeDirectory.Settings settings) {
+        this.identity = identity;
+        this.hazelcast = hazelcast;
+        this.settings = settings;
+    }
 
     /** @param version reported in each node's info; null takes the jar manifest version */
     public NodeDirectoryVerticle(NodeIdentity identity, Optional<HazelcastInstance> hazelcast, String version) {
-        this.identity = identity;
-        this.hazelcast = hazelcast;
-        this.version = version;
+        this(identity, hazelcast, NodeDirectory.Settings.defaults(version == null ? NodeDirectory.defaultVersion() : version));
     }
 
     public NodeDirectoryVerticle(NodeIdentity identity, Optional<HazelcastInstance> hazelcast) {
-        this(identity, hazelcast, null);
+        this(identity, hazelcast, (String) null);
     }
 
     /** The running directory; null before start. */
@@ -44,14 +51,23 @@ public final class NodeDirectoryVerticle extends VerticleBase {
         return directory;
     }
 
+    /** The shared tables of this node; null before start. */
+    public SharedTables tables() {
+        return tables;
+    }
+
     @Override
     public Future<?> start() {
-        directory = version == null
-            ? new NodeDirectory(vertx, identity, hazelcast)
-            : new NodeDirectory(vertx, identity, hazelcast, version);
-        return directory.start().compose(v -> Future.all(
-            vertx.eventBus().consumer(SHOW_NODES, this::showNodes).completion(),
-            vertx.eventBus().consumer(Addresses.NODE_PING,
+        tables = new SharedTables(vertx, hazelcast);
+        var bus = vertx.eventBus();
+        return tables.prepare().compose(ready -> {
+            directory = new NodeDirectory(vertx, identity, tables, settings);
+            return directory.start();
+        }).compose(v -> Future.all(
+            bus.consumer(SHOW_NODES, this::showNodes).completion(),
+            bus.consumer(SHOW_STATE, m -> m.reply(directory.state())).completion(),
+            bus.<Object>consumer(ENFORCE_STATE, this::enforceState).completion(),
+            bus.consumer(Addresses.NODE_PING,
                 message -> message.reply(new JsonObject().put("nodeId", identity.nodeId()))).completion()));
     }
 
@@ -65,5 +81,15 @@ public final class NodeDirectoryVerticle extends VerticleBase {
         directory.showNodes()
             .onSuccess(message::reply)
             .onFailure(e -> message.fail(ApiStatus.INTERNAL, "Could not list nodes: " + e.getMessage()));
+    }
+
+    private void enforceState(Message<Object> message) {
+        String state = message.body() instanceof JsonObject body && body.getValue("state") != null
+            ? String.valueOf(body.getValue("state")) : null;
+        try {
+            message.reply(directory.enforce(state));
+        } catch (CdnException e) {
+            message.fail(e.status(), e.getMessage());
+        }
     }
 }

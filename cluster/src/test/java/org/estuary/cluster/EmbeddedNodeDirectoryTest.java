@@ -39,7 +39,8 @@ class EmbeddedNodeDirectoryTest {
         JsonObject node = nodes.getJsonObject(0);
         assertTrue(node.getString("nodeId").matches("[A-Za-z0-9]{32}@127\\.0\\.0\\.1"), node.encode());
         assertEquals(identity.nodeId(), node.getString("nodeId"));
-        assertEquals("origin", node.getString("role"));
+        assertEquals("ORIGIN", node.getString("role"));
+        assertEquals(node.getString("nodeId"), node.getString("id"), "WCS field name id");
         assertEquals("ACTIVE", node.getString("globalState"));
         assertEquals("NEW_STREAMS_ALLOWED", node.getString("processingState"));
         assertEquals("test", node.getString("version"));
@@ -47,6 +48,35 @@ class EmbeddedNodeDirectoryTest {
 
         JsonObject pong = handle.vertx().eventBus().<JsonObject>request(Addresses.NODE_PING, null).await().body();
         assertEquals(identity.nodeId(), pong.getString("nodeId"));
+    }
+
+    @Test
+    void enforcedStatesShowAndAnEmptyBodyClearsThem() {
+        handle = ClusterBootstrap.start(ClusterSettings.embedded("origin"), new VertxOptions()).await();
+        NodeIdentity identity = NodeIdentity.generate("127.0.0.1", "origin,edge");
+        handle.vertx().deployVerticle(new NodeDirectoryVerticle(identity, handle.hazelcast(), "test")).await();
+        var bus = handle.vertx().eventBus();
+
+        JsonObject passive = bus.<JsonObject>request(NodeDirectoryVerticle.ENFORCE_STATE,
+            new JsonObject().put("state", "passive")).await().body();
+        assertEquals("PASSIVE", passive.getString("globalState"));
+        JsonObject listed = bus.<JsonArray>request(NodeDirectoryVerticle.SHOW_NODES, null).await().body().getJsonObject(0);
+        assertEquals("PASSIVE", listed.getString("globalState"), listed.encode());
+        assertEquals("ORIGIN,EDGE", listed.getString("role"));
+
+        bus.request(NodeDirectoryVerticle.ENFORCE_STATE, new JsonObject().put("state", "GROUP_CONNECTION_ALLOWED")).await();
+        JsonObject state = bus.<JsonObject>request(NodeDirectoryVerticle.SHOW_STATE, null).await().body();
+        assertEquals("GROUP_CONNECTIONS_ALLOWED", state.getString("processingState"), state.encode());
+        assertEquals("ACTIVE", state.getString("globalState"), "a processing state enforces only itself");
+
+        var bad = bus.request(NodeDirectoryVerticle.ENFORCE_STATE, new JsonObject().put("state", "SLEEPY"));
+        io.vertx.core.eventbus.ReplyException e = org.junit.jupiter.api.Assertions.assertThrows(
+            io.vertx.core.eventbus.ReplyException.class, bad::await);
+        assertEquals(400, e.failureCode());
+
+        JsonObject cleared = bus.<JsonObject>request(NodeDirectoryVerticle.ENFORCE_STATE, new JsonObject()).await().body();
+        assertEquals("NEW_STREAMS_ALLOWED", cleared.getString("processingState"));
+        assertEquals(null, cleared.getValue("enforcedState"));
     }
 
     @Test
@@ -58,7 +88,7 @@ class EmbeddedNodeDirectoryTest {
         handle.vertx().undeploy(deployment).await();
 
         NodeDirectory other = new NodeDirectory(handle.vertx(), NodeIdentity.generate("127.0.0.1", "origin"),
-            handle.hazelcast());
+            new SharedTables(handle.vertx(), handle.hazelcast()), NodeDirectory.Settings.defaults("test"));
         assertEquals(0, other.showNodes().await().size());
     }
 }

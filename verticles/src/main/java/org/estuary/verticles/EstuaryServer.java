@@ -10,7 +10,10 @@ import java.util.Optional;
 import org.estuary.cluster.ClusterBootstrap;
 import org.estuary.cluster.ClusterHandle;
 import org.estuary.cluster.ClusterSettings;
+import org.estuary.cluster.LoadProbe;
+import org.estuary.cluster.NodeDirectory;
 import org.estuary.cluster.NodeDirectoryVerticle;
+import org.estuary.cluster.NodeStates;
 import org.estuary.cluster.NodeIdentity;
 import org.estuary.core.config.ServerConfig;
 import org.estuary.core.session.AdmissionChain;
@@ -19,6 +22,7 @@ import org.estuary.core.stream.StreamRegistry;
 import org.estuary.core.net.PortPool;
 import org.estuary.verticles.access.Admissions;
 import org.estuary.verticles.access.LifecycleNotifier;
+import org.estuary.verticles.cdn.CdnVerticle;
 import org.estuary.verticles.mixer.MixerVerticle;
 import org.estuary.verticles.mpegts.MpegTsVerticle;
 import org.estuary.verticles.rtsp.RtspVerticle;
@@ -62,6 +66,7 @@ public final class EstuaryServer {
     private ClusterHandle cluster;
     private NodeIdentity identity;
     private RestVerticle rest;
+    private CdnVerticle cdn;
     private HlsServerVerticle hls;
     private WebRtcVerticle webrtc;
     private WebSocketServerVerticle websocket;
@@ -79,14 +84,14 @@ public final class EstuaryServer {
     public Future<Void> start() {
         var c = config.cluster();
         ClusterSettings cs = new ClusterSettings(c.enabled(), c.name(), c.host(), c.port(), c.members(),
-                c.eventBusPort(), c.role().configName());
+                c.eventBusPort(), roleNames(c.role()));
         return ClusterBootstrap.start(cs, new VertxOptions()).compose(handle -> {
             cluster = handle;
             var node = config.node().resolve();
             publicHost = node.publicHost();
             identity = config.node().id().isBlank()
-                    ? NodeIdentity.generate(node.publicHost(), c.role().configName())
-                    : new NodeIdentity(config.node().id(), node.publicHost(), c.role().configName());
+                    ? NodeIdentity.generate(node.publicHost(), roleNames(c.role()))
+                    : new NodeIdentity(config.node().id(), node.publicHost(), roleNames(c.role()));
             LOG.info("Node {} starting ({})", identity.nodeId(), handle.clustered() ? "clustered" : "embedded");
             return deployAll(handle.vertx());
         });
@@ -103,7 +108,14 @@ public final class EstuaryServer {
         Future<String> notifier = config.hooks().onEvent().isEmpty() ? Future.succeededFuture()
                 : vertx.deployVerticle(new LifecycleNotifier(config.hooks()));
         Future<String> control = vertx.deployVerticle(new StreamControlVerticle(streams, connections, identity.nodeId()));
-        Future<String> directory = vertx.deployVerticle(new NodeDirectoryVerticle(identity, cluster.hazelcast()));
+        var cdnConfig = config.cdn();
+        NodeDirectoryVerticle directoryVerticle = new NodeDirectoryVerticle(identity, cluster.hazelcast(),
+                new NodeDirectory.Settings(NodeDirectory.defaultVersion(), LoadProbe.of(streams),
+                        new NodeStates.Thresholds(cdnConfig.cpuThresholdPercent(), cdnConfig.transcoderThreshold()),
+                        cdnConfig.loadRefreshMs()));
+        cdn = new CdnVerticle(streams, directoryVerticle, cdnConfig, config.rtmp().playWaitTimeoutMs(), admission,
+                node.bindAddress());
+        Future<String> directory = vertx.deployVerticle(directoryVerticle).compose(id -> vertx.deployVerticle(cdn));
         OpsRoutes ops = new OpsRoutes(identity.nodeId(), streams, connections, rtmpMetrics, startedAt, config.metrics().enabled());
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
@@ -202,6 +214,7 @@ public final class EstuaryServer {
         return vertx.deployVerticle(first).compose(id -> {
             rtmpPort = first.actualPort();
             rtmpsPort = first.actualTlsPort();
+            cdn.rtmpListening(rtmpPort);
             // Vert.x shares a listening socket between instances bound to the same host:port; an
             // ephemeral port (0) cannot be shared that way, so it gets a single instance.
             int more = r.port() == 0 ? 0 : r.effectiveInstances() - 1;
@@ -219,6 +232,10 @@ public final class EstuaryServer {
         return new RtmpSettings(config.node().bindAddress(), port, r.chunkSize(), r.windowAckSize(),
                 r.publishIdleTimeoutMs(), r.playWaitTimeoutMs(), r.handshakeTimeoutMs(),
                 r.idleTimeoutMs() == 0 ? Long.MAX_VALUE : r.idleTimeoutMs(), r.maxMessageBytes(), r.writeCoalesceMs());
+    }
+
+    private static String roleNames(List<org.estuary.core.config.ClusterRole> roles) {
+        return String.join(",", roles.stream().map(org.estuary.core.config.ClusterRole::configName).toList());
     }
 
     /** Ends every stream, closes every connection and the Vert.x instance (leaving the cluster). */

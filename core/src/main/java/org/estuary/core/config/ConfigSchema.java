@@ -100,7 +100,7 @@ public final class ConfigSchema {
         t.put("cluster.port", ValueType.port());
         t.put("cluster.members", ValueType.hostPortList());
         t.put("cluster.eventBusPort", ValueType.port());
-        t.put("cluster.role", ValueType.oneOf(ClusterRole.class));
+        t.put("cluster.role", ValueType.someOf(ClusterRole.class));
         t.put("metrics.enabled", ValueType.bool());
         t.put("mixer.autoStart", ValueType.bool());
         t.put("mixer.desktopKeyword", ValueType.string());
@@ -163,6 +163,13 @@ public final class ConfigSchema {
         t.put("transcoder.defaultKeyFrameInterval", ValueType.integer(1, 3600));
         t.put("transcoder.audioBitrate", ValueType.integer(6_000, 512_000));
         t.put("transcoder.maxWatermarkBytes", ValueType.integer(1, 1 << 30));
+        t.put("cdn.relayLingerMs", ValueType.longInteger(0, day));
+        t.put("cdn.loadRefreshMs", ValueType.longInteger(100, 60_000));
+        t.put("cdn.cpuThresholdPercent", ValueType.integer(0, 100));
+        t.put("cdn.transcoderThreshold", ValueType.integer(0, 100_000));
+        t.put("cdn.aclKeyParameter", ValueType.nonEmptyString());
+        t.put("cdn.bridgeEnabled", ValueType.bool());
+        t.put("cdn.bridgePort", ValueType.port());
         return t;
     }
 

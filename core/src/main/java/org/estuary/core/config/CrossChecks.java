@@ -47,6 +47,9 @@ final class CrossChecks {
             tcpPorts.put("tls.hlsPort", tls.hlsPort());
             tcpPorts.put("tls.rtmpPort", tls.rtmpPort());
         }
+        if (config.cdn().bridgeEnabled()) {
+            tcpPorts.put("cdn.bridgePort", config.cdn().bridgePort());
+        }
         Map<Integer, String> owner = new LinkedHashMap<>();
         tcpPorts.forEach((key, port) -> {
             if (port == 0) {

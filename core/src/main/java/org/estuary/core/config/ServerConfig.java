@@ -11,7 +11,7 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
                            StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics,
                            MixerConfig mixer, HooksConfig hooks, AccessConfig access, WebRtcConfig webrtc,
                            TlsConfig tls, RtspConfig rtsp, PullConfig pull, PushConfig push, VodConfig vod,
-                           MpegTsConfig mpegts, TranscoderConfig transcoder) {
+                           MpegTsConfig mpegts, TranscoderConfig transcoder, CdnConfig cdn) {
 
     public ServerConfig {
         Objects.requireNonNull(node, "node");
@@ -29,7 +29,6 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(tls, "tls");
-        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(webrtc, "webrtc");
         Objects.requireNonNull(rtsp, "rtsp");
         Objects.requireNonNull(pull, "pull");
@@ -37,6 +36,7 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(vod, "vod");
         Objects.requireNonNull(mpegts, "mpegts");
         Objects.requireNonNull(transcoder, "transcoder");
+        Objects.requireNonNull(cdn, "cdn");
     }
 
     public static ServerConfig defaults() {
@@ -45,7 +45,7 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
                 RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults(),
                 MixerConfig.defaults(), HooksConfig.defaults(), AccessConfig.defaults(), WebRtcConfig.defaults(),
                 TlsConfig.defaults(), RtspConfig.defaults(), PullConfig.defaults(), PushConfig.defaults(),
-                VodConfig.defaults(), MpegTsConfig.defaults(), TranscoderConfig.defaults());
+                VodConfig.defaults(), MpegTsConfig.defaults(), TranscoderConfig.defaults(), CdnConfig.defaults());
     }
 
     /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */

@@ -127,6 +127,11 @@ abstract class ValueType {
         return new EnumType<>(type);
     }
 
+    /** One or more constants of {@code type}: a YAML list or a comma-separated string ("origin,edge"). */
+    static <E extends Enum<E>> ValueType someOf(Class<E> type) {
+        return new EnumListType<>(type);
+    }
+
     private static final class IntegerType extends ValueType {
         private final long min;
         private final long max;
@@ -298,6 +303,53 @@ abstract class ValueType {
 
         private static String lower(Enum<?> constant) {
             return constant.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A non-empty, duplicate-free list of enum constants; written back as one comma-separated string. */
+    private static final class EnumListType<E extends Enum<E>> extends ValueType {
+        private final EnumType<E> one;
+
+        EnumListType(Class<E> type) {
+            this.one = new EnumType<>(type);
+        }
+
+        @Override
+        String expected() {
+            return "one or more (comma-separated) of " + one.expected().substring("one of ".length());
+        }
+
+        @Override
+        Object parse(Object raw) throws BadValue {
+            List<?> entries;
+            if (raw instanceof List<?> list) {
+                entries = list;
+            } else if (raw instanceof String s) {
+                entries = Arrays.stream(s.split(",")).map(String::trim).toList();
+            } else {
+                throw bad(raw);
+            }
+            List<Object> result = new ArrayList<>();
+            for (Object entry : entries) {
+                Object constant;
+                try {
+                    constant = one.parse(entry);
+                } catch (BadValue e) {
+                    throw bad(raw);
+                }
+                if (!result.contains(constant)) {
+                    result.add(constant);
+                }
+            }
+            if (result.isEmpty()) {
+                throw bad(raw);
+            }
+            return List.copyOf(result);
+        }
+
+        @Override
+        Object toYaml(Object value) {
+            return ((List<?>) value).stream().map(one::toYaml).map(String::valueOf).collect(Collectors.joining(","));
         }
     }
 }

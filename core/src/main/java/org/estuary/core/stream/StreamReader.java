@@ -25,6 +25,8 @@ public final class StreamReader {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong deliveredBytes = new AtomicLong();
     private volatile Runnable onTerminate = () -> { };
+    /** What the client presented when it was admitted (query parameters, keys), for later re-checks. */
+    private volatile java.util.Map<String, String> params = java.util.Map.of();
     private volatile boolean closed;
 
     // Publisher-thread state: whether we are skipping to the next keyframe.
@@ -45,6 +47,17 @@ public final class StreamReader {
     public long deliveredBytes() { return deliveredBytes.get(); }
     public int queued() { return queue.size(); }
     public boolean isClosed() { return closed; }
+
+    /** The parameters the client presented when admitted (e.g. an access key); empty when none were kept. */
+    public java.util.Map<String, String> params() { return params; }
+
+    /**
+     * Keeps what the client presented when it was admitted, so a later change of the rules (e.g. a CDN
+     * access list) can check this reader again without asking the client.
+     */
+    public void params(java.util.Map<String, String> admitted) {
+        this.params = admitted == null ? java.util.Map.of() : java.util.Map.copyOf(admitted);
+    }
 
     /**
      * Reader thread: the next frame or null when nothing is queued. Call {@link #beginDrain()}

@@ -50,8 +50,19 @@ class ConfigLoaderTest {
         assertEquals(19350, config.rtmp().port());
         assertEquals(RtmpConfig.defaults().chunkSize(), config.rtmp().chunkSize());
         assertEquals(List.of("a:1", "b:2"), config.cluster().members());
-        assertEquals(ClusterRole.EDGE, config.cluster().role());
+        assertEquals(List.of(ClusterRole.EDGE), config.cluster().role());
         assertTrue(config.cluster().enabled());
+    }
+
+    @Test
+    void aNodeMayHaveSeveralRolesAsAListOrCommaSeparated() throws Exception {
+        ServerConfig fromList = ConfigLoader.load(yaml("cluster:\n  role: [origin, edge, origin]\n"), Map.of(), List.of());
+        assertEquals(List.of(ClusterRole.ORIGIN, ClusterRole.EDGE), fromList.cluster().role());
+        ServerConfig fromSet = ConfigLoader.load(null, Map.of(), List.of("cluster.role=edge, transcoder"));
+        assertEquals(List.of(ClusterRole.EDGE, ClusterRole.TRANSCODER), fromSet.cluster().role());
+        assertTrue(fromSet.toYaml().contains("role: edge,transcoder"), fromSet.toYaml());
+        assertEquals(fromSet, ConfigLoader.load(yaml(fromSet.toYaml()), Map.of(), List.of()));
+        assertProblem(failure("cluster:\n  role: []\n", Map.of(), List.of()), "cluster.role: expected one or more");
     }
 
     @Test
@@ -81,7 +92,7 @@ class ConfigLoaderTest {
         assertProblem(failure("rest:\n  port: 1.5\n", Map.of(), List.of()), "rest.port: expected an integer 0..65535, got 1.5");
         assertProblem(failure("node:\n  id: [1]\n", Map.of(), List.of()), "node.id: expected a string, got [1]");
         assertProblem(failure("cluster:\n  role: boss\n", Map.of(), List.of()),
-                "cluster.role: expected one of origin|edge|transcoder, got \"boss\"");
+                "cluster.role: expected one or more (comma-separated) of origin|edge|transcoder, got \"boss\"");
         assertProblem(failure("rtmp: 5\n", Map.of(), List.of()), "rtmp: expected a map of keys, got 5");
     }
 
@@ -130,7 +141,7 @@ class ConfigLoaderTest {
         assertEquals(2000, config.rtmp().publishIdleTimeoutMs());
         assertEquals(List.of("a:1", "b:2"), config.cluster().members());
         assertEquals(false, config.hls().autoStart());
-        assertEquals(ClusterRole.TRANSCODER, config.cluster().role());
+        assertEquals(List.of(ClusterRole.TRANSCODER), config.cluster().role());
     }
 
     @Test

@@ -120,17 +120,21 @@ final class HlsJsBrowser implements AutoCloseable {
             throw new AssertionError("no WebDriver session: " + created.encode());
         }
         HlsJsBrowser b = new HlsJsBrowser(pages, driver, wd, sid);
-        b.call("POST", "/url", new JsonObject().put("url",
-                "http://127.0.0.1:" + pages.getAddress().getPort() + "/player.html"));
-        long until = System.currentTimeMillis() + 20_000;
-        while (!"READY".equals(b.call("GET", "/title", null).getString("value"))) {
-            if (System.currentTimeMillis() > until) {
-                b.close();
-                throw new AssertionError("player page did not load (hls.js missing?)");
+        try {
+            b.call("POST", "/url", new JsonObject().put("url",
+                    "http://127.0.0.1:" + pages.getAddress().getPort() + "/player.html"));
+            long until = System.currentTimeMillis() + 20_000;
+            while (!"READY".equals(b.call("GET", "/title", null).getString("value"))) {
+                if (System.currentTimeMillis() > until) {
+                    throw new AssertionError("player page did not load (hls.js missing?)");
+                }
+                Thread.sleep(100);
             }
-            Thread.sleep(100);
+            return b;
+        } catch (Exception | AssertionError e) {
+            b.close(); // never leave chromedriver and Chromium behind
+            throw e;
         }
-        return b;
     }
 
     /** Adds a muted video element played by hls.js; returns its index. */

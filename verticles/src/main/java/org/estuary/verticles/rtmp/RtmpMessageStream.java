@@ -50,6 +50,7 @@ final class RtmpMessageStream {
     private long waitTimer = -1;
     private boolean draining;
     private String playName;
+    private Map<String, String> playParams = Map.of();
     /** Reused per drain pass: the fan-out path allocates nothing per frame and player. */
     private final List<ByteBuf> batch = new ArrayList<>(MAX_FRAMES_PER_WRITE);
     private final Runnable drainTask = this::drain;
@@ -156,11 +157,13 @@ final class RtmpMessageStream {
             status("error", StatusCode.PLAY_STREAM_NOT_FOUND, "Bad stream name: " + e.getMessage());
             return;
         }
-        conn.admit(request(AdmissionRequest.Action.PLAY, sn), d -> {
+        AdmissionRequest request = request(AdmissionRequest.Action.PLAY, sn);
+        conn.admit(request, d -> {
             if (!d.allowed()) {
                 status("error", StatusCode.PLAY_FAILED, "Playing refused: " + d.reason());
                 conn.close("play refused: " + d.reason());
             } else if (mode == Mode.IDLE) {
+                playParams = request.params(); // kept on the reader: access lists re-check players when they change
                 startWaiting(d.streamName());
             }
         });
@@ -209,6 +212,7 @@ final class RtmpMessageStream {
         status("status", StatusCode.PLAY_START, "Started playing " + s.name() + ".");
         conn.send(RtmpCommand.dataMessage(5, streamId, 0, RtmpCommand.sampleAccess()));
         var ctx = conn.context();
+        reader.params(playParams);
         reader.onTerminate(() -> ctx.runOnContext(v -> conn.close("Stopped by rest /terminate")));
         LOG.info("RTMP {} playing name={} mediaSessionId={} (publisher {})", conn.sessionId(), s.name(),
                 reader.info().mediaSessionId(), s.mediaSessionId());

@@ -1,0 +1,221 @@
+package org.estuary.verticles.cdn;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.TreeMap;
+import org.estuary.cluster.CdnException;
+import org.estuary.cluster.NodeDirectory;
+import org.estuary.cluster.NodeDirectoryVerticle;
+import org.estuary.cluster.NodeIdentity;
+import org.estuary.cluster.RouteTable;
+import org.estuary.cluster.SharedTables;
+import org.estuary.core.config.CdnConfig;
+import org.estuary.core.control.Addresses;
+import org.estuary.core.control.ApiStatus;
+import org.estuary.core.session.AdmissionChain;
+import org.estuary.core.session.AdmissionDecision;
+import org.estuary.core.session.AdmissionRequest;
+import org.estuary.core.stream.StreamReader;
+import org.estuary.core.stream.StreamRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CDN of one node: its stream routes, its edge relays (when it has the EDGE role), the stream access lists
+ * (a link of the node's admission chain) and the REST methods {@code /cdn/show_routes},
+ * {@code /cdn/stream/show_routes}, {@code /cdn/remove_node} and {@code /cdn/stream/access_list/*}. Every node
+ * deploys one after the {@link NodeDirectoryVerticle}; the answers come from the shared tables, so they are
+ * the same on every node.
+ */
+public final class CdnVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(CdnVerticle.class);
+
+    private final StreamRegistry streams;
+    private final NodeDirectoryVerticle directoryVerticle;
+    private final CdnConfig config;
+    private final long playWaitMs;
+    private final AdmissionChain admission;
+    private final String bindAddress;
+    private AccessLists accessLists;
+    private EventBridge bridge;
+    private NodeDirectory directory;
+    private RouteTable routes;
+    private EdgeRelays relays;
+
+    /**
+     * @param playWaitMs how long players wait for a stream; a new relay gets that long to see its first reader
+     * @param admission  the node's admission point; the access lists add their check to it
+     * @param bindAddress interface the event-bus bridge listens on (when {@code cdn.bridgeEnabled})
+     */
+    public CdnVerticle(StreamRegistry streams, NodeDirectoryVerticle directoryVerticle, CdnConfig config, long playWaitMs,
+                       AdmissionChain admission, String bindAddress) {
+        this.admission = admission;
+        this.bindAddress = bindAddress;
+        this.streams = streams;
+        this.directoryVerticle = directoryVerticle;
+        this.config = config;
+        this.playWaitMs = playWaitMs;
+    }
+
+    @Override
+    public Future<?> start() {
+        directory = directoryVerticle.directory();
+        SharedTables tables = directoryVerticle.tables();
+        routes = new RouteTable(vertx, tables, directory, streams);
+        var bus = vertx.eventBus();
+        // One random token for the whole cluster, made by whichever node asks first.
+        JsonObject token = new JsonObject().put("value", UUID.randomUUID().toString());
+        return tables.table(SharedTables.SETTINGS).putIfAbsent("relayToken", token).compose(settled -> {
+            String relayToken = settled.getString("value");
+            accessLists = new AccessLists(tables, routes, streams, config.aclKeyParameter(), relayToken);
+            NodeIdentity identity = directory.identity();
+            if (identity.has(NodeIdentity.EDGE)) {
+                relays = new EdgeRelays(vertx, context, streams, routes, identity.nodeId(), config.relayLingerMs(),
+                    playWaitMs, AccessLists.RELAY_PARAMETER + "=" + relayToken);
+                routes.exclude(s -> relays.isRelayed(s.name()));
+            }
+            return Future.all(routes.start(), accessLists.start());
+        }).compose(v -> {
+            if (relays != null) {
+                relays.start();
+            }
+            accessLists.onChange(this::recheckPlayers);
+            admission.add(this::admit);
+            if (config.bridgeEnabled()) {
+                bridge = new EventBridge();
+                return bridge.start(vertx, bindAddress, config.bridgePort());
+            }
+            return Future.succeededFuture();
+        }).compose(v -> {
+            return Future.all(List.of(
+                bus.consumer(Addresses.api("/cdn/show_routes"), this::showRoutes).completion(),
+                bus.<Object>consumer(Addresses.api("/cdn/stream/show_routes"), this::showStreamRoutes).completion(),
+                bus.<Object>consumer(Addresses.api("/cdn/remove_node"), this::removeNode).completion(),
+                bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/add"), accessLists::add).completion(),
+                bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/remove"), accessLists::remove).completion(),
+                bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/delete"), accessLists::delete).completion(),
+                bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/print"), accessLists::print).completion()));
+        });
+    }
+
+    /** The access-list link of the admission chain: players (every protocol) of a listed stream need a key. */
+    private CompletionStage<AdmissionDecision> admit(AdmissionRequest request) {
+        if (request.action() != AdmissionRequest.Action.PLAY) {
+            return CompletableFuture.completedFuture(AdmissionDecision.allow(request));
+        }
+        String refusal = accessLists.refusal(request.streamName(), request.params());
+        return CompletableFuture.completedFuture(refusal == null ? AdmissionDecision.allow(request)
+            : AdmissionDecision.deny(refusal));
+    }
+
+    /** A list changed (on any node): cut this node's players of that stream whose key is no longer valid. */
+    private void recheckPlayers(String name, java.util.Set<String> keys) {
+        streams.find(name).ifPresent(s -> {
+            for (StreamReader r : s.readers()) {
+                if (r.info().player() && accessLists.refusal(name, r.params()) != null) {
+                    LOG.info("Player {} of {} cut: {} (access list changed)", r.info().sessionId(), name,
+                        AccessLists.RESTRICTED);
+                    r.terminate();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (bridge != null) {
+            bridge.stop();
+        }
+        if (accessLists != null) {
+            accessLists.stop();
+        }
+        if (relays != null) {
+            relays.stop();
+        }
+        return routes == null ? Future.succeededFuture() : routes.stop();
+    }
+
+    /** Tells the CDN where this node's RTMP server listens (known only once it does); called from any thread. */
+    public void rtmpListening(int port) {
+        context.runOnContext(v -> {
+            directory.endpoints(new JsonObject().put("rtmp", port));
+            routes.rtmpPort(port);
+        });
+    }
+
+    /** WCS's CDNRoute map: route id {@code <n>-<originNodeId>-<hops>} to stream name; 404 when there is none. */
+    private void showRoutes(Message<Object> m) {
+        routes.all().onSuccess(all -> {
+            if (all.isEmpty()) {
+                m.fail(ApiStatus.NOT_FOUND, "No routes");
+                return;
+            }
+            JsonObject out = new JsonObject();
+            int n = 1;
+            for (Map.Entry<String, JsonObject> e : new TreeMap<>(all).entrySet()) {
+                out.put(n++ + "-" + e.getValue().getString("nodeId") + "-1", e.getKey());
+            }
+            m.reply(out);
+        }).onFailure(e -> m.fail(ApiStatus.INTERNAL, "Could not read routes: " + e.getMessage()));
+    }
+
+    /**
+     * The route a player of {@code streamName} takes from this node: {@code <n>-STREAM-<nodeId>} keys in hop
+     * order (origin first, then this node when it relays), each with that hop's details.
+     */
+    private void showStreamRoutes(Message<Object> m) {
+        String name = m.body() instanceof JsonObject b ? b.getString("streamName") : null;
+        if (name == null || name.isBlank()) {
+            m.fail(ApiStatus.BAD_REQUEST, "streamName is required");
+            return;
+        }
+        routes.all().onSuccess(all -> {
+            JsonObject route = all.get(name);
+            if (route == null) {
+                m.fail(ApiStatus.NOT_FOUND, "No route for stream " + name);
+                return;
+            }
+            JsonObject out = new JsonObject();
+            out.put("1-STREAM-" + route.getString("nodeId"), new JsonArray().add(route.copy().put("role", NodeIdentity.ORIGIN)));
+            JsonObject relay = relays == null ? null : relays.describe(name);
+            if (relay != null) {
+                out.put("2-STREAM-" + directory.identity().nodeId(),
+                    new JsonArray().add(relay.put("nodeId", directory.identity().nodeId()).put("role", NodeIdentity.EDGE)));
+            }
+            m.reply(out);
+        }).onFailure(e -> m.fail(ApiStatus.INTERNAL, "Could not read routes: " + e.getMessage()));
+    }
+
+    /** Removes a PASSIVE node and its routes (409 for an ACTIVE node, 404 for an unknown one). */
+    private void removeNode(Message<Object> m) {
+        String nodeId = m.body() instanceof JsonObject b ? b.getString("nodeId") : null;
+        if (nodeId == null || nodeId.isBlank()) {
+            m.fail(ApiStatus.BAD_REQUEST, "nodeId is required");
+            return;
+        }
+        directory.remove(nodeId)
+            .compose(memberId -> routes.removeRoutesOfNode(nodeId))
+            .onSuccess(v -> {
+                LOG.info("Node {} removed from the CDN", nodeId);
+                m.reply(null);
+            })
+            .onFailure(e -> fail(m, e));
+    }
+
+    static void fail(Message<?> m, Throwable e) {
+        if (e instanceof CdnException c) {
+            m.fail(c.status(), c.getMessage());
+        } else {
+            m.fail(ApiStatus.INTERNAL, String.valueOf(e.getMessage()));
+        }
+    }
+
+}

@@ -1,0 +1,200 @@
+package org.estuary.verticles.cdn;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.estuary.cluster.RouteTable;
+import org.estuary.core.control.Addresses;
+import org.estuary.core.stream.OnDemandSource;
+import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamListener;
+import org.estuary.core.stream.StreamReader;
+import org.estuary.core.stream.StreamRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An edge's relays: when a local reader (RTMP player, HLS agent, any reader that waits through the stream
+ * hub) asks for a stream this node does not have, the route table names its origin and one relay pulls it
+ * from there and publishes it locally under the same name, shared by every local reader. The relay is an
+ * RTMP play of the origin (frames travel unchanged, as RTMP messages) run by the pull feature, asked over the
+ * event bus. It is dropped {@code lingerMs} after its last local reader left, and at once when the route goes
+ * away (the origin stream ended or its node died) or moves to another publish: the local copy then ends, so
+ * its players end cleanly, and the next player pulls from wherever the stream is now.
+ *
+ * <p>Everything but {@link #demand} runs on the CDN verticle's context.
+ */
+final class EdgeRelays implements OnDemandSource {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeRelays.class);
+    private static final String PULL = Addresses.api("/pull/rtmp/pull");
+    private static final String PULL_TERMINATE = Addresses.api("/pull/rtmp/terminate");
+    private static final long BUS_TIMEOUT_MS = 5_000;
+
+    /** One relay; identified by the origin publish it copies. */
+    private static final class Relay {
+        final String name;
+        final String uri;
+        final String originNodeId;
+        final String originMediaSessionId;
+        final long startedAt = System.currentTimeMillis();
+        long lingerTimer = -1;
+
+        Relay(String name, String uri, String originNodeId, String originMediaSessionId) {
+            this.name = name;
+            this.uri = uri;
+            this.originNodeId = originNodeId;
+            this.originMediaSessionId = originMediaSessionId;
+        }
+    }
+
+    private final Vertx vertx;
+    private final Context context;
+    private final StreamRegistry streams;
+    private final RouteTable routes;
+    private final String selfNodeId;
+    private final long lingerMs;
+    private final long startGraceMs;
+    /** {@code name=value} query the relay's play of its origin carries, so the origin's access lists let it in. */
+    private final String relayQuery;
+    private final Map<String, Relay> relays = new ConcurrentHashMap<>();
+    private final Readers readers = new Readers();
+
+    /**
+     * @param startGraceMs how long a new relay may wait for its first reader (a player's own wait for the
+     *                     stream) before the linger countdown starts
+     */
+    EdgeRelays(Vertx vertx, Context context, StreamRegistry streams, RouteTable routes, String selfNodeId,
+               long lingerMs, long startGraceMs, String relayQuery) {
+        this.relayQuery = relayQuery;
+        this.vertx = vertx;
+        this.context = context;
+        this.streams = streams;
+        this.routes = routes;
+        this.selfNodeId = selfNodeId;
+        this.lingerMs = lingerMs;
+        this.startGraceMs = startGraceMs;
+    }
+
+    void start() {
+        streams.addListener(readers);
+        streams.addOnDemandSource(this);
+        routes.onChange(this::routeChanged);
+    }
+
+    void stop() {
+        streams.removeOnDemandSource(this);
+        streams.removeListener(readers);
+        relays.values().forEach(r -> drop(r, "Server shutdown"));
+    }
+
+    /** True for the local copy of a relayed stream (never registered as a route of this node). */
+    boolean isRelayed(String name) {
+        return relays.containsKey(name);
+    }
+
+    /** The origin node of a running relay, or null. */
+    JsonObject describe(String name) {
+        Relay r = relays.get(name);
+        return r == null ? null : new JsonObject().put("uri", r.uri).put("originNodeId", r.originNodeId)
+            .put("originMediaSessionId", r.originMediaSessionId).put("startedAt", r.startedAt);
+    }
+
+    /** Called on the player's thread by the stream hub for a name that is not live here. */
+    @Override
+    public String demand(String name) {
+        var route = routes.lookup(name).orElse(null);
+        if (route == null || selfNodeId.equals(route.getString("nodeId"))) {
+            return null;
+        }
+        context.runOnContext(v -> ensure(name, route));
+        return name;
+    }
+
+    private void ensure(String name, JsonObject route) {
+        if (relays.containsKey(name) || streams.find(name).isPresent()) {
+            return;
+        }
+        String uri = "rtmp://" + route.getString("host") + ":" + route.getInteger("rtmpPort") + "/live/" + name
+            + "?" + relayQuery;
+        Relay relay = new Relay(name, uri, route.getString("nodeId"), route.getString("mediaSessionId"));
+        relays.put(name, relay);
+        LOG.info("Edge relay of {} from origin {} ({})", name, relay.originNodeId, uri);
+        vertx.eventBus().request(PULL, new JsonObject().put("uri", uri).put("localStreamName", name),
+                new DeliveryOptions().setLocalOnly(true).setSendTimeout(BUS_TIMEOUT_MS))
+            .onFailure(e -> {
+                LOG.warn("Edge relay of {} could not start: {}", name, e.getMessage());
+                relays.remove(name, relay);
+            });
+        armLinger(relay, startGraceMs + lingerMs);
+    }
+
+    private void armLinger(Relay relay, long delayMs) {
+        if (relay.lingerTimer >= 0) {
+            vertx.cancelTimer(relay.lingerTimer);
+        }
+        relay.lingerTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
+            relay.lingerTimer = -1;
+            if (relays.get(relay.name) == relay && readerCount(relay.name) == 0) {
+                drop(relay, "no local readers for " + lingerMs + " ms");
+            }
+        });
+    }
+
+    private int readerCount(String name) {
+        return streams.find(name).map(s -> s.readers().size()).orElse(0);
+    }
+
+    private void routeChanged(String name, JsonObject route) {
+        Relay relay = relays.get(name);
+        if (relay == null) {
+            return;
+        }
+        if (route == null) {
+            drop(relay, "origin stream ended");
+        } else if (!relay.originMediaSessionId.equals(route.getString("mediaSessionId"))) {
+            drop(relay, "stream republished on " + route.getString("nodeId"));
+        }
+    }
+
+    private void drop(Relay relay, String why) {
+        if (!relays.remove(relay.name, relay)) {
+            return;
+        }
+        if (relay.lingerTimer >= 0) {
+            vertx.cancelTimer(relay.lingerTimer);
+        }
+        LOG.info("Edge relay of {} from {} dropped: {}", relay.name, relay.originNodeId, why);
+        vertx.eventBus().request(PULL_TERMINATE, new JsonObject().put("uri", relay.uri),
+                new DeliveryOptions().setLocalOnly(true).setSendTimeout(BUS_TIMEOUT_MS))
+            .onFailure(e -> LOG.debug("Relay pull of {} already gone: {}", relay.uri, e.getMessage()));
+    }
+
+    /** Hub callbacks (any thread): a relayed stream that lost its last reader starts the linger countdown. */
+    private final class Readers implements StreamListener {
+        @Override
+        public void readerRemoved(StreamReader reader) {
+            String name = reader.stream().name();
+            if (relays.containsKey(name)) {
+                context.runOnContext(v -> {
+                    Relay relay = relays.get(name);
+                    if (relay != null && readerCount(name) == 0) {
+                        armLinger(relay, lingerMs);
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void readerAdded(StreamReader reader) {
+            // Nothing: the countdown checks the count when it fires.
+        }
+
+        @Override
+        public void unpublished(Stream stream, String reason) {
+            // Nothing: the pull reconnects while the route stands; routeChanged drops it when it does not.
+        }
+    }
+}
