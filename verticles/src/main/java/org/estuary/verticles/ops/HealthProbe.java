@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -26,6 +27,12 @@ final class HealthProbe {
     private final List<Path> directories;
     private final BooleanSupplier clusterOk;
     private final boolean clustered;
+    /**
+     * One thread of its own for the disk check: on Vert.x's shared worker pool every /health call
+     * would start another pooled thread (a ThreadPoolExecutor grows to its core size on each
+     * submit), so the thread count /health reports would climb with the polling alone.
+     */
+    private WorkerExecutor diskWorker;
 
     HealthProbe(List<Path> directories, boolean clustered, BooleanSupplier clusterOk) {
         this.directories = List.copyOf(directories);
@@ -36,7 +43,7 @@ final class HealthProbe {
     /** {"healthy": bool, "checks": {...}}; never fails. */
     Future<JsonObject> run(Vertx vertx) {
         Future<JsonObject> loops = eventLoops(vertx);
-        Future<JsonObject> disks = vertx.executeBlocking(this::disks, false);
+        Future<JsonObject> disks = diskWorker(vertx).executeBlocking(this::disks, false);
         return Future.join(loops, disks).transform(ar -> {
             JsonObject checks = new JsonObject()
                     .put("eventLoops", loops.succeeded() ? loops.result() : failed(loops.cause()))
@@ -53,6 +60,13 @@ final class HealthProbe {
             boolean healthy = checks.stream().allMatch(e -> ((JsonObject) e.getValue()).getBoolean("ok", false));
             return Future.succeededFuture(new JsonObject().put("healthy", healthy).put("checks", checks));
         });
+    }
+
+    private synchronized WorkerExecutor diskWorker(Vertx vertx) {
+        if (diskWorker == null) {
+            diskWorker = vertx.createSharedWorkerExecutor("estuary-health", 1);
+        }
+        return diskWorker;
     }
 
     private static JsonObject failed(Throwable t) {
