@@ -180,7 +180,9 @@ class ResourceLimitsTest {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", server.rtmpPort()), 5000);
                 s.setSoTimeout(5000);
-                s.getOutputStream().write(3); // C0: a refused-by-rate connection gets no S0 back
+                byte[] c0c1 = new byte[1537]; // C0+C1: an admitted connection answers S0+S1+S2, a refused one closes
+                c0c1[0] = 3;
+                s.getOutputStream().write(c0c1);
                 s.getOutputStream().flush();
                 try {
                     if (s.getInputStream().read() < 0) {
