@@ -225,6 +225,15 @@ class MixerInputsTest {
                 }
                 return true;
             });
+            // the mixer's graph, node by node, each one passing media
+            JsonArray nodes = mixer("mixer://mi1").getJsonObject("stats").getJsonArray("pipeline");
+            List<String> names = new ArrayList<>();
+            for (Object o : nodes) {
+                JsonObject n = (JsonObject) o;
+                names.add(n.getString("name"));
+                assertTrue(n.getLong("framesOut") > 0, "node passes media: " + nodes);
+            }
+            assertEquals(List.of("decode", "composite", "encodeVideo", "mix", "encodeAudio"), names);
             JsonObject alice = mixer("mixer://mi1").getJsonArray("mediaSessions").getJsonObject(0);
             assertEquals("Alice", alice.getString("streamLabel"));
 

@@ -14,35 +14,35 @@ import org.estuary.core.media.Frame;
 import org.estuary.core.stream.MediaDescription;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
-import org.estuary.media.audio.AudioEncoder;
-import org.estuary.media.audio.PcmMixer;
-import org.estuary.media.video.DecodedPicture;
-import org.estuary.media.video.PictureCompositor;
+import org.estuary.media.pipeline.NodeStats;
+import org.estuary.media.pipeline.Pipeline;
 import org.estuary.media.video.PlacedWatermark;
 import org.estuary.media.video.VideoEncoder;
 import org.estuary.media.video.VideoEncoderSettings;
-import org.estuary.media.video.Watermark;
-import org.estuary.media.video.WatermarkPlacement;
+import org.estuary.media.video.VideoStages;
 import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One mixer: inputs in, one hub stream out. A single worker thread owns every native object and
- * runs the clock: it sleeps until the next video or audio tick or until an input has frames,
- * decodes what arrived, and on each tick composes/encodes one picture (steady fps) or mixes/encodes
- * one 1024-sample AAC frame (continuous audio), so a stalled or departed input never stalls the
- * output. Output times come from the same clock for both tracks, which keeps them in sync.
- * With several busy inputs the worker hands their decoding to a few decode threads and waits for
- * them (inputs' natives are still used by one thread at a time, never during composing).
- * Control calls from the verticle only touch volatile fields or queue commands for the worker.
+ * One mixer: inputs in, one hub stream out. Its media graph is declared once, as in
+ * jitsi-videobridge's packet pipeline, with stages on {@code media.pipeline}:
+ * <pre>
+ *   clock ──> decode ─┬─ video tick ──> composite ──> encodeVideo (H.264) ──┬─> output stream
+ *                     └─ audio tick ──> mix ──────> encodeAudio (AAC) ───┘
+ * </pre>
+ * A single worker thread owns every native object and runs the {@link MixerClock}: it sleeps
+ * until the next video or audio tick or until an input has frames, pushes the inputs through
+ * {@code decode} (a few decode threads when several inputs are busy), and on each tick pushes
+ * one picture through the video branch (steady fps) or one 1024-sample frame through the audio
+ * branch (continuous audio), so a stalled or departed input never stalls the output. A settings
+ * change builds a new video branch (flushing the old encoder). Control calls from the verticle
+ * only touch volatile fields or queue commands for the worker; the REST view is {@link MixerJson}.
  */
 final class Mixer {
     private static final Logger LOG = LoggerFactory.getLogger(Mixer.class);
     static final int AUDIO_RATE = 48_000;
     static final int AUDIO_CHANNELS = 2;
-    private static final int AAC_FRAME = 1024;
-    private static final long NANOS = 1_000_000_000L;
 
     final String uri;
     final String localStreamName;
@@ -53,10 +53,7 @@ final class Mixer {
     private final Stream output;
     private final MixerBackground background;
     private final String watermarkName;
-    private final String desktopKeyword;
-    private final long holdNanos;
     private final int audioBitrate;
-    private final int labelFontSize;
     private final long idleNanos;
     private final List<MixerInput> inputs = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
@@ -69,25 +66,17 @@ final class Mixer {
     // statistics, written by the worker, read by find_all
     private volatile long videoFramesOut;
     private volatile long audioFramesOut;
-    private volatile long skippedFrames;
     private volatile long parkedNanos;
     private volatile long startedAtNanos = System.nanoTime();
 
-    // ---- worker thread state ----
-    private final PictureCompositor compositor = new PictureCompositor();
-    private VideoEncoder videoEncoder;
+    // ---- worker thread state (the graph) ----
+    private final MixerClock clock;
     private final InputDecoding decoding;
-    private AudioEncoder audioEncoder;
-    private DecodedPicture canvas;
-    private DecodedPicture backgroundPicture;
+    private final Pipeline<List<MixerInput>, MixerInput> decode;
+    private volatile Pipeline<Integer, Frame> audio;
+    private volatile Pipeline<CompositeStage.Tick, Frame> video;
+    private final CompositeStage.Look look;
     private MixerSettings active;
-    private long videoOriginNanos;
-    private long videoOriginUs;
-    private long videoFrames;
-    private long audioSamples;
-    private long audioUnits;
-    private long startNanos;
-    private long lastVideoPtsUs;
     private long lastBusyNanos;
 
     Mixer(String uri, String localStreamName, boolean hasVideo, boolean hasAudio, boolean automatic,
@@ -104,13 +93,14 @@ final class Mixer {
         this.background = background;
         this.bodyWatermark = watermark;
         this.watermarkName = watermarkName;
-        this.desktopKeyword = config.desktopKeyword();
-        this.holdNanos = config.holdLastFrameMs() * 1_000_000L;
         this.audioBitrate = config.audioBitrate();
-        this.labelFontSize = config.labelFontSize();
         this.idleNanos = config.idleTimeoutMs() * 1_000_000L;
         this.decoding = new InputDecoding(localStreamName,
                 Math.min(config.decodeThreads(), Runtime.getRuntime().availableProcessors()));
+        this.decode = Pipeline.<List<MixerInput>>builder().then("decode", decoding).build();
+        this.clock = new MixerClock(hasVideo, hasAudio, AUDIO_RATE);
+        this.look = new CompositeStage.Look(uri, inputs, () -> active, () -> bodyWatermark, config.desktopKeyword(),
+                config.holdLastFrameMs() * 1_000_000L, config.labelFontSize());
         this.worker = new Thread(this::run, "mixer-" + localStreamName);
         this.worker.setDaemon(true);
         output.onTerminate(() -> terminate("Stopped by rest /stream/terminate"));
@@ -211,23 +201,40 @@ final class Mixer {
                     long startedAtNanos) { }
 
     Counters counters() {
-        return new Counters(videoFramesOut, audioFramesOut, skippedFrames, parkedNanos, startedAtNanos);
+        return new Counters(videoFramesOut, audioFramesOut, clock.skippedPictures(), parkedNanos, startedAtNanos);
     }
 
     JsonObject toJson() {
         return MixerJson.of(this);
     }
 
+    /** Every node of the graph with its counters (the video branch's restart with each new encoder). */
+    List<NodeStats> pipelineStats() {
+        List<NodeStats> all = new ArrayList<>(decode.stats());
+        Pipeline<CompositeStage.Tick, Frame> v = video;
+        Pipeline<Integer, Frame> a = audio;
+        if (v != null) {
+            all.addAll(v.stats());
+        }
+        if (a != null) {
+            all.addAll(a.stats());
+        }
+        return all;
+    }
+
     // ---- worker thread ----
 
     private void run() {
         try {
-            startNanos = System.nanoTime();
-            startedAtNanos = startNanos;
-            lastBusyNanos = startNanos;
+            long start = System.nanoTime();
+            startedAtNanos = start;
+            lastBusyNanos = start;
+            clock.start(start);
             if (hasAudio) {
-                audioEncoder = new AudioEncoder(Codec.AAC, AUDIO_RATE, AUDIO_CHANNELS, audioBitrate);
-                output.publish(Frame.config(Codec.AAC, 0, audioEncoder.config()));
+                AacEncodeStage aac = new AacEncodeStage(AUDIO_RATE, AUDIO_CHANNELS, audioBitrate);
+                audio = Pipeline.<Integer>builder().then("mix", new MixStage(inputs, AUDIO_CHANNELS))
+                        .then("encodeAudio", aac).build();
+                output.publish(aac.config());
             }
             applySettings(0);
             describe();
@@ -239,7 +246,7 @@ final class Mixer {
                     applySettings(System.nanoTime());
                     describe();
                 }
-                decoding.drain(inputs);
+                decode.push(inputs, in -> { });
                 stopWhenIdle();
                 tick();
             }
@@ -271,8 +278,8 @@ final class Mixer {
     /** Produces whatever media is due, then sleeps until the next tick (or a wake-up). */
     private void tick() {
         long now = System.nanoTime();
-        long nextVideo = hasVideo ? videoOriginNanos + videoFrames * NANOS / active.fps() : Long.MAX_VALUE;
-        long nextAudio = hasAudio ? startNanos + audioSamples * NANOS / AUDIO_RATE : Long.MAX_VALUE;
+        long nextVideo = clock.nextVideoNanos();
+        long nextAudio = clock.nextAudioNanos();
         if (nextVideo <= now && nextAudio <= now) {
             // both due: the earlier one first so output times rise across the two tracks
             if (nextVideo <= nextAudio) {
@@ -293,110 +300,17 @@ final class Mixer {
     }
 
     private void videoTick(long now) {
-        long due = videoOriginNanos + videoFrames * NANOS / active.fps();
-        if (now - due > NANOS) {
-            // starved of CPU for over a second: skip the missed pictures instead of bursting them
-            long behind = (now - due) * active.fps() / NANOS;
-            videoFrames += behind;
-            skippedFrames += behind;
-        }
-        long pts = videoOriginUs + videoFrames * 1_000_000L / active.fps();
-        videoFrames++;
-        compose(now);
-        canvas.setPtsUs(pts);
-        lastVideoPtsUs = pts;
-        for (Frame f : videoEncoder.encode(canvas)) {
-            output.publish(f);
-        }
+        video.push(new CompositeStage.Tick(now, clock.takeVideo(now)), output::publish);
         videoFramesOut++;
     }
 
-    private void compose(long now) {
-        compositor.copy(backgroundPicture, canvas);
-        List<MixerInput> list = inputs;
-        List<String> names = new ArrayList<>(list.size());
-        List<MixerInput> shown = new ArrayList<>(list.size());
-        for (MixerInput in : list) {
-            if (in.tiled()) {
-                names.add(in.streamName);
-                shown.add(in);
-            }
-        }
-        List<Tile> tiles = layoutFor(names).arrange(names, active.width(), active.height());
-        for (int i = 0; i < shown.size(); i++) {
-            MixerInput in = shown.get(i);
-            try {
-                drawTile(in, tiles.get(i), now);
-            } catch (RuntimeException e) {
-                LOG.warn("Mixer {}: input {} not drawn: {}", uri, in.streamName, e.getMessage());
-            }
-        }
-        PlacedWatermark w = bodyWatermark;
-        if (w != null) {
-            w.watermark().apply(canvas, w.placement());
-        }
-    }
-
-    /** One input's tile: its picture, else its avatar (no video, muted, stalled), then its label. */
-    private void drawTile(MixerInput in, Tile tile, long now) {
-        int[] size = in.wantVideo ? in.sourceSize() : null;
-        DecodedPicture p = null;
-        if (size != null) {
-            Tile fit = tile.fit(size[0], size[1]);
-            p = in.pictureFor(fit, now, holdNanos);
-            if (p != null) {
-                compositor.paste(p, canvas, fit.x(), fit.y());
-            }
-        }
-        if (p == null) {
-            Watermark avatar = in.avatarFor(tile);
-            if (avatar != null) {
-                avatar.apply(canvas, at(tile.x() + (tile.width() - avatar.width()) / 2,
-                        tile.y() + (tile.height() - avatar.height()) / 2));
-            }
-        }
-        Watermark label = in.labelFor(tile.width(), labelFontSize);
-        if (label != null && label.height() < tile.height()) {
-            label.apply(canvas, at(tile.x(), tile.y() + tile.height() - label.height()));
-        }
-    }
-
-    private static WatermarkPlacement at(int x, int y) {
-        return new WatermarkPlacement(Math.max(0, x), Math.max(0, y), 0, 0, 0, 0);
-    }
-
-    /** A screen-share input switches any layout to the desktop arrangement. */
-    private MixerLayout layoutFor(List<String> names) {
-        MixerLayout configured = active.layout();
-        if (configured instanceof DesktopLayout) {
-            return configured;
-        }
-        DesktopLayout desktop = new DesktopLayout(desktopKeyword, configured);
-        return desktop.desktopIndex(names) >= 0 ? desktop : configured;
-    }
-
     private void audioTick() {
-        float[][] mix = new float[AUDIO_CHANNELS][AAC_FRAME];
-        for (MixerInput in : inputs) {
-            if (!in.wantAudio) {
-                continue;
-            }
-            float[][] pcm = in.readAudio(AAC_FRAME);
-            int level = in.audioLevel();
-            if (level > 0) {
-                mix = PcmMixer.mix(mix, 1f, pcm, level / 100f);
-            }
-        }
-        audioSamples += AAC_FRAME;
-        for (byte[] au : audioEncoder.encode(mix)) {
-            // units leave the encoder one by one after its priming delay: number them
-            long t = audioUnits++ * AAC_FRAME * 1_000_000L / AUDIO_RATE;
-            output.publish(Frame.media(Codec.AAC, t, t, true, au));
-        }
+        clock.takeAudio(AacEncodeStage.FRAME);
+        audio.push(AacEncodeStage.FRAME, output::publish);
         audioFramesOut++;
     }
 
-    /** (Re)creates the encoder, canvas and background for new settings, keeping output times rising. */
+    /** A new video branch (canvas, background, encoder) for new settings, keeping output times rising. */
     private void applySettings(long now) {
         MixerSettings s = settings;
         String problem = s.problem();
@@ -405,32 +319,27 @@ final class Mixer {
             settings = active;
             return;
         }
-        boolean sizeChanged = active == null || active.width() != s.width() || active.height() != s.height();
-        boolean encoderChanged = sizeChanged || active.fps() != s.fps() || active.bitrateKbps() != s.bitrateKbps();
-        if (hasVideo && encoderChanged) {
-            if (videoEncoder != null) {
-                for (Frame f : videoEncoder.flush()) {
-                    output.publish(f);
-                }
-                videoEncoder.close();
+        boolean rebuild = active == null || active.width() != s.width() || active.height() != s.height()
+                || active.fps() != s.fps() || active.bitrateKbps() != s.bitrateKbps();
+        if (hasVideo && rebuild) {
+            Pipeline<CompositeStage.Tick, Frame> old = video;
+            if (old != null) {
+                old.flush(output::publish);
+                old.close();
             }
-            videoEncoder = new VideoEncoder(VideoEncoderSettings.h264(s.width(), s.height(), s.fps(),
-                    s.fps(), s.bitrateKbps()));   // a keyframe a second: joiners start fast
-            if (active == null) {
-                videoOriginNanos = startNanos;
-                videoOriginUs = 0;
-            } else {
-                // a new timeline starting one old frame interval after the last picture
-                videoOriginNanos = now;
-                videoOriginUs = lastVideoPtsUs + 1_000_000L / active.fps();
+            video = null;
+            CompositeStage composite = new CompositeStage(look, background, s.width(), s.height());
+            VideoEncoder encoder;
+            try {
+                encoder = new VideoEncoder(VideoEncoderSettings.h264(s.width(), s.height(), s.fps(), s.fps(),
+                        s.bitrateKbps()));   // a keyframe a second: joiners start fast
+            } catch (RuntimeException e) {
+                composite.close();
+                throw e;
             }
-            videoFrames = 0;
-        }
-        if (hasVideo && sizeChanged) {
-            closePicture(canvas);
-            closePicture(backgroundPicture);
-            canvas = DecodedPicture.allocate(s.width(), s.height(), 0);
-            backgroundPicture = background.render(s.width(), s.height(), compositor);
+            video = Pipeline.<CompositeStage.Tick>builder().then("composite", composite)
+                    .then("encodeVideo", VideoStages.encode(encoder)).build();
+            clock.retime(now, s.fps(), active == null);
         }
         active = s;
     }
@@ -444,7 +353,7 @@ final class Mixer {
 
     private void cleanup() {
         running = false;
-        decoding.close();
+        decode.close();
         for (Runnable c; (c = commands.poll()) != null; ) {
             try {
                 c.run();
@@ -462,26 +371,20 @@ final class Mixer {
             in.retire();
             in.closeNatives();
         }
-        if (videoEncoder != null) {
-            videoEncoder.close();
-            videoEncoder = null;
-        }
-        if (audioEncoder != null) {
-            audioEncoder.close();
-            audioEncoder = null;
-        }
-        closePicture(canvas);
-        closePicture(backgroundPicture);
-        canvas = null;
-        backgroundPicture = null;
+        closeQuietly(video);
+        closeQuietly(audio);
         output.end("Mixer " + uri + " stopped");
         LOG.info("Mixer {} stopped", uri);
         onEnded.accept(this);
     }
 
-    private static void closePicture(DecodedPicture p) {
+    private void closeQuietly(Pipeline<?, ?> p) {
         if (p != null) {
-            p.close();
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Mixer {}: closing {} failed: {}", uri, p.describe(), e.toString());
+            }
         }
     }
 }

@@ -2,6 +2,8 @@ package org.estuary.verticles.mixer;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.estuary.media.pipeline.NodeStats;
 
 /** The REST view of a mixer ({@code /mixer/find_all}, {@code /mixer/startup}), kept out of the engine. */
 final class MixerJson {
@@ -20,7 +22,17 @@ final class MixerJson {
                 .put("mixerVideoWidth", s.width()).put("mixerVideoHeight", s.height()).put("mixerVideoFps", s.fps())
                 .put("mixerVideoBitrateKbps", s.bitrateKbps()).put("background", m.background().description())
                 .put("watermark", m.watermarkName()).put("mixerAutoCreated", m.automatic).put("mediaSessions", sessions)
-                .put("stats", stats(m.counters()));
+                .put("stats", stats(m.counters()).put("pipeline", nodes(m.pipelineStats())));
+    }
+
+    /** The graph's nodes in order with their counters: {name, framesIn, framesOut, dropped}. */
+    static JsonArray nodes(List<NodeStats> stats) {
+        JsonArray nodes = new JsonArray();
+        for (NodeStats n : stats) {
+            nodes.add(new JsonObject().put("name", n.name()).put("framesIn", n.framesIn())
+                    .put("framesOut", n.framesOut()).put("dropped", n.dropped()));
+        }
+        return nodes;
     }
 
     /**
