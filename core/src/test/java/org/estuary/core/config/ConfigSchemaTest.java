@@ -21,7 +21,7 @@ class ConfigSchemaTest {
         assertEquals(List.of("node", "rest", "websocket", "hls", "rtmp", "sip", "media", "records", "stream", "cluster",
                 "metrics", "mixer", "hooks", "access", "webrtc", "tls", "rtsp", "pull", "push", "vod", "mpegts",
                 "transcoder", "cdn"), ConfigSchema.sections());
-        assertEquals(130, ConfigSchema.keys().size()); // grows with each new setting
+        assertEquals(132, ConfigSchema.keys().size()); // grows with each new setting
         assertEquals("node.id", ConfigSchema.keys().get(0));
     }
 
