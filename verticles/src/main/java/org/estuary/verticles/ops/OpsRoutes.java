@@ -10,7 +10,7 @@ import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
-import org.estuary.verticles.rtmp.RtmpMetrics;
+import org.estuary.core.session.RtmpMetrics;
 
 /** {@code GET /health} (JSON) and {@code GET /metrics} (Prometheus text) on the REST port. */
 public final class OpsRoutes {
@@ -20,6 +20,7 @@ public final class OpsRoutes {
     private final RtmpMetrics rtmp;
     private final long startedAt;
     private final boolean metricsEnabled;
+    private org.estuary.core.limits.Limits limits = org.estuary.core.limits.Limits.none();
     private HealthProbe probe = new HealthProbe(List.of(), false, () -> true);
     /** Counters of other parts (name prefix -> their counters), added to /metrics as they are. */
     private final java.util.Map<String, java.util.function.Supplier<java.util.Map<String, Long>>> extra =
@@ -36,6 +37,12 @@ public final class OpsRoutes {
     }
 
     /** What /health checks besides the event loops: directories that must stay writable, the cluster member. */
+    /** The node's limits, whose refusals /metrics counts; call before mounting. */
+    public OpsRoutes limits(org.estuary.core.limits.Limits limits) {
+        this.limits = limits;
+        return this;
+    }
+
     public OpsRoutes healthChecks(List<Path> directories, boolean clustered, BooleanSupplier clusterOk) {
         this.probe = new HealthProbe(directories, clustered, clusterOk);
         return this;
@@ -116,6 +123,10 @@ public final class OpsRoutes {
                 p.gauge("estuary_" + e.getKey() + "_" + name, e.getKey() + " counter " + v.getKey(), v.getValue());
             }
         }
+        p.gauge("estuary_limited_connections", "Client connections held against limits.maxConnections", limits.openConnections());
+        java.util.Map<String, Long> refusals = new java.util.LinkedHashMap<>();
+        limits.refusals().forEach((l, n) -> refusals.put(l.configKey(), n));
+        p.labelledCounter("estuary_limit_refusals_total", "Requests refused by a limit of the limits section", "limit", refusals);
         Runtime rt = Runtime.getRuntime();
         p.gauge("estuary_jvm_heap_used_bytes", "JVM heap in use", rt.totalMemory() - rt.freeMemory());
         p.gauge("estuary_uptime_seconds", "Seconds since the node started", (System.currentTimeMillis() - startedAt) / 1000);
