@@ -225,15 +225,21 @@ class MixerInputsTest {
                 }
                 return true;
             });
-            // the mixer's graph, node by node, each one passing media
-            JsonArray nodes = mixer("mixer://mi1").getJsonObject("stats").getJsonArray("pipeline");
-            List<String> names = new ArrayList<>();
-            for (Object o : nodes) {
-                JsonObject n = (JsonObject) o;
-                names.add(n.getString("name"));
-                assertTrue(n.getLong("framesOut") > 0, "node passes media: " + nodes);
-            }
-            assertEquals(List.of("decode", "composite", "encodeVideo", "mix", "encodeAudio"), names);
+            // the mixer's graph, node by node, each one passing media (the AAC encoder's first unit
+            // leaves after its priming delay: wait for it)
+            Await.until(Duration.ofSeconds(20), "every node of the graph passing media", () -> {
+                JsonArray nodes = mixer("mixer://mi1").getJsonObject("stats").getJsonArray("pipeline");
+                List<String> names = new ArrayList<>();
+                for (Object o : nodes) {
+                    JsonObject n = (JsonObject) o;
+                    names.add(n.getString("name"));
+                    if (n.getLong("framesOut") == 0) {
+                        throw new AssertionError("node passes no media yet: " + nodes);
+                    }
+                }
+                assertEquals(List.of("decode", "composite", "encodeVideo", "mix", "encodeAudio"), names);
+                return true;
+            });
             JsonObject alice = mixer("mixer://mi1").getJsonArray("mediaSessions").getJsonObject(0);
             assertEquals("Alice", alice.getString("streamLabel"));
 
