@@ -153,6 +153,8 @@ public final class EstuaryServer {
                 vertx.deployVerticle(new SnapshotVerticle(streams)),
                 vertx.deployVerticle(new PushVerticle(streams, java.nio.file.Path.of(config.media().directory()), config.push())),
                 vertx.deployVerticle(new PullRtmpVerticle(streams, config.pull())),
+                vertx.deployVerticle(new org.estuary.verticles.pull.WebRtcPullVerticle(streams, config.pull(),
+                        new PullWebRtcBridge(webrtc))),
                 vertx.deployVerticle(new org.estuary.verticles.transcoder.TranscoderVerticle(streams,
                         java.nio.file.Path.of(config.media().directory()), config.transcoder())),
                 vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtsp())),

@@ -33,6 +33,10 @@ final class WebRtcSession {
     final java.util.ArrayDeque<byte[]> early = new java.util.ArrayDeque<>();
     static final int MAX_EARLY = 128;
     private Consumer<String> onClosed;
+    /** Set when we dialled (server-to-server): our ICE checks towards the far end. */
+    IceClient ice;
+    /** Called once when SRTP is up (dialled sessions tell their agent). */
+    Runnable onConnected;
 
     WebRtcSession(String id, String ufrag, String pwd, byte[] remoteFingerprint, WebRtcSessions.Request request,
                   List<Negotiation.Line> lines, long ourSsrc, long nowMs) {

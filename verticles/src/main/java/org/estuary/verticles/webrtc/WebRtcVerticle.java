@@ -58,6 +58,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private final Map<String, WebRtcSession> byId = new HashMap<>();
     private final Map<String, WebRtcSession> byUfrag = new HashMap<>();
     private final Map<String, WebRtcSession> byAddress = new HashMap<>();
+    /** Sessions we dialled (server-to-server): their ICE checks run on {@link #iceTimer}. */
+    private final List<WebRtcSession> dialled = new ArrayList<>();
+    private long iceTimer = -1;
     private volatile Context engine;
     private DatagramSocket socket;
     private DtlsIdentity identity;
@@ -112,6 +115,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             actualPort = s.localAddress().port();
             candidates = candidates(actualPort);
             timer = vertx.setPeriodic(TICK_MS, t -> tick());
+            iceTimer = vertx.setPeriodic(IceClient.CHECK_EVERY_MS, t -> iceChecks());
             LOG.info("WebRTC engine on UDP {}:{}, candidates {}", bindAddress, actualPort, candidates);
         });
     }
@@ -139,6 +143,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     public Future<?> stop() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+        }
+        if (iceTimer >= 0) {
+            vertx.cancelTimer(iceTimer);
         }
         for (WebRtcSession s : new ArrayList<>(byId.values())) {
             closeSession(s, "Server shutdown");
@@ -263,6 +270,141 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         return new Answer(id, answer);
     }
 
+    @Override
+    public Future<Answer> dial(Dial d) {
+        Context c = engine;
+        if (c == null || actualPort < 0) {
+            return Future.failedFuture(new WebRtcException(503, "the WebRTC engine is not running"));
+        }
+        Promise<Answer> p = Promise.promise();
+        c.runOnContext(v -> {
+            boolean send = d.direction() == Direction.PUBLISH;
+            if (send && streams.find(d.streamName()).isEmpty()) {
+                p.fail(new WebRtcException(404, "Stream not found: " + d.streamName()));
+                return;
+            }
+            long ssrc = random.nextInt() & 0xFFFFFFFFL;
+            String ufrag = token(8);
+            String pwd = token(24);
+            String offer = org.estuary.core.webrtc.SdpClientOffer.write(send, (ssrc + 1) & 0xFFFFFFFFL,
+                    (ssrc + 2) & 0xFFFFFFFFL, ufrag, pwd, identity.fingerprint, candidates, "estuary",
+                    random.nextLong() & Long.MAX_VALUE);
+            Future<String> answer;
+            try {
+                answer = d.signal().apply(offer);
+            } catch (RuntimeException e) {
+                answer = Future.failedFuture(e);
+            }
+            answer.onComplete(ar -> c.runOnContext(x -> {
+                if (ar.failed()) {
+                    p.fail(ar.cause() instanceof WebRtcException w ? w
+                            : new WebRtcException(502, "signalling failed: " + ar.cause().getMessage()));
+                    return;
+                }
+                try {
+                    p.complete(dialled(d, ar.result(), ufrag, pwd, ssrc));
+                } catch (SdpException e) {
+                    p.fail(new WebRtcException(502, "the far end's answer is unusable: " + e.getMessage()));
+                } catch (WebRtcException e) {
+                    p.fail(e);
+                } catch (RuntimeException e) {
+                    LOG.warn("WebRTC dial failed", e);
+                    p.fail(new WebRtcException(500, "WebRTC session failed: " + e.getMessage()));
+                }
+            }));
+        });
+        return p.future();
+    }
+
+    /** The far end answered our offer: the session, its media side and ICE checks start here. */
+    private Answer dialled(Dial d, String answerSdp, String ufrag, String pwd, long ourSsrc) {
+        SdpOffer answer = SdpOffer.parse(answerSdp);
+        var remote = org.estuary.core.webrtc.SdpCandidates.parse(answerSdp);
+        if (remote.isEmpty()) {
+            throw new SdpException("no UDP candidate");
+        }
+        boolean send = d.direction() == Direction.PUBLISH;
+        // the answer's m-lines, seen as an offer: they send what we receive and the reverse
+        List<Negotiation.Line> lines = new ArrayList<>();
+        for (Negotiation.Line l : Negotiation.negotiate(answer, !send, 0)) {
+            long ssrc = !send || !l.accepted() ? -1
+                    : (l.codec() == org.estuary.core.media.Codec.OPUS ? ourSsrc + 1 : ourSsrc + 2) & 0xFFFFFFFFL;
+            lines.add(new Negotiation.Line(l.offered(), l.chosen(), l.codec(), l.direction(), ssrc));
+        }
+        String id = token(16);
+        String owner = d.ownerId() == null || d.ownerId().isBlank() ? id : d.ownerId();
+        Request r = new Request(answerSdp, d.streamName(), d.direction(), owner, "WebRTC-client", "", Map.of(), d.onClosed());
+        WebRtcSession s = new WebRtcSession(id, ufrag, pwd, answer.fingerprint(), r, List.copyOf(lines), ourSsrc,
+                System.currentTimeMillis());
+        s.publishedName = d.streamName();
+        s.ice = new IceClient(ufrag, answer.iceUfrag(), answer.icePwd(), remote, random);
+        s.onConnected = d.onConnected();
+        if (!send) {
+            Stream stream;
+            try {
+                stream = streams.publish(d.streamName(), new PublisherInfo(owner, "", "WebRTC", Map.of()), config.consentTimeoutMs());
+            } catch (NameInUseException e) {
+                throw new WebRtcException(409, "Stream name is already in use: " + d.streamName());
+            }
+            s.media = new PublishMedia(stream, s.lines, context, new SerialWorker(audioPool, 250), ourSsrc,
+                    config.keyframeIntervalMs(), rtcp -> sendRtcp(s, rtcp), counters);
+            stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
+        } else {
+            String name = d.streamName();
+            Stream stream = streams.find(name).orElseThrow(() -> new WebRtcException(404, "Stream not found: " + name));
+            s.media = new PlayMedia(stream, s.lines, context, new SerialWorker(audioPool, 250), id, owner,
+                    raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
+        }
+        byId.put(id, s);
+        byUfrag.put(ufrag, s);
+        dialled.add(s);
+        counters.sessionsOpened.increment();
+        LOG.info("WebRTC {}: dialled, {} {} (candidates {})", id, send ? "sending" : "receiving", d.streamName(), remote);
+        iceChecks();
+        return new Answer(id, answerSdp);
+    }
+
+    /** Our checks as the controlling agent of dialled sessions: towards every candidate, then consent. */
+    private void iceChecks() {
+        long now = System.currentTimeMillis();
+        for (WebRtcSession s : dialled) {
+            if (s.state == WebRtcSession.State.CLOSED) {
+                continue;
+            }
+            for (IceClient.Check c : s.ice.due(now, s.state == WebRtcSession.State.WAITING_ICE ? null : s.remote)) {
+                send(c.packet(), c.to());
+            }
+        }
+    }
+
+    /** A Binding success response: the answer to one of our checks, which chooses the pair and starts DTLS. */
+    private boolean stunResponse(byte[] d, int len, SocketAddress from) {
+        for (WebRtcSession s : dialled) {
+            SocketAddress to = s.ice.answered(d, len, from);
+            if (to == null) {
+                continue;
+            }
+            s.lastConsentMs = System.currentTimeMillis();
+            counters.stunChecks.increment();
+            if (s.state == WebRtcSession.State.WAITING_ICE) {
+                if (s.remoteKey != null) {
+                    byAddress.remove(s.remoteKey, s);
+                }
+                s.remote = from;
+                s.remoteKey = key(from);
+                byAddress.put(s.remoteKey, s);
+                s.state = WebRtcSession.State.DTLS;
+                s.dtls = new DtlsChannel(out -> send(out, s.remote));
+                if (!handshakes.startClient(s.dtls, s.remoteFingerprint, s.id,
+                        keys -> engine.runOnContext(v -> dtlsDone(s, keys)))) {
+                    closeSession(s, "no DTLS capacity");
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     /** A player's key frame request, forwarded to the WebRTC publisher of the stream if there is one. */
     private void keyframeFor(String streamName) {
         for (WebRtcSession p : byId.values()) {
@@ -282,6 +424,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     }
 
     private void closeSession(WebRtcSession s, String reason) {
+        dialled.remove(s);
         byId.remove(s.id);
         byUfrag.remove(s.ufrag);
         if (s.remoteKey != null) {
@@ -308,6 +451,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     }
 
     private void stun(byte[] d, int len, SocketAddress from) {
+        if (!dialled.isEmpty() && (d[0] & 0xFF) == 0x01 && (d[1] & 0xFF) == 0x01 && stunResponse(d, len, from)) {
+            return;
+        }
         Stun.BindingRequest req = Stun.parseBindingRequest(d, len);
         if (req == null) {
             counters.stunMalformed.increment();
@@ -388,6 +534,11 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         s.srtp = new SrtpTransform(keys);
         s.state = WebRtcSession.State.CONNECTED;
         s.media.connected(s.srtp);
+        Runnable connected = s.onConnected;
+        s.onConnected = null;
+        if (connected != null) {
+            connected.run();
+        }
         byte[] d;
         while ((d = s.early.poll()) != null) {
             media(d, d.length, s.remote, PacketKind.of(d, d.length) == PacketKind.RTCP);

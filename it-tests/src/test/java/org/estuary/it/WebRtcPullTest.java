@@ -1,0 +1,169 @@
+package org.estuary.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.Ffmpeg;
+import org.estuary.it.support.Ports;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * /pull/pull and /pull/push: WebRTC between two server JVMs over A's WCS WebSocket API. ffmpeg
+ * publishes to A over RTMP, B pulls it over WebRTC and ffprobe decodes it from B over RTMP; A
+ * restarts and B's agent reconnects; B pushes the stream back to A under a new name.
+ */
+class WebRtcPullTest {
+    private static final int WIDTH = 640;
+    private static EstuaryProcess a;
+    private static EstuaryProcess b;
+    private static Process publisher;
+    /** A's WebSocket and RTMP ports stay the same over its restart (B dials the same uri). */
+    private static final int A_WS = Ports.free();
+    private static final int A_RTMP = Ports.free();
+
+    @BeforeAll
+    static void start() throws Exception {
+        a = startA("webrtc-pull-a");
+        b = EstuaryProcess.start("webrtc-pull-b");
+        publisher = publish();
+    }
+
+    private static EstuaryProcess startA(String log) throws Exception {
+        return EstuaryProcess.start(log, "websocket.port=" + A_WS, "rtmp.port=" + A_RTMP);
+    }
+
+    private static Process publish() throws Exception {
+        return Ffmpeg.publish("rtmp://127.0.0.1:" + A_RTMP + "/live/src", WIDTH + "x360", 25, 0,
+                EstuaryProcess.logDir().resolve("webrtc-pull-ffmpeg.log"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        Ffmpeg.stop(publisher);
+        if (b != null) {
+            assertEquals(0, b.stop(), "B exits cleanly on SIGTERM");
+        }
+        if (a != null) {
+            a.stop();
+        }
+    }
+
+    private static String uri() {
+        return "ws://127.0.0.1:" + A_WS;
+    }
+
+    private static JsonObject agent(EstuaryProcess on, String localName) throws Exception {
+        EstuaryProcess.Http r = on.post("/pull/find_all", new JsonObject());
+        if (r.status() != 200) {
+            return new JsonObject();
+        }
+        return new JsonArray(r.body()).stream().map(JsonObject.class::cast)
+                .filter(o -> localName.equals(o.getString("localStreamName")) && !o.getBoolean("push", false)).findFirst().orElse(new JsonObject());
+    }
+
+    private static void awaitStatus(String localName, String status, long ms) throws Exception {
+        long deadline = System.currentTimeMillis() + ms;
+        while (!status.equals(agent(b, localName).getString("status")) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+        }
+        assertEquals(status, agent(b, localName).getString("status"),
+                agent(b, localName).encode() + "\nB:\n" + EstuaryProcess.tail(b.log()) + "\nA:\n" + EstuaryProcess.tail(a.log()));
+    }
+
+    private static void awaitVideo(EstuaryProcess on, String name) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            EstuaryProcess.Http r = on.post("/stream/find", new JsonObject().put("name", name));
+            last = r.body();
+            if (r.status() == 200 && new JsonArray(r.body()).getJsonObject(0).getInteger("width", 0) > 0) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(name + " has no video: " + last + "\n" + EstuaryProcess.tail(on.log()));
+    }
+
+    private static void assertDecodes(EstuaryProcess on, String name, int seconds) throws Exception {
+        Ffmpeg.Probe p = Ffmpeg.probe(on.rtmpUrl(name), seconds);
+        assertEquals("h264", p.video().get("codec_name"), p.toString());
+        assertEquals(String.valueOf(WIDTH), p.video().get("width"), p.toString());
+        assertEquals("360", p.video().get("height"), p.toString());
+        assertEquals("aac", p.audio().get("codec_name"), p.toString());
+        // 25 fps published: at least half of the frames of the probed span decode
+        assertTrue(Integer.parseInt(p.video().getOrDefault("nb_read_frames", "0")) >= seconds * 25 / 2, p.toString());
+    }
+
+    @Test
+    void pullsReconnectsAfterTheRemoteRestartsPushesBackAndTerminates() throws Exception {
+        EstuaryProcess.Http bad = b.post("/pull/pull", new JsonObject().put("uri", "rtmp://127.0.0.1/x").put("remoteStreamName", "src"));
+        assertEquals(400, bad.status(), bad.body());
+        EstuaryProcess.Http r = b.post("/pull/pull", new JsonObject().put("uri", uri()).put("remoteStreamName", "src")
+                .put("localStreamName", "pulled"));
+        assertEquals(200, r.status(), r.body());
+        JsonObject made = new JsonObject(r.body());
+        assertEquals("src", made.getString("remoteStreamName"));
+        assertEquals(uri(), made.getString("uri"));
+        EstuaryProcess.Http dup = b.post("/pull/pull", new JsonObject().put("uri", uri()).put("remoteStreamName", "src")
+                .put("localStreamName", "pulled"));
+        assertEquals(409, dup.status(), dup.body());
+
+        awaitStatus("pulled", "PLAYING", 30_000);
+        awaitVideo(b, "pulled");
+        assertDecodes(b, "pulled", 4);
+
+        // A restarts: B's agent notices, waits, reconnects, and frames flow again
+        Ffmpeg.stop(publisher);
+        a.stop();
+        awaitStatus("pulled", "PENDING", 15_000);
+        assertEquals(404, b.post("/stream/find", new JsonObject().put("name", "pulled")).status(),
+                "the local stream ends with the connection");
+        a = startA("webrtc-pull-a2");
+        publisher = publish();
+        awaitStatus("pulled", "PLAYING", 60_000);
+        awaitVideo(b, "pulled");
+        assertDecodes(b, "pulled", 4);
+
+        // B pushes its pulled stream back to A under a new name
+        EstuaryProcess.Http missing = b.post("/pull/push", new JsonObject().put("uri", uri()).put("localStreamName", "nothing"));
+        assertEquals(404, missing.status(), missing.body());
+        EstuaryProcess.Http push = b.post("/pull/push", new JsonObject().put("uri", uri()).put("localStreamName", "pulled")
+                .put("remoteStreamName", "pushed"));
+        assertEquals(200, push.status(), push.body());
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!"PUBLISHING".equals(pushAgent().getString("status")) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+        }
+        assertEquals("PUBLISHING", pushAgent().getString("status"), pushAgent().encode() + "\n" + EstuaryProcess.tail(b.log()));
+        awaitVideo(a, "pushed");
+        assertDecodes(a, "pushed", 4);
+
+        // terminate frees everything: the local stream on B, the pushed stream on A, the agents
+        assertEquals(200, b.post("/pull/terminate", new JsonObject().put("localStreamName", "pulled")
+                .put("remoteStreamName", "pushed")).status());
+        assertEquals(200, b.post("/pull/terminate", new JsonObject().put("localStreamName", "pulled")).status());
+        assertEquals(404, b.post("/pull/find_all", new JsonObject()).status());
+        deadline = System.currentTimeMillis() + 10_000;
+        while ((b.post("/stream/find", new JsonObject().put("name", "pulled")).status() != 404
+                || a.post("/stream/find", new JsonObject().put("name", "pushed")).status() != 404)
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(404, b.post("/stream/find", new JsonObject().put("name", "pulled")).status());
+        assertEquals(404, a.post("/stream/find", new JsonObject().put("name", "pushed")).status());
+        assertEquals(404, b.post("/pull/terminate", new JsonObject().put("localStreamName", "pulled")).status());
+    }
+
+    private static JsonObject pushAgent() throws Exception {
+        EstuaryProcess.Http r = b.post("/pull/find_all", new JsonObject());
+        if (r.status() != 200) {
+            return new JsonObject();
+        }
+        return new JsonArray(r.body()).stream().map(JsonObject.class::cast)
+                .filter(o -> "pushed".equals(o.getString("remoteStreamName"))).findFirst().orElse(new JsonObject());
+    }
+}
