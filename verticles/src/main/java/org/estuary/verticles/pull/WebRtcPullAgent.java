@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  */
 final class WebRtcPullAgent {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcPullAgent.class);
-    /** Longest wait for the far end's getUserData and setRemoteSDP (a remote that answers nothing useful). */
-    private static final long SIGNAL_TIMEOUT_MS = 15_000;
+    /**
+     * Longest wait from connecting to the far end's setRemoteSDP (a remote that answers nothing
+     * useful). 15 s was seen to be too short for a far end on a loaded 2-core machine.
+     */
+    private static final long SIGNAL_TIMEOUT_MS = 30_000;
     /** Text frames from the far end larger than this are garbage to us (SDP answers are a few kB). */
     private static final int MAX_MESSAGE = 256 * 1024;
 
