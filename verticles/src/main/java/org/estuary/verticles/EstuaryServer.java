@@ -37,7 +37,7 @@ import org.estuary.verticles.push.PushVerticle;
 import org.estuary.verticles.rest.RestSecurity;
 import org.estuary.verticles.tls.TlsServers;
 import org.estuary.verticles.rest.RestVerticle;
-import org.estuary.verticles.rtmp.RtmpMetrics;
+import org.estuary.core.session.RtmpMetrics;
 import org.estuary.verticles.rtmp.RtmpServerVerticle;
 import org.estuary.verticles.rtmp.RtmpSettings;
 import org.estuary.verticles.stream.StreamControlVerticle;

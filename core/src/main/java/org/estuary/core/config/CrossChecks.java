@@ -42,6 +42,7 @@ final class CrossChecks {
         tcpPorts.put("websocket.port", config.websocket().port());
         tcpPorts.put("hls.port", config.hls().port());
         tcpPorts.put("rtmp.port", config.rtmp().port());
+        tcpPorts.put("sip.port", config.sip().port()); // SIP listens on TCP as well as UDP
         if (tls.enabled()) {
             tcpPorts.put("tls.restPort", tls.restPort());
             tcpPorts.put("tls.hlsPort", tls.hlsPort());

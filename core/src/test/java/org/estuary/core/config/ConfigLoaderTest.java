@@ -179,7 +179,8 @@ class ConfigLoaderTest {
         ConfigException e = failure(null, Map.of(), List.of("hls.port=8081"));
         assertProblem(e, "hls.port: port 8081 is already used by rest.port");
         ConfigLoader.load(null, Map.of(), List.of("rest.port=0", "hls.port=0", "websocket.port=0", "rtmp.port=0"));
-        ConfigLoader.load(null, Map.of(), List.of("sip.port=8081")); // SIP is not one of the TCP listeners checked
+        // SIP listens on TCP too, so it may not share a port with another TCP listener.
+        assertProblem(failure(null, Map.of(), List.of("sip.port=8081")), "sip.port: port 8081 is already used by rest.port");
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
-import org.estuary.verticles.rtmp.RtmpMetrics;
+import org.estuary.core.session.RtmpMetrics;
 
 /** {@code GET /health} (JSON) and {@code GET /metrics} (Prometheus text) on the REST port. */
 public final class OpsRoutes {

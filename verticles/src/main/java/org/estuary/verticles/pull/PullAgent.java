@@ -14,8 +14,8 @@ import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.agent.Reconnector;
-import org.estuary.verticles.rtmp.RtmpClientConnection;
-import org.estuary.verticles.rtmp.RtmpToFrames;
+import org.estuary.verticles.rtmpclient.RtmpClientConnection;
+import org.estuary.verticles.rtmpclient.RtmpToFrames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -16,7 +16,7 @@ import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.agent.Reconnector;
-import org.estuary.verticles.rtmp.RtmpClientConnection;
+import org.estuary.verticles.rtmpclient.RtmpClientConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

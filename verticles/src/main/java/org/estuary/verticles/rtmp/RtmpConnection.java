@@ -28,6 +28,7 @@ import org.estuary.core.session.AdmissionDecision;
 import org.estuary.core.session.AdmissionRequest;
 import org.estuary.core.session.ClientConnection;
 import org.estuary.core.session.ConnectionRegistry;
+import org.estuary.core.session.RtmpMetrics;
 import org.estuary.core.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

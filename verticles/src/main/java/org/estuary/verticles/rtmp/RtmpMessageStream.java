@@ -23,6 +23,8 @@ import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
+import org.estuary.verticles.rtmpclient.RtmpToFrames;
+import org.estuary.verticles.rtmpclient.StreamToRtmp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,6 +6,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import org.estuary.core.session.Admission;
 import org.estuary.core.session.ConnectionRegistry;
+import org.estuary.core.session.RtmpMetrics;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.tls.TlsServers;
 import org.slf4j.Logger;

@@ -15,6 +15,7 @@ import org.estuary.core.rtmp.MessageType;
 import org.estuary.core.rtmp.RtmpMessage;
 import org.estuary.core.rtmp.StatusCode;
 import org.estuary.core.session.ConnectionRegistry;
+import org.estuary.core.session.RtmpMetrics;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
 import org.junit.jupiter.api.AfterAll;

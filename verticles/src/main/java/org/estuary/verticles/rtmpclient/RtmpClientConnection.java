@@ -1,4 +1,4 @@
-package org.estuary.verticles.rtmp;
+package org.estuary.verticles.rtmpclient;
 
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;

@@ -1,4 +1,4 @@
-package org.estuary.verticles.rtmp;
+package org.estuary.verticles.rtmpclient;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -17,10 +17,10 @@ import org.estuary.core.stream.MediaDescription;
  * written with a full (type 0) chunk header, so the bytes do not depend on what a player saw
  * before.
  */
-final class StreamToRtmp {
-    static final int CSID_AUDIO = 4;
-    static final int CSID_DATA = 5;
-    static final int CSID_VIDEO = 6;
+public final class StreamToRtmp {
+    public static final int CSID_AUDIO = 4;
+    public static final int CSID_DATA = 5;
+    public static final int CSID_VIDEO = 6;
 
     private record WireKey(int chunkSize, int messageStreamId) { }
 
@@ -30,7 +30,7 @@ final class StreamToRtmp {
      * Shared, read-only bytes for {@code f}; callers write {@code duplicate()}s of it. Returns null
      * for frames RTMP cannot carry.
      */
-    static ByteBuf wire(Frame f, int chunkSize, int messageStreamId, MediaDescription d) {
+    public static ByteBuf wire(Frame f, int chunkSize, int messageStreamId, MediaDescription d) {
         return f.memo(new WireKey(chunkSize, messageStreamId), fr -> encode(fr, chunkSize, messageStreamId, d));
     }
 

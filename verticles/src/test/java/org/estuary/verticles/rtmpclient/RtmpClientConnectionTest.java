@@ -1,4 +1,4 @@
-package org.estuary.verticles.rtmp;
+package org.estuary.verticles.rtmpclient;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -15,9 +15,12 @@ import org.estuary.core.rtmp.MessageType;
 import org.estuary.core.rtmp.RtmpClientParams;
 import org.estuary.core.rtmp.RtmpMessage;
 import org.estuary.core.session.ConnectionRegistry;
+import org.estuary.core.session.RtmpMetrics;
 import org.estuary.core.stream.MediaDescription;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.rtmp.RtmpServerVerticle;
+import org.estuary.verticles.rtmp.RtmpSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.estuary.verticles.rtmp;
+package org.estuary.core.session;
 
 import java.util.concurrent.atomic.LongAdder;
 
@@ -10,18 +10,18 @@ public final class RtmpMetrics {
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder framesOut = new LongAdder();
 
-    void connectionOpened() {
+    public void connectionOpened() {
         connectionsOpened.increment();
         connectionsOpen.increment();
     }
 
-    void connectionClosed() {
+    public void connectionClosed() {
         connectionsOpen.decrement();
     }
 
-    void bytesIn(long n) { bytesIn.add(n); }
-    void bytesOut(long n) { bytesOut.add(n); }
-    void framesOut(long n) { framesOut.add(n); }
+    public void bytesIn(long n) { bytesIn.add(n); }
+    public void bytesOut(long n) { bytesOut.add(n); }
+    public void framesOut(long n) { framesOut.add(n); }
 
     public long connectionsOpened() { return connectionsOpened.sum(); }
     public long connectionsOpen() { return connectionsOpen.sum(); }

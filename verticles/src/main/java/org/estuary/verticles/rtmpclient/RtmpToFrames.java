@@ -1,4 +1,4 @@
-package org.estuary.verticles.rtmp;
+package org.estuary.verticles.rtmpclient;
 
 import java.util.Arrays;
 import java.util.List;
