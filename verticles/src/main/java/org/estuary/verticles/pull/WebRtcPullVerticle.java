@@ -27,7 +27,7 @@ public final class WebRtcPullVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcPullVerticle.class);
     /** Fields of /pull/terminate that select agents (any given ones must all match). */
     private static final List<String> SELECTORS = List.of("uri", "localMediaSessionId", "remoteMediaSessionId",
-            "localStreamName", "remoteStreamName");
+            "localStreamName", "remoteStreamName", "status");
 
     private final StreamRegistry streams;
     private final PullConfig config;
@@ -47,7 +47,15 @@ public final class WebRtcPullVerticle extends VerticleBase {
         client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1 << 20));
         return new Control(vertx, LOG)
                 .on("/pull/pull", (m, b) -> startAgent(m, WebRtcPullRequest.pull(b)))
-                .on("/pull/push", (m, b) -> startAgent(m, WebRtcPullRequest.push(b)))
+                .on("/pull/push", (m, b) -> {
+                    WebRtcPullRequest q = WebRtcPullRequest.push(b);
+                    String sessionId = b.string("localMediaSessionId");
+                    if (sessionId != null && !sessionId.isBlank() && streams.find(q.localStreamName())
+                            .filter(st -> st.mediaSessionId().equals(sessionId)).isEmpty()) {
+                        throw ControlError.notFound("No stream " + q.localStreamName() + " with mediaSessionId " + sessionId);
+                    }
+                    startAgent(m, q);
+                })
                 .on("/pull/find_all", (m, b) -> Find.reply(m,
                         Find.page(agents.stream().map(WebRtcPullAgent::toJson).toList(), b), "No WebRTC pull/push agents"))
                 .on("/pull/terminate", this::terminate)

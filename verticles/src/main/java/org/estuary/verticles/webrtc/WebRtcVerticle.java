@@ -562,6 +562,11 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 counters.srtpFailures.increment();
                 return;
             }
+            if (s.ice != null) {
+                // a server we dialled whose loop is busy sending may answer our consent checks late:
+                // its authenticated RTCP proves it is there as well
+                s.lastConsentMs = now;
+            }
             s.media.rtcp(d, plain, now);
         } else {
             s.media.rtp(d, len, now);
