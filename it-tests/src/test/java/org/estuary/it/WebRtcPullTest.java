@@ -75,18 +75,21 @@ class WebRtcPullTest {
                 agent(b, localName).encode() + "\nB:\n" + EstuaryProcess.tail(b.log()) + "\nA:\n" + EstuaryProcess.tail(a.log()));
     }
 
-    private static void awaitVideo(EstuaryProcess on, String name) throws Exception {
+    private static void awaitMedia(EstuaryProcess on, String name) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
         String last = "";
         while (System.currentTimeMillis() < deadline) {
             EstuaryProcess.Http r = on.post("/stream/find", new JsonObject().put("name", name));
             last = r.body();
-            if (r.status() == 200 && new JsonArray(r.body()).getJsonObject(0).getInteger("width", 0) > 0) {
+            // both tracks described: the audio path (AAC -> Opus on A, Opus -> AAC here) opens FFmpeg
+            // codecs on first use, seconds after the video on a loaded machine
+            JsonObject st = r.status() == 200 ? new JsonArray(r.body()).getJsonObject(0) : new JsonObject();
+            if (st.getInteger("width", 0) > 0 && Boolean.TRUE.equals(st.getBoolean("hasAudio"))) {
                 return;
             }
             Thread.sleep(250);
         }
-        throw new AssertionError(name + " has no video: " + last + "\n" + EstuaryProcess.tail(on.log()));
+        throw new AssertionError(name + " has no video and audio: " + last + "\n" + EstuaryProcess.tail(on.log()));
     }
 
     private static void assertDecodes(EstuaryProcess on, String name, int seconds) throws Exception {
@@ -116,7 +119,7 @@ class WebRtcPullTest {
         assertEquals(409, dup.status(), dup.body());
 
         awaitStatus("pulled", "PLAYING", 30_000);
-        awaitVideo(b, "pulled");
+        awaitMedia(b, "pulled");
         assertDecodes(b, "pulled", 4);
 
         // A restarts: B's agent notices, waits, reconnects, and frames flow again
@@ -128,7 +131,7 @@ class WebRtcPullTest {
         a = startA("webrtc-pull-a2");
         publisher = publish();
         awaitStatus("pulled", "PLAYING", 60_000);
-        awaitVideo(b, "pulled");
+        awaitMedia(b, "pulled");
         assertDecodes(b, "pulled", 4);
 
         // B pushes its pulled stream back to A under a new name
@@ -142,7 +145,7 @@ class WebRtcPullTest {
             Thread.sleep(250);
         }
         assertEquals("PUBLISHING", pushAgent().getString("status"), pushAgent().encode() + "\n" + EstuaryProcess.tail(b.log()));
-        awaitVideo(a, "pushed");
+        awaitMedia(a, "pushed");
         assertDecodes(a, "pushed", 4);
 
         // terminate frees everything: the local stream on B, the pushed stream on A, the agents
