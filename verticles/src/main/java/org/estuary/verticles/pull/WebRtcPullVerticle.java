@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.estuary.core.config.PullConfig;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
+import org.estuary.verticles.agent.AgentLimit;
 import org.estuary.verticles.agent.Body;
 import org.estuary.verticles.agent.Control;
 import org.estuary.verticles.agent.ControlError;
@@ -34,11 +37,18 @@ public final class WebRtcPullVerticle extends VerticleBase {
     private final RemoteMedia media;
     private final List<WebRtcPullAgent> agents = new ArrayList<>();
     private WebSocketClient client;
+    private Limits limits = Limits.none();
 
     public WebRtcPullVerticle(StreamRegistry streams, PullConfig config, RemoteMedia media) {
         this.streams = streams;
         this.config = config;
         this.media = media;
+    }
+
+    /** The node's limits (limits.maxPullAgents / maxPushAgents); call before deployment. */
+    public WebRtcPullVerticle limits(Limits l) {
+        this.limits = l;
+        return this;
     }
 
     @Override
@@ -85,6 +95,8 @@ public final class WebRtcPullVerticle extends VerticleBase {
         if (q.push() && streams.find(q.localStreamName()).isEmpty()) {
             throw ControlError.notFound("Stream not found: " + q.localStreamName());
         }
+        AgentLimit.check(limits, q.push() ? Limit.PUSH_AGENTS : Limit.PULL_AGENTS,
+                (int) agents.stream().filter(x -> x.request().push() == q.push()).count());
         WebRtcPullAgent a = new WebRtcPullAgent(vertx, context, client, media, q, config);
         agents.add(a);
         a.start();
