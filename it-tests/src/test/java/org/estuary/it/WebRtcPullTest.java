@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * /pull/pull and /pull/push: WebRTC between two server JVMs over A's WCS WebSocket API. ffmpeg
  * publishes to A over RTMP, B pulls it over WebRTC and ffprobe decodes it from B over RTMP; A
- * restarts and B's agent reconnects; B pushes the stream back to A under a new name.
+ * restarts and B's agent reconnects; B pushes a stream of its own to A under a new name.
  */
 class WebRtcPullTest {
     /** A light source (few packets per second): the far end's engine sends it from one event loop. */
@@ -143,34 +143,51 @@ class WebRtcPullTest {
         awaitMedia(b, "pulled");
         assertDecodes(b, "pulled");
 
-        // B pushes its pulled stream back to A under a new name
-        EstuaryProcess.Http missing = b.post("/pull/push", new JsonObject().put("uri", uri()).put("localStreamName", "nothing"));
-        assertEquals(404, missing.status(), missing.body());
-        EstuaryProcess.Http push = b.post("/pull/push", new JsonObject().put("uri", uri()).put("localStreamName", "pulled")
-                .put("remoteStreamName", "pushed"));
-        assertEquals(200, push.status(), push.body());
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!"PUBLISHING".equals(pushAgent().getString("status")) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(250);
-        }
-        assertEquals("PUBLISHING", pushAgent().getString("status"), pushAgent().encode() + "\n" + EstuaryProcess.tail(b.log()));
-        awaitMedia(a, "pushed");
-        assertDecodes(a, "pushed");
-
-        // terminate frees everything: the local stream on B, the pushed stream on A, the agents
-        assertEquals(200, b.post("/pull/terminate", new JsonObject().put("localStreamName", "pulled")
-                .put("remoteStreamName", "pushed")).status());
+        // terminate frees the pull: the agent, its local stream on B, its player on A
         assertEquals(200, b.post("/pull/terminate", new JsonObject().put("localStreamName", "pulled")).status());
         assertEquals(404, b.post("/pull/find_all", new JsonObject()).status());
-        deadline = System.currentTimeMillis() + 10_000;
-        while ((b.post("/stream/find", new JsonObject().put("name", "pulled")).status() != 404
-                || a.post("/stream/find", new JsonObject().put("name", "pushed")).status() != 404)
-                && System.currentTimeMillis() < deadline) {
+        awaitGone(b, "pulled");
+        assertEquals(404, b.post("/pull/terminate", new JsonObject().put("localStreamName", "pulled")).status());
+
+        // B pushes a stream of its own to A under a new name. One session at a time between the same
+        // two engines: both engines demultiplex sessions by the remote address, and two sessions
+        // between the same two UDP ports would share it (a known limit, see docs/api.md).
+        Process local = Ffmpeg.publish(b.rtmpUrl("local"), WIDTH + "x180", 25, 0,
+                EstuaryProcess.logDir().resolve("webrtc-pull-ffmpeg-b.log"));
+        try {
+            awaitMedia(b, "local");
+            EstuaryProcess.Http missing = b.post("/pull/push", new JsonObject().put("uri", uri()).put("localStreamName", "nothing"));
+            assertEquals(404, missing.status(), missing.body());
+            EstuaryProcess.Http push = b.post("/pull/push", new JsonObject().put("uri", uri()).put("localStreamName", "local")
+                    .put("remoteStreamName", "pushed"));
+            assertEquals(200, push.status(), push.body());
+            EstuaryProcess.Http dupPush = b.post("/pull/push", new JsonObject().put("uri", uri()).put("localStreamName", "local")
+                    .put("remoteStreamName", "pushed"));
+            assertEquals(409, dupPush.status(), dupPush.body());
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!"PUBLISHING".equals(pushAgent().getString("status")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(250);
+            }
+            assertEquals("PUBLISHING", pushAgent().getString("status"), pushAgent().encode() + "\n" + EstuaryProcess.tail(b.log()));
+            awaitMedia(a, "pushed");
+            assertDecodes(a, "pushed");
+
+            // terminate frees the push: the pushed stream on A ends, B's own stream stays
+            assertEquals(200, b.post("/pull/terminate", new JsonObject().put("remoteStreamName", "pushed")).status());
+            assertEquals(404, b.post("/pull/find_all", new JsonObject()).status());
+            awaitGone(a, "pushed");
+            assertEquals(200, b.post("/stream/find", new JsonObject().put("name", "local")).status());
+        } finally {
+            Ffmpeg.stop(local);
+        }
+    }
+
+    private static void awaitGone(EstuaryProcess on, String name) throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (on.post("/stream/find", new JsonObject().put("name", name)).status() != 404 && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
-        assertEquals(404, b.post("/stream/find", new JsonObject().put("name", "pulled")).status());
-        assertEquals(404, a.post("/stream/find", new JsonObject().put("name", "pushed")).status());
-        assertEquals(404, b.post("/pull/terminate", new JsonObject().put("localStreamName", "pulled")).status());
+        assertEquals(404, on.post("/stream/find", new JsonObject().put("name", name)).status(), name + " still there");
     }
 
     private static JsonObject pushAgent() throws Exception {
