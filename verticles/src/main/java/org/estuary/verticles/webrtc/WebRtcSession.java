@@ -35,6 +35,8 @@ final class WebRtcSession {
     private Consumer<String> onClosed;
     /** Set when we dialled (server-to-server): our ICE checks towards the far end. */
     IceClient ice;
+    /** A dialled session's own UDP socket (null: the engine's shared one). */
+    io.vertx.core.datagram.DatagramSocket socket;
     /** Called once when SRTP is up (dialled sessions tell their agent). */
     Runnable onConnected;
 

@@ -283,11 +283,31 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 p.fail(new WebRtcException(404, "Stream not found: " + d.streamName()));
                 return;
             }
+            // a UDP port of its own: two sessions between the same two engines would otherwise share
+            // one address pair, which both ends use to tell sessions apart
+            DatagramSocket own = vertx.createDatagramSocket(new DatagramSocketOptions()
+                    .setReceiveBufferSize(1 << 20).setSendBufferSize(1 << 20));
+            own.listen(0, bindAddress).onComplete(ls -> c.runOnContext(x -> {
+                if (ls.failed()) {
+                    p.fail(new WebRtcException(503, "no UDP port for the session: " + ls.cause().getMessage()));
+                    return;
+                }
+                dialOn(d, own, ls.result().localAddress().port(), p);
+            }));
+        });
+        return p.future();
+    }
+
+    private void dialOn(Dial d, DatagramSocket own, int ownPort, Promise<Answer> p) {
+        Context c = engine;
+        boolean send = d.direction() == Direction.PUBLISH;
+        {
             long ssrc = random.nextInt() & 0xFFFFFFFFL;
             String ufrag = token(8);
             String pwd = token(24);
+            List<SdpAnswer.Candidate> ours = candidates.stream().map(k -> new SdpAnswer.Candidate(k.address(), ownPort)).toList();
             String offer = org.estuary.core.webrtc.SdpClientOffer.write(send, (ssrc + 1) & 0xFFFFFFFFL,
-                    (ssrc + 2) & 0xFFFFFFFFL, ufrag, pwd, identity.fingerprint, candidates, "estuary",
+                    (ssrc + 2) & 0xFFFFFFFFL, ufrag, pwd, identity.fingerprint, ours, "estuary",
                     random.nextLong() & Long.MAX_VALUE);
             Future<String> answer;
             try {
@@ -297,27 +317,30 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             }
             answer.onComplete(ar -> c.runOnContext(x -> {
                 if (ar.failed()) {
+                    own.close();
                     p.fail(ar.cause() instanceof WebRtcException w ? w
                             : new WebRtcException(502, "signalling failed: " + ar.cause().getMessage()));
                     return;
                 }
                 try {
-                    p.complete(dialled(d, ar.result(), ufrag, pwd, ssrc));
-                } catch (SdpException e) {
-                    p.fail(new WebRtcException(502, "the far end's answer is unusable: " + e.getMessage()));
-                } catch (WebRtcException e) {
-                    p.fail(e);
+                    p.complete(dialled(d, ar.result(), ufrag, pwd, ssrc, own));
                 } catch (RuntimeException e) {
-                    LOG.warn("WebRTC dial failed", e);
-                    p.fail(new WebRtcException(500, "WebRTC session failed: " + e.getMessage()));
+                    own.close();
+                    if (e instanceof SdpException) {
+                        p.fail(new WebRtcException(502, "the far end's answer is unusable: " + e.getMessage()));
+                    } else if (e instanceof WebRtcException w) {
+                        p.fail(w);
+                    } else {
+                        LOG.warn("WebRTC dial failed", e);
+                        p.fail(new WebRtcException(500, "WebRTC session failed: " + e.getMessage()));
+                    }
                 }
             }));
-        });
-        return p.future();
+        }
     }
 
     /** The far end answered our offer: the session, its media side and ICE checks start here. */
-    private Answer dialled(Dial d, String answerSdp, String ufrag, String pwd, long ourSsrc) {
+    private Answer dialled(Dial d, String answerSdp, String ufrag, String pwd, long ourSsrc, DatagramSocket own) {
         SdpOffer answer = SdpOffer.parse(answerSdp);
         var remote = org.estuary.core.webrtc.SdpCandidates.parse(answerSdp);
         if (remote.isEmpty()) {
@@ -339,6 +362,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         s.publishedName = d.streamName();
         s.ice = new IceClient(ufrag, answer.iceUfrag(), answer.icePwd(), remote, random);
         s.onConnected = d.onConnected();
+        s.socket = own;
         if (!send) {
             Stream stream;
             try {
@@ -353,10 +377,11 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             String name = d.streamName();
             Stream stream = streams.find(name).orElseThrow(() -> new WebRtcException(404, "Stream not found: " + name));
             s.media = new PlayMedia(stream, s.lines, context, new SerialWorker(audioPool, 250), id, owner,
-                    raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
+                    raw -> sendTo(s, raw), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
+        // on its own socket: not in byUfrag/byAddress, which belong to the shared port
+        own.handler(dp -> dialledPacket(s, dp));
         byId.put(id, s);
-        byUfrag.put(ufrag, s);
         dialled.add(s);
         counters.sessionsOpened.increment();
         LOG.info("WebRTC {}: dialled, {} {} (candidates {})", id, send ? "sending" : "receiving", d.streamName(), remote);
@@ -372,37 +397,77 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 continue;
             }
             for (IceClient.Check c : s.ice.due(now, s.state == WebRtcSession.State.WAITING_ICE ? null : s.remote)) {
-                send(c.packet(), c.to());
+                s.socket.send(Buffer.buffer(c.packet()), c.to().port(), c.to().host());
             }
         }
     }
 
-    /** A Binding success response: the answer to one of our checks, which chooses the pair and starts DTLS. */
-    private boolean stunResponse(byte[] d, int len, SocketAddress from) {
-        for (WebRtcSession s : dialled) {
-            SocketAddress to = s.ice.answered(d, len, from);
-            if (to == null) {
-                continue;
-            }
+    /** What arrives on a dialled session's own socket: the far end's STUN answers, DTLS, SRTP. */
+    private void dialledPacket(WebRtcSession s, DatagramPacket dp) {
+        if (s.state == WebRtcSession.State.CLOSED) {
+            return;
+        }
+        byte[] d = dp.data().getBytes();
+        int len = d.length;
+        SocketAddress from = dp.sender();
+        PacketKind kind = PacketKind.of(d, len);
+        if (kind == PacketKind.STUN) {
+            dialledStun(s, d, len, from);
+            return;
+        }
+        if (s.remote == null || !key(from).equals(s.remoteKey)) {
+            counters.rtpStrangers.increment(); // only the pair ICE chose may talk DTLS/SRTP
+            return;
+        }
+        switch (kind) {
+            case DTLS -> dtls(s, d);
+            case RTP, RTCP -> media(s, d, len, kind == PacketKind.RTCP);
+            default -> counters.unknownPackets.increment();
+        }
+    }
+
+    /** An answer to one of our checks chooses the pair and starts DTLS; a full-ICE far end's own checks are answered. */
+    private void dialledStun(WebRtcSession s, byte[] d, int len, SocketAddress from) {
+        SocketAddress to = s.ice.answered(d, len, from);
+        if (to != null) {
             s.lastConsentMs = System.currentTimeMillis();
             counters.stunChecks.increment();
             if (s.state == WebRtcSession.State.WAITING_ICE) {
-                if (s.remoteKey != null) {
-                    byAddress.remove(s.remoteKey, s);
-                }
                 s.remote = from;
                 s.remoteKey = key(from);
-                byAddress.put(s.remoteKey, s);
                 s.state = WebRtcSession.State.DTLS;
-                s.dtls = new DtlsChannel(out -> send(out, s.remote));
+                s.dtls = new DtlsChannel(out -> sendTo(s, out));
                 if (!handshakes.startClient(s.dtls, s.remoteFingerprint, s.id,
                         keys -> engine.runOnContext(v -> dtlsDone(s, keys)))) {
                     closeSession(s, "no DTLS capacity");
                 }
             }
-            return true;
+            return;
         }
-        return false;
+        Stun.BindingRequest req = Stun.parseBindingRequest(d, len);
+        if (req == null || !s.ufrag.equals(req.localUfrag()) || !Stun.verify(d, req, s.pwd)) {
+            counters.stunBadIntegrity.increment();
+            return;
+        }
+        try {
+            byte[] ip = InetAddress.getByName(from.host()).getAddress();
+            s.socket.send(Buffer.buffer(Stun.bindingSuccess(req, ip, from.port(), s.pwd)), from.port(), from.host());
+        } catch (UnknownHostException e) {
+            // not an address we can answer
+        }
+    }
+
+    /** Sends on the session's own socket (dialled) or the shared one. */
+    private void sendTo(WebRtcSession s, byte[] data) {
+        SocketAddress to = s.remote;
+        if (to == null) {
+            return;
+        }
+        if (s.socket != null) {
+            s.socket.send(Buffer.buffer(data), to.port(), to.host());
+        } else {
+            send(data, to);
+        }
     }
 
     /** A player's key frame request, forwarded to the WebRTC publisher of the stream if there is one. */
@@ -425,6 +490,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
 
     private void closeSession(WebRtcSession s, String reason) {
         dialled.remove(s);
+        if (s.socket != null) {
+            s.socket.close();
+        }
         byId.remove(s.id);
         byUfrag.remove(s.ufrag);
         if (s.remoteKey != null) {
@@ -451,9 +519,6 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     }
 
     private void stun(byte[] d, int len, SocketAddress from) {
-        if (!dialled.isEmpty() && (d[0] & 0xFF) == 0x01 && (d[1] & 0xFF) == 0x01 && stunResponse(d, len, from)) {
-            return;
-        }
         Stun.BindingRequest req = Stun.parseBindingRequest(d, len);
         if (req == null) {
             counters.stunMalformed.increment();
@@ -498,6 +563,10 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             counters.dtlsStrangers.increment();
             return;
         }
+        dtls(s, d);
+    }
+
+    private void dtls(WebRtcSession s, byte[] d) {
         switch (s.state) {
             case WAITING_ICE -> {
                 s.state = WebRtcSession.State.DTLS;
@@ -541,12 +610,15 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         }
         byte[] d;
         while ((d = s.early.poll()) != null) {
-            media(d, d.length, s.remote, PacketKind.of(d, d.length) == PacketKind.RTCP);
+            media(s, d, d.length, PacketKind.of(d, d.length) == PacketKind.RTCP);
         }
     }
 
     private void media(byte[] d, int len, SocketAddress from, boolean rtcp) {
-        WebRtcSession s = byAddress.get(key(from));
+        media(byAddress.get(key(from)), d, len, rtcp);
+    }
+
+    private void media(WebRtcSession s, byte[] d, int len, boolean rtcp) {
         if (s != null && s.state == WebRtcSession.State.DTLS && s.early.size() < WebRtcSession.MAX_EARLY) {
             s.early.add(d);
             return;
@@ -579,7 +651,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         }
         byte[] p = s.srtp.protectRtcp(rtcp, rtcp.length);
         if (p != null) {
-            send(p, s.remote);
+            sendTo(s, p);
         }
     }
 
