@@ -94,13 +94,13 @@ class WebRtcPullTest {
     }
 
     /**
-     * ffprobe reads 150 packets of the stream over RTMP, decoding every frame. By packet count, not
+     * ffprobe reads 500 packets of the stream over RTMP, decoding every frame. By packet count, not
      * media time: under heavy load the audio path (FFmpeg codecs opened on first use on both nodes)
      * was seen to start many seconds after the video, and a time window then closes early.
      */
     private static void assertDecodes(EstuaryProcess on, String name) throws Exception {
         Peers.Result r = Peers.run(60, Peers.ffprobe(), "-hide_banner", "-v", "error", "-rw_timeout", "15000000",
-                "-read_intervals", "%+#150", "-count_frames", "-show_entries",
+                "-read_intervals", "%+#500", "-count_frames", "-show_entries",
                 "stream=index,codec_type,codec_name,profile,width,height,sample_rate,channels,nb_read_frames",
                 "-of", "compact=p=0", on == a ? "rtmp://127.0.0.1:" + A_RTMP + "/live/" + name : on.rtmpUrl(name));
         String video = r.output().lines().filter(l -> l.contains("codec_type=video")).findFirst().orElse("");
