@@ -113,6 +113,8 @@ public final class ConfigSchema {
         t.put("mixer.background", ValueType.nonEmptyString());
         t.put("mixer.audioBitrate", ValueType.integer(16_000, 512_000));
         t.put("mixer.decodeThreads", ValueType.integer(1, 64));
+        t.put("mixer.idleTimeoutMs", ValueType.longInteger(0, day));
+        t.put("mixer.labelFontSize", ValueType.integer(8, 200));
         t.put("hooks.onConnect", ValueType.httpUrlOrEmpty());
         t.put("hooks.onPublish", ValueType.httpUrlOrEmpty());
         t.put("hooks.onPlay", ValueType.httpUrlOrEmpty());
@@ -131,6 +133,8 @@ public final class ConfigSchema {
         t.put("webrtc.dtlsThreads", ValueType.integer(1, 256));
         t.put("webrtc.dtlsTimeoutMs", ValueType.longInteger(100, day));
         t.put("webrtc.keyframeIntervalMs", ValueType.longInteger(0, day));
+        t.put("webrtc.publishBitrateKbps", ValueType.integer(0, 100_000));
+        t.put("webrtc.transportCc", ValueType.bool());
         t.put("tls.certFile", ValueType.string());
         t.put("tls.keyFile", ValueType.string());
         t.put("tls.reloadCheckMs", ValueType.longInteger(100, day));
@@ -147,6 +151,7 @@ public final class ConfigSchema {
         t.put("rtsp.maxFirstConnectFailures", ValueType.integer(1, 1000));
         t.put("rtsp.reconnectFirstMs", ValueType.longInteger(1, day));
         t.put("rtsp.reconnectMaxMs", ValueType.longInteger(1, day));
+        t.put("rtsp.reconnectGiveUpMs", ValueType.longInteger(1, day));
         t.put("pull.publishIdleTimeoutMs", ValueType.longInteger(0, day));
         t.put("pull.mediaTimeoutMs", ValueType.longInteger(1, day));
         t.put("pull.reconnectFirstMs", ValueType.longInteger(1, day));
@@ -170,6 +175,19 @@ public final class ConfigSchema {
         t.put("cdn.aclKeyParameter", ValueType.nonEmptyString());
         t.put("cdn.bridgeEnabled", ValueType.bool());
         t.put("cdn.bridgePort", ValueType.port());
+        t.put("limits.maxConnections", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxConnectionsPerAddress", ValueType.integer(0, 1_000_000));
+        t.put("limits.newConnectionsPerSecondPerAddress", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxStreamsPerConnection", ValueType.integer(0, 1024));
+        t.put("limits.restRequestsPerSecondPerAddress", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxRtspAgents", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxPullAgents", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxPushAgents", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxVodAgents", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxMpegTsAgents", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxTranscoders", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxMixers", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxRecorders", ValueType.integer(0, 1_000_000));
         return t;
     }
 
