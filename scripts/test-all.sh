@@ -3,6 +3,7 @@
 # real server jar against real peers (ffmpeg/ffprobe; nginx-rtmp for relay tests; a GStreamer RTSP
 # server for RTSP ingest).
 # hls.js for the browser HLS test is installed by that test (npm ci in it-tests/hlsjs) when missing.
+# s3rver (the S3-compatible server of VodS3Test) likewise: npm ci in it-tests/s3 when missing.
 # Benchmarks are not run (they are the it-tests "benchmark" group, see it-tests/pom.xml).
 #
 #   ./scripts/test-all.sh            # installs missing peers with apt-get, then mvn -B verify
@@ -37,7 +38,7 @@ command -v baresip >/dev/null || missing+=(baresip)
 command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || missing+=(kamailio)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
-# npm: HlsJsLatencyTest installs its own hls.js copy (it-tests/hlsjs, npm ci from the lockfile)
+# npm: HlsJsLatencyTest installs its own hls.js copy (it-tests/hlsjs), VodS3Test its own s3rver (it-tests/s3), npm ci from the lockfiles
 command -v npm >/dev/null || missing+=(npm)
 command -v sox >/dev/null || missing+=(sox)
 
