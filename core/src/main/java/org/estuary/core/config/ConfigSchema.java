@@ -133,6 +133,8 @@ public final class ConfigSchema {
         t.put("webrtc.dtlsThreads", ValueType.integer(1, 256));
         t.put("webrtc.dtlsTimeoutMs", ValueType.longInteger(100, day));
         t.put("webrtc.keyframeIntervalMs", ValueType.longInteger(0, day));
+        t.put("webrtc.publishBitrateKbps", ValueType.integer(0, 100_000));
+        t.put("webrtc.transportCc", ValueType.bool());
         t.put("tls.certFile", ValueType.string());
         t.put("tls.keyFile", ValueType.string());
         t.put("tls.reloadCheckMs", ValueType.longInteger(100, day));

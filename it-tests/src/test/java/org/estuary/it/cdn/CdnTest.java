@@ -20,7 +20,6 @@ import org.estuary.it.support.Ports;
 import org.estuary.it.support.StreamApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -265,10 +264,6 @@ class CdnTest {
 
     @Test
     @Order(5)
-    // Known defect, not a flaky check: in the full suite (2 of 2 runs) a key removed on another node
-    // does not cut the edge's player, while the class alone passes; see the closing note of
-    // 2026-12-01 (AccessLists.keys() publishId match on the edge). Re-enable with the fix.
-    @Disabled("known defect: access-list removal on another node not acted on at the edge in the full suite")
     void accessListsAreReplicatedEnforcedOnTheEdgeAndCutPlayersWhoseKeyWasRemoved() throws Exception {
         awaitPublished(origin2);
         JsonObject add = new JsonObject().put("name", STREAM).put("keys", new JsonArray().add("k1").add("k2"));

@@ -70,24 +70,28 @@ public final class CdnVerticle extends VerticleBase {
         directory = directoryVerticle.directory();
         SharedTables tables = directoryVerticle.tables();
         routes = new RouteTable(vertx, tables, directory, streams);
+        routes.resyncEvery(config.loadRefreshMs());
         var bus = vertx.eventBus();
         // One random token for the whole cluster, made by whichever node asks first.
         JsonObject token = new JsonObject().put("value", UUID.randomUUID().toString());
         return tables.table(SharedTables.SETTINGS).putIfAbsent("relayToken", token).compose(settled -> {
             String relayToken = settled.getString("value");
-            accessLists = new AccessLists(tables, routes, streams, config.aclKeyParameter(), relayToken);
             NodeIdentity identity = directory.identity();
             if (identity.has(NodeIdentity.EDGE)) {
                 relays = new EdgeRelays(vertx, context, streams, routes, identity.nodeId(), config.relayLingerMs(),
                     playWaitMs, AccessLists.RELAY_PARAMETER + "=" + relayToken);
                 routes.exclude(s -> relays.isRelayed(s.name()));
             }
+            accessLists = new AccessLists(vertx, tables, routes, streams, config.aclKeyParameter(), relayToken,
+                name -> relays == null ? java.util.Optional.empty() : relays.originPublish(name));
             return Future.all(routes.start(), accessLists.start());
         }).compose(v -> {
             if (relays != null) {
                 relays.start();
             }
             accessLists.onChange(this::recheckPlayers);
+            // A list belongs to one publish: when the route of a stream changes, the lists valid here may too.
+            routes.onChange((name, route) -> recheckPlayers(name, accessLists.keys(name)));
             admission.add(this::admit);
             if (config.bridgeEnabled()) {
                 bridge = new EventBridge();

@@ -95,6 +95,12 @@ final class EdgeRelays implements OnDemandSource {
         return relays.containsKey(name);
     }
 
+    /** The media session id of the origin publish a running relay copies (not its local copy's own id). */
+    java.util.Optional<String> originPublish(String name) {
+        Relay r = relays.get(name);
+        return r == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(r.originMediaSessionId);
+    }
+
     /** The origin node of a running relay, or null. */
     JsonObject describe(String name) {
         Relay r = relays.get(name);
