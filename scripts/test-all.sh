@@ -41,6 +41,8 @@ command -v chromedriver >/dev/null || missing+=(chromium-driver)
 # npm: HlsJsLatencyTest installs its own hls.js copy (it-tests/hlsjs), VodS3Test its own s3rver (it-tests/s3), npm ci from the lockfiles
 command -v npm >/dev/null || missing+=(npm)
 command -v sox >/dev/null || missing+=(sox)
+# TLS terminator in front of nginx-rtmp: the rtmps:// push/pull target of RtmpsClientTest
+command -v stunnel4 >/dev/null || missing+=(stunnel4)
 
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing test peers: ${missing[*]}"
