@@ -102,7 +102,8 @@ public final class RouteTable {
                     routes.removeIfSame(name, route); // its node died before we were here to see it
                 }
             });
-            if (directory.identity().has(NodeIdentity.ORIGIN)) {
+            // Origins route what is published on them, transcoders the renditions they make.
+            if (directory.identity().has(NodeIdentity.ORIGIN) || directory.identity().has(NodeIdentity.TRANSCODER)) {
                 streams.addListener(listener);
             }
             if (resyncMs > 0) {
