@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.estuary.verticles.pull.RemoteMedia;
 import org.estuary.verticles.pull.RemoteMediaException;
-import org.estuary.verticles.webrtc.WebRtcException;
 import org.estuary.verticles.webrtc.WebRtcSessions;
 
 /**
@@ -34,8 +33,8 @@ final class PullWebRtcBridge implements RemoteMedia {
         return engine.dial(dial).<String>map(a -> {
             id[0] = a.sessionId();
             return a.sessionId();
-        }).recover(e -> Future.failedFuture(e instanceof WebRtcException w
-                ? new RemoteMediaException(WebRtcException.status(w), w.getMessage())
+        }).recover(e -> Future.failedFuture(e instanceof org.estuary.verticles.agent.ControlError w
+                ? new RemoteMediaException(w.status(), w.getMessage())
                 : new RemoteMediaException(502, String.valueOf(e.getMessage()))));
     }
 

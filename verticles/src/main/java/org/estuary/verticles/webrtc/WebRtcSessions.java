@@ -3,6 +3,7 @@ package org.estuary.verticles.webrtc;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.estuary.verticles.agent.ControlError;
 
 /**
  * The WebRTC engine's API: WHIP/WHEP and the WebSocket client API both drive media through it.
@@ -12,7 +13,7 @@ import java.util.function.Consumer;
  * sessions.open(new WebRtcSessions.Request(sdpOffer, "cam1", Direction.PUBLISH, wsSessionId, "WebSocket",
  *         clientIp, Map.of(), reason -> ...))
  *     .onSuccess(a -> send(a.sdp()))            // a.sessionId() names the media session
- *     .onFailure(e -> reply(WebRtcException.status(e), e.getMessage()));
+ *     .onFailure(e -> reply(ControlError.status(e), e.getMessage()));
  * sessions.close(a.sessionId(), "unpublished");
  * }</pre>
  */
@@ -46,7 +47,7 @@ public interface WebRtcSessions {
 
     /**
      * Answers an offer after the server's admission check (access rules, hooks). Fails with
-     * {@link WebRtcException}: 400 malformed or unusable SDP, 403 refused by admission, 409 the
+     * {@link ControlError}: 400 malformed or unusable SDP, 403 refused by admission, 409 the
      * stream is already published, 404 (play) no such stream, 503 no capacity.
      */
     Future<Answer> open(Request request);
@@ -70,12 +71,12 @@ public interface WebRtcSessions {
 
     /**
      * Dials: completes with our session id and the far end's answer once it is applied (ICE checks
-     * then run). Fails with {@link WebRtcException}: 404 (push) no local stream, 409 (pull) the
+     * then run). Fails with {@link ControlError}: 404 (push) no local stream, 409 (pull) the
      * local name is taken, 502 the far end's answer is unusable or its signalling failed.
      */
     Future<Answer> dial(Dial dial);
 
-    /** Ends a session (frees its ports share, threads, codecs); fails with a 404 {@link WebRtcException} when unknown. */
+    /** Ends a session (frees its ports share, threads, codecs); fails with a 404 {@link ControlError} when unknown. */
     Future<Void> close(String sessionId, String reason);
 
     /** Counters of refused input and of live sessions (for stats and tests). */
