@@ -16,6 +16,7 @@ import org.estuary.cluster.NodeDirectoryVerticle;
 import org.estuary.cluster.NodeStates;
 import org.estuary.cluster.NodeIdentity;
 import org.estuary.core.config.ServerConfig;
+import org.estuary.core.limits.Limits;
 import org.estuary.core.session.AdmissionChain;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
@@ -34,6 +35,7 @@ import org.estuary.verticles.record.RecordsRoutes;
 import org.estuary.verticles.snapshot.SnapshotVerticle;
 import org.estuary.verticles.pull.PullRtmpVerticle;
 import org.estuary.verticles.push.PushVerticle;
+import org.estuary.verticles.rest.RateLimitRoutes;
 import org.estuary.verticles.rest.RestSecurity;
 import org.estuary.verticles.tls.TlsServers;
 import org.estuary.verticles.rest.RestVerticle;
@@ -61,6 +63,8 @@ public final class EstuaryServer {
     private final AdmissionChain admission = new AdmissionChain();
     private final RtmpMetrics rtmpMetrics = new RtmpMetrics();
     private final PortPool mediaPorts;
+    /** The limits section, shared by every protocol and feature (counts are per node). */
+    private final Limits limits;
     private String publicHost;
     private final long startedAt = System.currentTimeMillis();
     private ClusterHandle cluster;
@@ -79,6 +83,7 @@ public final class EstuaryServer {
         this.streams = new StreamRegistry(config.stream().readerQueueFrames(), config.stream().gopCacheMaxFrames(),
                 config.stream().gopCacheMaxBytes());
         this.mediaPorts = new PortPool(config.media().portFrom(), config.media().portTo());
+        this.limits = new Limits(config.limits());
     }
 
     public Future<Void> start() {
@@ -116,10 +121,12 @@ public final class EstuaryServer {
         cdn = new CdnVerticle(streams, directoryVerticle, cdnConfig, config.rtmp().playWaitTimeoutMs(), admission,
                 node.bindAddress());
         Future<String> directory = vertx.deployVerticle(directoryVerticle).compose(id -> vertx.deployVerticle(cdn));
-        OpsRoutes ops = new OpsRoutes(identity.nodeId(), streams, connections, rtmpMetrics, startedAt, config.metrics().enabled());
+        OpsRoutes ops = new OpsRoutes(identity.nodeId(), streams, connections, rtmpMetrics, startedAt, config.metrics().enabled())
+                .limits(limits);
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
         rest.security(restSecurity());
+        rest.addRoutes(new RateLimitRoutes(limits)::mount);
         var t = config.tls();
         if (t.enabled()) {
             tls = new TlsServers(t);
@@ -131,7 +138,7 @@ public final class EstuaryServer {
         ops.healthChecks(healthDirectories(), cluster.clustered(),
                 () -> cluster.hazelcast().map(h -> h.getLifecycleService().isRunning()).orElse(true));
         rest.addRoutes(ops::mount);
-        RecordingVerticle recording = new RecordingVerticle(streams, config.records());
+        RecordingVerticle recording = new RecordingVerticle(streams, config.records()).limits(limits);
         rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
         hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
                 .admission(admission);
@@ -142,21 +149,22 @@ public final class EstuaryServer {
         websocket = new WebSocketServerVerticle(config.websocket(), node.bindAddress(), streams, connections,
                 identity.nodeId(), () -> new io.vertx.core.json.JsonObject().put("restPort", rest.actualPort())
                         .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort)).admission(admission)
-                .media(new WcsWebRtcBridge(webrtc, streams));
+                .media(new WcsWebRtcBridge(webrtc, streams)).limits(limits);
         websocket.addRoutes(new WhipRoutes(webrtc, config.rest().corsAllowOrigin())::mount);
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
                 vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost, config.mpegts())
-                        .admission(admission)),
-                vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory()), config.vod())),
+                        .admission(admission).limits(limits)),
+                vertx.deployVerticle(new VodVerticle(streams, java.nio.file.Path.of(config.media().directory()), config.vod())
+                        .limits(limits)),
                 vertx.deployVerticle(recording),
                 vertx.deployVerticle(new SnapshotVerticle(streams)),
-                vertx.deployVerticle(new PushVerticle(streams, java.nio.file.Path.of(config.media().directory()), config.push())),
-                vertx.deployVerticle(new PullRtmpVerticle(streams, config.pull())),
+                vertx.deployVerticle(new PushVerticle(streams, java.nio.file.Path.of(config.media().directory()), config.push()).limits(limits)),
+                vertx.deployVerticle(new PullRtmpVerticle(streams, config.pull()).limits(limits)),
                 vertx.deployVerticle(new org.estuary.verticles.transcoder.TranscoderVerticle(streams,
-                        java.nio.file.Path.of(config.media().directory()), config.transcoder())),
-                vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtsp())),
-                vertx.deployVerticle(new MixerVerticle(streams, config.mixer(), java.nio.file.Path.of(config.media().directory()))),
+                        java.nio.file.Path.of(config.media().directory()), config.transcoder()).limits(limits)),
+                vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtsp()).limits(limits)),
+                vertx.deployVerticle(new MixerVerticle(streams, config.mixer(), java.nio.file.Path.of(config.media().directory())).limits(limits)),
                 vertx.deployVerticle(new org.estuary.verticles.sip.SipVerticle(streams, mediaPorts, config.sip(),
                         node.bindAddress(), publicHost, java.nio.file.Path.of(config.media().directory()))
                         .admission(admission)));
@@ -207,7 +215,8 @@ public final class EstuaryServer {
     /** First instance binds (maybe port 0), the others share the port it got. */
     private Future<Void> deployRtmp(Vertx vertx) {
         var r = config.rtmp();
-        RtmpServerVerticle first = new RtmpServerVerticle(rtmpSettings(r.port()), streams, connections, rtmpMetrics, admission);
+        RtmpServerVerticle first = new RtmpServerVerticle(rtmpSettings(r.port()), streams, connections, rtmpMetrics, admission)
+                .limits(limits);
         if (tls != null && config.tls().rtmpPort() > 0) {
             first.tls(tls, config.tls().rtmpPort()); // RTMPS: on the first instance's event loop
         }
@@ -222,7 +231,7 @@ public final class EstuaryServer {
                 return Future.succeededFuture();
             }
             RtmpSettings shared = rtmpSettings(rtmpPort);
-            return vertx.deployVerticle(() -> new RtmpServerVerticle(shared, streams, connections, rtmpMetrics, admission),
+            return vertx.deployVerticle(() -> new RtmpServerVerticle(shared, streams, connections, rtmpMetrics, admission).limits(limits),
                     new DeploymentOptions().setInstances(more)).mapEmpty();
         });
     }

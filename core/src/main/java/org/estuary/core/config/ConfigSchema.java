@@ -171,6 +171,19 @@ public final class ConfigSchema {
         t.put("cdn.aclKeyParameter", ValueType.nonEmptyString());
         t.put("cdn.bridgeEnabled", ValueType.bool());
         t.put("cdn.bridgePort", ValueType.port());
+        t.put("limits.maxConnections", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxConnectionsPerAddress", ValueType.integer(0, 1_000_000));
+        t.put("limits.newConnectionsPerSecondPerAddress", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxStreamsPerConnection", ValueType.integer(0, 1024));
+        t.put("limits.restRequestsPerSecondPerAddress", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxRtspAgents", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxPullAgents", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxPushAgents", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxVodAgents", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxMpegTsAgents", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxTranscoders", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxMixers", ValueType.integer(0, 1_000_000));
+        t.put("limits.maxRecorders", ValueType.integer(0, 1_000_000));
         return t;
     }
 

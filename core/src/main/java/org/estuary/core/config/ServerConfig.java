@@ -11,7 +11,8 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
                            StreamConfig stream, ClusterConfig cluster, MetricsConfig metrics,
                            MixerConfig mixer, HooksConfig hooks, AccessConfig access, WebRtcConfig webrtc,
                            TlsConfig tls, RtspConfig rtsp, PullConfig pull, PushConfig push, VodConfig vod,
-                           MpegTsConfig mpegts, TranscoderConfig transcoder, CdnConfig cdn) {
+                           MpegTsConfig mpegts, TranscoderConfig transcoder, CdnConfig cdn,
+                           LimitsConfig limits) {
 
     public ServerConfig {
         Objects.requireNonNull(node, "node");
@@ -37,6 +38,7 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(mpegts, "mpegts");
         Objects.requireNonNull(transcoder, "transcoder");
         Objects.requireNonNull(cdn, "cdn");
+        Objects.requireNonNull(limits, "limits");
     }
 
     public static ServerConfig defaults() {
@@ -45,7 +47,8 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
                 RecordsConfig.defaults(), StreamConfig.defaults(), ClusterConfig.defaults(), MetricsConfig.defaults(),
                 MixerConfig.defaults(), HooksConfig.defaults(), AccessConfig.defaults(), WebRtcConfig.defaults(),
                 TlsConfig.defaults(), RtspConfig.defaults(), PullConfig.defaults(), PushConfig.defaults(),
-                VodConfig.defaults(), MpegTsConfig.defaults(), TranscoderConfig.defaults(), CdnConfig.defaults());
+                VodConfig.defaults(), MpegTsConfig.defaults(), TranscoderConfig.defaults(), CdnConfig.defaults(),
+                LimitsConfig.defaults());
     }
 
     /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */

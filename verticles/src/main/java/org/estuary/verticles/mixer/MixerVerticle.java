@@ -1,5 +1,8 @@
 package org.estuary.verticles.mixer;
 
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
+import org.estuary.verticles.agent.AgentLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -41,6 +44,14 @@ import org.slf4j.LoggerFactory;
  * name-driven mixing ({@code user#room}) through a registry listener, and the load test.
  */
 public final class MixerVerticle extends VerticleBase {
+    private Limits limits = Limits.none();
+
+    /** The node's limits (limits.maxMixers and the like); call before deployment. */
+    public MixerVerticle limits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(MixerVerticle.class);
 
     private final StreamRegistry streams;
@@ -103,6 +114,7 @@ public final class MixerVerticle extends VerticleBase {
     // ---- startup / terminate ----
 
     private void startup(Message<JsonObject> m, Body body) {
+        AgentLimit.check(limits, Limit.MIXERS, mixers.size());
         JsonObject b = body.json();
         String uri = b.getString("uri");
         String name = MixerRequests.mixerName(uri);

@@ -1,5 +1,8 @@
 package org.estuary.verticles.mpegts;
 
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
+import org.estuary.verticles.agent.AgentLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -34,6 +37,14 @@ import org.slf4j.LoggerFactory;
  * is where the encoder sends (UDP) or connects as an SRT caller.
  */
 public final class MpegTsVerticle extends VerticleBase {
+    private Limits limits = Limits.none();
+
+    /** The node's limits (limits.maxMpegTsAgents and the like); call before deployment. */
+    public MpegTsVerticle limits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(MpegTsVerticle.class);
 
     private final StreamRegistry streams;
@@ -87,6 +98,9 @@ public final class MpegTsVerticle extends VerticleBase {
     }
 
     private void startup(Message<JsonObject> m) {
+        if (AgentLimit.refused(m, limits, Limit.MPEGTS_AGENTS, sessions.size())) {
+            return;
+        }
         JsonObject q = m.body() == null ? new JsonObject() : m.body();
         String name = q.getString("localStreamName", "").trim();
         if (name.isEmpty() || name.length() > 256 || name.chars().anyMatch(Character::isISOControl)) {

@@ -20,6 +20,7 @@ public final class OpsRoutes {
     private final RtmpMetrics rtmp;
     private final long startedAt;
     private final boolean metricsEnabled;
+    private org.estuary.core.limits.Limits limits = org.estuary.core.limits.Limits.none();
     private HealthProbe probe = new HealthProbe(List.of(), false, () -> true);
 
     public OpsRoutes(String nodeId, StreamRegistry streams, ConnectionRegistry connections, RtmpMetrics rtmp,
@@ -33,6 +34,12 @@ public final class OpsRoutes {
     }
 
     /** What /health checks besides the event loops: directories that must stay writable, the cluster member. */
+    /** The node's limits, whose refusals /metrics counts; call before mounting. */
+    public OpsRoutes limits(org.estuary.core.limits.Limits limits) {
+        this.limits = limits;
+        return this;
+    }
+
     public OpsRoutes healthChecks(List<Path> directories, boolean clustered, BooleanSupplier clusterOk) {
         this.probe = new HealthProbe(directories, clustered, clusterOk);
         return this;
@@ -92,6 +99,10 @@ public final class OpsRoutes {
         p.counter("estuary_rtmp_bytes_in_total", "Bytes received over RTMP", rtmp.bytesIn());
         p.counter("estuary_rtmp_bytes_out_total", "Bytes sent over RTMP", rtmp.bytesOut());
         p.counter("estuary_rtmp_frames_out_total", "Media frames sent to RTMP players", rtmp.framesOut());
+        p.gauge("estuary_limited_connections", "Client connections held against limits.maxConnections", limits.openConnections());
+        java.util.Map<String, Long> refusals = new java.util.LinkedHashMap<>();
+        limits.refusals().forEach((l, n) -> refusals.put(l.configKey(), n));
+        p.labelledCounter("estuary_limit_refusals_total", "Requests refused by a limit of the limits section", "limit", refusals);
         Runtime rt = Runtime.getRuntime();
         p.gauge("estuary_jvm_heap_used_bytes", "JVM heap in use", rt.totalMemory() - rt.freeMemory());
         p.gauge("estuary_uptime_seconds", "Seconds since the node started", (System.currentTimeMillis() - startedAt) / 1000);

@@ -12,6 +12,14 @@ final class PrometheusText {
         metric(name, help, "counter", value);
     }
 
+    /** One counter with one label, a sample per label value (e.g. refusals by limit). */
+    void labelledCounter(String name, String help, String label, java.util.Map<String, Long> values) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" counter\n");
+        values.forEach((k, v) -> sb.append(name).append('{').append(label).append("=\"").append(k).append("\"} ")
+                .append(v).append('\n'));
+    }
+
     private void metric(String name, String help, String type, long value) {
         sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
         sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');

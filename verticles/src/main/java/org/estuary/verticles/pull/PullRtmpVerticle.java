@@ -1,5 +1,8 @@
 package org.estuary.verticles.pull;
 
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
+import org.estuary.verticles.agent.AgentLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -19,6 +22,14 @@ import org.slf4j.LoggerFactory;
 
 /** Serves {@code /pull/rtmp/*}: one {@link PullAgent} per remote URI, all on this verticle's context. */
 public final class PullRtmpVerticle extends VerticleBase {
+    private Limits limits = Limits.none();
+
+    /** The node's limits (limits.maxPullAgents and the like); call before deployment. */
+    public PullRtmpVerticle limits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PullRtmpVerticle.class);
 
     private final StreamRegistry streams;
@@ -49,6 +60,7 @@ public final class PullRtmpVerticle extends VerticleBase {
     }
 
     private void pull(Message<JsonObject> m, PullRequest q) {
+        AgentLimit.check(limits, Limit.PULL_AGENTS, agents.size());
         RtmpClientParams source;
         try {
             source = RtmpClientParams.of(q.uri());

@@ -1,5 +1,8 @@
 package org.estuary.verticles.push;
 
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
+import org.estuary.verticles.agent.AgentLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -31,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * touched on this verticle's context.
  */
 public final class PushVerticle extends VerticleBase {
+    private Limits limits = Limits.none();
+
+    /** The node's limits (limits.maxPushAgents and the like); call before deployment. */
+    public PushVerticle limits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
     private final StreamRegistry streams;
     private final SoundFiles sounds;
@@ -92,6 +103,7 @@ public final class PushVerticle extends VerticleBase {
     // ---------------------------------------------------------------- startup
 
     private void startup(Message<JsonObject> m, Body body) {
+        AgentLimit.check(limits, Limit.PUSH_AGENTS, transponders.size());
         JsonObject b = body.json();
         String streamName = b.getString("streamName");
         String url = b.getString("rtmpUrl");

@@ -1,5 +1,8 @@
 package org.estuary.verticles.record;
 
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
+import org.estuary.verticles.agent.AgentLimit;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -32,6 +35,14 @@ import org.estuary.verticles.agent.Body;
  * only keeps the maps and answers.
  */
 public final class RecordingVerticle extends VerticleBase {
+    private Limits limits = Limits.none();
+
+    /** The node's limits (limits.maxRecorders and the like); call before deployment. */
+    public RecordingVerticle limits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
     private static final String MULTI_SCHEME = "multi-recorder://";
 
     private final StreamRegistry streams;
@@ -109,6 +120,9 @@ public final class RecordingVerticle extends VerticleBase {
     // ---- single stream ----
 
     private void startRecording(Message<JsonObject> m) {
+        if (AgentLimit.refused(m, limits, Limit.RECORDERS, recorders.size() + multi.size())) {
+            return;
+        }
         JsonObject q = Body.of(m).json();
         String id = q.getString("mediaSessionId");
         Optional<Stream> s = streams.findByMediaSessionId(id).filter(x -> !x.isEnded());
@@ -191,6 +205,9 @@ public final class RecordingVerticle extends VerticleBase {
     }
 
     private void multiStartup(Message<JsonObject> m) {
+        if (AgentLimit.refused(m, limits, Limit.RECORDERS, recorders.size() + multi.size())) {
+            return;
+        }
         String uri = multiUri(m);
         if (uri == null) {
             return;

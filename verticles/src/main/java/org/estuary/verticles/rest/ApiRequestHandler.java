@@ -105,7 +105,10 @@ final class ApiRequestHandler implements Handler<RoutingContext> {
                     return ApiError.of(504, method.path() + " did not answer within " + sendTimeoutMs + " ms");
                 case RECIPIENT_FAILURE:
                     if (ApiStatus.isHttp(re.failureCode())) {
-                        return ApiError.of(re.failureCode(), messageOf(re));
+                        ApiError e = ApiError.of(re.failureCode(), messageOf(re));
+                        // a refusal by a limit (core.limits.Refusal#message) also names its key on its own
+                        var limit = LIMIT.matcher(messageOf(re));
+                        return limit.lookingAt() ? e.with("limit", limit.group(1)) : e;
                     }
                     LOG.warn("{} failed with non-HTTP code {}: {}", method.path(), re.failureCode(), re.getMessage());
                     return ApiError.of(500, messageOf(re));
@@ -117,6 +120,8 @@ final class ApiRequestHandler implements Handler<RoutingContext> {
         LOG.error("{} failed", method.path(), failure);
         return ApiError.of(500, "Internal error while serving " + method.path());
     }
+
+    private static final java.util.regex.Pattern LIMIT = java.util.regex.Pattern.compile("limit (limits\\.\\w+) ");
 
     private static String messageOf(ReplyException re) {
         return re.getMessage() == null ? ApiError.reasonPhrase(re.failureCode() >= 400 ? re.failureCode() : 500)

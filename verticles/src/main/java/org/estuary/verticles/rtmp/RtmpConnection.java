@@ -9,8 +9,11 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.estuary.core.amf.AmfException;
+import org.estuary.core.limits.Limits;
+import org.estuary.core.limits.Refusal;
 import org.estuary.core.rtmp.ChunkDecoder;
 import org.estuary.core.rtmp.ChunkEncoder;
 import org.estuary.core.rtmp.Handshake;
@@ -70,6 +73,11 @@ final class RtmpConnection {
     private long lastInboundAt = System.currentTimeMillis();
     private long timerId = -1;
     private final long createdAt = System.currentTimeMillis();
+    private Limits limits = Limits.none();
+    /** This connection's place within the connection limits; null when it was refused one. */
+    private Limits.Permit permit;
+    /** Why this connection may not connect (a limit), or null. */
+    private Refusal refusal;
 
     RtmpConnection(Vertx vertx, NetSocket socket, RtmpSettings settings, StreamRegistry streams,
                    ConnectionRegistry connections, RtmpMetrics metrics, DrainScheduler drains, Admission admission) {
@@ -128,6 +136,14 @@ final class RtmpConnection {
                 held.addAll(queue); // another check started during the replay: keep the rest in order behind it
             }
         }));
+    }
+
+    /** The limits this connection counts against and its place in them (or the refusal); before {@link #start()}. */
+    RtmpConnection limits(Limits limits, Limits.Result<Limits.Permit> place) {
+        this.limits = limits;
+        this.permit = place.value();
+        this.refusal = place.refusal();
+        return this;
     }
 
     void start() {
@@ -322,6 +338,13 @@ final class RtmpConnection {
         Map<String, String> params = new HashMap<>(QueryParams.parse(queryOf(tcUrl)));
         params.putAll(QueryParams.parse(queryOf(app == null ? "" : String.valueOf(app))));
         connectParams = Map.copyOf(params);
+        if (refusal != null) {
+            LOG.info("RTMP {} connect refused: {}", sessionId, refusal.message());
+            send(RtmpCommand.error(cmd.transactionId(), StatusCode.CONNECT_REJECTED, refusal.message())
+                    .toMessage(RtmpCommand.COMMAND_CSID, 0));
+            close("connect refused: " + refusal.message());
+            return;
+        }
         state = State.CONNECTING;
         admit(new AdmissionRequest(AdmissionRequest.Action.CONNECT, "RTMP", appKey, "", clientAddress(), connectParams),
                 d -> {
@@ -364,8 +387,9 @@ final class RtmpConnection {
             close("createStream before connect");
             return;
         }
-        if (messageStreams.size() >= 16) {
-            send(RtmpCommand.error(cmd.transactionId(), "NetConnection.Call.Failed", "Too many streams")
+        Optional<Refusal> full = limits.stream(messageStreams.size());
+        if (full.isPresent()) {
+            send(RtmpCommand.error(cmd.transactionId(), "NetConnection.Call.Failed", full.get().message())
                     .toMessage(RtmpCommand.COMMAND_CSID, 0));
             return;
         }
@@ -473,6 +497,9 @@ final class RtmpConnection {
         }
         messageStreams.clear();
         connections.remove(sessionId);
+        if (permit != null) {
+            permit.release();
+        }
         metrics.connectionClosed();
     }
 }

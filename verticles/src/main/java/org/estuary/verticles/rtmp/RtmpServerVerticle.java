@@ -1,6 +1,9 @@
 package org.estuary.verticles.rtmp;
 
 import io.vertx.core.Future;
+import io.vertx.core.net.NetSocket;
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -28,6 +31,7 @@ public final class RtmpServerVerticle extends VerticleBase {
     private TlsServers tls;
     private int tlsPort = -1;
     private volatile NetServer tlsServer;
+    private Limits limits = Limits.none();
 
     /** A server that lets every client in (tests, and nodes without access rules). */
     public RtmpServerVerticle(RtmpSettings settings, StreamRegistry streams, ConnectionRegistry connections,
@@ -53,18 +57,40 @@ public final class RtmpServerVerticle extends VerticleBase {
                 .setReuseAddress(true);
         server = vertx.createNetServer(opts);
         DrainScheduler drains = new DrainScheduler(context, settings.writeCoalesceMs());
-        server.connectHandler(socket -> new RtmpConnection(vertx, socket, settings, streams, connections, metrics, drains, admission).start());
+        server.connectHandler(socket -> accept(socket, drains));
         return server.listen().onSuccess(s -> LOG.debug("RTMP verticle listening on {}", s.actualPort()))
                 .compose(s -> tls == null ? Future.succeededFuture(s)
                         : vertx.createNetServer(tls.tls(new NetServerOptions().setHost(settings.bindAddress())
                                         .setPort(tlsPort).setTcpNoDelay(true).setReuseAddress(true)))
-                                .connectHandler(socket -> new RtmpConnection(vertx, socket, settings, streams, connections,
-                                        metrics, drains, admission).start())
+                                .connectHandler(socket -> accept(socket, drains))
                                 .listen().onSuccess(t -> {
                                     tlsServer = t;
                                     tls.register(o -> t.updateSSLOptions(o, true));
                                     LOG.info("RTMPS listening on {}:{}", settings.bindAddress(), t.actualPort());
                                 }));
+    }
+
+    /**
+     * Starts a connection within the connection limits. One past a limit still gets the RTMP
+     * handshake and then a {@code NetConnection.Connect.Rejected} naming the limit (what a client
+     * shows its user); one past the per-address connection rate is closed at once, since a flood
+     * should not cost a handshake each.
+     */
+    private void accept(NetSocket socket, DrainScheduler drains) {
+        Limits.Result<Limits.Permit> place = limits.openConnection(socket.remoteAddress().hostAddress());
+        if (!place.allowed() && place.refusal().limit() == Limit.CONNECTION_RATE_PER_ADDRESS) {
+            LOG.info("RTMP connection from {} refused: {}", socket.remoteAddress(), place.refusal().message());
+            socket.close();
+            return;
+        }
+        new RtmpConnection(vertx, socket, settings, streams, connections, metrics, drains, admission)
+                .limits(limits, place).start();
+    }
+
+    /** The node's limits (connections, streams per connection); call before deploying. */
+    public RtmpServerVerticle limits(Limits limits) {
+        this.limits = limits;
+        return this;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.estuary.verticles.rtsp;
 
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
+import org.estuary.verticles.agent.AgentLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -31,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * (e.g. RTMP play of {@code rtsp%3A%2F%2Fcam%2Fpath}) and stops them once the last reader left.
  */
 public final class RtspVerticle extends VerticleBase {
+    private Limits limits = Limits.none();
+
+    /** The node's limits (limits.maxRtspAgents and the like); call before deployment. */
+    public RtspVerticle limits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(RtspVerticle.class);
     private final StreamRegistry streams;
     private final PortPool ports;
@@ -71,6 +82,7 @@ public final class RtspVerticle extends VerticleBase {
     }
 
     private void startup(Message<JsonObject> m, Body body) {
+        AgentLimit.check(limits, Limit.RTSP_AGENTS, agents.size());
         JsonObject q = body.json();
         String uri = q.getString("uri", "").trim();
         RtspUri target;
@@ -134,6 +146,11 @@ public final class RtspVerticle extends VerticleBase {
         context.runOnContext(v -> {
             if (agents.containsKey(uri) || agents.values().stream().anyMatch(a -> a.name().equals(uri))
                     || streams.find(uri).isPresent()) {
+                return;
+            }
+            var full = limits.agent(Limit.RTSP_AGENTS, agents.size());
+            if (full.isPresent()) {
+                LOG.info("On-demand RTSP agent for {} not started: {}", uri, full.get().message());
                 return;
             }
             RtspAgent a = new RtspAgent(vertx, context, streams, udpPorts, uri, target, uri, false, true, config);

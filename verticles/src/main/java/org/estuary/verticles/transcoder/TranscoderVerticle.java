@@ -1,5 +1,8 @@
 package org.estuary.verticles.transcoder;
 
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
+import org.estuary.verticles.agent.AgentLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -36,6 +39,14 @@ import org.slf4j.LoggerFactory;
  * only touched on this verticle's context.
  */
 public final class TranscoderVerticle extends VerticleBase {
+    private Limits limits = Limits.none();
+
+    /** The node's limits (limits.maxTranscoders and the like); call before deployment. */
+    public TranscoderVerticle limits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TranscoderVerticle.class);
     private final StreamRegistry streams;
     private final MediaFiles files;
@@ -74,6 +85,7 @@ public final class TranscoderVerticle extends VerticleBase {
     // ---------------------------------------------------------------- startup
 
     private void startup(Message<JsonObject> m, Body b, boolean v2) {
+        AgentLimit.check(limits, Limit.TRANSCODERS, transcoders.size());
         // parsing asks FFmpeg which encoders exist, and the watermark is read from disk: a worker
         vertx.executeBlocking(() -> {
             TranscodeSpec spec = TranscodeRequests.parse(b.json(), v2, config);

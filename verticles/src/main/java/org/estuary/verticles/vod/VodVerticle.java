@@ -1,5 +1,8 @@
 package org.estuary.verticles.vod;
 
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
+import org.estuary.verticles.agent.AgentLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -36,6 +39,14 @@ import org.slf4j.LoggerFactory;
  * ({@code vod-live://file.mp4}), paced in real time, optionally looping.
  */
 public final class VodVerticle extends VerticleBase {
+    private Limits limits = Limits.none();
+
+    /** The node's limits (limits.maxVodAgents and the like); call before deployment. */
+    public VodVerticle limits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(VodVerticle.class);
 
     private final StreamRegistry streams;
@@ -77,6 +88,9 @@ public final class VodVerticle extends VerticleBase {
     }
 
     private void startup(Message<JsonObject> m) {
+        if (AgentLimit.refused(m, limits, Limit.VOD_AGENTS, sessions.size())) {
+            return;
+        }
         JsonObject q = Body.of(m).json();
         String uri = q.getString("uri", "").trim();
         String fileName;

@@ -13,6 +13,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
+import org.estuary.core.limits.Limit;
+import org.estuary.core.limits.Limits;
+import org.estuary.core.limits.Refusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +56,9 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
     private final Map<String, WcsConnection> sessions = new ConcurrentHashMap<>();
     private final AtomicLong refusedTotal = new AtomicLong();
     private volatile Admission admission = Admission.allowAll();
+    private volatile Limits limits = Limits.none();
+    /** Each open session's place within the connection limits, released when it closes. */
+    private final Map<WcsConnection, Limits.Permit> places = new ConcurrentHashMap<>();
     private volatile WcsMedia media = new UnavailableMedia();
 
     /**
@@ -78,6 +84,12 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
     /** The WebRTC side of publishStream/playStream (without one every publish/play fails with a reason). */
     public WebSocketServerVerticle media(WcsMedia m) {
         this.media = m;
+        return this;
+    }
+
+    /** The node's connection limits; call before deployment. */
+    public WebSocketServerVerticle limits(Limits l) {
+        this.limits = l;
         return this;
     }
 
@@ -109,8 +121,25 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
                 ctx.next();
                 return;
             }
-            req.toWebSocket().onSuccess(ws -> new WcsConnection(ws, this).start())
-                    .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
+            Limits.Result<Limits.Permit> place = limits.openConnection(req.remoteAddress().hostAddress());
+            if (!place.allowed()) {
+                // Refused before the upgrade, as an HTTP answer a client can read: 429 for a rate, 503 for a count.
+                Refusal r = place.refusal();
+                LOG.info("WebSocket connection from {} refused: {}", req.remoteAddress(), r.message());
+                int status = r.limit() == Limit.CONNECTION_RATE_PER_ADDRESS ? 429 : 503;
+                ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("status", status).put("message", r.message())
+                                .put("limit", r.limit().configKey()).encode());
+                return;
+            }
+            req.toWebSocket().onSuccess(ws -> {
+                WcsConnection c = new WcsConnection(ws, this);
+                places.put(c, place.value());
+                c.start();
+            }).onFailure(e -> {
+                place.value().release();
+                LOG.debug("WebSocket upgrade failed: {}", e.toString());
+            });
         });
     }
 
@@ -193,6 +222,10 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
 
     @Override
     public void closed(WcsConnection c) {
+        Limits.Permit place = places.remove(c);
+        if (place != null) {
+            place.release();
+        }
         if (sessions.remove(c.sessionId()) != null) {
             connections.remove(c.sessionId());
             publish(Addresses.CONNECTION_EVENTS, connectionEvent("disconnected", c));

@@ -1,0 +1,30 @@
+package org.estuary.core.config;
+
+/**
+ * Resource limits of one node: past one, the request is refused (RTMP onStatus/_error, HTTP 429 or
+ * 503 with a JSON body naming the limit) and counted in {@code /metrics}; nothing already running
+ * is touched. 0 turns a limit off.
+ *
+ * @param maxConnections                    client connections (RTMP, RTMPS, WebSocket) at once, in total
+ * @param maxConnectionsPerAddress          client connections at once from one client IP address
+ * @param newConnectionsPerSecondPerAddress new client connections per second from one IP address
+ * @param maxStreamsPerConnection           RTMP streams (createStream) one connection may hold
+ * @param restRequestsPerSecondPerAddress   REST/ops HTTP requests per second from one IP address
+ * @param maxRtspAgents                     RTSP agents (/rtsp/startup)
+ * @param maxPullAgents                     RTMP pull agents (/pull/rtmp/pull)
+ * @param maxPushAgents                     push transponders (/push/startup)
+ * @param maxVodAgents                      VOD sessions (/vod/startup)
+ * @param maxMpegTsAgents                   MPEG-TS/SRT receivers (/mpegts/startup)
+ * @param maxTranscoders                    transcoders (/transcoder/startup, /v2/transcoder/startup)
+ * @param maxMixers                         mixers started by /mixer/startup (auto-started room mixers are not counted)
+ * @param maxRecorders                      recordings (/stream/startRecording, /multipleRecorder/startup)
+ */
+public record LimitsConfig(int maxConnections, int maxConnectionsPerAddress, int newConnectionsPerSecondPerAddress,
+                           int maxStreamsPerConnection, int restRequestsPerSecondPerAddress, int maxRtspAgents,
+                           int maxPullAgents, int maxPushAgents, int maxVodAgents, int maxMpegTsAgents,
+                           int maxTranscoders, int maxMixers, int maxRecorders) {
+
+    public static LimitsConfig defaults() {
+        return new LimitsConfig(10_000, 500, 50, 16, 200, 200, 200, 200, 200, 200, 32, 16, 200);
+    }
+}
