@@ -296,7 +296,7 @@ class SipCallTest {
     @Test
     void registersAndCallsThroughKamailioAPhoneRegisteredThere() throws Exception {
         // kamailio demands digest auth for REGISTER (401) and INVITE (407) and grants 3 s registrations
-        try (org.estuary.it.support.Kamailio kam = org.estuary.it.support.Kamailio.start("kam-pw", 3)) {
+        try (org.estuary.it.support.Kamailio kam = org.estuary.it.support.Kamailio.start("kam-pw", 3, sipPort)) {
             org.estuary.it.support.Baresip bob = org.estuary.it.support.Baresip.registered("bob", kam.port(), "kam-pw", 60);
             try {
                 Await.until(Duration.ofSeconds(20), "baresip registered at kamailio", () -> bob.log().contains("200 OK"));
@@ -323,6 +323,31 @@ class SipCallTest {
                 assertTrue(log.contains("kamailio: REGISTER sip:127.0.0.1"), log);
             } finally {
                 bob.close();
+            }
+
+            // the other way: a phone dials a stream through its proxy (which demands digest from it)
+            Process ff = Ffmpeg.start(java.util.List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-re", "-f", "lavfi",
+                    "-i", "sine=frequency=1000:sample_rate=44100", "-c:a", "aac", "-b:a", "64k", "-f", "flv",
+                    server.rtmpUrl("live-kam")), EstuaryProcess.logDir().resolve("sip-kam-ffmpeg.log"));
+            try {
+                Await.until(Duration.ofSeconds(15), "live-kam published", () -> server.post("/stream/find",
+                        new JsonObject().put("name", "live-kam").encode()).status() == 200);
+                org.estuary.it.support.Baresip carol = org.estuary.it.support.Baresip.registered("carol", kam.port(),
+                        "kam-pw", 60, "sip:live-kam@127.0.0.1:" + kam.port());
+                JsonObject in;
+                try {
+                    in = incomingCall("live-kam");
+                    assertEquals("carol", in.getString("caller").split("@")[0], in.encode());
+                    double at440 = AudioLevels.bandVolume(server.rtmpUrl(in.getString("toStream")), 2, 440);
+                    assertTrue(at440 > -35, "carol's 440 Hz in the incoming call's stream: " + at440 + " dB");
+                } finally {
+                    carol.close(); // BYE through kamailio
+                }
+                JsonObject done = awaitStatus(in.getString("callId"), "FINISH");
+                assertEquals("Normal call clearing", done.getString("info"), done.encode());
+                assertTrue(kam.log().contains("kamailio: INVITE sip:live-kam@"), kam.log());
+            } finally {
+                Ffmpeg.stop(ff);
             }
         }
     }

@@ -117,4 +117,32 @@ class SipGuardTest {
                     new JsonObject().put("name", "silent").encode()).status() == 404);
         }
     }
+
+    static JsonObject awaitFinal(String callId) throws InterruptedException {
+        return Await.value(Duration.ofSeconds(30), "call " + callId + " final", () -> {
+            EstuaryProcess.Http r = post("/call/find", new JsonObject().put("callId", callId));
+            JsonObject x = r.status() == 200 ? r.array().getJsonObject(0) : null;
+            return x != null && java.util.List.of("FINISH", "FAILED", "BUSY").contains(x.getString("status")) ? x : null;
+        });
+    }
+
+    @Test
+    void anAnswerWithNoCommonCodecIsHungUpAndA503Fails() throws Exception {
+        try (Sipp far = Sipp.uas("g729", "uas-g729.xml", Map.of())) {
+            assertEquals(200, post("/call/startup", new JsonObject().put("callId", "g729").put("callee", "test")
+                    .put("sipDomain", "127.0.0.1").put("sipPort", String.valueOf(far.port()))).status());
+            JsonObject c = awaitFinal("g729");
+            assertEquals("FAILED", c.getString("status"), c.encode());
+            assertTrue(c.getString("info").startsWith("No common codec"), c.encode());
+            Await.until(Duration.ofSeconds(5), "the answered call hung up with BYE", () -> far.messages().contains("BYE sip:"));
+        }
+        try (Sipp far = Sipp.uas("reject-503", "uas-reject.xml", Map.of("CODE", "503", "REASON", "Service Unavailable"))) {
+            assertEquals(200, post("/call/startup", new JsonObject().put("callId", "r503").put("callee", "test")
+                    .put("sipDomain", "127.0.0.1").put("sipPort", String.valueOf(far.port()))).status());
+            JsonObject c = awaitFinal("r503");
+            assertEquals("FAILED", c.getString("status"), c.encode());
+            assertEquals(503, c.getInteger("sipStatus"), c.encode());
+            assertTrue(c.getString("info").contains("503"), c.encode());
+        }
+    }
 }

@@ -31,8 +31,14 @@ public final class Baresip implements AutoCloseable {
      */
     public static Baresip registered(String user, int registrarPort, String password, int regint)
             throws IOException, InterruptedException {
+        return registered(user, registrarPort, password, regint, null);
+    }
+
+    /** Like {@link #registered(String, int, String, int)}, dialling {@code uri} (through the registrar) right away. */
+    public static Baresip registered(String user, int registrarPort, String password, int regint, String uri)
+            throws IOException, InterruptedException {
         return start("<sip:" + user + "@127.0.0.1:" + registrarPort + ">;auth_pass=" + password + ";regint=" + regint
-                + ";answermode=auto;audio_codecs=PCMU,PCMA", null);
+                + ";answermode=auto;audio_codecs=PCMU,PCMA", uri);
     }
 
     private static Baresip start(String account, String uri) throws IOException, InterruptedException {

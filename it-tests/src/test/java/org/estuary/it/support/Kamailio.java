@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * kamailio (Debian package kamailio) as a SIP registrar + proxy on 127.0.0.1 and a free UDP port,
  * run in the foreground with {@code src/test/resources/kamailio/kamailio.cfg}: digest auth for
  * REGISTER and INVITE with one password, in-memory registrations granted at most
- * {@code maxExpires} s. SIGTERM stops it and its children.
+ * {@code maxExpires} s; calls to unregistered {@code live-*} users forwarded to Estuary.
+ * SIGTERM stops it and its children.
  */
 public final class Kamailio implements AutoCloseable {
     private final Process process;
@@ -28,7 +29,8 @@ public final class Kamailio implements AutoCloseable {
 
     public int port() { return port; }
 
-    public static Kamailio start(String password, int maxExpires) throws IOException, InterruptedException {
+    /** {@code estuaryPort}: where calls to unregistered {@code live-*} users are forwarded (0 = nowhere). */
+    public static Kamailio start(String password, int maxExpires, int estuaryPort) throws IOException, InterruptedException {
         String exe = Peers.require("kamailio", "kamailio");
         Path dir = Files.createTempDirectory("kamailio");
         String cfg;
@@ -37,7 +39,7 @@ public final class Kamailio implements AutoCloseable {
         }
         int port = Ports.free();
         cfg = cfg.replace("@PORT@", String.valueOf(port)).replace("@PASSWORD@", password)
-                .replace("@MAX_EXPIRES@", String.valueOf(maxExpires));
+                .replace("@MAX_EXPIRES@", String.valueOf(maxExpires)).replace("@ESTUARY_PORT@", String.valueOf(estuaryPort));
         Path file = dir.resolve("kamailio.cfg");
         Files.writeString(file, cfg);
         Process p = new ProcessBuilder(List.of(exe, "-f", file.toString(), "-DD", "-E", "-Y", dir.toString(),
