@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.estuary.it.support.Await;
 import org.estuary.it.support.EstuaryProcess;
@@ -35,7 +36,8 @@ class RtspIngestTest {
         pcma = GstRtspServer.start("pcma", "/cam", "pcma", "none");
         digest = GstRtspServer.start("digest", "/secure", "none", "digest");
         hlsPort = org.estuary.it.support.Ports.free();
-        server = EstuaryProcess.start("rtsp", "hls.port=" + hlsPort, "hls.segmentDurationSec=1");
+        server = EstuaryProcess.start("rtsp", "hls.port=" + hlsPort, "hls.segmentDurationSec=1", "rtsp.reconnectGiveUpMs=12000",
+                "rtsp.reconnectFirstMs=500", "rtsp.reconnectMaxMs=2000"); // short backoff: the gaps below last seconds, not tens
     }
 
     @AfterAll
@@ -228,22 +230,97 @@ class RtspIngestTest {
         post("/rtsp/terminate", new JsonObject().put("uri", wrong));
     }
 
+    /**
+     * Item 4 of issue 16: the camera drops and comes back; an RTMP player that stayed connected the
+     * whole time keeps receiving frames of the same stream (same mediaSessionId) with increasing
+     * timestamps, and the pause shows up as one forward jump in media time, not a restart at zero.
+     */
     @Test
-    void reconnectsWhenTheServerComesBack() throws Exception {
+    void playersContinueWhenTheCameraComesBack() throws Exception {
         try (GstRtspServer flaky = GstRtspServer.start("flaky", "/cam", "aac", "none")) {
             String uri = flaky.url();
             assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "flaky")).status());
             String first = awaitStatus(uri, "PLAYING").getString("localMediaSessionId");
-            flaky.kill();
+            java.nio.file.Path log = EstuaryProcess.logDir().resolve("rtsp-reconnect-player.csv");
+            Process player = new ProcessBuilder(org.estuary.it.support.Peers.ffprobe(), "-hide_banner", "-v", "error",
+                    "-rw_timeout", "20000000", "-show_entries", "packet=codec_type,dts_time", "-of", "csv=p=0",
+                    server.rtmpUrl("flaky")).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            try {
+                Await.until(Duration.ofSeconds(20), "the player receives video", () -> videoDts(log).size() > 25);
+                flaky.kill();
+                awaitStatus(uri, "RECONNECTING");
+                int beforeGap = videoDts(log).size();
+                Thread.sleep(1_500);
+                assertEquals(200, server.post("/stream/find", new JsonObject().put("name", "flaky").encode()).status(),
+                        "the stream stays published while the camera is away");
+                flaky.restart();
+                JsonObject again = awaitStatus(uri, "PLAYING");
+                assertEquals(first, again.getString("localMediaSessionId"), "the same stream continues");
+                assertTrue(again.getLong("reconnects") >= 1);
+                Await.until(Duration.ofSeconds(20), "frames after the gap", () -> videoDts(log).size() > beforeGap + 50);
+                assertTrue(player.isAlive(), "the player stayed connected through the gap");
+            } finally {
+                org.estuary.it.support.Ffmpeg.stop(player);
+            }
+            List<Double> dts = videoDts(log);
+            double biggestJump = 0;
+            for (int i = 1; i < dts.size(); i++) {
+                assertTrue(dts.get(i) >= dts.get(i - 1), "video dts never goes back: " + dts.get(i - 1) + " -> " + dts.get(i)
+                        + " at packet " + i);
+                biggestJump = Math.max(biggestJump, dts.get(i) - dts.get(i - 1));
+            }
+            // the gap (kill + restart + reconnect backoff) lasts a few seconds of media time, well under the give-up bound
+            assertTrue(biggestJump > 1.0 && biggestJump < 20.0, "the pause is one forward jump: " + biggestJump + " s");
+            List<Double> audio = dtsOf(log, "audio");
+            for (int i = 1; i < audio.size(); i++) {
+                assertTrue(audio.get(i) >= audio.get(i - 1), "audio dts never goes back at packet " + i);
+            }
+            post("/rtsp/terminate", new JsonObject().put("uri", uri));
+        }
+    }
+
+    /** After rtsp.reconnectGiveUpMs (12 s in this class) without the camera the stream is unpublished; the agent keeps trying. */
+    @Test
+    void theStreamIsUnpublishedAfterTheGiveUpBound() throws Exception {
+        try (GstRtspServer gone = GstRtspServer.start("gone", "/cam", "none", "none")) {
+            String uri = gone.url();
+            assertEquals(200, post("/rtsp/startup", new JsonObject().put("uri", uri).put("localStreamName", "gone")).status());
+            String first = awaitStatus(uri, "PLAYING").getString("localMediaSessionId");
+            gone.kill();
             awaitStatus(uri, "RECONNECTING");
-            flaky.restart();
+            Await.until(Duration.ofSeconds(30), "stream unpublished after the give-up bound", () -> server.post("/stream/find",
+                    new JsonObject().put("name", "gone").encode()).status() == 404);
+            assertEquals("RECONNECTING", find(uri).getString("status"), "the agent keeps trying");
+            gone.restart();
             JsonObject again = awaitStatus(uri, "PLAYING");
-            assertNotEquals(first, again.getString("localMediaSessionId"), "a new session was published");
-            assertTrue(again.getLong("reconnects") >= 1);
-            Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("flaky"), 2);
+            assertNotEquals(first, again.getString("localMediaSessionId"), "a new stream was published");
+            Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl("gone"), 2);
             assertTrue(p.videoFrames() > 20, "frames flow again: " + p);
             post("/rtsp/terminate", new JsonObject().put("uri", uri));
         }
+    }
+
+    private static List<Double> videoDts(java.nio.file.Path log) throws java.io.IOException {
+        return dtsOf(log, "video");
+    }
+
+    private static List<Double> dtsOf(java.nio.file.Path log, String type) throws java.io.IOException {
+        List<Double> out = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.exists(log)) {
+            return out;
+        }
+        for (String line : java.nio.file.Files.readAllLines(log)) {
+            String[] f = line.split(",");
+            if (f.length >= 2 && f[0].equals(type) && !f[1].equals("N/A")) {
+                try {
+                    out.add(Double.parseDouble(f[1]));
+                } catch (NumberFormatException e) {
+                    // a line cut in the middle of a write
+                }
+            }
+        }
+        return out;
     }
 
     @ParameterizedTest(name = "over {0}")

@@ -148,6 +148,7 @@ public final class ConfigSchema {
         t.put("rtsp.maxFirstConnectFailures", ValueType.integer(1, 1000));
         t.put("rtsp.reconnectFirstMs", ValueType.longInteger(1, day));
         t.put("rtsp.reconnectMaxMs", ValueType.longInteger(1, day));
+        t.put("rtsp.reconnectGiveUpMs", ValueType.longInteger(1, day));
         t.put("pull.publishIdleTimeoutMs", ValueType.longInteger(0, day));
         t.put("pull.mediaTimeoutMs", ValueType.longInteger(1, day));
         t.put("pull.reconnectFirstMs", ValueType.longInteger(1, day));

@@ -13,12 +13,14 @@ package org.estuary.core.config;
  * @param maxFirstConnectFailures failed connects, before the camera ever played, that make the agent give up
  * @param reconnectFirstMs        first reconnect delay (doubling up to reconnectMaxMs)
  * @param reconnectMaxMs          longest reconnect delay
+ * @param reconnectGiveUpMs       a stream that lost its camera stays published (players wait) this long while the agent
+ *                                reconnects; after that it is unpublished (the agent keeps trying)
  */
 public record RtspConfig(long publishIdleTimeoutMs, long connectTimeoutMs, long requestTimeoutMs, long mediaTimeoutMs,
                          long receiverReportMs, long onDemandIdleMs, int maxRedirects, int maxFirstConnectFailures,
-                         long reconnectFirstMs, long reconnectMaxMs) {
+                         long reconnectFirstMs, long reconnectMaxMs, long reconnectGiveUpMs) {
 
     public static RtspConfig defaults() {
-        return new RtspConfig(10_000, 5_000, 10_000, 10_000, 5_000, 5_000, 5, 3, 1_000, 30_000);
+        return new RtspConfig(10_000, 5_000, 10_000, 10_000, 5_000, 5_000, 5, 3, 1_000, 30_000, 30_000);
     }
 }

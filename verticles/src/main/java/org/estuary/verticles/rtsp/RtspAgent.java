@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ingests one RTSP camera into a local stream, reconnecting with backoff. Runs on the RTSP
- * verticle's context (the local stream's single publisher thread). The local stream exists while
- * the session plays; a new session publishes a new stream under the same name.
+ * verticle's context (the local stream's single publisher thread). When the camera's session
+ * drops, the local stream stays published (same mediaSessionId, players stay attached) for up to
+ * {@code rtsp.reconnectGiveUpMs}; the next session's frames are moved onto the old time line
+ * (see {@link Retimer}) so players see one continuous stream with a pause. Only when the gap
+ * outlasts that bound, or the new session carries other codecs, is the stream unpublished.
  */
 final class RtspAgent {
     private static final Logger LOG = LoggerFactory.getLogger(RtspAgent.class);
@@ -52,6 +55,8 @@ final class RtspAgent {
     private int connectFailures;
     private int redirects;
     private long reconnects;
+    private final Retimer retimer = new Retimer();
+    private long giveUpTimer = -1;
     long idleSinceMs = System.currentTimeMillis();
 
     RtspAgent(Vertx vertx, Context ctx, StreamRegistry registry, UdpPorts udpPorts, String uri, RtspUri target,
@@ -98,7 +103,19 @@ final class RtspAgent {
             everPlayed = true;
             connectFailures = 0;
             redirects = 0;
+            boolean sameCodecs = codecs(playing).equals(codecs(tracks));
             tracks = playing;
+            cancelGiveUp();
+            if (local != null && sameCodecs) {
+                // the camera came back: continue the same stream after the gap
+                retimer.newSession();
+                status = RtspStatus.PLAYING;
+                info = "";
+                LOG.info("RTSP {} resumed on local stream {} ({})", RtspUri.redact(uri), name, local.mediaSessionId());
+                return;
+            }
+            endLocal("The RTSP source came back with other codecs");
+            retimer.reset();
             if (!publishLocal()) {
                 mine().close(info, RtspFailure.STOPPED, null);
                 return;
@@ -113,6 +130,7 @@ final class RtspAgent {
             if (s == null) {
                 return;
             }
+            f = retimer.apply(f);
             if (f.isConfig()) {
                 s.describe(MediaDescriptions.apply(s.description(), f));
             }
@@ -122,8 +140,8 @@ final class RtspAgent {
         @Override
         public void closed(String reason, RtspFailure kind, String redirect) {
             session = null;
-            endLocal(reason);
             if (status == RtspStatus.STOPPED || kind == RtspFailure.STOPPED) {
+                endLocal(reason);
                 return;
             }
             if (kind == RtspFailure.REDIRECT && redirect != null && redirects < config.maxRedirects()) {
@@ -148,12 +166,14 @@ final class RtspAgent {
             boolean giveUp = !kind.retry || kind == RtspFailure.REDIRECT
                     || (kind == RtspFailure.CONNECT && !everPlayed && ++connectFailures >= config.maxFirstConnectFailures());
             if (giveUp) {
+                endLocal(reason);
                 status = RtspStatus.FAILED;
                 info = reason;
                 LOG.info("RTSP {} FAILED: {}", RtspUri.redact(uri), info);
                 return;
             }
             reconnect.closed();
+            armGiveUp();
             status = RtspStatus.RECONNECTING;
             info = reason;
             reconnects++;
@@ -182,14 +202,44 @@ final class RtspAgent {
         local.describe(d);
         Stream s = local;
         s.onTerminate(() -> ctx.runOnContext(v -> {
-            if (local == s && session != null) {
-                // /stream/terminate: drop this session; the agent reconnects like after a loss
-                session.close("Stopped by rest /stream/terminate", RtspFailure.TRANSIENT, null);
+            if (local == s) {
+                // /stream/terminate: drop this session; the agent reconnects like after a loss and publishes anew
+                local = null;
+                retimer.reset();
+                if (session != null) {
+                    session.close("Stopped by rest /stream/terminate", RtspFailure.TRANSIENT, null);
+                }
             }
         }));
         lastMediaSessionId = local.mediaSessionId();
         LOG.info("RTSP {} -> local stream {} ({})", RtspUri.redact(uri), name, lastMediaSessionId);
         return true;
+    }
+
+    /** While the camera is away the stream stays published, but not forever. */
+    private void armGiveUp() {
+        if (giveUpTimer >= 0 || local == null) {
+            return;
+        }
+        giveUpTimer = vertx.setTimer(Math.max(1, config.reconnectGiveUpMs()), id -> ctx.runOnContext(v -> {
+            giveUpTimer = -1;
+            if (status != RtspStatus.PLAYING && local != null) {
+                LOG.info("RTSP {}: no camera for {} ms, unpublishing {}", RtspUri.redact(uri), config.reconnectGiveUpMs(), name);
+                endLocal("RTSP source lost for longer than rtsp.reconnectGiveUpMs");
+                retimer.reset();
+            }
+        }));
+    }
+
+    private void cancelGiveUp() {
+        if (giveUpTimer >= 0) {
+            vertx.cancelTimer(giveUpTimer);
+            giveUpTimer = -1;
+        }
+    }
+
+    private static List<Codec> codecs(List<RtpTrack> ts) {
+        return ts.stream().map(RtpTrack::codec).sorted().toList();
     }
 
     private void endLocal(String reason) {
@@ -206,6 +256,7 @@ final class RtspAgent {
         status = RtspStatus.STOPPED;
         info = reason;
         reconnect.stop();
+        cancelGiveUp();
         RtspSession s = session;
         if (s != null) {
             s.close(reason, RtspFailure.STOPPED, null);
