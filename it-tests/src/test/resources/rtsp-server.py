@@ -2,12 +2,12 @@
 """Test RTSP server for Estuary's it-tests (GstRtspServer via python3-gi), loopback only.
 
 Serves PATH as H.264 or H.265 (test pattern; h264b/h265b: High/Main profile with two B-frames
-per mini-GOP, as many cameras send) + audio (AAC, PCMA, PCMU or none) over RTP/UDP and
+per mini-GOP, as many cameras send) + audio (a sine tone in AAC, PCMA, PCMU, Opus or none) over RTP/UDP and
 RTP/TCP interleaved; RTP/RTCP UDP ports come from --rtp-ports on 127.0.0.1. With --auth digest
 the server demands Digest credentials (--user/--password). Runs in the foreground and prints
 "READY" once it listens; SIGTERM stops it.
 
-usage: rtsp-server.py --port N [--path /test] [--video h264|h265|h264b|h265b] [--audio aac|pcma|pcmu|none] [--size 640x360]
+usage: rtsp-server.py --port N [--path /test] [--video h264|h265|h264b|h265b] [--audio aac|pcma|pcmu|opus|none] [--freq 440] [--size 640x360]
                       [--fps 25] [--rtp-ports 40000-40099] [--auth none|digest|basic]
                       [--user u --password p] [--session-timeout SECONDS]
 Prints OPTIONS / GET_PARAMETER for each such request (keepalive checks).
@@ -28,7 +28,8 @@ def parse():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--path", default="/test")
-    ap.add_argument("--audio", default="aac", choices=["aac", "pcma", "pcmu", "none"])
+    ap.add_argument("--audio", default="aac", choices=["aac", "pcma", "pcmu", "opus", "none"])
+    ap.add_argument("--freq", type=int, default=440, help="frequency of the audio sine tone, Hz")
     ap.add_argument("--video", default="h264", choices=["h264", "h265", "h264b", "h265b"])
     ap.add_argument("--size", default="640x360")
     ap.add_argument("--fps", type=int, default=25)
@@ -70,7 +71,7 @@ def launch_line(args):
                        "! rtph264pay name=pay0 pt=96 config-interval=1" % (args.fps * 2))
     else:
         sys.exit("no H.264 encoder (x264enc/openh264enc)")
-    src = "audiotestsrc is-live=true wave=sine freq=440 volume=0.3 ! audioconvert ! audioresample "
+    src = "audiotestsrc is-live=true wave=sine freq=%d volume=0.3 ! audioconvert ! audioresample " % args.freq
     audio = ""
     if args.audio == "aac":
         aenc = "avenc_aac" if have("avenc_aac") else "voaacenc"
@@ -79,6 +80,8 @@ def launch_line(args):
     elif args.audio in ("pcma", "pcmu"):
         enc, pay, pt = ("alawenc", "rtppcmapay", 8) if args.audio == "pcma" else ("mulawenc", "rtppcmupay", 0)
         audio = src + "! audio/x-raw,rate=8000,channels=1 ! %s ! %s name=pay1 pt=%d" % (enc, pay, pt)
+    elif args.audio == "opus":
+        audio = src + "! audio/x-raw,rate=48000,channels=2 ! opusenc bitrate=64000 ! rtpopuspay name=pay1 pt=97"
     return "( %s %s )" % (video, audio)
 
 

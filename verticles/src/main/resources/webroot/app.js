@@ -6,9 +6,22 @@ const $ = (id) => document.getElementById(id);
 const state = { cfg: null, rest: "", hls: "", ws: "", session: null, previewId: null, previewName: null,
                 publishId: null, camera: null };
 
+/** The Authorization header for rest.auth: "user:password" -> Basic, anything else -> Bearer. */
+function authorization() {
+  const c = ($("rest-credentials").value || "").trim();
+  if (!c) return null;
+  if (c.includes(":")) {
+    return "Basic " + btoa(String.fromCharCode(...new TextEncoder().encode(c)));
+  }
+  return "Bearer " + c;
+}
+
 async function rest(method, body) {
-  const r = await fetch(state.rest + method, { method: "POST", headers: { "Content-Type": "application/json" },
-                                                body: JSON.stringify(body || {}) });
+  const headers = { "Content-Type": "application/json" };
+  const auth = authorization();
+  if (auth) headers["Authorization"] = auth;
+  const r = await fetch(state.rest + method, { method: "POST", headers, body: JSON.stringify(body || {}) });
+  if (r.status === 401) throw new Error("the REST API wants credentials (rest.auth): enter them above");
   const text = await r.text();
   const json = text ? JSON.parse(text) : null;
   if (!r.ok) throw new Error((json && json.message) || (r.status + " " + r.statusText));
@@ -198,6 +211,9 @@ async function init() {
   state.hls = `${scheme}//${host}:${cfg.hlsPort}`;
   state.ws = `${scheme === "https:" ? "wss:" : "ws:"}//${location.host}/`;
   setText("node", cfg.nodeId || "");
+  const creds = $("rest-credentials");
+  creds.value = sessionStorage.getItem("estuary.restCredentials") || "";
+  creds.onchange = () => { sessionStorage.setItem("estuary.restCredentials", creds.value); refresh(); };
   $("publish-btn").onclick = publish;
   $("publish-stop").onclick = stopPublish;
   $("preview-stop").onclick = stopPreview;

@@ -74,7 +74,16 @@ class WebRtcWhipTest {
             assertTrue(video.getInteger("pliCount", 0) >= 1, "the server asked for a key frame: " + done.encode());
             assertTrue(done.getJsonObject("stats").getJsonObject("transport").getString("srtpCipher", "").contains("AES"),
                     done.encode());
+            // REMB (1000 kbit/s by default) + receiver reports take Chromium's estimate past its ~300 kbit/s
+            // start within the 10 s publish (it stayed there without feedback); the players get ~600 kbit/s
+            JsonObject pair = done.getJsonObject("stats").getJsonObject("pair");
+            System.out.println("WHIP publisher after 10 s: estimate " + pair.encode() + ", video target "
+                    + video.getValue("bitrateTarget") + " bit/s, " + video.getValue("bytesSent") + " bytes sent");
+            assertTrue(pair.getDouble("availableOutgoingBitrate", 0.0) > 600_000, done.encode());
         }
+        JsonObject engine = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web + "/webrtc/stats"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertTrue(engine.getLong("rembSent") >= 5 && engine.getLong("receiverReportsSent") >= 5, engine.encode());
         // DELETE ended the session, and with it the stream
         long end = System.currentTimeMillis() + 5000;
         int status = 0;

@@ -146,6 +146,7 @@ public final class EstuaryServer {
             hls.tls(tls, config.tls().hlsPort());
         }
         webrtc = new WebRtcVerticle(streams, config.webrtc(), node.bindAddress(), publicHost).admission(admission);
+        ops.counters("webrtc", webrtc::stats);
         websocket = new WebSocketServerVerticle(config.websocket(), node.bindAddress(), streams, connections,
                 identity.nodeId(), () -> new io.vertx.core.json.JsonObject().put("restPort", rest.actualPort())
                         .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort)).admission(admission)

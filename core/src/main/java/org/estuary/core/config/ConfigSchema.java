@@ -114,6 +114,8 @@ public final class ConfigSchema {
         t.put("mixer.background", ValueType.nonEmptyString());
         t.put("mixer.audioBitrate", ValueType.integer(16_000, 512_000));
         t.put("mixer.decodeThreads", ValueType.integer(1, 64));
+        t.put("mixer.idleTimeoutMs", ValueType.longInteger(0, day));
+        t.put("mixer.labelFontSize", ValueType.integer(8, 200));
         t.put("hooks.onConnect", ValueType.httpUrlOrEmpty());
         t.put("hooks.onPublish", ValueType.httpUrlOrEmpty());
         t.put("hooks.onPlay", ValueType.httpUrlOrEmpty());
@@ -132,6 +134,8 @@ public final class ConfigSchema {
         t.put("webrtc.dtlsThreads", ValueType.integer(1, 256));
         t.put("webrtc.dtlsTimeoutMs", ValueType.longInteger(100, day));
         t.put("webrtc.keyframeIntervalMs", ValueType.longInteger(0, day));
+        t.put("webrtc.publishBitrateKbps", ValueType.integer(0, 100_000));
+        t.put("webrtc.transportCc", ValueType.bool());
         t.put("tls.certFile", ValueType.string());
         t.put("tls.keyFile", ValueType.string());
         t.put("tls.reloadCheckMs", ValueType.longInteger(100, day));

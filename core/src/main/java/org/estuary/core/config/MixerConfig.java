@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param background       default background colour (#RRGGBB)
  * @param audioBitrate     output AAC bitrate, bit/s
  * @param decodeThreads    threads that decode a mixer's inputs in parallel (at most the CPU count is used)
+ * @param idleTimeoutMs    a mixer none of whose inputs has been receiving for this long stops itself; 0 = never
+ * @param labelFontSize    height in pixels of the {@code streamLabel} text drawn on a tile
  */
 public record MixerConfig(boolean autoStart, String desktopKeyword, String layout, int videoWidth, int videoHeight,
                           int videoFps, int videoBitrateKbps, long holdLastFrameMs, String background,
-                          int audioBitrate, int decodeThreads) {
+                          int audioBitrate, int decodeThreads, long idleTimeoutMs, int labelFontSize) {
 
     public MixerConfig {
         Objects.requireNonNull(desktopKeyword, "desktopKeyword");
@@ -28,6 +30,6 @@ public record MixerConfig(boolean autoStart, String desktopKeyword, String layou
     }
 
     public static MixerConfig defaults() {
-        return new MixerConfig(true, "desktop", "grid", 1280, 720, 30, 2000, 2000, "#000000", 128_000, 4);
+        return new MixerConfig(true, "desktop", "grid", 1280, 720, 30, 2000, 2000, "#000000", 128_000, 4, 0, 20);
     }
 }

@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param dtlsThreads      threads running DTLS handshakes (each blocks one while it runs)
  * @param dtlsTimeoutMs    a DTLS handshake must complete within this time
  * @param keyframeIntervalMs how often a publishing browser is asked for a key frame (PLI); 0 = only at start
+ * @param publishBitrateKbps the bitrate publishing browsers are told they may send (REMB); 0 = no REMB
+ * @param transportCc      negotiate transport-wide congestion control feedback with publishing browsers
  */
 public record WebRtcConfig(int port, String publicAddress, String privateAddress, long consentTimeoutMs,
-                           int dtlsThreads, long dtlsTimeoutMs, long keyframeIntervalMs) {
+                           int dtlsThreads, long dtlsTimeoutMs, long keyframeIntervalMs, int publishBitrateKbps,
+                           boolean transportCc) {
 
     public WebRtcConfig {
         Objects.requireNonNull(publicAddress, "publicAddress");
@@ -23,6 +26,6 @@ public record WebRtcConfig(int port, String publicAddress, String privateAddress
     }
 
     public static WebRtcConfig defaults() {
-        return new WebRtcConfig(20000, "", "", 30000, 8, 10000, 2000);
+        return new WebRtcConfig(20000, "", "", 30000, 8, 10000, 2000, 1000, false);
     }
 }

@@ -381,6 +381,9 @@ public final class Mp4Reader {
         for (int r = 0; r < runs && s < n; r++) {
             int q = stsc.start() + 8 + r * 12;
             long firstChunk = u32(b, q) - 1;
+            if (firstChunk < 0) { // first_chunk counts from 1 (fuzz finding: 0 indexed chunk -1)
+                throw new Mp4FormatException("stsc run " + r + " starts at chunk 0");
+            }
             long perChunk = u32(b, q + 4);
             long nextFirst = r + 1 < runs ? u32(b, q + 12) - 1 : chunkOffsets.length;
             for (long c = firstChunk; c < nextFirst && c < chunkOffsets.length && s < n; c++) {

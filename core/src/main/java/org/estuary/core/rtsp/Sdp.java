@@ -127,6 +127,9 @@ public record Sdp(String control, List<Media> media) {
                 return;
             }
             String[] enc = p[1].split("/");
+            if (enc.length == 0) { // "a=rtpmap:96 /" (fuzz finding)
+                return;
+            }
             encoding = enc[0].toUpperCase(Locale.ROOT);
             try {
                 clock = enc.length > 1 ? Integer.parseInt(enc[1].trim()) : clock;

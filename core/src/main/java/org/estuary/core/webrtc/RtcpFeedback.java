@@ -68,6 +68,48 @@ public final class RtcpFeedback {
         return b;
     }
 
+    /**
+     * A Receiver Estimated Maximum Bitrate message (draft-alvestrand-rmcat-remb): the most the
+     * sender of {@code mediaSsrcs} should send, in bit/s (6-bit exponent, 18-bit mantissa).
+     */
+    public static byte[] remb(long senderSsrc, long bitrateBps, List<Long> mediaSsrcs) {
+        int exp = 0;
+        long mantissa = Math.max(0, bitrateBps);
+        while (mantissa > 0x3FFFF) {
+            mantissa >>>= 1;
+            exp++;
+        }
+        int n = Math.min(255, mediaSsrcs.size());
+        byte[] b = new byte[20 + 4 * n];
+        b[0] = (byte) 0x8F; // V=2, FMT=15 (application layer feedback)
+        b[1] = (byte) PSFB;
+        Stun.put16(b, 2, b.length / 4 - 1);
+        Stun.put32(b, 4, senderSsrc);
+        // media source SSRC 0; then "REMB"
+        b[12] = 'R';
+        b[13] = 'E';
+        b[14] = 'M';
+        b[15] = 'B';
+        b[16] = (byte) n;
+        b[17] = (byte) ((exp << 2) | (int) (mantissa >>> 16));
+        b[18] = (byte) (mantissa >>> 8);
+        b[19] = (byte) mantissa;
+        for (int i = 0; i < n; i++) {
+            Stun.put32(b, 20 + 4 * i, mediaSsrcs.get(i));
+        }
+        return b;
+    }
+
+    /** The bitrate of a REMB message (PSFB FMT 15 with "REMB"), or -1 when {@code p} is not one. */
+    public static long rembBitrate(byte[] p, int len) {
+        if (len < 20 || (p[0] & 0x1F) != 15 || (p[1] & 0xFF) != PSFB || p[12] != 'R' || p[13] != 'E' || p[14] != 'M' || p[15] != 'B') {
+            return -1;
+        }
+        int exp = (p[17] & 0xFF) >>> 2;
+        long mantissa = ((p[17] & 0x03L) << 16) | ((p[18] & 0xFFL) << 8) | (p[19] & 0xFFL);
+        return mantissa << exp;
+    }
+
     /** A sender report (no report blocks). */
     public static byte[] senderReport(long ssrc, long ntpTime, long rtpTimestamp, long packets, long octets) {
         byte[] b = new byte[28];

@@ -17,8 +17,25 @@ public final class SdpAnswer {
 
     private SdpAnswer() { }
 
+    /** The a=extmap id the offer gave the transport-wide sequence number on {@code m}, or -1. */
+    public static int transportCcId(SdpOffer.Media m) {
+        for (var e : m.extmap().entrySet()) {
+            if (TransportCc.URI.equals(e.getValue()) && e.getKey() >= 1 && e.getKey() <= 14) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
     public static String write(List<Negotiation.Line> lines, String iceUfrag, String icePwd, byte[] fingerprintSha256,
                                List<Candidate> candidates, String cname, String streamId, long sessionVersion) {
+        return write(lines, iceUfrag, icePwd, fingerprintSha256, candidates, cname, streamId, sessionVersion, false);
+    }
+
+    /** @param transportCc answer the offer's transport-wide CC extension and feedback on lines we receive */
+    public static String write(List<Negotiation.Line> lines, String iceUfrag, String icePwd, byte[] fingerprintSha256,
+                               List<Candidate> candidates, String cname, String streamId, long sessionVersion,
+                               boolean transportCc) {
         StringBuilder s = new StringBuilder(2048);
         s.append("v=0\r\n");
         s.append("o=- ").append(sessionVersion).append(" 2 IN IP4 127.0.0.1\r\n");
@@ -66,9 +83,15 @@ public final class SdpAnswer {
             if (pt.fmtp() != null) {
                 s.append("a=fmtp:").append(pt.pt()).append(' ').append(pt.fmtp()).append("\r\n");
             }
+            int twcc = transportCc && l.direction().equals("recvonly") ? transportCcId(m) : -1;
+            if (twcc > 0) {
+                // we receive: the browser numbers its packets transport-wide and we feed back their arrival
+                s.append("a=extmap:").append(twcc).append(' ').append(TransportCc.URI).append("\r\n");
+            }
             for (String fb : pt.feedback()) {
                 String f = fb.toLowerCase(Locale.ROOT);
-                if (f.equals("nack") || f.equals("nack pli") || f.equals("ccm fir") || f.equals("goog-remb")) {
+                if (f.equals("nack") || f.equals("nack pli") || f.equals("ccm fir") || f.equals("goog-remb")
+                        || (twcc > 0 && f.equals("transport-cc"))) {
                     s.append("a=rtcp-fb:").append(pt.pt()).append(' ').append(fb).append("\r\n");
                 }
             }

@@ -124,12 +124,12 @@ class RtmpFanoutBenchmark {
         }
     }
 
-    private interface WindowMark {
+    interface WindowMark {
         void at(String mark) throws IOException;
     }
 
     /** Runs the load client to its end; {@code marks} (may be null) sees the window start/end lines. */
-    private static JsonObject runClient(String label, String url, int n, int seconds, WindowMark marks) throws Exception {
+    static JsonObject runClient(String label, String url, int n, int seconds, WindowMark marks) throws Exception {
         Process client = startClient(url, n, seconds);
         Path clientLog = LOGS.resolve(label + "-client.log");
         JsonObject summary = null;
@@ -156,7 +156,7 @@ class RtmpFanoutBenchmark {
     }
 
     /** ~600 kbps: 640x360 25 fps H.264 500k + AAC 64k, 2 s GOP, real time. */
-    private static Process publish(String url, Path log) throws IOException {
+    static Process publish(String url, Path log) throws IOException {
         return Ffmpeg.start(List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
                 "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=" + FPS,
                 "-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",

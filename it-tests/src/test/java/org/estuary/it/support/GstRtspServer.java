@@ -53,6 +53,12 @@ public final class GstRtspServer implements AutoCloseable {
     /** @param video "h264" or "h265" (x265enc); "h264b" / "h265b": High / Main profile with two B-frames */
     public static GstRtspServer start(String name, String path, String video, String audio, String auth,
                                       int sessionTimeoutSeconds) throws Exception {
+        return start(name, path, video, audio, 440, auth, sessionTimeoutSeconds);
+    }
+
+    /** @param audio "aac", "pcma", "pcmu", "opus" or "none", a sine tone of {@code toneHz} */
+    public static GstRtspServer start(String name, String path, String video, String audio, int toneHz, String auth,
+                                      int sessionTimeoutSeconds) throws Exception {
         requirePeers();
         Path script = Files.createTempFile("it-rtsp-server", ".py");
         try (InputStream in = GstRtspServer.class.getResourceAsStream("/rtsp-server.py")) {
@@ -65,7 +71,7 @@ public final class GstRtspServer implements AutoCloseable {
         int port = Ports.free();
         int rtpBase = 42_000 + 200 * ThreadLocalRandom.current().nextInt(0, 35);
         List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(), "--port", String.valueOf(port),
-                "--path", path, "--video", video, "--audio", audio, "--auth", auth, "--user", "user", "--password", "secret",
+                "--path", path, "--video", video, "--audio", audio, "--freq", String.valueOf(toneHz), "--auth", auth, "--user", "user", "--password", "secret",
                 "--rtp-ports", rtpBase + "-" + (rtpBase + 199), "--session-timeout", String.valueOf(sessionTimeoutSeconds)));
         GstRtspServer s = new GstRtspServer(cmd, port, path, EstuaryProcess.logDir().resolve("rtsp-server-" + name + ".log"));
         s.launch();

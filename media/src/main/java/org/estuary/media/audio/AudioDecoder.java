@@ -14,7 +14,7 @@ import org.estuary.core.codec.CodecConfigException;
 import org.estuary.core.media.Codec;
 
 /**
- * Audio decoder for AAC, Opus and G.711 hub frames, giving planar float PCM. The format is known
+ * Audio decoder for AAC, Opus, MP3 and G.711 hub frames, giving planar float PCM. The format is known
  * from the config (AAC's AudioSpecificConfig, read here before the first unit; Opus) or given by the caller (G.711: 8 kHz mono unless the stream says
  * otherwise); {@link #sampleRate()}/{@link #channels()} follow what the codec actually produces.
  */
@@ -38,6 +38,7 @@ public final class AudioDecoder implements AutoCloseable {
             case OPUS -> "libopus";
             case PCMA -> "pcm_alaw";
             case PCMU -> "pcm_mulaw";
+            case MP3 -> "mp3float";
             default -> throw new MediaException("no audio decoder for " + codec);
         };
         AVCodec c = avcodec_find_decoder_by_name(name);
@@ -124,6 +125,12 @@ public final class AudioDecoder implements AutoCloseable {
             try {
                 if (frame.sample_rate() > 0 && frame.sample_rate() != sampleRate && out[0].length == 0) {
                     sampleRate = frame.sample_rate();
+                }
+                int frameChannels = frame.ch_layout().nb_channels();
+                if (frameChannels > 0 && frameChannels != channels && out[0].length == 0) {
+                    // MP3 and Opus know their channel count only from the data (FLV's flag may be wrong)
+                    channels = frameChannels;
+                    out = new float[channels][0];
                 }
                 float[][] got = SampleFormats.read(frame, channels);
                 float[][] grown = new float[channels][out[0].length + got[0].length];

@@ -39,7 +39,7 @@ public final class WavReader {
         int rate = 0;
         int blockAlign = 0;
         int bits = 0;
-        while (pos + 8 <= bytes.length) {
+        while (pos <= bytes.length - 8) { // not pos + 8: a huge chunk length leaves pos at Integer.MAX_VALUE (fuzz finding)
             String id = new String(bytes, pos, 4, java.nio.charset.StandardCharsets.US_ASCII);
             long len = b.getInt(pos + 4) & 0xFFFFFFFFL;
             int body = pos + 8;

@@ -48,4 +48,19 @@ class AudioCodecRoundTripTest {
             }
         }
     }
+
+    @Test
+    void mp3DecoderOpensAndSurvivesBrokenBytes() {
+        try (AudioDecoder dec = new AudioDecoder(Codec.MP3, null, 44100, 2)) {
+            assertEquals(Codec.MP3, dec.codec());
+            byte[] junk = new byte[417];
+            new java.util.Random(7).nextBytes(junk);
+            try {
+                float[][] pcm = dec.decode(junk);
+                assertTrue(pcm.length >= 1, "channels");
+            } catch (MediaException expected) {
+                // refusing the bytes is fine; crashing or hanging is not
+            }
+        }
+    }
 }

@@ -21,6 +21,8 @@ import org.estuary.media.video.PictureCompositor;
 import org.estuary.media.video.PlacedWatermark;
 import org.estuary.media.video.VideoEncoder;
 import org.estuary.media.video.VideoEncoderSettings;
+import org.estuary.media.video.Watermark;
+import org.estuary.media.video.WatermarkPlacement;
 import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,8 @@ final class Mixer {
     private final String desktopKeyword;
     private final long holdNanos;
     private final int audioBitrate;
+    private final int labelFontSize;
+    private final long idleNanos;
     private final List<MixerInput> inputs = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Thread worker;
@@ -84,6 +88,7 @@ final class Mixer {
     private long audioUnits;
     private long startNanos;
     private long lastVideoPtsUs;
+    private long lastBusyNanos;
 
     Mixer(String uri, String localStreamName, boolean hasVideo, boolean hasAudio, boolean automatic,
           StreamRegistry registry, Stream output, MixerSettings settings, MixerBackground background,
@@ -102,6 +107,8 @@ final class Mixer {
         this.desktopKeyword = config.desktopKeyword();
         this.holdNanos = config.holdLastFrameMs() * 1_000_000L;
         this.audioBitrate = config.audioBitrate();
+        this.labelFontSize = config.labelFontSize();
+        this.idleNanos = config.idleTimeoutMs() * 1_000_000L;
         this.decoding = new InputDecoding(localStreamName,
                 Math.min(config.decodeThreads(), Runtime.getRuntime().availableProcessors()));
         this.worker = new Thread(this::run, "mixer-" + localStreamName);
@@ -217,6 +224,7 @@ final class Mixer {
         try {
             startNanos = System.nanoTime();
             startedAtNanos = startNanos;
+            lastBusyNanos = startNanos;
             if (hasAudio) {
                 audioEncoder = new AudioEncoder(Codec.AAC, AUDIO_RATE, AUDIO_CHANNELS, audioBitrate);
                 output.publish(Frame.config(Codec.AAC, 0, audioEncoder.config()));
@@ -232,6 +240,7 @@ final class Mixer {
                     describe();
                 }
                 decoding.drain(inputs);
+                stopWhenIdle();
                 tick();
             }
         } catch (Throwable t) {
@@ -239,6 +248,23 @@ final class Mixer {
             status = MixerStatus.FAILED;
         } finally {
             cleanup();
+        }
+    }
+
+    /** mixer.idleTimeoutMs: with no input receiving (none added, or all their sources gone) for that long, stop. */
+    private void stopWhenIdle() {
+        if (idleNanos <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (MixerInput in : inputs) {
+            if (in.connected()) {
+                lastBusyNanos = now;
+                return;
+            }
+        }
+        if (now - lastBusyNanos >= idleNanos) {
+            terminate("idle: no input for " + idleNanos / 1_000_000 + " ms (mixer.idleTimeoutMs)");
         }
     }
 
@@ -291,7 +317,7 @@ final class Mixer {
         List<String> names = new ArrayList<>(list.size());
         List<MixerInput> shown = new ArrayList<>(list.size());
         for (MixerInput in : list) {
-            if (in.wantVideo) {
+            if (in.tiled()) {
                 names.add(in.streamName);
                 shown.add(in);
             }
@@ -299,16 +325,8 @@ final class Mixer {
         List<Tile> tiles = layoutFor(names).arrange(names, active.width(), active.height());
         for (int i = 0; i < shown.size(); i++) {
             MixerInput in = shown.get(i);
-            int[] size = in.sourceSize();
-            if (size == null) {
-                continue;
-            }
-            Tile fit = tiles.get(i).fit(size[0], size[1]);
             try {
-                DecodedPicture p = in.pictureFor(fit, now, holdNanos);
-                if (p != null) {
-                    compositor.paste(p, canvas, fit.x(), fit.y());
-                }
+                drawTile(in, tiles.get(i), now);
             } catch (RuntimeException e) {
                 LOG.warn("Mixer {}: input {} not drawn: {}", uri, in.streamName, e.getMessage());
             }
@@ -317,6 +335,34 @@ final class Mixer {
         if (w != null) {
             w.watermark().apply(canvas, w.placement());
         }
+    }
+
+    /** One input's tile: its picture, else its avatar (no video, muted, stalled), then its label. */
+    private void drawTile(MixerInput in, Tile tile, long now) {
+        int[] size = in.wantVideo ? in.sourceSize() : null;
+        DecodedPicture p = null;
+        if (size != null) {
+            Tile fit = tile.fit(size[0], size[1]);
+            p = in.pictureFor(fit, now, holdNanos);
+            if (p != null) {
+                compositor.paste(p, canvas, fit.x(), fit.y());
+            }
+        }
+        if (p == null) {
+            Watermark avatar = in.avatarFor(tile);
+            if (avatar != null) {
+                avatar.apply(canvas, at(tile.x() + (tile.width() - avatar.width()) / 2,
+                        tile.y() + (tile.height() - avatar.height()) / 2));
+            }
+        }
+        Watermark label = in.labelFor(tile.width(), labelFontSize);
+        if (label != null && label.height() < tile.height()) {
+            label.apply(canvas, at(tile.x(), tile.y() + tile.height() - label.height()));
+        }
+    }
+
+    private static WatermarkPlacement at(int x, int y) {
+        return new WatermarkPlacement(Math.max(0, x), Math.max(0, y), 0, 0, 0, 0);
     }
 
     /** A screen-share input switches any layout to the desktop arrangement. */

@@ -1,10 +1,14 @@
 package org.estuary.verticles.mixer;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.FrameSink;
+import org.estuary.core.stream.MediaDescription;
 import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamFollower;
@@ -16,6 +20,7 @@ import org.estuary.media.video.DecodedPicture;
 import org.estuary.media.video.PlacedWatermark;
 import org.estuary.media.video.VideoDecoder;
 import org.estuary.media.video.VideoScaler;
+import org.estuary.media.video.Watermark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MixerInput implements FrameSink {
     private static final Logger LOG = LoggerFactory.getLogger(MixerInput.class);
+    /** Audio codecs an input may carry into the mix. */
+    static final Set<Codec> MIXABLE_AUDIO = EnumSet.of(Codec.AAC, Codec.OPUS, Codec.MP3, Codec.PCMA, Codec.PCMU);
 
     final String streamName;
     final boolean wantVideo;
@@ -38,11 +45,19 @@ final class MixerInput implements FrameSink {
     private volatile boolean videoMuted;
     private volatile PlacedWatermark watermark;
     private volatile boolean watermarkChanged;
+    private volatile String label;
+    private volatile TileImage avatar;
 
     // ---- worker thread state ----
     private VideoDecoder video;
-    private AudioDecoder aac;
+    private AudioDecoder audio;
+    private Codec audioConfigCodec;
+    private byte[] audioConfig;
+    private Codec unmixable;
+    private volatile Codec audioCodec;
     private Resampler resampler;
+    private int resamplerFromRate;
+    private int resamplerFromChannels;
     private final AudioFifo fifo;
     private DecodedPicture latest;
     private long latestAtNanos;
@@ -51,6 +66,12 @@ final class MixerInput implements FrameSink {
     private DecodedPicture scaled;
     private int outRate;
     private int outChannels;
+    private Watermark labelMark;
+    private String labelMarkText;
+    private int labelMarkWidth;
+    private Watermark avatarMark;
+    private TileImage avatarMarkSource;
+    private Tile avatarMarkTile;
 
     MixerInput(String streamName, boolean wantVideo, boolean wantAudio, boolean automatic, int outRate, int outChannels) {
         this.streamName = streamName;
@@ -103,6 +124,16 @@ final class MixerInput implements FrameSink {
         watermarkChanged = true;
     }
 
+    String label() { return label; }
+    void setLabel(String text) { label = TileLabel.clean(text); }
+    TileImage avatar() { return avatar; }
+    void setAvatar(TileImage image) { avatar = image; }
+
+    /** Whether this input has a tile: it sends video, or it has an avatar to show instead. */
+    boolean tiled() {
+        return wantVideo || avatar != null;
+    }
+
     boolean matchesSession(String id) {
         return id != null && (id.equals(mediaSessionId) || id.equals(readerId));
     }
@@ -110,10 +141,12 @@ final class MixerInput implements FrameSink {
     JsonObject toJson() {
         return new JsonObject().put("mediaSessionId", mediaSessionId).put("streamName", streamName)
                 .put("audioLevel", audioLevel).put("videoMuted", videoMuted).put("hasVideo", wantVideo)
-                .put("hasAudio", wantAudio).put("connected", connected());
+                .put("hasAudio", wantAudio).put("connected", connected())
+                .put("audioCodec", audioCodec == null ? null : audioCodec.name())
+                .put("streamLabel", label).put("avatar", avatar != null);
     }
 
-    private boolean connected() {
+    boolean connected() {
         StreamFollower f = follower;
         StreamReader r = f == null ? null : f.reader();
         return r != null && !r.isEnded();
@@ -141,12 +174,14 @@ final class MixerInput implements FrameSink {
             if (f.isVideo() && wantVideo) {
                 onVideo(f);
             } else if (f.isAudio() && wantAudio) {
-                onAudio(f);
+                onAudio(f, source);
             }
         } catch (RuntimeException e) {
             LOG.warn("Mixer input {}: {} frame dropped: {}", streamName, f.codec(), e.getMessage());
             if (f.isConfig()) {
                 closeDecoders();
+            } else if (f.isAudio()) {
+                closeAudio();   // a unit the decoder choked on: start clean on the next one
             }
         }
     }
@@ -168,22 +203,48 @@ final class MixerInput implements FrameSink {
         }
     }
 
-    private void onAudio(Frame f) {
-        if (f.codec() != Codec.AAC) {
-            return;   // only AAC is decoded for mixing; other codecs are left out of the mix
-        }
+    /** Any codec {@link AudioDecoder} knows: AAC (needs its config frame), Opus, MP3, G.711. */
+    private void onAudio(Frame f, Stream source) {
         if (f.isConfig()) {
+            if (!f.codec().equals(audioConfigCodec) || !Arrays.equals(audioConfig, f.payload())) {
+                audioConfigCodec = f.codec();
+                audioConfig = f.payload();
+                closeAudio();   // a new source format: reopen on the next unit
+            }
+            return;
+        }
+        if (f.size() == 0) {
+            return;
+        }
+        if (audio == null || audio.codec() != f.codec()) {
             closeAudio();
-            aac = AudioDecoder.aac(f.payload());
-            resampler = new Resampler(aac.sampleRate(), aac.channels(), outRate, outChannels);
+            if (!MIXABLE_AUDIO.contains(f.codec())) {
+                if (unmixable != f.codec()) {
+                    unmixable = f.codec();
+                    LOG.warn("Mixer input {}: {} audio cannot be decoded, it is left out of the mix", streamName, f.codec());
+                }
+                return;
+            }
+            byte[] config = f.codec() == audioConfigCodec ? audioConfig : null;
+            if (f.codec() == Codec.AAC && config == null) {
+                return;   // raw AAC units are undecodable before their AudioSpecificConfig
+            }
+            MediaDescription d = source == null ? null : source.description();
+            audio = new AudioDecoder(f.codec(), config, d == null ? 0 : d.sampleRate(), d == null ? 0 : d.channels());
+            audioCodec = f.codec();
+        }
+        float[][] pcm = audio.decode(f.payload());
+        if (pcm.length == 0 || pcm[0].length == 0) {
             return;
         }
-        if (aac == null || f.size() == 0) {
-            return;
-        }
-        float[][] pcm = aac.decode(f.payload());
-        if (pcm[0].length == 0) {
-            return;
+        if (resampler == null || resamplerFromRate != audio.sampleRate() || resamplerFromChannels != pcm.length) {
+            // made from what the decoder really produced (MP3/Opus learn rate and channels from data)
+            if (resampler != null) {
+                resampler.close();
+            }
+            resamplerFromRate = audio.sampleRate();
+            resamplerFromChannels = pcm.length;
+            resampler = new Resampler(resamplerFromRate, resamplerFromChannels, outRate, outChannels);
         }
         float[][] resampled = resampler.resample(pcm);
         if (resampled[0].length > 0) {
@@ -226,6 +287,36 @@ final class MixerInput implements FrameSink {
         return scaled;
     }
 
+    /** Worker: the avatar fitted into {@code tile} (aspect kept), or null when there is none. */
+    Watermark avatarFor(Tile tile) {
+        TileImage a = avatar;
+        if (a == null) {
+            return null;
+        }
+        if (avatarMark == null || avatarMarkSource != a || !tile.equals(avatarMarkTile)) {
+            Tile fit = tile.fit(a.width(), a.height());
+            avatarMark = a.scaledTo(fit.width(), fit.height());
+            avatarMarkSource = a;
+            avatarMarkTile = tile;
+        }
+        return avatarMark;
+    }
+
+    /** Worker: the label for a tile {@code width} wide, or null when there is none or it does not fit. */
+    Watermark labelFor(int width, int fontPx) {
+        String text = label;
+        if (text == null) {
+            return null;
+        }
+        if (!text.equals(labelMarkText) || width != labelMarkWidth) {
+            TileImage img = TileLabel.render(text, fontPx, width);
+            labelMark = img == null ? null : Watermark.fromArgb(img.width(), img.height(), img.argb());
+            labelMarkText = text;
+            labelMarkWidth = width;
+        }
+        return labelMark;
+    }
+
     /** The decoded size of the source, or null before its first picture. */
     int[] sourceSize() {
         return latest == null ? null : new int[] {latest.width(), latest.height()};
@@ -234,6 +325,8 @@ final class MixerInput implements FrameSink {
     /** Worker: after a source ended, decoders start again from the next one's config frames; the picture is kept. */
     void resetForNewSource() {
         closeDecoders();
+        audioConfig = null;
+        audioConfigCodec = null;
         fifo.clear();
     }
 
@@ -246,9 +339,9 @@ final class MixerInput implements FrameSink {
     }
 
     private void closeAudio() {
-        if (aac != null) {
-            aac.close();
-            aac = null;
+        if (audio != null) {
+            audio.close();
+            audio = null;
         }
         if (resampler != null) {
             resampler.close();

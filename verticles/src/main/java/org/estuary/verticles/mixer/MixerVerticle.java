@@ -203,12 +203,42 @@ public final class MixerVerticle extends VerticleBase {
         JsonObject b = body.json();
         Mixer mixer = mixer(b.getString("uri"));
         String name = b.getString("remoteStreamName");
-        addInput(mixer, name, MixerRequests.bool(b.getValue("hasVideo"), true),
-                MixerRequests.bool(b.getValue("hasAudio"), true), false);
-        m.reply(null);
+        boolean video = MixerRequests.bool(b.getValue("hasVideo"), true);
+        boolean audio = MixerRequests.bool(b.getValue("hasAudio"), true);
+        String label = body.string("streamLabel");
+        if (label != null && label.length() > TileLabel.MAX_LENGTH) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "streamLabel is longer than " + TileLabel.MAX_LENGTH + " characters");
+        }
+        String avatar = body.string("avatar");
+        checkAddable(mixer, name);
+        if (avatar == null || avatar.isBlank()) {
+            addInput(mixer, name, video, audio, false).setLabel(label);
+            m.reply(null);
+            return;
+        }
+        if (avatar.contains("://")) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "avatar must name a PNG file in the media directory, not a URL: "
+                    + avatar);
+        }
+        // the picture comes from a file: read it off the event loop, then add on this context
+        vertx.executeBlocking(() -> TileImage.fromPng(readFile(avatar))).onComplete(ar -> {
+            try {
+                if (ar.failed()) {
+                    throw ar.cause() instanceof ControlError e ? e
+                            : new ControlError(ApiStatus.BAD_REQUEST, "avatar " + avatar + ": " + ar.cause().getMessage());
+                }
+                MixerInput in = addInput(mixer, name, video, audio, false);
+                in.setLabel(label);
+                in.setAvatar(ar.result());
+                m.reply(null);
+            } catch (ControlError e) {
+                m.fail(e.status(), e.getMessage());
+            }
+        });
     }
 
-    void addInput(Mixer mixer, String name, boolean video, boolean audio, boolean automatic) {
+    /** The checks of {@link #addInput}, for answering before slow work (reading an avatar). */
+    private void checkAddable(Mixer mixer, String name) {
         if (name == null || name.isBlank()) {
             throw new ControlError(ApiStatus.BAD_REQUEST, "remoteStreamName is empty");
         }
@@ -221,8 +251,14 @@ public final class MixerVerticle extends VerticleBase {
         if (mixer.find(name) != null) {
             throw new ControlError(ApiStatus.CONFLICT, "Stream " + name + " is already in " + mixer.uri);
         }
-        mixer.add(new MixerInput(name, video && mixer.hasVideo, audio && mixer.hasAudio, automatic,
-                Mixer.AUDIO_RATE, Mixer.AUDIO_CHANNELS));
+    }
+
+    MixerInput addInput(Mixer mixer, String name, boolean video, boolean audio, boolean automatic) {
+        checkAddable(mixer, name);
+        MixerInput in = new MixerInput(name, video && mixer.hasVideo, audio && mixer.hasAudio, automatic,
+                Mixer.AUDIO_RATE, Mixer.AUDIO_CHANNELS);
+        mixer.add(in);
+        return in;
     }
 
     private void remove(Message<JsonObject> m, Body body) {
@@ -376,6 +412,15 @@ public final class MixerVerticle extends VerticleBase {
 
     /** Blocking: a PNG from the media directory. */
     private Watermark readImage(String name) {
+        try {
+            return Watermark.fromPng(readFile(name));
+        } catch (MediaException e) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, name + ": " + e.getMessage());
+        }
+    }
+
+    /** Blocking: the bytes of a file in the media directory; 400 for names outside it, 404 when missing. */
+    private byte[] readFile(String name) {
         Path p;
         try {
             p = files.resolve(name);
@@ -383,13 +428,11 @@ public final class MixerVerticle extends VerticleBase {
             throw new ControlError(ApiStatus.BAD_REQUEST, e.getMessage());
         }
         try {
-            return Watermark.fromPng(Files.readAllBytes(p));
+            return Files.readAllBytes(p);
         } catch (NoSuchFileException e) {
             throw new ControlError(ApiStatus.NOT_FOUND, "Image not found in the media directory: " + name);
         } catch (IOException e) {
             throw new ControlError(ApiStatus.INTERNAL, "Cannot read " + name + ": " + e.getMessage());
-        } catch (MediaException e) {
-            throw new ControlError(ApiStatus.BAD_REQUEST, name + ": " + e.getMessage());
         }
     }
 

@@ -22,6 +22,9 @@ public final class OpsRoutes {
     private final boolean metricsEnabled;
     private org.estuary.core.limits.Limits limits = org.estuary.core.limits.Limits.none();
     private HealthProbe probe = new HealthProbe(List.of(), false, () -> true);
+    /** Counters of other parts (name prefix -> their counters), added to /metrics as they are. */
+    private final java.util.Map<String, java.util.function.Supplier<java.util.Map<String, Long>>> extra =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public OpsRoutes(String nodeId, StreamRegistry streams, ConnectionRegistry connections, RtmpMetrics rtmp,
                      long startedAt, boolean metricsEnabled) {
@@ -42,6 +45,15 @@ public final class OpsRoutes {
 
     public OpsRoutes healthChecks(List<Path> directories, boolean clustered, BooleanSupplier clusterOk) {
         this.probe = new HealthProbe(directories, clustered, clusterOk);
+        return this;
+    }
+
+    /**
+     * Adds {@code counters} to /metrics as gauges named {@code estuary_<prefix>_<snake_case name>}
+     * (a feature's own counters without this package knowing the feature).
+     */
+    public OpsRoutes counters(String prefix, java.util.function.Supplier<java.util.Map<String, Long>> counters) {
+        extra.put(prefix, counters);
         return this;
     }
 
@@ -99,6 +111,18 @@ public final class OpsRoutes {
         p.counter("estuary_rtmp_bytes_in_total", "Bytes received over RTMP", rtmp.bytesIn());
         p.counter("estuary_rtmp_bytes_out_total", "Bytes sent over RTMP", rtmp.bytesOut());
         p.counter("estuary_rtmp_frames_out_total", "Media frames sent to RTMP players", rtmp.framesOut());
+        for (var e : new java.util.TreeMap<>(extra).entrySet()) {
+            java.util.Map<String, Long> values;
+            try {
+                values = e.getValue().get();
+            } catch (RuntimeException notReady) {
+                continue; // a part still starting: its counters next time
+            }
+            for (var v : values.entrySet()) {
+                String name = v.getKey().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+                p.gauge("estuary_" + e.getKey() + "_" + name, e.getKey() + " counter " + v.getKey(), v.getValue());
+            }
+        }
         p.gauge("estuary_limited_connections", "Client connections held against limits.maxConnections", limits.openConnections());
         java.util.Map<String, Long> refusals = new java.util.LinkedHashMap<>();
         limits.refusals().forEach((l, n) -> refusals.put(l.configKey(), n));

@@ -209,8 +209,6 @@ public final class ApiMethods {
     static final Map<String, Map<String, String>> NOT_SUPPORTED = Map.of(
         "/mixer/startup", Map.of("mixerLayoutDir", "XML layout folders are not supported; use mixerLayoutClass grid, center or desktop"),
         "/mixer/add", Map.of(
-            "streamLabel", "text labels on mixer tiles are not drawn yet",
-            "avatar", "avatar pictures for inputs without video are not drawn yet",
             "videoPositionId", "layout positions by id are not supported; the layout places inputs in order"));
 
     /** The method served at {@code path} (a seed path or an alias), if any. */

@@ -16,7 +16,7 @@ import org.estuary.core.webrtc.RtcpFeedback;
 
 /**
  * A browser playing a Stream (WHEP, playStream): H.264 access units packetised (STAP-A for SPS/PPS,
- * FU-A for large NAL units), AAC transcoded to Opus on a worker, SRTP-protected and sent; RTCP
+ * FU-A for large NAL units), Opus from the stream's shared AAC transcoder ({@link OpusFeeds}), SRTP-protected and sent; RTCP
  * sender reports for lip sync; NACKed packets retransmitted from a buffer of the last packets sent;
  * PLI/FIR forwarded to a WebRTC publisher of the stream (other sources send key frames on their
  * own schedule; a new player starts at the stream's cached GOP anyway). Event-loop only.
@@ -24,6 +24,12 @@ import org.estuary.core.webrtc.RtcpFeedback;
 final class PlayMedia implements SessionMedia {
     private static final int MAX_PAYLOAD = 1150; // RTP payload; + 12 header + 16 SRTP tag stays under 1200
     private static final int HISTORY = 1024;
+    /**
+     * Frames sent per event-loop turn. A new player starts with the stream's cached GOP (up to a
+     * few seconds of video at once): sent in one go it held the loop, and every other session on
+     * it, for seconds under load. The rest of the queue follows on the next turn.
+     */
+    static final int FRAMES_PER_TURN = 6;
 
     private final Stream stream;
     private final Context context;
@@ -33,7 +39,8 @@ final class PlayMedia implements SessionMedia {
     private final Consumer<byte[]> sendRtcp;
     private final Runnable keyframeUpstream;
     private final WebRtcCounters counters;
-    private final AacToOpus opus;
+    private final OpusFeeds opusFeeds;
+    private Runnable leaveOpus = () -> { };
     private final H264Packetizer packetizer = new H264Packetizer(MAX_PAYLOAD);
     private final Out video;
     private final Out audio;
@@ -45,6 +52,7 @@ final class PlayMedia implements SessionMedia {
     private long lastSrMs;
     private boolean closed;
     private long retransmitted;
+    private long paced;
 
     /** One outgoing RTP stream (video or audio) with its NACK history. */
     private static final class Out {
@@ -68,7 +76,7 @@ final class PlayMedia implements SessionMedia {
         }
     }
 
-    PlayMedia(Stream stream, List<Negotiation.Line> lines, Context context, SerialWorker worker, String sessionId,
+    PlayMedia(Stream stream, List<Negotiation.Line> lines, Context context, OpusFeeds opusFeeds, String sessionId,
               String ownerId, Consumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, Runnable keyframeUpstream,
               WebRtcCounters counters, java.util.Random random) {
         this.stream = stream;
@@ -95,7 +103,7 @@ final class PlayMedia implements SessionMedia {
         }
         this.video = v;
         this.audio = a;
-        this.opus = new AacToOpus(worker, (pts, unit) -> context.runOnContext(x -> sendAudio(pts, unit)));
+        this.opusFeeds = opusFeeds;
     }
 
     @Override
@@ -104,6 +112,9 @@ final class PlayMedia implements SessionMedia {
         // attach now, not at the offer: the reader then starts at the cached GOP (a key frame first)
         reader = stream.addReader(new ReaderInfo(sessionId, ownerId == null || ownerId.isBlank() ? sessionId : ownerId,
                 "", "WebRTC", true), () -> context.runOnContext(x -> drain()));
+        if (audio != null) {
+            leaveOpus = opusFeeds.subscribe(stream, this::sendAudio); // AAC sources; an Opus-less stream sends none
+        }
         drain();
     }
 
@@ -113,8 +124,16 @@ final class PlayMedia implements SessionMedia {
         }
         reader.beginDrain();
         Frame f;
-        while ((f = reader.poll()) != null) {
+        int n = 0;
+        while (n < FRAMES_PER_TURN && (f = reader.poll()) != null) {
             frame(f);
+            n++;
+        }
+        if (n == FRAMES_PER_TURN) {
+            paced++;
+            counters.pacedTurns.increment();
+            context.runOnContext(x -> drain()); // more may be queued: yield to the loop's other work first
+            return;
         }
         if (reader.isEnded()) {
             closed = true; // the engine closes the session when it sees the stream end (tick)
@@ -136,8 +155,6 @@ final class PlayMedia implements SessionMedia {
                 } catch (Exception e) {
                     parameterSets = List.of();
                 }
-            } else if (f.codec() == Codec.AAC && audio != null) {
-                opus.config(f.payload());
             }
             return;
         }
@@ -150,9 +167,8 @@ final class PlayMedia implements SessionMedia {
             for (int i = 0; i < payloads.size(); i++) {
                 send(video, f.dtsUs(), payloads.get(i), i == payloads.size() - 1);
             }
-        } else if (f.codec() == Codec.AAC && audio != null) {
-            opus.submit(f.ptsUs(), f.payload());
         }
+        // AAC: the stream's shared Opus feed sends this player's audio
     }
 
     private void sendAudio(long ptsUs, byte[] unit) {
@@ -224,6 +240,11 @@ final class PlayMedia implements SessionMedia {
         return retransmitted;
     }
 
+    /** Drain passes cut short to let the event loop breathe (GOP seeds, bursts). */
+    long pacedTurns() {
+        return paced;
+    }
+
     @Override
     public void tick(long nowMs) {
         if (srtp == null || originStreamUs == Long.MIN_VALUE || nowMs - lastSrMs < 1000) {
@@ -242,7 +263,7 @@ final class PlayMedia implements SessionMedia {
     @Override
     public void close(String reason) {
         closed = true;
-        opus.close();
+        leaveOpus.run();
         if (reader != null) {
             reader.close();
         }

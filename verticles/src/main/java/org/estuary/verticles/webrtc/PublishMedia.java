@@ -7,13 +7,20 @@ import org.estuary.core.media.Frame;
 import org.estuary.core.stream.MediaDescriptions;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.webrtc.Negotiation;
+import org.estuary.core.webrtc.ReceptionStats;
 import org.estuary.core.webrtc.RtcpFeedback;
+import org.estuary.core.webrtc.SdpAnswer;
+import org.estuary.core.webrtc.TransportCc;
 
 /**
  * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through, Opus is
  * transcoded once to AAC on a worker for RTMP/HLS readers. Asks for a key frame (PLI) as soon
  * as SRTP is up, until one arrives, and then every {@code keyframeIntervalMs} so HLS segments and
- * late readers get fresh key frames (browsers send none on their own).
+ * late readers get fresh key frames (browsers send none on their own). Feeds the browser's
+ * congestion control so it leaves its ~300 kbit/s start bitrate: receiver reports and a REMB every
+ * {@link #REPORT_MS} (webrtc.publishBitrateKbps), transport-wide CC feedback on every packet's
+ * arrival when webrtc.transportCc is on, and generic NACKs for gaps (it resends), at most every
+ * {@link #FEEDBACK_MS}.
  */
 final class PublishMedia implements SessionMedia {
     private final Stream stream;
@@ -24,20 +31,41 @@ final class PublishMedia implements SessionMedia {
     private final long keyframeIntervalMs;
     private final Consumer<byte[]> sendRtcp;
     private final WebRtcCounters counters;
+    /** How often transport feedback and NACKs go out (libwebrtc's receivers send every 50-100 ms). */
+    static final long FEEDBACK_MS = 50;
+
+    /** Receiver reports (loss, jitter, LSR) and REMB go out this often. */
+    static final long REPORT_MS = 1000;
+
+    private final int transportCcId;
+    private final long rembBps;
+    private long lastReportMs;
+    private final TransportCc transportCc = new TransportCc();
     private SrtpTransform srtp;
     private long lastPliMs;
+    private long lastFeedbackMs;
+    private long lastMediaSsrc;
     private boolean closed;
 
     PublishMedia(Stream stream, List<Negotiation.Line> lines, Context context, SerialWorker worker, long ourSsrc,
-                 long keyframeIntervalMs, Consumer<byte[]> sendRtcp, WebRtcCounters counters) {
+                 long keyframeIntervalMs, long rembBps, boolean transportCc, Consumer<byte[]> sendRtcp,
+                 WebRtcCounters counters) {
         this.stream = stream;
         this.context = context;
         this.ourSsrc = ourSsrc;
         this.keyframeIntervalMs = keyframeIntervalMs;
+        this.rembBps = rembBps;
         this.sendRtcp = sendRtcp;
         this.counters = counters;
         this.aac = new OpusToAac(worker, f -> context.runOnContext(v -> publish(f)));
         this.ingest = new WhipIngest(lines, this::publish, aac::submit);
+        int twcc = -1;
+        for (Negotiation.Line l : lines) {
+            if (transportCc && l.accepted() && twcc < 0) {
+                twcc = SdpAnswer.transportCcId(l.offered()); // BUNDLE: one id for every m-line
+            }
+        }
+        this.transportCcId = twcc;
     }
 
     private void publish(Frame f) {
@@ -69,7 +97,70 @@ final class PublishMedia implements SessionMedia {
             counters.srtpFailures.increment();
             return;
         }
+        if (transportCcId > 0) {
+            int seq = TransportCc.extension16(pkt, plain, transportCcId);
+            if (seq >= 0) {
+                transportCc.received(seq, System.nanoTime() / 1000);
+                lastMediaSsrc = ssrc;
+            }
+        }
         ingest.rtp(t, pkt, plain, nowMs);
+        feedback(nowMs);
+    }
+
+    /** Transport feedback for what arrived since the last one, and NACKs for what did not. */
+    private void feedback(long nowMs) {
+        if (nowMs - lastFeedbackMs < FEEDBACK_MS) {
+            return;
+        }
+        lastFeedbackMs = nowMs;
+        byte[] fb;
+        while ((fb = transportCc.feedback(ourSsrc, lastMediaSsrc)) != null) {
+            counters.transportFeedback.increment();
+            sendRtcp.accept(fb);
+        }
+        if (nowMs - lastReportMs >= REPORT_MS) {
+            lastReportMs = nowMs;
+            report(nowMs);
+        }
+        for (WhipIngest.Track t : ingest.tracks()) {
+            if (t.loss != null && t.ssrc >= 0) {
+                List<Integer> lost = t.loss.due(nowMs);
+                if (!lost.isEmpty()) {
+                    counters.nacksSent.add(lost.size());
+                    sendRtcp.accept(RtcpFeedback.nack(ourSsrc, t.ssrc, lost));
+                }
+            }
+        }
+    }
+
+    /**
+     * A receiver report for every track heard from, with a REMB of {@code rembBps}: in its first
+     * seconds Chromium's estimate jumps to the REMB while no loss is reported, and afterwards its
+     * loss-based estimate follows the receiver reports' loss fractions below that ceiling.
+     */
+    private void report(long nowMs) {
+        List<byte[]> blocks = new java.util.ArrayList<>();
+        List<Long> ssrcs = new java.util.ArrayList<>();
+        for (WhipIngest.Track t : ingest.tracks()) {
+            if (t.reception != null && t.reception.started()) {
+                blocks.add(t.reception.reportBlock(nowMs));
+                ssrcs.add(t.ssrc);
+            }
+        }
+        if (blocks.isEmpty()) {
+            return;
+        }
+        byte[] rr = ReceptionStats.receiverReport(ourSsrc, blocks);
+        byte[] compound = rr;
+        if (rembBps > 0) {
+            byte[] remb = RtcpFeedback.remb(ourSsrc, rembBps, ssrcs);
+            compound = java.util.Arrays.copyOf(rr, rr.length + remb.length);
+            System.arraycopy(remb, 0, compound, rr.length, remb.length);
+            counters.rembSent.increment();
+        }
+        counters.receiverReports.increment();
+        sendRtcp.accept(compound);
     }
 
     @Override
@@ -79,6 +170,9 @@ final class PublishMedia implements SessionMedia {
 
     @Override
     public void tick(long nowMs) {
+        if (srtp != null) {
+            feedback(nowMs);
+        }
         if (srtp == null || !ingest.hasVideo()) {
             return;
         }

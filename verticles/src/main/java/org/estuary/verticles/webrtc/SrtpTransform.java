@@ -32,6 +32,9 @@ final class SrtpTransform implements AutoCloseable {
         tagRoom = 16 + 4 + 10; // GCM tag 16 or HMAC 10, + SRTCP index 4
     }
 
+    /** Packets per profile the JIT warm-up encrypts and decrypts: enough for the JIT to compile the path. */
+    static final int JIT_WARM_UP_PACKETS = 4_000;
+
     /**
      * Forces the pure-JDK AES (as fast as OpenSSL on JDK 17 with AES-NI) and pays jitsi-srtp's
      * one-time class loading and provider probe at start instead of on the first publish,
@@ -39,13 +42,38 @@ final class SrtpTransform implements AutoCloseable {
      */
     static void warmUp() {
         Aes.setFactoryClassName("org.jitsi.srtp.crypto.Aes$SunJCECipherFactory");
+        run(1);
+    }
+
+    /**
+     * Runs {@link #JIT_WARM_UP_PACKETS} video-sized packets through encrypt and decrypt of each
+     * profile, so the JIT has compiled the AES-GCM/CM paths before a player's GOP burst is
+     * encrypted on an event loop (interpreted, a burst held a loop for seconds under load). Takes
+     * a fraction of a second of CPU (seconds of wall time on a loaded machine): run it on a worker
+     * after start, not before it. Returns the milliseconds spent.
+     */
+    static long warmUpJit() {
+        long t0 = System.nanoTime();
+        run(JIT_WARM_UP_PACKETS);
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private static void run(int packets) {
         for (SrtpProfile p : SrtpProfile.values()) {
+            // all-zero keying material: client and server keys are equal, so we can decrypt what we encrypt
             byte[] zeros = new byte[2 * (p.keyLength + p.saltLength)];
             try (SrtpTransform t = new SrtpTransform(SrtpKeys.fromExported(p, zeros))) {
-                byte[] rtp = new byte[12 + 100];
+                byte[] rtp = new byte[12 + 1150];
                 rtp[0] = (byte) 0x80;
                 rtp[11] = 1;
-                t.protectRtp(rtp, rtp.length);
+                for (int seq = 1; seq <= packets; seq++) {
+                    rtp[2] = (byte) (seq >>> 8);
+                    rtp[3] = (byte) seq; // the sender refuses repeated sequence numbers
+                    byte[] s = t.protectRtp(rtp, rtp.length);
+                    if (s == null || t.unprotectRtp(s, s.length) < 0) {
+                        throw new IllegalStateException("SRTP warm-up failed for " + p);
+                    }
+                }
             }
         }
     }

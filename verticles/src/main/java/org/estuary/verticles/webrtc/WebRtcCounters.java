@@ -19,6 +19,11 @@ final class WebRtcCounters {
     final LongAdder sessionsOpened = new LongAdder();
     final LongAdder sessionsTimedOut = new LongAdder();
     final LongAdder badOffers = new LongAdder();
+    final LongAdder transportFeedback = new LongAdder();
+    final LongAdder nacksSent = new LongAdder();
+    final LongAdder pacedTurns = new LongAdder();
+    final LongAdder receiverReports = new LongAdder();
+    final LongAdder rembSent = new LongAdder();
 
     Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -35,6 +40,11 @@ final class WebRtcCounters {
         m.put("sessionsOpened", sessionsOpened.sum());
         m.put("sessionsTimedOut", sessionsTimedOut.sum());
         m.put("badOffers", badOffers.sum());
+        m.put("transportFeedbackSent", transportFeedback.sum());
+        m.put("nackedPackets", nacksSent.sum());
+        m.put("pacedPlayerTurns", pacedTurns.sum());
+        m.put("receiverReportsSent", receiverReports.sum());
+        m.put("rembSent", rembSent.sum());
         return m;
     }
 }

@@ -63,6 +63,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private DtlsIdentity identity;
     private DtlsHandshakes handshakes;
     private ExecutorService audioPool;
+    private OpusFeeds opusFeeds;
     private List<SdpAnswer.Candidate> candidates = List.of();
     private volatile int actualPort = -1;
     private long timer = -1;
@@ -105,6 +106,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 t.setDaemon(true);
                 return t;
             });
+            opusFeeds = new OpusFeeds(context, audioPool);
             socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(4 << 20).setSendBufferSize(4 << 20));
             socket.handler(this::packet);
             return socket.listen(config.port(), bindAddress);
@@ -112,6 +114,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             actualPort = s.localAddress().port();
             candidates = candidates(actualPort);
             timer = vertx.setPeriodic(TICK_MS, t -> tick());
+            // JIT-compile the SRTP path in the background: the first player's GOP burst then runs compiled
+            vertx.executeBlocking(SrtpTransform::warmUpJit, false)
+                    .onSuccess(ms -> LOG.info("SRTP JIT warm-up done in {} ms", ms));
             LOG.info("WebRTC engine on UDP {}:{}, candidates {}", bindAddress, actualPort, candidates);
         });
     }
@@ -142,6 +147,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         }
         for (WebRtcSession s : new ArrayList<>(byId.values())) {
             closeSession(s, "Server shutdown");
+        }
+        if (opusFeeds != null) {
+            opusFeeds.closeAll();
         }
         if (handshakes != null) {
             handshakes.close();
@@ -222,6 +230,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         Map<String, Long> m = new LinkedHashMap<>(counters.snapshot());
         m.put("sessions", (long) byId.size());
         m.put("dtlsHandshakesRunning", handshakes == null ? 0L : (long) handshakes.running());
+        m.put("opusTranscoders", opusFeeds == null ? 0L : (long) opusFeeds.running());
+        m.put("opusTranscodersStarted", opusFeeds == null ? 0L : opusFeeds.started());
         return m;
     }
 
@@ -247,15 +257,16 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 throw new WebRtcException(409, "Stream name is already in use: " + name);
             }
             s.media = new PublishMedia(stream, lines, context, new SerialWorker(audioPool, 250), ourSsrc,
-                    config.keyframeIntervalMs(), rtcp -> sendRtcp(s, rtcp), counters);
+                    config.keyframeIntervalMs(), config.publishBitrateKbps() * 1000L, config.transportCc(),
+                    rtcp -> sendRtcp(s, rtcp), counters);
             stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
         } else {
             Stream stream = streams.find(name).orElseThrow(() -> new WebRtcException(404, "Stream not found: " + name));
-            s.media = new PlayMedia(stream, lines, context, new SerialWorker(audioPool, 250), id, r.ownerId(),
+            s.media = new PlayMedia(stream, lines, context, opusFeeds, id, r.ownerId(),
                     raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
-                random.nextLong() & Long.MAX_VALUE);
+                random.nextLong() & Long.MAX_VALUE, publish && config.transportCc());
         byId.put(id, s);
         byUfrag.put(ufrag, s);
         counters.sessionsOpened.increment();

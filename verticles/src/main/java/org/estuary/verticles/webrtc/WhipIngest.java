@@ -14,7 +14,9 @@ import org.estuary.core.rtsp.JitterBuffer;
 import org.estuary.core.rtsp.MediaClock;
 import org.estuary.core.rtsp.Rtcp;
 import org.estuary.core.rtsp.RtpPacket;
+import org.estuary.core.webrtc.LossTracker;
 import org.estuary.core.webrtc.Negotiation;
+import org.estuary.core.webrtc.ReceptionStats;
 
 /**
  * A browser's published RTP turned into hub frames: per negotiated m-line a jitter buffer, the
@@ -26,20 +28,27 @@ final class WhipIngest {
     /** Reordering window: loopback and LANs rarely reorder; NACKed packets arrive within ~an RTT. */
     private static final int JITTER_PACKETS = 256;
     private static final long JITTER_MS = 80;
+    private static final long NACK_RETRY_MS = 40;
 
     static final class Track {
         final Codec codec;
         final int payloadType;
+        final int clockRate;
         long ssrc;
+        /** RFC 3550 reception statistics for receiver reports; made when the first packet arrives. */
+        ReceptionStats reception;
         final MediaClock.Track clock;
         final JitterBuffer jitter = new JitterBuffer(JITTER_PACKETS, JITTER_MS);
         Depacketizer depacketizer;
+        /** Gaps to NACK; null when the browser offered no generic NACK for this line (audio). */
+        LossTracker loss;
         long packets;
         long keyframes;
 
-        Track(Codec codec, int payloadType, long ssrc, MediaClock.Track clock) {
+        Track(Codec codec, int payloadType, int clockRate, long ssrc, MediaClock.Track clock) {
             this.codec = codec;
             this.payloadType = payloadType;
+            this.clockRate = clockRate;
             this.ssrc = ssrc;
             this.clock = clock;
         }
@@ -64,7 +73,12 @@ final class WhipIngest {
             if (!l.accepted()) {
                 continue;
             }
-            Track t = new Track(l.codec(), l.chosen().pt(), l.offered().primarySsrc(), clock.track(l.chosen().clockRate()));
+            Track t = new Track(l.codec(), l.chosen().pt(), l.chosen().clockRate(), l.offered().primarySsrc(),
+                    clock.track(l.chosen().clockRate()));
+            if (l.chosen().feedback().stream().anyMatch(f -> f.equalsIgnoreCase("nack"))) {
+                // retries 3 times 40 ms apart, within the jitter buffer's wait for a missing packet
+                t.loss = new LossTracker(NACK_RETRY_MS, 3, JITTER_MS * 4);
+            }
             t.depacketizer = l.codec() == Codec.H264
                     ? new H264Depacketizer(videoSink(t))
                     : new FramePerPacketDepacketizer(audioSink(t));
@@ -99,6 +113,10 @@ final class WhipIngest {
         return -1;
     }
 
+    List<Track> tracks() {
+        return tracks;
+    }
+
     boolean hasVideo() {
         return tracks.stream().anyMatch(t -> t.codec == Codec.H264);
     }
@@ -123,6 +141,13 @@ final class WhipIngest {
             return;
         }
         t.packets++;
+        if (t.reception == null) {
+            t.reception = new ReceptionStats(t.ssrc, t.clockRate);
+        }
+        t.reception.received(p.sequence(), p.timestamp(), System.nanoTime());
+        if (t.loss != null) {
+            t.loss.received(p.sequence(), nowMs);
+        }
         for (RtpPacket r : t.jitter.push(p, nowMs)) {
             t.depacketizer.accept(r);
         }
@@ -134,6 +159,9 @@ final class WhipIngest {
             for (Track t : tracks) {
                 if (t.ssrc == sr.ssrc()) {
                     t.clock.senderReport(sr);
+                    if (t.reception != null) {
+                        t.reception.senderReport(sr.ntpTimestamp(), System.currentTimeMillis());
+                    }
                 }
             }
         }
