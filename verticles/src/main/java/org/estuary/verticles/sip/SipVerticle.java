@@ -253,6 +253,9 @@ public final class SipVerticle extends VerticleBase {
         } catch (javax.sip.TransactionAlreadyExistsException ex) {
             return; // a retransmission
         }
+        // 100 at once: otherwise JAIN-SIP sends its own after 200 ms, and on a loaded machine that one
+        // can leave after our final answer (a stray 100 after a 403/401 made callers abort)
+        st.sendResponse(sc.messages().createResponse(Response.TRYING, r));
         String from = ((gov.nist.javax.sip.message.SIPRequest) r).getRemoteAddress().getHostAddress();
         if (!config.incomingCalls() || !allowFrom.allows(from)) {
             LOG.info("Incoming call from {} refused ({})", from, config.incomingCalls() ? "sip.allowFrom" : "sip.incomingCalls off");
