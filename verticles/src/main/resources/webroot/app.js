@@ -52,7 +52,8 @@ async function refresh() {
     streams = (await rest("/stream/find_all")) || [];
     setText("api-status", "");
   } catch (e) {
-    if (!/not found/i.test(e.message)) setText("api-status", "REST: " + e.message, true);
+    // "not found": no streams at all, which is an answer (and clears a former credentials error)
+    setText("api-status", /not found/i.test(e.message) ? "" : "REST: " + e.message, !/not found/i.test(e.message));
   }
   const published = streams.filter(s => s.published);
   const tbody = document.querySelector("#streams tbody");

@@ -241,6 +241,12 @@ public final class NodeDirectory {
         });
     }
 
+    /** The table entries of every live node (no live answers asked: for choosing a node quickly). */
+    public Future<List<JsonObject>> liveEntries() {
+        return nodes.entries().map(entries -> entries.values().stream()
+            .filter(e -> tables.isLive(e.getString(MEMBER_ID))).toList());
+    }
+
     /** The table entry of a live node, or null. */
     public Future<JsonObject> entry(String nodeId) {
         return nodes.get(nodeId).map(e -> e != null && tables.isLive(e.getString(MEMBER_ID)) ? e : null);

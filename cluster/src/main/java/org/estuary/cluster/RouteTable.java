@@ -43,6 +43,10 @@ public final class RouteTable {
     private volatile int rtmpPort = -1;
     private Context context;
     private Runnable stopListening = () -> { };
+    /** Counts map events applied to the mirror, so a resync whose snapshot raced with one is skipped. */
+    private long eventsApplied;
+    private long resyncTimer = -1;
+    private long resyncMs;
 
     public RouteTable(Vertx vertx, SharedTables tables, NodeDirectory directory, StreamRegistry streams) {
         this.vertx = vertx;
@@ -68,16 +72,21 @@ public final class RouteTable {
         changeListeners.add(listener);
     }
 
+    /**
+     * Also compares the mirror with the table every {@code ms} (0 = never) and repairs it. Hazelcast sends entry
+     * events to other members fire-and-forget and says they may be lost around a member's failure; without this a
+     * lost event would leave a node's mirror wrong until the next change of that stream. Call before start.
+     */
+    public void resyncEvery(long ms) {
+        this.resyncMs = ms;
+    }
+
     /** Loads the mirror, starts listening; call from the owning context. */
     public Future<Void> start() {
         context = vertx.getOrCreateContext();
         stopListening = routes.listen((name, route) -> {
-            if (route == null) {
-                mirror.remove(name);
-            } else {
-                mirror.put(name, route);
-            }
-            changeListeners.forEach(l -> l.accept(name, route));
+            eventsApplied++;
+            mirrorChanged(name, route);
         });
         directory.onMemberLeft(this::removeRoutesOfMember);
         directory.onRejoin(() -> {
@@ -93,14 +102,52 @@ public final class RouteTable {
                     routes.removeIfSame(name, route); // its node died before we were here to see it
                 }
             });
-            if (directory.identity().has(NodeIdentity.ORIGIN)) {
+            // Origins route what is published on them, transcoders the renditions they make.
+            if (directory.identity().has(NodeIdentity.ORIGIN) || directory.identity().has(NodeIdentity.TRANSCODER)) {
                 streams.addListener(listener);
+            }
+            if (resyncMs > 0) {
+                resyncTimer = vertx.setPeriodic(resyncMs, id -> resync());
             }
             return null;
         });
     }
 
+    private void mirrorChanged(String name, JsonObject route) {
+        if (route == null) {
+            mirror.remove(name);
+        } else {
+            mirror.put(name, route);
+        }
+        changeListeners.forEach(l -> l.accept(name, route));
+    }
+
+    /** Brings the mirror to the table's content, unless a map event arrived while the snapshot was read. */
+    private void resync() {
+        long before = eventsApplied;
+        routes.entries().onSuccess(all -> {
+            if (eventsApplied != before) {
+                return; // the snapshot may be older than that event: next round
+            }
+            all.forEach((name, route) -> {
+                if (!route.equals(mirror.get(name))) {
+                    LOG.info("Route of {} repaired from the table (a map event was missed)", name);
+                    mirrorChanged(name, route);
+                }
+            });
+            for (String name : List.copyOf(mirror.keySet())) {
+                if (!all.containsKey(name)) {
+                    LOG.info("Route of {} dropped: gone from the table (a map event was missed)", name);
+                    mirrorChanged(name, null);
+                }
+            }
+        }).onFailure(e -> LOG.debug("Route resync skipped: {}", e.getMessage()));
+    }
+
     public Future<Void> stop() {
+        if (resyncTimer >= 0) {
+            vertx.cancelTimer(resyncTimer);
+        }
         stopListening.run();
         streams.removeListener(listener);
         List<Future<Boolean>> removals = new ArrayList<>();

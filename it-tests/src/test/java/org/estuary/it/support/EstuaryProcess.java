@@ -79,8 +79,22 @@ public final class EstuaryProcess implements AutoCloseable {
         return args;
     }
 
+    /** As {@link #start}, with extra JVM options for the server (e.g. {@code -Djavax.net.ssl.trustStore=...}). */
+    public static EstuaryProcess startWithJvmArgs(String name, List<String> jvmArgs, String... extraSets) throws Exception {
+        int rest = Ports.free();
+        int rtmp = Ports.free();
+        List<String> sets = loopbackSets(rest, rtmp);
+        sets.addAll(List.of(extraSets));
+        return startRaw(name, rest, rtmp, sets, jvmArgs);
+    }
+
     static EstuaryProcess startRaw(String name, int rest, int rtmp, List<String> sets) throws Exception {
+        return startRaw(name, rest, rtmp, sets, List.of());
+    }
+
+    static EstuaryProcess startRaw(String name, int rest, int rtmp, List<String> sets, List<String> jvmArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m"));
+        cmd.addAll(jvmArgs);
         // e.g. -Destuary.jvmArgs=-XX:StartFlightRecording=filename=x.jfr to profile a benchmark run
         String extra = System.getProperty("estuary.jvmArgs", "").trim();
         if (!extra.isEmpty()) {

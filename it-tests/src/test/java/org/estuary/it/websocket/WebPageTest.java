@@ -86,6 +86,31 @@ class WebPageTest {
         Await.until(Duration.ofSeconds(30), "camweb unpublished", () -> StreamApi.publisher(server, "camweb") == null);
     }
 
+    /**
+     * With rest.auth on, the page's REST calls are refused until credentials are typed into its
+     * "REST credentials" field; then they pass (user:password sent as HTTP Basic).
+     */
+    @Test
+    void sendsRestCredentialsWhenRestAuthIsOn() throws Exception {
+        int port = Ports.free();
+        try (EstuaryProcess guarded = EstuaryProcess.start("web-page-auth", "websocket.port=" + port, "rest.auth=basic",
+                "rest.users=admin:s3cret", "rest.corsAllowOrigin=http://127.0.0.1:" + port)) {
+            browser.open("http://127.0.0.1:" + port + "/");
+            browser.until(T, "the 401 explained", "return document.getElementById('api-status').textContent.includes('credentials');");
+            browser.js("const c = document.getElementById('rest-credentials'); c.value = 'admin:wrong';"
+                    + "c.dispatchEvent(new Event('change'));");
+            Thread.sleep(2500); // two refreshes with the wrong password
+            assertTrue(((String) browser.js("return document.getElementById('api-status').textContent;")).contains("credentials"),
+                    "a wrong password is still refused");
+            browser.js("const c = document.getElementById('rest-credentials'); c.value = 'admin:s3cret';"
+                    + "c.dispatchEvent(new Event('change'));");
+            // /stream/find_all answers (404: no streams) instead of 401: the error line clears
+            browser.until(T, "REST calls accepted", "return document.getElementById('api-status').textContent === '';");
+        } finally {
+            browser.js("sessionStorage.clear();");
+        }
+    }
+
     @Test
     void listsPreviewsAndActsOnALiveStream() throws Exception {
         browser.open("http://127.0.0.1:" + webPort + "/");

@@ -1,7 +1,9 @@
 package org.estuary.verticles.cdn;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.estuary.cluster.CdnException;
 import org.estuary.cluster.RouteTable;
 import org.estuary.cluster.SharedTable;
@@ -43,13 +46,26 @@ final class AccessLists {
     /** Edge relays present this (cluster-wide, random) token to origins instead of a player's key. */
     private final String relayToken;
     private final Map<String, JsonObject> mirror = new ConcurrentHashMap<>();
+    /** Version of the last list removed, by stream name, so a late event of an older list does not bring it back. */
+    private final Map<String, Long> removedVersions = new ConcurrentHashMap<>();
+    private final Vertx vertx;
+    private final Function<String, Optional<String>> relayedPublish;
+    private MessageConsumer<JsonObject> changes;
     private final List<BiConsumer<String, Set<String>>> listeners = new ArrayList<>();
     private Runnable stopListening = () -> { };
 
     /** Query parameter an edge relay's play of its origin carries {@link #relayToken} in. */
     static final String RELAY_PARAMETER = "cdnRelay";
+    /** Clustered event-bus address every change of a list is announced on ({@code {name, entry|null, version}}). */
+    static final String CHANGED = "estuary.cdn.acl.changed";
 
-    AccessLists(SharedTables tables, RouteTable routes, StreamRegistry streams, String keyParameter, String relayToken) {
+    /**
+     * @param relayedPublish on an edge, the origin publish id of a stream it relays (empty otherwise)
+     */
+    AccessLists(Vertx vertx, SharedTables tables, RouteTable routes, StreamRegistry streams, String keyParameter,
+                String relayToken, Function<String, Optional<String>> relayedPublish) {
+        this.vertx = vertx;
+        this.relayedPublish = relayedPublish;
         this.relayToken = relayToken;
         this.table = tables.table(SharedTables.ACCESS_LISTS);
         this.routes = routes;
@@ -67,16 +83,16 @@ final class AccessLists {
     }
 
     Future<Void> start() {
-        stopListening = table.listen((name, entry) -> {
-            if (entry == null) {
-                mirror.remove(name);
-            } else {
-                mirror.put(name, entry);
-            }
-            Set<String> keys = keys(name);
-            listeners.forEach(l -> l.accept(name, keys));
+        stopListening = table.listen(this::apply);
+        // Every change is also announced on the clustered event bus (Vert.x's own node-to-node connections):
+        // Hazelcast sends entry events from the partition owner to other members fire-and-forget, and a lost
+        // one left an edge enforcing an old list (its players whose key was removed kept playing).
+        changes = vertx.eventBus().<JsonObject>consumer(CHANGED, m -> {
+            JsonObject b = m.body();
+            apply(b.getString("name"), b.getJsonObject("entry"), b.getLong("version", 0L));
         });
-        return table.entries().map(all -> {
+        return Future.all(changes.completion(), table.entries()).map(done -> {
+            Map<String, JsonObject> all = done.resultAt(1);
             all.forEach(mirror::putIfAbsent);
             return null;
         });
@@ -84,11 +100,64 @@ final class AccessLists {
 
     void stop() {
         stopListening.run();
+        if (changes != null) {
+            changes.unregister();
+        }
     }
 
-    /** The media session id of the live publish of {@code name}: its route's, else the local stream's. */
+    /** A change of the list of {@code name} seen in the map's events. */
+    private void apply(String name, JsonObject entry) {
+        apply(name, entry, entry == null ? -1 : entry.getLong("version", 0L));
+    }
+
+    /**
+     * Applies a change seen through either path (map event or bus announcement), unless this node already
+     * knows a newer version of the list: both paths deliver every change, in any order. {@code version} is
+     * the entry's, or for a removal the version of the entry it removed (-1: unknown, always applied).
+     */
+    private void apply(String name, JsonObject entry, long version) {
+        if (name == null) {
+            return;
+        }
+        JsonObject current = mirror.get(name);
+        long currentVersion = versionOf(current);
+        if (entry != null) {
+            long v = versionOf(entry);
+            if (v <= removedVersions.getOrDefault(name, -1L) || (current != null
+                && (v < currentVersion || (v == currentVersion && current.equals(entry))))) {
+                return; // a list removed since, an older one, or the one we have
+            }
+            mirror.put(name, entry);
+        } else {
+            if (current == null || (version >= 0 && currentVersion > version)) {
+                removedVersions.merge(name, version, Math::max);
+                return; // nothing here to remove, or a newer list than the removed one
+            }
+            mirror.remove(name);
+            removedVersions.merge(name, Math.max(version, currentVersion), Math::max);
+        }
+        changed(name);
+    }
+
+    /** Tells the listeners (this node's player re-check) what {@code name} lets in now. */
+    private void changed(String name) {
+        Set<String> keys = keys(name);
+        LOG.info("Access list of {} changed: {} key(s) valid here now (list version {})", name, keys.size(),
+            mirror.containsKey(name) ? versionOf(mirror.get(name)) : "removed");
+        listeners.forEach(l -> l.accept(name, keys));
+    }
+
+    private static long versionOf(JsonObject entry) {
+        return entry == null ? -1 : entry.getLong("version", 0L);
+    }
+
+    /**
+     * The media session id of the live publish of {@code name}: its route's; on an edge the origin publish its
+     * relay copies (the local copy has an id of its own); else the local stream's.
+     */
     private Optional<String> publishId(String name) {
         return routes.lookup(name).map(r -> r.getString("mediaSessionId"))
+            .or(() -> relayedPublish.apply(name))
             .or(() -> streams.find(name).map(Stream::mediaSessionId));
     }
 
@@ -142,8 +211,13 @@ final class AccessLists {
     }
 
     void delete(Message<Object> m) {
-        request(m, false).compose(r -> table.remove(r.name))
-            .onSuccess(v -> m.reply(null)).onFailure(e -> CdnVerticle.fail(m, e));
+        request(m, false).compose(r -> {
+            long version = versionOf(mirror.get(r.name));
+            return table.remove(r.name).onSuccess(v -> {
+                apply(r.name, null, version);
+                announce(r.name, null, version);
+            });
+        }).onSuccess(v -> m.reply(null)).onFailure(e -> CdnVerticle.fail(m, e));
     }
 
     void print(Message<Object> m) {
@@ -170,11 +244,22 @@ final class AccessLists {
 
     private Future<Void> save(String name, Set<String> keys, String publishId) {
         LOG.info("Access list of {} now has {} key(s)", name, keys.size());
+        // Above every version this node knows, and at least the wall clock: a node that never saw the earlier
+        // lists of this name (it started since) still writes a version the others take as newer.
+        long version = Math.max(Math.max(versionOf(mirror.get(name)), removedVersions.getOrDefault(name, -1L)) + 1,
+            System.currentTimeMillis());
         JsonObject entry = new JsonObject().put("keys", new JsonArray(new ArrayList<>(keys)))
-            .put("mediaSessionId", publishId).put("updatedAt", System.currentTimeMillis());
-        // Written to the mirror at once too, so this node's next check already sees it.
+            .put("mediaSessionId", publishId).put("version", version).put("updatedAt", System.currentTimeMillis());
+        // Written to the mirror at once too, so this node's next check already sees it, and its players are
+        // re-checked now (both paths below bring the same entry back, which is then skipped).
         mirror.put(name, entry);
-        return table.put(name, entry);
+        changed(name);
+        return table.put(name, entry).onSuccess(v -> announce(name, entry, version));
+    }
+
+    /** Tells every node (this one included, harmlessly) of a change that is in the table now. */
+    private void announce(String name, JsonObject entry, long version) {
+        vertx.eventBus().publish(CHANGED, new JsonObject().put("name", name).put("entry", entry).put("version", version));
     }
 
     private record Request(String name, List<String> keys, String publishId) { }

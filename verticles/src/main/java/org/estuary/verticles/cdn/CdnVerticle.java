@@ -49,6 +49,8 @@ public final class CdnVerticle extends VerticleBase {
     private NodeDirectory directory;
     private RouteTable routes;
     private EdgeRelays relays;
+    private Profiles profiles;
+    private Renditions renditions;
 
     /**
      * @param playWaitMs how long players wait for a stream; a new relay gets that long to see its first reader
@@ -70,25 +72,36 @@ public final class CdnVerticle extends VerticleBase {
         directory = directoryVerticle.directory();
         SharedTables tables = directoryVerticle.tables();
         routes = new RouteTable(vertx, tables, directory, streams);
+        routes.resyncEvery(config.loadRefreshMs());
         var bus = vertx.eventBus();
         // One random token for the whole cluster, made by whichever node asks first.
         JsonObject token = new JsonObject().put("value", UUID.randomUUID().toString());
         return tables.table(SharedTables.SETTINGS).putIfAbsent("relayToken", token).compose(settled -> {
             String relayToken = settled.getString("value");
-            accessLists = new AccessLists(tables, routes, streams, config.aclKeyParameter(), relayToken);
             NodeIdentity identity = directory.identity();
-            if (identity.has(NodeIdentity.EDGE)) {
+            // Transcoder nodes relay the sources of their renditions like edges relay streams for players.
+            if (identity.has(NodeIdentity.EDGE) || identity.has(NodeIdentity.TRANSCODER)) {
                 relays = new EdgeRelays(vertx, context, streams, routes, identity.nodeId(), config.relayLingerMs(),
                     playWaitMs, AccessLists.RELAY_PARAMETER + "=" + relayToken);
                 routes.exclude(s -> relays.isRelayed(s.name()));
             }
-            return Future.all(routes.start(), accessLists.start());
+            accessLists = new AccessLists(vertx, tables, routes, streams, config.aclKeyParameter(), relayToken,
+                name -> relays == null ? java.util.Optional.empty() : relays.originPublish(name));
+            profiles = new Profiles(tables);
+            renditions = new Renditions(vertx, context, streams, routes, profiles, directory, relays,
+                config.relayLingerMs(), playWaitMs, config.loadRefreshMs());
+            return Future.all(routes.start(), accessLists.start(), profiles.start());
         }).compose(v -> {
             if (relays != null) {
+                relays.onUnrouted(renditions::demand);
                 relays.start();
             }
             accessLists.onChange(this::recheckPlayers);
+            // A list belongs to one publish: when the route of a stream changes, the lists valid here may too.
+            routes.onChange((name, route) -> recheckPlayers(name, accessLists.keys(name)));
             admission.add(this::admit);
+            return renditions.start();
+        }).compose(v -> {
             if (config.bridgeEnabled()) {
                 bridge = new EventBridge();
                 return bridge.start(vertx, bindAddress, config.bridgePort());
@@ -102,7 +115,11 @@ public final class CdnVerticle extends VerticleBase {
                 bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/add"), accessLists::add).completion(),
                 bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/remove"), accessLists::remove).completion(),
                 bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/delete"), accessLists::delete).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/print"), accessLists::print).completion()));
+                bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/print"), accessLists::print).completion(),
+                bus.<Object>consumer(Addresses.api("/cdn/profile/add"), profiles::add).completion(),
+                bus.<Object>consumer(Addresses.api("/cdn/profile/modify"), profiles::modify).completion(),
+                bus.<Object>consumer(Addresses.api("/cdn/profile/print"), profiles::print).completion(),
+                bus.<Object>consumer(Addresses.api("/cdn/profile/remove"), profiles::remove).completion()));
         });
     }
 
@@ -112,6 +129,9 @@ public final class CdnVerticle extends VerticleBase {
             return CompletableFuture.completedFuture(AdmissionDecision.allow(request));
         }
         String refusal = accessLists.refusal(request.streamName(), request.params());
+        if (refusal == null && relays != null) {
+            refusal = renditions.refusal(request.streamName());
+        }
         return CompletableFuture.completedFuture(refusal == null ? AdmissionDecision.allow(request)
             : AdmissionDecision.deny(refusal));
     }
@@ -136,6 +156,12 @@ public final class CdnVerticle extends VerticleBase {
         }
         if (accessLists != null) {
             accessLists.stop();
+        }
+        if (renditions != null) {
+            renditions.stop();
+        }
+        if (profiles != null) {
+            profiles.stop();
         }
         if (relays != null) {
             relays.stop();

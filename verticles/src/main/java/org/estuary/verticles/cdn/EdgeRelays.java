@@ -61,6 +61,7 @@ final class EdgeRelays implements OnDemandSource {
     private final String relayQuery;
     private final Map<String, Relay> relays = new ConcurrentHashMap<>();
     private final Readers readers = new Readers();
+    private volatile java.util.function.Function<String, String> unrouted = name -> null;
 
     /**
      * @param startGraceMs how long a new relay may wait for its first reader (a player's own wait for the
@@ -95,6 +96,12 @@ final class EdgeRelays implements OnDemandSource {
         return relays.containsKey(name);
     }
 
+    /** The media session id of the origin publish a running relay copies (not its local copy's own id). */
+    java.util.Optional<String> originPublish(String name) {
+        Relay r = relays.get(name);
+        return r == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(r.originMediaSessionId);
+    }
+
     /** The origin node of a running relay, or null. */
     JsonObject describe(String name) {
         Relay r = relays.get(name);
@@ -106,11 +113,24 @@ final class EdgeRelays implements OnDemandSource {
     @Override
     public String demand(String name) {
         var route = routes.lookup(name).orElse(null);
-        if (route == null || selfNodeId.equals(route.getString("nodeId"))) {
+        if (route == null) {
+            return unrouted.apply(name);
+        }
+        if (selfNodeId.equals(route.getString("nodeId"))) {
             return null;
         }
         context.runOnContext(v -> ensure(name, route));
         return name;
+    }
+
+    /** Starts relaying {@code name} from the node of {@code route} unless it is relayed or live here already. */
+    void relay(String name, JsonObject route) {
+        ensure(name, route);
+    }
+
+    /** Asked (any thread) for a name no route names, e.g. a profile rendition: the name to wait for, or null. */
+    void onUnrouted(java.util.function.Function<String, String> unrouted) {
+        this.unrouted = unrouted;
     }
 
     private void ensure(String name, JsonObject route) {
