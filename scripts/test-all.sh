@@ -2,8 +2,9 @@
 # Runs every Estuary test: unit tests of all modules and the black-box it-tests, which start the
 # real server jar against real peers (ffmpeg/ffprobe; nginx-rtmp for relay tests; a GStreamer RTSP
 # server for RTSP ingest).
-# hls.js for the browser HLS test and the WCS Web SDK for WebSdkTest are installed by those tests
-# (npm ci in it-tests/hlsjs, it-tests/websdk) when missing.
+# hls.js for the browser HLS test, the WCS Web SDK for WebSdkTest and s3rver (the S3-compatible
+# server of VodS3Test) are installed by those tests (npm ci in it-tests/hlsjs, it-tests/websdk,
+# it-tests/s3) when missing.
 # Benchmarks are not run (they are the it-tests "benchmark" group, see it-tests/pom.xml).
 #
 #   ./scripts/test-all.sh            # installs missing peers with apt-get, then mvn -B verify
@@ -38,7 +39,7 @@ command -v baresip >/dev/null || missing+=(baresip)
 command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || missing+=(kamailio)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
-# npm: HlsJsLatencyTest and WebSdkTest install their own hls.js / @flashphoner/websdk copies (npm ci from the lockfiles)
+# npm: HlsJsLatencyTest, WebSdkTest and VodS3Test install their own hls.js / @flashphoner/websdk / s3rver copies (npm ci from the lockfiles)
 command -v npm >/dev/null || missing+=(npm)
 command -v sox >/dev/null || missing+=(sox)
 # TLS terminator in front of nginx-rtmp: the rtmps:// push/pull target of RtmpsClientTest

@@ -161,6 +161,12 @@ public final class ConfigSchema {
         t.put("push.reconnectMaxMs", ValueType.longInteger(1, day));
         t.put("push.audioBitrate", ValueType.integer(16_000, 512_000));
         t.put("vod.leadMs", ValueType.longInteger(0, 10_000));
+        t.put("vod.s3Endpoint", ValueType.httpUrlOrEmpty());
+        t.put("vod.s3Region", ValueType.nonEmptyString());
+        t.put("vod.s3AccessKeyId", ValueType.string());
+        t.put("vod.s3SecretAccessKey", ValueType.string());
+        t.put("vod.s3PathStyle", ValueType.bool());
+        t.put("vod.s3ReadBlockBytes", ValueType.integer(16 * 1024, 64 << 20));
         t.put("mpegts.timeoutMs", ValueType.longInteger(1, day));
         t.put("mpegts.maxTimestampDiffMs", ValueType.longInteger(1, day));
         t.put("mpegts.srtLatencyMs", ValueType.integer(0, 60_000));

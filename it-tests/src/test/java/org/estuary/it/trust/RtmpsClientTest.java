@@ -38,6 +38,18 @@ class RtmpsClientTest {
     private static int tlsPort;
     private static EstuaryProcess server;
     private static Process publisher;
+    private static Path stunnelConf;
+
+    private static Process startStunnel(String log) throws Exception {
+        Process p = Ffmpeg.start(List.of(Peers.require("stunnel4", "stunnel4"), stunnelConf.toString()),
+                EstuaryProcess.logDir().resolve(log));
+        Await.until(Duration.ofSeconds(10), "stunnel listening", () -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", tlsPort)) {
+                return true;
+            }
+        });
+        return p;
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,10 +72,11 @@ class RtmpsClientTest {
         Path conf = dir.resolve("stunnel.conf");
         Files.writeString(conf, "foreground = yes\npid =\n[rtmps]\naccept = 127.0.0.1:" + tlsPort + "\nconnect = 127.0.0.1:"
                 + nginx.rtmpPort() + "\ncert = " + cert + "\nkey = " + key + "\n");
-        stunnel = Ffmpeg.start(List.of(Peers.require("stunnel4", "stunnel4"), conf.toString()),
-                EstuaryProcess.logDir().resolve("rtmps-client-stunnel.log"));
+        stunnelConf = conf;
+        stunnel = startStunnel("rtmps-client-stunnel.log");
         server = EstuaryProcess.startWithJvmArgs("rtmps-client", List.of("-Djavax.net.ssl.trustStore=" + trust,
-                "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12"));
+                "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12"),
+                "push.reconnectFirstMs=500", "push.reconnectMaxMs=2000");
         publisher = Ffmpeg.publish(server.rtmpUrl("cam1"), "320x240", 25, 0,
                 EstuaryProcess.logDir().resolve("rtmps-client-ffmpeg.log"));
         Await.until(Duration.ofSeconds(30), "cam1 published",
@@ -116,5 +129,31 @@ class RtmpsClientTest {
         JsonArray agents = server.post("/pull/rtmp/find_all", new JsonObject()).array();
         assertEquals(uri, agents.getJsonObject(0).getString("uri"), agents.encode());
         assertEquals(200, server.post("/pull/rtmp/terminate", new JsonObject().put("uri", uri)).status());
+    }
+
+    /**
+     * Issue 15 item 7, "a push target that dies and comes back": the TLS front of the target goes
+     * away (connections cut, new ones refused), the transponder reports RECONNECTING and logs why,
+     * and when the target listens again it publishes to it again without a new request.
+     */
+    @Test
+    @Order(3)
+    void aPushTargetThatDiesAndComesBackIsPublishedToAgain() throws Exception {
+        Await.until(Duration.ofSeconds(30), "nginx receives rtmp_cam1", () -> nginx.isPublishing("rtmp_cam1"));
+        stunnel.destroyForcibly();
+        stunnel.waitFor(5, TimeUnit.SECONDS);
+        Await.until(Duration.ofSeconds(30), "transponder RECONNECTING", () -> {
+            JsonArray all = server.post("/push/find_all", new JsonObject()).array();
+            return "RECONNECTING".equals(all.getJsonObject(0).getString("status"));
+        });
+        Await.until(Duration.ofSeconds(30), "nginx has lost rtmp_cam1", () -> !nginx.isPublishing("rtmp_cam1"));
+        assertTrue(server.logText().contains("reconnecting in"), "a log line names the cause and the retry");
+        stunnel = startStunnel("rtmps-client-stunnel-2.log");
+        Await.until(Duration.ofSeconds(30), "the transponder publishes again", () -> nginx.isPublishing("rtmp_cam1")
+                && "PUBLISHING".equals(server.post("/push/find_all", new JsonObject()).array().getJsonObject(0)
+                        .getString("status")));
+        Ffmpeg.Probe p = Ffmpeg.probe(nginx.rtmpUrl("rtmp_cam1"), 5);
+        assertTrue(p.videoFrames() >= 50, "media flows again: " + p);
+        assertTrue(publisher.isAlive(), "the source publisher was not disturbed");
     }
 }

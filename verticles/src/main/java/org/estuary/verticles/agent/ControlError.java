@@ -37,6 +37,11 @@ public final class ControlError extends RuntimeException {
         return new ControlError(ApiStatus.INTERNAL, message);
     }
 
+    /** The HTTP status for any failure: its own for a ControlError, 500 for anything else. */
+    public static int status(Throwable t) {
+        return t instanceof ControlError c ? c.status : ApiStatus.INTERNAL;
+    }
+
     /**
      * Fails {@code m} with {@code e}: a {@link ControlError} keeps its status, anything else is a
      * 500 carrying its message (for futures that failed on a worker thread).

@@ -15,13 +15,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import org.estuary.cluster.CdnException;
 import org.estuary.cluster.RouteTable;
 import org.estuary.cluster.SharedTable;
 import org.estuary.cluster.SharedTables;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,7 +203,7 @@ final class AccessLists {
     void remove(Message<Object> m) {
         request(m, true).compose(r -> {
             if (!mirrorHas(r.name)) {
-                return Future.failedFuture(new CdnException(ApiStatus.NOT_FOUND, "ACL not found: " + r.name));
+                return Future.failedFuture(ControlError.notFound("ACL not found: " + r.name));
             }
             Set<String> keys = new LinkedHashSet<>(current(r.name));
             keys.removeAll(r.keys);
@@ -221,7 +222,7 @@ final class AccessLists {
     }
 
     void print(Message<Object> m) {
-        String name = m.body() instanceof JsonObject b ? b.getString("name") : null;
+        String name = Body.of(m).string("name");
         if (name == null || name.isBlank()) {
             m.fail(ApiStatus.BAD_REQUEST, "name is required");
             return;
@@ -269,25 +270,25 @@ final class AccessLists {
         JsonObject b = m.body() instanceof JsonObject o ? o : new JsonObject();
         String name = b.getValue("name") instanceof String s ? s : null;
         if (name == null || name.isBlank()) {
-            return Future.failedFuture(new CdnException(ApiStatus.BAD_REQUEST, "name is required"));
+            return Future.failedFuture(ControlError.badRequest("name is required"));
         }
         List<String> keys = new ArrayList<>();
         if (withKeys) {
             // authorizedKeys: the older field name in WCS's documentation
             Object raw = b.getValue("keys", b.getValue("authorizedKeys"));
             if (!(raw instanceof JsonArray array) || array.isEmpty()) {
-                return Future.failedFuture(new CdnException(ApiStatus.BAD_REQUEST, "keys must be a non-empty array of strings"));
+                return Future.failedFuture(ControlError.badRequest("keys must be a non-empty array of strings"));
             }
             for (Object k : array) {
                 if (!(k instanceof String s) || s.isBlank()) {
-                    return Future.failedFuture(new CdnException(ApiStatus.BAD_REQUEST, "keys must be non-empty strings, got " + k));
+                    return Future.failedFuture(ControlError.badRequest("keys must be non-empty strings, got " + k));
                 }
                 keys.add(s);
             }
         }
         Optional<String> publish = publishId(name);
         if (publish.isEmpty()) {
-            return Future.failedFuture(new CdnException(ApiStatus.NOT_FOUND, "Stream not found: " + name));
+            return Future.failedFuture(ControlError.notFound("Stream not found: " + name));
         }
         return Future.succeededFuture(new Request(name, keys, publish.get()));
     }

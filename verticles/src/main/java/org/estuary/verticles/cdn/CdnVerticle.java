@@ -25,6 +25,8 @@ import org.estuary.core.session.AdmissionDecision;
 import org.estuary.core.session.AdmissionRequest;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,7 +200,7 @@ public final class CdnVerticle extends VerticleBase {
      * order (origin first, then this node when it relays), each with that hop's details.
      */
     private void showStreamRoutes(Message<Object> m) {
-        String name = m.body() instanceof JsonObject b ? b.getString("streamName") : null;
+        String name = Body.of(m).string("streamName");
         if (name == null || name.isBlank()) {
             m.fail(ApiStatus.BAD_REQUEST, "streamName is required");
             return;
@@ -222,7 +224,7 @@ public final class CdnVerticle extends VerticleBase {
 
     /** Removes a PASSIVE node and its routes (409 for an ACTIVE node, 404 for an unknown one). */
     private void removeNode(Message<Object> m) {
-        String nodeId = m.body() instanceof JsonObject b ? b.getString("nodeId") : null;
+        String nodeId = Body.of(m).string("nodeId");
         if (nodeId == null || nodeId.isBlank()) {
             m.fail(ApiStatus.BAD_REQUEST, "nodeId is required");
             return;
@@ -236,12 +238,9 @@ public final class CdnVerticle extends VerticleBase {
             .onFailure(e -> fail(m, e));
     }
 
+    /** Answers a failed request: the kit's {@link ControlError}, or the cluster's {@link CdnException} with its status. */
     static void fail(Message<?> m, Throwable e) {
-        if (e instanceof CdnException c) {
-            m.fail(c.status(), c.getMessage());
-        } else {
-            m.fail(ApiStatus.INTERNAL, String.valueOf(e.getMessage()));
-        }
+        ControlError.reply(m, e instanceof CdnException c ? new ControlError(c.status(), c.getMessage()) : e);
     }
 
 }

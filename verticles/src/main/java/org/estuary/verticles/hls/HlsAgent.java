@@ -21,6 +21,7 @@ import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.AgentThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ final class HlsAgent implements HlsSink {
         this.context = context;
         this.store = store;
         this.segmenter = new HlsSegmenter(settings, this);
-        Executor onContext = r -> context.runOnContext(v -> r.run());
+        Executor onContext = AgentThreads.on(context);
         this.follower = StreamFollower.of(registry, name)
                 .owner(onContext)
                 .reader(s -> new ReaderInfo(readerId + name + "-HLS", name + "-HLS", s.publisher().appKey(), "HLS", false))

@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.Map;
 import org.estuary.core.config.HlsConfig;
 import org.estuary.core.config.HlsStorage;
-import org.estuary.core.control.Addresses;
-import org.estuary.core.control.ApiStatus;
 import org.estuary.core.hls.HlsSettings;
 import org.estuary.core.session.Admission;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.Control;
+import org.estuary.verticles.agent.ControlError;
+import org.estuary.verticles.agent.Find;
 import org.estuary.verticles.tls.TlsServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,19 +77,19 @@ public final class HlsServerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        var bus = vertx.eventBus();
-        List<Future<Void>> regs = new ArrayList<>();
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/startup"), this::startup).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/find_all"), this::findAll).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/terminate"), this::terminate).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/profiles"), this::profiles).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/hls/subscribers"), this::subscribers).completion());
+        Future<Void> regs = new Control(vertx, LOG)
+                .on("/hls/startup", this::startup)
+                .on("/hls/find_all", this::findAll)
+                .on("/hls/terminate", this::terminate)
+                .on("/hls/profiles", this::profiles)
+                .on("/hls/subscribers", this::subscribers)
+                .ready();
         sweepTimer = vertx.setPeriodic(1000, id -> sweep());
         HlsHttpHandler handler = new HlsHttpHandler(this);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(config.port())
                 .setHttp2ClearTextEnabled(false)) // HTTP/1.1 in clear text, as for REST
                 .requestHandler(handler);
-        return Future.all(regs).compose(v -> server.listen()).map(s -> {
+        return regs.compose(v -> server.listen()).map(s -> {
             actualPort = s.actualPort();
             LOG.info("HLS listening on {}:{} ({}, {} storage)", bindAddress, actualPort,
                     config.lowLatency() ? "low-latency fMP4" : "MPEG-TS", config.storage().name().toLowerCase());
@@ -212,101 +214,62 @@ public final class HlsServerVerticle extends VerticleBase {
 
     // ---- REST ----
 
-    private void startup(Message<JsonObject> m) {
-        String name = m.body().getString("name");
+    private void startup(Message<JsonObject> m, Body q) {
+        String name = q.string("name");
         if (name == null || !HlsPath.validName(name)) {
-            m.fail(ApiStatus.BAD_REQUEST, "name must be a stream name (no slashes, not . or ..)");
-            return;
+            throw ControlError.badRequest("name must be a stream name (no slashes, not . or ..)");
         }
         if (streams.find(name).isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, "Stream not found: " + name);
-            return;
+            throw ControlError.notFound("Stream not found: " + name);
         }
         startAgent(name).markUsed();
         m.reply(null);
     }
 
-    private void terminate(Message<JsonObject> m) {
-        String name = m.body().getString("name");
+    private void terminate(Message<JsonObject> m, Body q) {
+        String name = q.string("name");
         if (!stopAgent(name)) {
-            m.fail(ApiStatus.NOT_FOUND, "HLS agent not found: " + name);
-            return;
+            throw ControlError.notFound("HLS agent not found: " + name);
         }
         m.reply(null);
     }
 
-    private void findAll(Message<JsonObject> m) {
-        JsonObject q = m.body() == null ? new JsonObject() : m.body();
+    private void findAll(Message<JsonObject> m, Body q) {
         List<JsonObject> all = new ArrayList<>();
         for (HlsAgent a : agents.values()) {
             all.add(HlsJson.agent(a, playlistUrl(a.name())));
         }
-        JsonArray page = page(all, q, m);
-        if (page == null) {
-            return;
-        }
-        if (page.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, "HLS agents not found");
-            return;
-        }
-        m.reply(page);
+        Find.reply(m, Find.page(all, q), "HLS agents not found");
     }
 
-    private void profiles(Message<JsonObject> m) {
-        JsonObject q = m.body();
-        HlsAgent a = agents.get(q.getString("hlsId"));
-        if (a == null) {
-            m.fail(ApiStatus.NOT_FOUND, "HLS agent not found: " + q.getString("hlsId"));
-            return;
-        }
-        String wanted = q.getString("profileName");
+    private void profiles(Message<JsonObject> m, Body q) {
+        HlsAgent a = agent(q);
+        String wanted = q.string("profileName");
         List<JsonObject> list = new ArrayList<>();
         for (JsonObject p : HlsJson.profiles(a, nodeId)) {
             if (wanted == null || wanted.equals(p.getString("name"))) {
                 list.add(p);
             }
         }
-        JsonArray page = page(list, q, m);
-        if (page == null) {
-            return;
-        }
-        if (page.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, wanted == null ? "No profiles yet for " + a.name() : "Profile not found: " + wanted);
-            return;
-        }
-        m.reply(page);
+        Find.reply(m, Find.page(list, q), wanted == null ? "No profiles yet for " + a.name() : "Profile not found: " + wanted);
     }
 
-    private void subscribers(Message<JsonObject> m) {
-        JsonObject q = m.body();
-        HlsAgent a = agents.get(q.getString("hlsId"));
-        if (a == null) {
-            m.fail(ApiStatus.NOT_FOUND, "HLS agent not found: " + q.getString("hlsId"));
-            return;
-        }
+    private void subscribers(Message<JsonObject> m, Body q) {
+        HlsAgent a = agent(q);
         List<JsonObject> list = new ArrayList<>();
         for (HlsSubscriber s : a.subscribers()) {
             list.add(s.toJson(a.name()));
         }
-        JsonArray page = page(list, q, m);
-        if (page == null) {
-            return;
-        }
-        m.reply(page);
+        m.reply(new JsonArray(new ArrayList<Object>(Find.page(list, q)))); // an empty list is an answer here, not a 404
     }
 
-    /** Applies {@code offset}/{@code size}; replies 400 and returns null when they are negative. */
-    private static JsonArray page(List<JsonObject> all, JsonObject q, Message<JsonObject> m) {
-        int offset = q.getInteger("offset", 0);
-        int size = q.getInteger("size", Integer.MAX_VALUE);
-        if (offset < 0 || size < 0) {
-            m.fail(ApiStatus.BAD_REQUEST, "offset and size must not be negative");
-            return null;
+    /** The agent named by {@code hlsId}, or a 404. */
+    private HlsAgent agent(Body q) {
+        String id = q.string("hlsId");
+        HlsAgent a = id == null ? null : agents.get(id);
+        if (a == null) {
+            throw ControlError.notFound("HLS agent not found: " + id);
         }
-        JsonArray out = new JsonArray();
-        for (int i = offset; i < all.size() && out.size() < size; i++) {
-            out.add(all.get(i));
-        }
-        return out;
+        return a;
     }
 }

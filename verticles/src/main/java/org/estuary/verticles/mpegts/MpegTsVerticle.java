@@ -16,9 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.estuary.core.config.MpegTsConfig;
-import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
-import org.estuary.core.net.AddressFilter;
 import org.estuary.core.net.PortPool;
 import org.estuary.core.session.Admission;
 import org.estuary.core.session.AdmissionRequest;
@@ -26,8 +24,10 @@ import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
-import org.estuary.media.srt.SrtOptions;
 import org.estuary.media.srt.SrtTsReceiver;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.Control;
+import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,18 +67,18 @@ public final class MpegTsVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        var bus = vertx.eventBus();
         timer = vertx.setPeriodic(1000, id -> expire());
         // loading FFmpeg's natives takes a moment: do it now, off the event loop, not on the first SRT startup
         vertx.executeBlocking(() -> {
             SrtTsReceiver.preload();
             return null;
         }, false).onFailure(e -> LOG.warn("SRT ingest unavailable: FFmpeg libraries did not load", e));
-        return Future.all(
-                bus.<JsonObject>consumer(Addresses.api("/mpepts/startup"), this::startup).completion(),
-                bus.<JsonObject>consumer(Addresses.api("/mpepts/find"), m -> find(m, true)).completion(),
-                bus.<JsonObject>consumer(Addresses.api("/mpepts/find_all"), m -> find(m, false)).completion(),
-                bus.<JsonObject>consumer(Addresses.api("/mpepts/terminate"), this::terminate).completion());
+        return new Control(vertx, LOG)
+                .on("/mpepts/startup", this::startup)
+                .on("/mpepts/find", (m, q) -> find(m, q, true))
+                .on("/mpepts/find_all", (m, q) -> find(m, q, false))
+                .on("/mpepts/terminate", this::terminate)
+                .ready();
     }
 
     @Override
@@ -97,103 +97,43 @@ public final class MpegTsVerticle extends VerticleBase {
         return this;
     }
 
-    private void startup(Message<JsonObject> m) {
+    private void startup(Message<JsonObject> m, Body body) {
         if (AgentLimit.refused(m, limits, Limit.MPEGTS_AGENTS, sessions.size())) {
             return;
         }
-        JsonObject q = m.body() == null ? new JsonObject() : m.body();
-        String name = q.getString("localStreamName", "").trim();
-        if (name.isEmpty() || name.length() > 256 || name.chars().anyMatch(Character::isISOControl)) {
-            m.fail(ApiStatus.BAD_REQUEST, "localStreamName must be a non-empty name without control characters");
-            return;
-        }
-        // the encoder's address is not known before it sends: the backend judges the stream name and the request
-        Map<String, String> params = new LinkedHashMap<>();
-        q.forEach(e -> params.put(e.getKey(), String.valueOf(e.getValue())));
-        String protocol = "MPEGTS-" + q.getString("transport", "udp").toUpperCase(java.util.Locale.ROOT);
-        Future.fromCompletionStage(admission.check(new AdmissionRequest(AdmissionRequest.Action.PUBLISH, protocol, "",
-                name, "", params)), context).onComplete(ar -> {
+        MpegTsRequest q = MpegTsRequest.from(body, config);
+        Future.fromCompletionStage(admission.check(new AdmissionRequest(AdmissionRequest.Action.PUBLISH, q.protocol(), "",
+                q.name(), "", q.params())), context).onComplete(ar -> {
                     if (ar.failed() || !ar.result().allowed()) {
                         m.fail(ApiStatus.FORBIDDEN, "Publishing refused: "
                                 + (ar.failed() ? ar.cause().getMessage() : ar.result().reason()));
-                    } else {
+                        return;
+                    }
+                    try {
                         startAdmitted(m, q, ar.result().streamName());
+                    } catch (ControlError e) {
+                        ControlError.reply(m, e);
                     }
                 });
     }
 
-    private void startAdmitted(Message<JsonObject> m, JsonObject q, String name) {
-        String transport = q.getString("transport", "udp").toLowerCase();
-        if (!transport.equals("udp") && !transport.equals("srt")) {
-            m.fail(ApiStatus.BAD_REQUEST, "transport must be \"udp\" or \"srt\", got \"" + transport + "\"");
-            return;
-        }
-        AddressFilter allowed;
-        List<String> allowedList = new ArrayList<>();
-        try {
-            JsonArray list = q.getJsonArray("allowedList", new JsonArray());
-            list.forEach(v -> allowedList.add(String.valueOf(v)));
-            allowed = AddressFilter.parse(allowedList);
-        } catch (IllegalArgumentException | ClassCastException e) {
-            m.fail(ApiStatus.BAD_REQUEST, "allowedList: " + e.getMessage());
-            return;
-        }
-        long timeout = longOf(q.getValue("timeout"), config.timeoutMs());
-        long maxDiff = longOf(q.getValue("maxTimestampDiff"), config.maxTimestampDiffMs());
-        if (timeout < 0 || maxDiff <= 0) {
-            m.fail(ApiStatus.BAD_REQUEST, "timeout must be >= 0 and maxTimestampDiff > 0 (milliseconds)");
-            return;
-        }
-        long latency = longOf(q.getValue("latency"), config.srtLatencyMs());
-        if (latency < 0 || latency > 60_000) {
-            m.fail(ApiStatus.BAD_REQUEST, "latency must be 0..60000 (milliseconds, SRT receive latency)");
-            return;
-        }
-        SrtOptions srt = null;
-        java.net.URI remote = null;
-        if (transport.equals("udp")) {
-            for (String srtOnly : List.of("mode", "remoteUri", "passphrase", "pbkeylen", "keyLength", "streamid")) {
-                if (q.containsKey(srtOnly)) {
-                    m.fail(ApiStatus.BAD_REQUEST, srtOnly + " applies to transport \"srt\" only");
-                    return;
-                }
-            }
-        } else {
-            try {
-                String mode = q.getString("mode", "listener");
-                if (!mode.equals("listener") && !mode.equals("caller")) {
-                    throw new IllegalArgumentException("mode must be \"listener\" or \"caller\", got \"" + mode + "\"");
-                }
-                if (mode.equals("caller")) {
-                    remote = remoteSrt(q.getString("remoteUri"));
-                }
-                Object keyLength = q.getValue("pbkeylen", q.getValue("keyLength"));
-                srt = new SrtOptions(mode.equals("caller"), (int) latency, blankToNull(q.getString("passphrase")),
-                        keyLength == null ? 0 : (int) longOf(keyLength, 0), blankToNull(q.getString("streamid")));
-            } catch (IllegalArgumentException | ClassCastException e) {
-                m.fail(ApiStatus.BAD_REQUEST, e.getMessage());
-                return;
-            }
-        }
-        boolean hasAudio = bool(q.getValue("hasAudio"), true);
-        boolean hasVideo = bool(q.getValue("hasVideo"), true);
+    private void startAdmitted(Message<JsonObject> m, MpegTsRequest q, String name) {
+        String transport = q.transport();
         if (sessions.containsKey(name) || streams.find(name).isPresent()) {
-            m.fail(ApiStatus.CONFLICT, "Stream name is already in use: " + name);
-            return;
+            throw ControlError.conflict("Stream name is already in use: " + name);
         }
         var ctx = vertx.getOrCreateContext();
-        if (remote != null) {
-            startCaller(m, q, name, remote, srt, allowedList, hasAudio, hasVideo, timeout, maxDiff, ctx);
+        if (q.remote() != null) {
+            startCaller(m, q, name, ctx);
             return;
         }
         // bind (UDP) or prove free (SRT: libsrt binds it itself on its thread) with quick system calls
         UdpIngress[] udp = new UdpIngress[1];
         OptionalInt reserved = transport.equals("udp")
-                ? ports.acquire(p -> (udp[0] = UdpIngress.bind(bindAddress, p, allowed, ctx, config.receiveBufferBytes())) != null)
+                ? ports.acquire(p -> (udp[0] = UdpIngress.bind(bindAddress, p, q.allowed(), ctx, config.receiveBufferBytes())) != null)
                 : ports.acquire(this::udpBindable);
         if (reserved.isEmpty()) {
-            m.fail(ApiStatus.INTERNAL, "No free UDP port in the media range " + ports.from() + "-" + ports.to());
-            return;
+            throw ControlError.internal("No free UDP port in the media range " + ports.from() + "-" + ports.to());
         }
         int port = reserved.getAsInt();
         Stream stream;
@@ -204,21 +144,20 @@ public final class MpegTsVerticle extends VerticleBase {
                 udp[0].close();
             }
             ports.release(port);
-            m.fail(ApiStatus.CONFLICT, e.getMessage());
-            return;
+            throw ControlError.conflict(e.getMessage());
         }
         String uri = transport + "://" + publicHost + ":" + port;
         MpegTsIngress ingress;
         if (udp[0] != null) {
             ingress = udp[0];
         } else {
-            ingress = new SrtIngress(ctx, bindAddress, port, srt);
-            if (!allowedList.isEmpty()) {
+            ingress = new SrtIngress(ctx, bindAddress, port, q.srt());
+            if (!q.allowedList().isEmpty()) {
                 LOG.warn("MPEG-TS {}: allowedList is not enforced for SRT (FFmpeg's srt listener does not expose the caller address)", name);
             }
         }
         MpegTsSession s = new MpegTsSession(name, transport, uri, port, stream, ingress,
-                allowedList, hasAudio, hasVideo, timeout, maxDiff);
+                q.allowedList(), q.hasAudio(), q.hasVideo(), q.timeoutMs(), q.maxTimestampDiffMs());
         stream.onTerminate(() -> ctx.runOnContext(v -> stopSession(s, "Stopped by rest /terminate")));
         sessions.put(name, s);
         s.start();
@@ -227,50 +166,23 @@ public final class MpegTsVerticle extends VerticleBase {
     }
 
     /** SRT caller mode: no local port; Estuary connects to the remote listener and reconnects when it drops. */
-    private void startCaller(Message<JsonObject> m, JsonObject q, String name, java.net.URI remote, SrtOptions srt,
-                             List<String> allowedList, boolean hasAudio, boolean hasVideo, long timeout, long maxDiff,
-                             io.vertx.core.Context ctx) {
-        if (!allowedList.isEmpty()) {
-            m.fail(ApiStatus.BAD_REQUEST, "allowedList applies to listener mode (who may connect); a caller picks its peer by remoteUri");
-            return;
-        }
+    private void startCaller(Message<JsonObject> m, MpegTsRequest q, String name, io.vertx.core.Context ctx) {
         Stream stream;
         try {
             stream = streams.publish(name, new PublisherInfo("", "", "MPEGTS", Map.of()), 0);
         } catch (NameInUseException e) {
-            m.fail(ApiStatus.CONFLICT, e.getMessage());
-            return;
+            throw ControlError.conflict(e.getMessage());
         }
+        java.net.URI remote = q.remote();
         String uri = "srt://" + remote.getHost() + ":" + remote.getPort();
         MpegTsSession s = new MpegTsSession(name, "srt", uri, 0, stream,
-                new SrtIngress(ctx, remote.getHost(), remote.getPort(), srt),
-                allowedList, hasAudio, hasVideo, timeout, maxDiff);
+                new SrtIngress(ctx, remote.getHost(), remote.getPort(), q.srt()),
+                q.allowedList(), q.hasAudio(), q.hasVideo(), q.timeoutMs(), q.maxTimestampDiffMs());
         stream.onTerminate(() -> ctx.runOnContext(v -> stopSession(s, "Stopped by rest /terminate")));
         sessions.put(name, s);
         s.start();
         LOG.info("MPEG-TS {} ({}) pulling SRT from {}", name, stream.mediaSessionId(), uri);
         m.reply(s.toJson());
-    }
-
-    /** {@code srt://host:port} (query ignored: options are request fields), host not blank. */
-    private static java.net.URI remoteSrt(String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("mode \"caller\" needs remoteUri srt://host:port");
-        }
-        java.net.URI u;
-        try {
-            u = new java.net.URI(value.trim());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("remoteUri is not a URI: " + e.getMessage());
-        }
-        if (!"srt".equalsIgnoreCase(u.getScheme()) || u.getHost() == null || u.getPort() <= 0 || u.getPort() > 65535) {
-            throw new IllegalArgumentException("remoteUri must be srt://host:port, got " + value);
-        }
-        return u;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 
     /** SRT: libsrt binds the port itself on the receiver thread; a short JDK bind proves it free now. */
@@ -303,8 +215,7 @@ public final class MpegTsVerticle extends VerticleBase {
         });
     }
 
-    private void find(Message<JsonObject> m, boolean filtered) {
-        JsonObject q = m.body() == null ? new JsonObject() : m.body();
+    private void find(Message<JsonObject> m, Body q, boolean filtered) {
         JsonArray out = new JsonArray();
         for (MpegTsSession s : sessions.values()) {
             if (!filtered || matches(q, s)) {
@@ -312,55 +223,27 @@ public final class MpegTsVerticle extends VerticleBase {
             }
         }
         if (out.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, "MPEG-TS stream not found");
-        } else {
-            m.reply(out);
+            throw ControlError.notFound("MPEG-TS stream not found");
         }
+        m.reply(out);
     }
 
-    private void terminate(Message<JsonObject> m) {
-        JsonObject q = m.body() == null ? new JsonObject() : m.body();
-        if (q.getString("localStreamName") == null && q.getString("uri") == null) {
-            m.fail(ApiStatus.BAD_REQUEST, "Give localStreamName or uri");
-            return;
+    private void terminate(Message<JsonObject> m, Body q) {
+        if (!q.has("localStreamName") && !q.has("uri")) {
+            throw ControlError.badRequest("Give localStreamName or uri");
         }
         List<MpegTsSession> hit = sessions.values().stream().filter(s -> matches(q, s)).toList();
         if (hit.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, "MPEG-TS stream not found");
-            return;
+            throw ControlError.notFound("MPEG-TS stream not found");
         }
         // answer once the ports are closed, so a caller may reuse or probe them right away
         Future.join(hit.stream().map(s -> stopSession(s, "Stopped by rest /terminate")).toList())
                 .onComplete(ar -> m.reply(null));
     }
 
-    private static boolean matches(JsonObject q, MpegTsSession s) {
-        String name = q.getString("localStreamName");
-        String uri = q.getString("uri");
+    private static boolean matches(Body q, MpegTsSession s) {
+        String name = q.string("localStreamName");
+        String uri = q.string("uri");
         return (name == null || name.equals(s.name())) && (uri == null || uri.equals(s.uri()));
-    }
-
-    private static long longOf(Object v, long dflt) {
-        if (v instanceof Number n) {
-            return n.longValue();
-        }
-        if (v instanceof String s && !s.isBlank()) {
-            try {
-                return Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }
-        return dflt;
-    }
-
-    private static boolean bool(Object v, boolean dflt) {
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        if (v instanceof String s && !s.isBlank()) {
-            return Boolean.parseBoolean(s.trim());
-        }
-        return dflt;
     }
 }

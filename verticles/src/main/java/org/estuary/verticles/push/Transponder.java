@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.estuary.core.config.PushConfig;
 import org.estuary.core.media.Frame;
 import org.estuary.core.rtmp.RtmpClientParams;
@@ -15,6 +14,7 @@ import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.AgentThreads;
 import org.estuary.verticles.agent.Reconnector;
 import org.estuary.verticles.rtmpclient.RtmpClientConnection;
 import org.slf4j.Logger;
@@ -65,14 +65,10 @@ final class Transponder {
         this.target = target;
         this.options = options == null ? new JsonObject() : options;
         this.audio = audio;
-        this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "push-" + sourceName + "-" + id.substring(0, 8));
-            t.setDaemon(true);
-            return t;
-        });
+        this.worker = AgentThreads.worker("push-" + sourceName + "-" + id.substring(0, 8));
         this.reconnect = new Reconnector(vertx, this::connect, config.reconnectFirstMs(), config.reconnectMaxMs());
         this.follower = StreamFollower.of(registry, sourceName)
-                .owner(r -> ctx.runOnContext(v -> r.run()))
+                .owner(AgentThreads.on(ctx))
                 .reader(s -> ReaderInfo.internal(id, "Transponder"))
                 .onPublished(this::onSource)
                 .onUnpublished(this::onSourceEnded)
@@ -162,8 +158,7 @@ final class Transponder {
         if (c != null) {
             c.close(reason);
         }
-        worker.execute(audio::close);
-        worker.shutdown();
+        AgentThreads.finish(worker, audio::close);
         LOG.info("Transponder {} {} -> {} stopped: {}", id, sourceName, target.redacted(), reason);
     }
 

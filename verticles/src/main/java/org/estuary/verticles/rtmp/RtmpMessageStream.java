@@ -23,6 +23,7 @@ import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
+import org.estuary.verticles.agent.AgentThreads;
 import org.estuary.verticles.rtmpclient.RtmpToFrames;
 import org.estuary.verticles.rtmpclient.StreamToRtmp;
 import org.slf4j.Logger;
@@ -176,7 +177,7 @@ final class RtmpMessageStream {
         mode = Mode.WAITING;
         var ctx = conn.context();
         follower = StreamFollower.of(conn.streams(), playName)
-                .owner(r -> ctx.runOnContext(v -> r.run()))
+                .owner(AgentThreads.on(ctx))
                 .reader(s -> new ReaderInfo(UUID.randomUUID().toString(), conn.sessionId(), conn.appKey(), "Flash", true))
                 .onPublished(this::startPlaying)
                 .onUnpublished((s, reason) -> endOfStream(reason))

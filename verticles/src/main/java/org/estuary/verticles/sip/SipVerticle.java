@@ -4,8 +4,6 @@ import org.estuary.verticles.agent.ControlError;
 import gov.nist.javax.sip.SipStackExt;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -42,6 +39,7 @@ import org.estuary.core.net.PortPool;
 import org.estuary.core.sip.CallStatus;
 import org.estuary.core.sip.Dtmf;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.UdpPortPairs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +52,8 @@ public final class SipVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(SipVerticle.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
     private static final long TICK_MS = 10;
+    /** RTP receive buffer of a call's socket: voice and small video need less than RTSP ingest. */
     private static final int RECEIVE_BUFFER = 256 * 1024;
-    private static final int MAX_PORT_ATTEMPTS = 16;
 
     private final StreamRegistry streams;
     private final PortPool ports;
@@ -72,6 +70,7 @@ public final class SipVerticle extends VerticleBase {
     private SipProvider provider;
     private SipContext sc;
     private ThreadPoolExecutor mediaPool;
+    private UdpPortPairs portPairs;
     private int actualPort;
     private long ticker = -1;
     private long checker = -1;
@@ -100,6 +99,7 @@ public final class SipVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        portPairs = new UdpPortPairs(vertx, ports, bindAddress, RECEIVE_BUFFER);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         mediaPool = new ThreadPoolExecutor(threads, threads, 3, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "sip-media");
@@ -337,13 +337,12 @@ public final class SipVerticle extends VerticleBase {
     private final Call.Owner owner = new Call.Owner() {
         @Override
         public Future<CallMedia> openMedia(CallMedia.Listener listener) {
-            return bindPair(0).map(pair -> new CallMedia(pair.rtp, pair.rtcp, pair.port, listener));
+            return portPairs.bind().map(pair -> new CallMedia(pair.rtp(), pair.rtcp(), pair.port(), listener));
         }
 
         @Override
         public void releasePorts(int port) {
-            ports.release(port);
-            ports.release(port + 1);
+            portPairs.release(port);
         }
 
         @Override
@@ -367,31 +366,6 @@ public final class SipVerticle extends VerticleBase {
             vertx.setTimer(32_000, t -> ids.forEach(id -> bySipCallId.remove(id, call)));
         }
     };
-
-    private record Pair(int port, DatagramSocket rtp, DatagramSocket rtcp) { }
-
-    private Future<Pair> bindPair(int attempt) {
-        if (attempt >= MAX_PORT_ATTEMPTS) {
-            return Future.failedFuture("no free UDP port pair in the media range " + ports.from() + "-" + ports.to());
-        }
-        OptionalInt reserved = ports.acquirePair(p -> true);
-        if (reserved.isEmpty()) {
-            return bindPair(MAX_PORT_ATTEMPTS);
-        }
-        int port = reserved.getAsInt();
-        DatagramSocket rtp = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(RECEIVE_BUFFER));
-        DatagramSocket rtcp = vertx.createDatagramSocket(new DatagramSocketOptions());
-        return rtp.listen(port, bindAddress)
-                .compose(s -> rtcp.listen(port + 1, bindAddress))
-                .map(s -> new Pair(port, rtp, rtcp))
-                .recover(e -> {
-                    rtp.close();
-                    rtcp.close();
-                    ports.release(port);
-                    ports.release(port + 1);
-                    return bindPair(attempt + 1);
-                });
-    }
 
     private void tick() {
         long now = System.nanoTime();

@@ -16,6 +16,7 @@ import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.media.snapshot.SnapshotDecoder;
 import org.estuary.media.snapshot.SnapshotException;
+import org.estuary.verticles.agent.Body;
 
 /**
  * Serves {@code /stream/snapshot {streamName}} → {@code {"data": "<base64 PNG>"}}. A short-lived
@@ -39,7 +40,7 @@ public final class SnapshotVerticle extends VerticleBase {
     }
 
     private void snapshot(Message<JsonObject> m) {
-        String name = m.body() == null ? null : m.body().getString("streamName");
+        String name = Body.of(m).string("streamName");
         Stream s = name == null ? null : streams.find(name).orElse(null);
         if (s == null) {
             m.fail(ApiStatus.NOT_FOUND, "Stream not found: " + name);

@@ -4,8 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.MediaDescription;
@@ -18,6 +16,7 @@ import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.media.pipeline.NodeStats;
 import org.estuary.media.video.PlacedWatermark;
+import org.estuary.verticles.agent.AgentThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,13 +60,9 @@ final class Transcoder {
         this.audio = new TranscoderAudio(spec.audioCodec(), spec.audioRate(),
                 spec.audioBitrate() > 0 ? spec.audioBitrate() : defaultAudioBitrate);
         this.outDescription = MediaDescription.EMPTY.withVideo(Codec.H264, spec.width(), spec.height(), spec.fps());
-        this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName(spec.uri()));
-            t.setDaemon(true);
-            return t;
-        });
+        this.worker = AgentThreads.worker(threadName(spec.uri()));
         this.follower = StreamFollower.of(registry, spec.remoteStreamName())
-                .owner(r -> ctx.runOnContext(v -> r.run()))
+                .owner(AgentThreads.on(ctx))
                 .reader(s -> ReaderInfo.internal(output.mediaSessionId() + "-in", "Transcoder"))
                 .onPublished(this::onSource)
                 .onUnpublished(this::onSourceEnded)
@@ -118,15 +113,10 @@ final class Transcoder {
         info = reason;
         follower.stop();
         output.end(reason);
-        try {
-            worker.execute(() -> {
-                video.close();
-                audio.close();
-            });
-        } catch (RejectedExecutionException e) {
-            // already shut down
-        }
-        worker.shutdown();
+        AgentThreads.finish(worker, () -> {
+            video.close();
+            audio.close();
+        });
         onStopped.run();
         LOG.info("Transcoder {} stopped: {}", spec.uri(), reason);
     }

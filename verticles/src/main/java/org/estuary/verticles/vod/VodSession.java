@@ -2,8 +2,6 @@ package org.estuary.verticles.vod;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -31,7 +29,7 @@ final class VodSession {
     private final String uri;
     private final String name;
     private final Stream stream;
-    private final FileChannel file;
+    private final VodSource file;
     private final List<Mp4TrackIndex> tracks;
     private final boolean loop;
     /** Samples go out this far ahead of their wall-clock time (vod.leadMs). */
@@ -50,7 +48,7 @@ final class VodSession {
     private ScheduledFuture<?> tick;
     private int loops;
 
-    VodSession(String uri, String name, Stream stream, FileChannel file, List<Mp4TrackIndex> tracks, boolean loop,
+    VodSession(String uri, String name, Stream stream, VodSource file, List<Mp4TrackIndex> tracks, boolean loop,
                ScheduledExecutorService pacer, long leadMs, Consumer<VodSession> onEnd) {
         this.uri = uri;
         this.leadUs = leadMs * 1000;
@@ -157,21 +155,20 @@ final class VodSession {
     }
 
     private void readFully(long pos, byte[] dst) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(dst);
-        while (bb.hasRemaining()) {
-            int n = file.read(bb, pos + bb.position());
-            if (n < 0) {
-                throw new IOException("file ends before sample at " + pos);
-            }
-        }
+        file.read(pos, dst, 0, dst.length);
     }
 
     /** Stops from any thread; the pacer thread closes the file, ends the stream, then runs {@code then}. */
     void stop(String reason, Runnable then) {
-        pacer.execute(() -> {
-            finish(Status.STOPPED, reason);
+        try {
+            pacer.execute(() -> {
+                finish(Status.STOPPED, reason);
+                then.run();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // an S3 session's own pacer is shut down once the session ended: nothing left to stop
             then.run();
-        });
+        }
     }
 
     private void finish(Status s, String why) {
@@ -183,11 +180,7 @@ final class VodSession {
         if (tick != null) {
             tick.cancel(false);
         }
-        try {
-            file.close();
-        } catch (IOException ignored) {
-            // nothing left to do with it
-        }
+        file.close();
         if (s == Status.FAILED) {
             stream.fail(why);
         } else {
@@ -209,6 +202,7 @@ final class VodSession {
                 .put("hasAudio", stream.description().hasAudio())
                 .put("durationMs", spanUs / 1000)
                 .put("positionMs", positionUs / 1000)
+                .put("bytesRead", file.bytesRead())
                 .put("createdDate", createdAt);
     }
 }

@@ -8,11 +8,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /vod/*}: MP4 files from the media directory published as live streams
- * ({@code vod-live://file.mp4}), paced in real time, optionally looping.
+ * {@code /vod/*}: MP4 files from the media directory ({@code vod-live://file.mp4}) or from S3
+ * ({@code vod-live://s3/<bucket>/<key>}, ranged reads) published as live streams, paced in real
+ * time, optionally looping. Local files share one pacer thread; an S3 session gets a pacer thread
+ * of its own, since its reads are network round trips that must not hold up other streams.
  */
 public final class VodVerticle extends VerticleBase {
     private Limits limits = Limits.none();
@@ -54,6 +53,8 @@ public final class VodVerticle extends VerticleBase {
     private final VodConfig config;
     private final Map<String, VodSession> sessions = new LinkedHashMap<>();
     private ScheduledExecutorService pacer;
+    /** Built on the first S3 request (worker thread), closed at stop. */
+    private volatile software.amazon.awssdk.services.s3.S3Client s3;
 
     public VodVerticle(StreamRegistry streams, Path mediaDir, VodConfig config) {
         this.streams = streams;
@@ -84,6 +85,9 @@ public final class VodVerticle extends VerticleBase {
             s.stop("Server shutdown", () -> { });
         }
         pacer.shutdown();
+        if (s3 != null) {
+            s3.close();
+        }
         return Future.succeededFuture();
     }
 
@@ -99,7 +103,7 @@ public final class VodVerticle extends VerticleBase {
         } else if (uri.startsWith("vod://")) {
             fileName = uri.substring("vod://".length());
         } else {
-            m.fail(ApiStatus.BAD_REQUEST, "uri must look like vod-live://file.mp4, got \"" + uri + "\"");
+            m.fail(ApiStatus.BAD_REQUEST, "uri must look like vod-live://file.mp4 or vod-live://s3/<bucket>/<key>, got \"" + uri + "\"");
             return;
         }
         String name = q.getString("localStreamName", uri).trim();
@@ -108,18 +112,39 @@ public final class VodVerticle extends VerticleBase {
             return;
         }
         boolean loop = Boolean.parseBoolean(String.valueOf(q.getValue("loop", false)));
-        Path path;
-        try {
-            path = files.resolve(fileName);
-        } catch (MediaFiles.BadNameException e) {
-            m.fail(ApiStatus.BAD_REQUEST, e.getMessage());
-            return;
+        java.util.concurrent.Callable<VodSource> opener;
+        String shown;
+        if (S3Location.isS3(fileName)) {
+            S3Location where;
+            try {
+                where = S3Location.parse(fileName);
+            } catch (IllegalArgumentException e) {
+                m.fail(ApiStatus.BAD_REQUEST, e.getMessage());
+                return;
+            }
+            opener = () -> new S3VodSource(s3(), where, config.s3ReadBlockBytes());
+            shown = where.toString();
+        } else {
+            Path path;
+            try {
+                path = files.resolve(fileName);
+            } catch (MediaFiles.BadNameException e) {
+                m.fail(ApiStatus.BAD_REQUEST, e.getMessage());
+                return;
+            }
+            opener = () -> {
+                if (!Files.isRegularFile(path)) {
+                    throw new java.nio.file.NoSuchFileException(path.toString());
+                }
+                return new FileVodSource(path);
+            };
+            shown = path.toString();
         }
         if (sessions.containsKey(name) || streams.find(name).isPresent()) {
             m.fail(ApiStatus.CONFLICT, "Stream name is already in use: " + name);
             return;
         }
-        vertx.executeBlocking(() -> open(path)).onComplete(ar -> {
+        vertx.executeBlocking(() -> open(opener)).onComplete(ar -> {
             if (ar.failed()) {
                 Throwable e = ar.cause();
                 if (e instanceof java.nio.file.NoSuchFileException) {
@@ -136,58 +161,50 @@ public final class VodVerticle extends VerticleBase {
             try {
                 stream = streams.publish(name, new PublisherInfo("", "", "VOD", Map.of()), 0);
             } catch (NameInUseException e) {
-                closeQuietly(o.channel());
+                o.source().close();
                 m.fail(ApiStatus.CONFLICT, e.getMessage());
                 return;
             }
             var ctx = vertx.getOrCreateContext();
-            VodSession s = new VodSession(uri, name, stream, o.channel(), o.tracks(), loop, pacer, config.leadMs(),
-                    ended -> ctx.runOnContext(v -> sessions.remove(ended.name(), ended)));
+            boolean ownPacer = o.source() instanceof S3VodSource;
+            ScheduledExecutorService runner = ownPacer ? Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "estuary-vod-s3-" + name.replaceAll("[^A-Za-z0-9._-]", "_"));
+                t.setDaemon(true);
+                return t;
+            }) : pacer;
+            VodSession s = new VodSession(uri, name, stream, o.source(), o.tracks(), loop, runner, config.leadMs(),
+                    ended -> {
+                        if (ownPacer) {
+                            runner.shutdown(); // runs on that thread: it ends once this task returns
+                        }
+                        ctx.runOnContext(v -> sessions.remove(ended.name(), ended));
+                    });
             stream.onTerminate(() -> s.stop("Stopped by rest /terminate", () -> { }));
             sessions.put(name, s);
             s.start();
-            LOG.info("VOD {} publishing {} ({} track(s), loop={})", name, path, o.tracks().size(), loop);
+            LOG.info("VOD {} publishing {} ({} track(s), loop={})", name, shown, o.tracks().size(), loop);
             m.reply(s.toJson());
         });
     }
 
-    private record Opened(FileChannel channel, List<Mp4TrackIndex> tracks) { }
+    private record Opened(VodSource source, List<Mp4TrackIndex> tracks) { }
 
-    /** Worker thread: opens the file and reads its index. */
-    private static Opened open(Path path) throws Exception {
-        if (!Files.isRegularFile(path)) {
-            throw new java.nio.file.NoSuchFileException(path.toString());
+    /** Worker thread; executeBlocking is ordered per context, so opens never race to build it. */
+    private software.amazon.awssdk.services.s3.S3Client s3() {
+        if (s3 == null) {
+            s3 = S3Clients.build(config);
         }
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-        try {
-            List<Mp4TrackIndex> tracks = Mp4Reader.read(new Mp4Reader.Source() {
-                @Override
-                public long size() throws IOException {
-                    return ch.size();
-                }
-
-                @Override
-                public void read(long pos, byte[] dst, int off, int len) throws IOException {
-                    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(dst, off, len);
-                    while (bb.hasRemaining()) {
-                        if (ch.read(bb, pos + bb.position() - off) < 0) {
-                            throw new IOException("unexpected end of file");
-                        }
-                    }
-                }
-            });
-            return new Opened(ch, tracks);
-        } catch (Exception e) {
-            closeQuietly(ch);
-            throw e;
-        }
+        return s3;
     }
 
-    private static void closeQuietly(FileChannel ch) {
+    /** Worker thread: opens the source and reads its MP4 index. */
+    private static Opened open(java.util.concurrent.Callable<VodSource> opener) throws Exception {
+        VodSource src = opener.call();
         try {
-            ch.close();
-        } catch (IOException ignored) {
-            // closing a read-only file
+            return new Opened(src, Mp4Reader.read(src));
+        } catch (Exception e) {
+            src.close();
+            throw e;
         }
     }
 

@@ -3,6 +3,7 @@ package org.estuary.verticles.webrtc;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.estuary.verticles.agent.ControlError;
 
 /**
  * The WebRTC engine's API: WHIP/WHEP and the WebSocket client API both drive media through it.
@@ -12,7 +13,7 @@ import java.util.function.Consumer;
  * sessions.open(new WebRtcSessions.Request(sdpOffer, "cam1", Direction.PUBLISH, wsSessionId, "WebSocket",
  *         clientIp, Map.of(), reason -> ...))
  *     .onSuccess(a -> send(a.sdp()))            // a.sessionId() names the media session
- *     .onFailure(e -> reply(WebRtcException.status(e), e.getMessage()));
+ *     .onFailure(e -> reply(ControlError.status(e), e.getMessage()));
  * sessions.close(a.sessionId(), "unpublished");
  * }</pre>
  */
@@ -46,12 +47,12 @@ public interface WebRtcSessions {
 
     /**
      * Answers an offer after the server's admission check (access rules, hooks). Fails with
-     * {@link WebRtcException}: 400 malformed or unusable SDP, 403 refused by admission, 409 the
+     * {@link ControlError}: 400 malformed or unusable SDP, 403 refused by admission, 409 the
      * stream is already published, 404 (play) no such stream, 503 no capacity.
      */
     Future<Answer> open(Request request);
 
-    /** Ends a session (frees its ports share, threads, codecs); fails with a 404 {@link WebRtcException} when unknown. */
+    /** Ends a session (frees its ports share, threads, codecs); fails with a 404 {@link ControlError} when unknown. */
     Future<Void> close(String sessionId, String reason);
 
     /** Counters of refused input and of live sessions (for stats and tests). */

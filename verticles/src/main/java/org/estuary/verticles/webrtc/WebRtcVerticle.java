@@ -34,6 +34,7 @@ import org.estuary.core.webrtc.SdpAnswer;
 import org.estuary.core.webrtc.SdpException;
 import org.estuary.core.webrtc.SdpOffer;
 import org.estuary.core.webrtc.Stun;
+import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,7 +167,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     public Future<Answer> open(Request request) {
         Context c = engine;
         if (c == null || actualPort < 0) {
-            return Future.failedFuture(new WebRtcException(503, "the WebRTC engine is not running"));
+            return Future.failedFuture(new ControlError(503, "the WebRTC engine is not running"));
         }
         boolean publish = request.direction() == Direction.PUBLISH;
         AdmissionRequest ask = new AdmissionRequest(publish ? AdmissionRequest.Action.PUBLISH : AdmissionRequest.Action.PLAY,
@@ -187,7 +188,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         decided.future().onComplete(ar -> c.runOnContext(v -> {
             if (ar.failed() || !ar.result().allowed()) {
                 String why = ar.failed() ? String.valueOf(ar.cause().getMessage()) : ar.result().reason();
-                p.fail(new WebRtcException(403, "Refused: " + why));
+                p.fail(new ControlError(403, "Refused: " + why));
                 return;
             }
             String name = ar.result().streamName().isBlank() ? request.streamName() : ar.result().streamName();
@@ -195,12 +196,12 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 p.complete(openHere(request, name));
             } catch (SdpException e) {
                 counters.badOffers.increment();
-                p.fail(new WebRtcException(400, "Bad SDP offer: " + e.getMessage()));
-            } catch (WebRtcException e) {
+                p.fail(new ControlError(400, "Bad SDP offer: " + e.getMessage()));
+            } catch (ControlError e) {
                 p.fail(e);
             } catch (RuntimeException e) {
                 LOG.warn("WebRTC open failed", e);
-                p.fail(new WebRtcException(500, "WebRTC session failed: " + e.getMessage()));
+                p.fail(new ControlError(500, "WebRTC session failed: " + e.getMessage()));
             }
         }));
         return p.future();
@@ -210,13 +211,13 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     public Future<Void> close(String sessionId, String reason) {
         Context c = engine;
         if (c == null) {
-            return Future.failedFuture(new WebRtcException(404, "no WebRTC session " + sessionId));
+            return Future.failedFuture(new ControlError(404, "no WebRTC session " + sessionId));
         }
         Promise<Void> p = Promise.promise();
         c.runOnContext(v -> {
             WebRtcSession s = byId.get(sessionId);
             if (s == null) {
-                p.fail(new WebRtcException(404, "no WebRTC session " + sessionId));
+                p.fail(new ControlError(404, "no WebRTC session " + sessionId));
                 return;
             }
             closeSession(s, reason);
@@ -237,7 +238,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
 
     private Answer openHere(Request r, String name) {
         if (name == null || name.isBlank() || name.length() > 256 || name.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7F)) {
-            throw new WebRtcException(400, "Bad stream name");
+            throw new ControlError(400, "Bad stream name");
         }
         SdpOffer offer = SdpOffer.parse(r.sdpOffer());
         boolean publish = r.direction() == Direction.PUBLISH;
@@ -254,14 +255,14 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 stream = streams.publish(name, new PublisherInfo(r.ownerId() == null || r.ownerId().isBlank() ? id : r.ownerId(), "", "WebRTC",
                         r.params() == null ? Map.of() : r.params()), config.consentTimeoutMs());
             } catch (NameInUseException e) {
-                throw new WebRtcException(409, "Stream name is already in use: " + name);
+                throw new ControlError(409, "Stream name is already in use: " + name);
             }
             s.media = new PublishMedia(stream, lines, context, new SerialWorker(audioPool, 250), ourSsrc,
                     config.keyframeIntervalMs(), config.publishBitrateKbps() * 1000L, config.transportCc(),
                     rtcp -> sendRtcp(s, rtcp), counters);
             stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
         } else {
-            Stream stream = streams.find(name).orElseThrow(() -> new WebRtcException(404, "Stream not found: " + name));
+            Stream stream = streams.find(name).orElseThrow(() -> new ControlError(404, "Stream not found: " + name));
             s.media = new PlayMedia(stream, lines, context, opusFeeds, id, r.ownerId(),
                     raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }

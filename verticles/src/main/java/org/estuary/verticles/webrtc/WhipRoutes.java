@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Locale;
 import org.estuary.core.webrtc.SdpOffer;
+import org.estuary.verticles.agent.ControlError;
 
 /**
  * WHIP (RFC 9725) and WHEP over HTTP: {@code POST /whip/<stream>} with an SDP offer answers
@@ -72,13 +73,13 @@ public final class WhipRoutes {
                         .putHeader(HttpHeaders.CONTENT_TYPE, "application/sdp")
                         .putHeader(HttpHeaders.LOCATION, base + "/" + urlEncode(stream) + "/" + a.sessionId())
                         .end(a.sdp()))
-                .onFailure(e -> error(c, WebRtcException.status(e), e.getMessage()));
+                .onFailure(e -> error(c, ControlError.status(e), e.getMessage()));
     }
 
     private void delete(RoutingContext c) {
         sessions.close(c.pathParam("session"), "Stopped by HTTP DELETE")
                 .onSuccess(v -> c.response().setStatusCode(200).end())
-                .onFailure(e -> error(c, WebRtcException.status(e), e.getMessage()));
+                .onFailure(e -> error(c, ControlError.status(e), e.getMessage()));
     }
 
     private static String urlEncode(String s) {

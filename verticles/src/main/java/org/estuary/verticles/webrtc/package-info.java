@@ -4,7 +4,7 @@
  * <p><b>Engine API</b> (what the WebSocket client API uses): {@link org.estuary.verticles.webrtc.WebRtcSessions},
  * implemented by {@link org.estuary.verticles.webrtc.WebRtcVerticle} (EstuaryServer creates one and can hand it
  * to other features). {@code open(new Request(sdpOffer, streamName, PUBLISH|PLAY, ownerId, onClosed))} answers
- * a complete offer with an SDP answer and a session id, or fails with a {@link org.estuary.verticles.webrtc.WebRtcException}
+ * a complete offer with an SDP answer and a session id, or fails with a {@link org.estuary.verticles.agent.ControlError} (the kit's one control failure)
  * carrying the HTTP status (400 bad SDP, 409 name in use, 404 no such stream, 503); {@code close(sessionId, reason)}
  * ends it; {@code onClosed} is told when the browser goes away (consent timeout, DTLS close) or the stream is terminated.
  *
