@@ -162,6 +162,8 @@ public final class EstuaryServer {
                 vertx.deployVerticle(new SnapshotVerticle(streams)),
                 vertx.deployVerticle(new PushVerticle(streams, java.nio.file.Path.of(config.media().directory()), config.push()).limits(limits)),
                 vertx.deployVerticle(new PullRtmpVerticle(streams, config.pull()).limits(limits)),
+                vertx.deployVerticle(new org.estuary.verticles.pull.WebRtcPullVerticle(streams, config.pull(),
+                        new PullWebRtcBridge(webrtc)).limits(limits)),
                 vertx.deployVerticle(new org.estuary.verticles.transcoder.TranscoderVerticle(streams,
                         java.nio.file.Path.of(config.media().directory()), config.transcoder()).limits(limits)),
                 vertx.deployVerticle(new RtspVerticle(streams, mediaPorts, node.bindAddress(), config.rtsp()).limits(limits)),

@@ -150,9 +150,18 @@ public final class Stun {
      * Builds a Binding request (what a browser sends); tests and load clients use it.
      */
     public static byte[] bindingRequest(byte[] tid, String username, String password, boolean useCandidate) {
+        return bindingRequest(tid, username, password, useCandidate, -1, 0);
+    }
+
+    /**
+     * A controlling full-ICE agent's Binding request (RFC 8445 §7.1.1): PRIORITY (when
+     * {@code priority >= 0}) and ICE-CONTROLLING with our tie-breaker. Server-to-server dialling uses it.
+     */
+    public static byte[] bindingRequest(byte[] tid, String username, String password, boolean useCandidate,
+                                        long priority, long tieBreaker) {
         byte[] user = username.getBytes(StandardCharsets.UTF_8);
         int userPadded = (user.length + 3) & ~3;
-        int len = 20 + 4 + userPadded + (useCandidate ? 4 : 0) + 12 + 24 + 8;
+        int len = 20 + 4 + userPadded + (priority >= 0 ? 8 : 0) + (useCandidate ? 4 : 0) + 12 + 24 + 8;
         byte[] m = new byte[len];
         put16(m, 0, BINDING_REQUEST);
         put32(m, 4, MAGIC_COOKIE);
@@ -162,12 +171,20 @@ public final class Stun {
         put16(m, off + 2, user.length);
         System.arraycopy(user, 0, m, off + 4, user.length);
         off += 4 + userPadded;
+        if (priority >= 0) {
+            put16(m, off, PRIORITY);
+            put16(m, off + 2, 4);
+            put32(m, off + 4, priority);
+            off += 8;
+        }
         if (useCandidate) {
             put16(m, off, USE_CANDIDATE);
             off += 4;
         }
         put16(m, off, ICE_CONTROLLING);
         put16(m, off + 2, 8);
+        put32(m, off + 4, tieBreaker >>> 32);
+        put32(m, off + 8, tieBreaker & 0xFFFFFFFFL);
         off += 12;
         put16(m, 2, off - 20 + 24);
         byte[] mac = hmac(password, m, off);
@@ -180,6 +197,49 @@ public final class Stun {
         put16(m, off + 2, 4);
         put32(m, off + 4, crc(m, off) ^ FINGERPRINT_XOR);
         return m;
+    }
+
+    /**
+     * The transaction id of a Binding success response whose MESSAGE-INTEGRITY was made with
+     * {@code password} (the remote's ice-pwd: the key of a check we sent), or null when {@code d}
+     * is not such a response (any other message, a bad FINGERPRINT or integrity).
+     */
+    public static byte[] bindingSuccessTransaction(byte[] d, int len, String password) {
+        if (len < 20 || len > d.length || (d[0] & 0xC0) != 0 || u16(d, 0) != BINDING_SUCCESS
+                || u16(d, 2) + 20 != len || u32(d, 4) != MAGIC_COOKIE) {
+            return null;
+        }
+        int integrity = -1;
+        int off = 20;
+        while (off + 4 <= len) {
+            int at = u16(d, off);
+            int alen = u16(d, off + 2);
+            int vo = off + 4;
+            if (vo + alen > len) {
+                return null;
+            }
+            if (at == MESSAGE_INTEGRITY && alen == 20 && integrity < 0) {
+                integrity = off;
+            } else if (at == FINGERPRINT && (alen != 4 || (crc(d, off) ^ FINGERPRINT_XOR) != (int) u32(d, vo))) {
+                return null;
+            }
+            off = vo + ((alen + 3) & ~3);
+        }
+        if (integrity < 0) {
+            return null;
+        }
+        byte[] copy = new byte[integrity];
+        System.arraycopy(d, 0, copy, 0, integrity);
+        put16(copy, 2, integrity - 20 + 24);
+        byte[] mac = hmac(password, copy, integrity);
+        byte[] got = new byte[20];
+        System.arraycopy(d, integrity + 4, got, 0, 20);
+        if (!MessageDigest.isEqual(mac, got)) {
+            return null;
+        }
+        byte[] tid = new byte[12];
+        System.arraycopy(d, 8, tid, 0, 12);
+        return tid;
     }
 
     private static byte[] hmac(String password, byte[] data, int len) {

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
@@ -67,14 +68,39 @@ final class DtlsHandshakes implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #start} for the DTLS client role (we dialled another server, which answered
+     * {@code a=setup:passive}): the handshake thread sends the ClientHello at once.
+     */
+    boolean startClient(DtlsChannel channel, byte[] expectedFingerprint, String sessionId, Consumer<SrtpKeys> done) {
+        try {
+            running.incrementAndGet();
+            pool.execute(() -> run(channel, expectedFingerprint, sessionId, done, true));
+            return true;
+        } catch (RejectedExecutionException e) {
+            running.decrementAndGet();
+            return false;
+        }
+    }
+
     private void run(DtlsChannel channel, byte[] fingerprint, String sessionId, Consumer<SrtpKeys> done) {
+        run(channel, fingerprint, sessionId, done, false);
+    }
+
+    private void run(DtlsChannel channel, byte[] fingerprint, String sessionId, Consumer<SrtpKeys> done, boolean asClient) {
         long t0 = System.nanoTime();
-        DtlsServer server = new DtlsServer(crypto, identity, fingerprint, timeoutMs);
         DTLSTransport transport = null;
         try {
-            DTLSServerProtocol protocol = new DTLSServerProtocol();
-            transport = protocol.accept(server, channel);
-            SrtpKeys keys = server.keys();
+            SrtpKeys keys;
+            if (asClient) {
+                DtlsClient client = new DtlsClient(crypto, identity, fingerprint, timeoutMs);
+                transport = new DTLSClientProtocol().connect(client, channel);
+                keys = client.keys();
+            } else {
+                DtlsServer server = new DtlsServer(crypto, identity, fingerprint, timeoutMs);
+                transport = new DTLSServerProtocol().accept(server, channel);
+                keys = server.keys();
+            }
             LOG.info("WebRTC {}: DTLS handshake done in {} ms ({})", sessionId, (System.nanoTime() - t0) / 1_000_000,
                     keys.profile());
             done.accept(keys);

@@ -19,4 +19,12 @@ record SrtpKeys(SrtpProfile profile, byte[] clientKey, byte[] clientSalt, byte[]
         System.arraycopy(m, 2 * k + s, ss, 0, s);
         return new SrtpKeys(p, ck, cs, sk, ss);
     }
+
+    /**
+     * The same keys for the DTLS client's side (we dialled another server): {@link SrtpTransform}
+     * decrypts with the "client" fields, so they now hold the server's key and salt, and back.
+     */
+    SrtpKeys asClient() {
+        return new SrtpKeys(profile, serverKey, serverSalt, clientKey, clientSalt);
+    }
 }

@@ -33,6 +33,12 @@ final class WebRtcSession {
     final java.util.ArrayDeque<byte[]> early = new java.util.ArrayDeque<>();
     static final int MAX_EARLY = 128;
     private Consumer<String> onClosed;
+    /** Set when we dialled (server-to-server): our ICE checks towards the far end. */
+    IceClient ice;
+    /** A dialled session's own UDP socket (null: the engine's shared one). */
+    io.vertx.core.datagram.DatagramSocket socket;
+    /** Called once when SRTP is up (dialled sessions tell their agent). */
+    Runnable onConnected;
 
     WebRtcSession(String id, String ufrag, String pwd, byte[] remoteFingerprint, WebRtcSessions.Request request,
                   List<Negotiation.Line> lines, long ourSsrc, long nowMs) {

@@ -52,6 +52,30 @@ public interface WebRtcSessions {
      */
     Future<Answer> open(Request request);
 
+    /**
+     * Dialling another server like a browser does (server-to-server pull/push over its WebSocket
+     * API): we write the offer, {@code signal} carries it to the far end and completes with its
+     * answer; we are then the controlling full-ICE agent and the DTLS client.
+     *
+     * @param streamName the local stream: published from the far end's media ({@link Direction#PLAY}, a pull)
+     *                   or sent to it ({@link Direction#PUBLISH}, a push)
+     * @param direction  seen from us as the far end's client, as for a browser
+     * @param ownerId    who dials (the agent's id): the local publisher's or reader's session id
+     * @param signal     sends the offer, completes with the answer SDP (fails: the session is dropped)
+     * @param onConnected called once on the engine's loop when ICE and DTLS are done (SRTP flows); may be null
+     * @param onClosed   as in {@link Request}
+     */
+    record Dial(String streamName, Direction direction, String ownerId,
+                java.util.function.Function<String, Future<String>> signal, Runnable onConnected,
+                Consumer<String> onClosed) { }
+
+    /**
+     * Dials: completes with our session id and the far end's answer once it is applied (ICE checks
+     * then run). Fails with {@link ControlError}: 404 (push) no local stream, 409 (pull) the
+     * local name is taken, 502 the far end's answer is unusable or its signalling failed.
+     */
+    Future<Answer> dial(Dial dial);
+
     /** Ends a session (frees its ports share, threads, codecs); fails with a 404 {@link ControlError} when unknown. */
     Future<Void> close(String sessionId, String reason);
 

@@ -59,6 +59,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private final Map<String, WebRtcSession> byId = new HashMap<>();
     private final Map<String, WebRtcSession> byUfrag = new HashMap<>();
     private final Map<String, WebRtcSession> byAddress = new HashMap<>();
+    /** Sessions we dialled (server-to-server): their ICE checks run on {@link #iceTimer}. */
+    private final List<WebRtcSession> dialled = new ArrayList<>();
+    private long iceTimer = -1;
     private volatile Context engine;
     private DatagramSocket socket;
     private DtlsIdentity identity;
@@ -115,6 +118,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             actualPort = s.localAddress().port();
             candidates = candidates(actualPort);
             timer = vertx.setPeriodic(TICK_MS, t -> tick());
+            iceTimer = vertx.setPeriodic(IceClient.CHECK_EVERY_MS, t -> iceChecks());
             // JIT-compile the SRTP path in the background: the first player's GOP burst then runs compiled
             vertx.executeBlocking(SrtpTransform::warmUpJit, false)
                     .onSuccess(ms -> LOG.info("SRTP JIT warm-up done in {} ms", ms));
@@ -145,6 +149,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     public Future<?> stop() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+        }
+        if (iceTimer >= 0) {
+            vertx.cancelTimer(iceTimer);
         }
         for (WebRtcSession s : new ArrayList<>(byId.values())) {
             closeSession(s, "Server shutdown");
@@ -275,6 +282,208 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         return new Answer(id, answer);
     }
 
+    @Override
+    public Future<Answer> dial(Dial d) {
+        Context c = engine;
+        if (c == null || actualPort < 0) {
+            return Future.failedFuture(new ControlError(503, "the WebRTC engine is not running"));
+        }
+        Promise<Answer> p = Promise.promise();
+        c.runOnContext(v -> {
+            boolean send = d.direction() == Direction.PUBLISH;
+            if (send && streams.find(d.streamName()).isEmpty()) {
+                p.fail(new ControlError(404, "Stream not found: " + d.streamName()));
+                return;
+            }
+            // a UDP port of its own: two sessions between the same two engines would otherwise share
+            // one address pair, which both ends use to tell sessions apart
+            DatagramSocket own = vertx.createDatagramSocket(new DatagramSocketOptions()
+                    .setReceiveBufferSize(1 << 20).setSendBufferSize(1 << 20));
+            own.listen(0, bindAddress).onComplete(ls -> c.runOnContext(x -> {
+                if (ls.failed()) {
+                    p.fail(new ControlError(503, "no UDP port for the session: " + ls.cause().getMessage()));
+                    return;
+                }
+                dialOn(d, own, ls.result().localAddress().port(), p);
+            }));
+        });
+        return p.future();
+    }
+
+    private void dialOn(Dial d, DatagramSocket own, int ownPort, Promise<Answer> p) {
+        Context c = engine;
+        boolean send = d.direction() == Direction.PUBLISH;
+        {
+            long ssrc = random.nextInt() & 0xFFFFFFFFL;
+            String ufrag = token(8);
+            String pwd = token(24);
+            List<SdpAnswer.Candidate> ours = candidates.stream().map(k -> new SdpAnswer.Candidate(k.address(), ownPort)).toList();
+            String offer = org.estuary.core.webrtc.SdpClientOffer.write(send, (ssrc + 1) & 0xFFFFFFFFL,
+                    (ssrc + 2) & 0xFFFFFFFFL, ufrag, pwd, identity.fingerprint, ours, "estuary",
+                    random.nextLong() & Long.MAX_VALUE);
+            Future<String> answer;
+            try {
+                answer = d.signal().apply(offer);
+            } catch (RuntimeException e) {
+                answer = Future.failedFuture(e);
+            }
+            answer.onComplete(ar -> c.runOnContext(x -> {
+                if (ar.failed()) {
+                    own.close();
+                    p.fail(ar.cause() instanceof ControlError w ? w
+                            : new ControlError(502, "signalling failed: " + ar.cause().getMessage()));
+                    return;
+                }
+                try {
+                    p.complete(dialled(d, ar.result(), ufrag, pwd, ssrc, own));
+                } catch (RuntimeException e) {
+                    own.close();
+                    if (e instanceof SdpException) {
+                        p.fail(new ControlError(502, "the far end's answer is unusable: " + e.getMessage()));
+                    } else if (e instanceof ControlError w) {
+                        p.fail(w);
+                    } else {
+                        LOG.warn("WebRTC dial failed", e);
+                        p.fail(new ControlError(500, "WebRTC session failed: " + e.getMessage()));
+                    }
+                }
+            }));
+        }
+    }
+
+    /** The far end answered our offer: the session, its media side and ICE checks start here. */
+    private Answer dialled(Dial d, String answerSdp, String ufrag, String pwd, long ourSsrc, DatagramSocket own) {
+        SdpOffer answer = SdpOffer.parse(answerSdp);
+        var remote = org.estuary.core.webrtc.SdpCandidates.parse(answerSdp);
+        if (remote.isEmpty()) {
+            throw new SdpException("no UDP candidate");
+        }
+        boolean send = d.direction() == Direction.PUBLISH;
+        // the answer's m-lines, seen as an offer: they send what we receive and the reverse
+        List<Negotiation.Line> lines = new ArrayList<>();
+        for (Negotiation.Line l : Negotiation.negotiate(answer, !send, 0)) {
+            long ssrc = !send || !l.accepted() ? -1
+                    : (l.codec() == org.estuary.core.media.Codec.OPUS ? ourSsrc + 1 : ourSsrc + 2) & 0xFFFFFFFFL;
+            lines.add(new Negotiation.Line(l.offered(), l.chosen(), l.codec(), l.direction(), ssrc));
+        }
+        String id = token(16);
+        String owner = d.ownerId() == null || d.ownerId().isBlank() ? id : d.ownerId();
+        Request r = new Request(answerSdp, d.streamName(), d.direction(), owner, "WebRTC-client", "", Map.of(), d.onClosed());
+        WebRtcSession s = new WebRtcSession(id, ufrag, pwd, answer.fingerprint(), r, List.copyOf(lines), ourSsrc,
+                System.currentTimeMillis());
+        s.publishedName = d.streamName();
+        s.ice = new IceClient(ufrag, answer.iceUfrag(), answer.icePwd(), remote, random);
+        s.onConnected = d.onConnected();
+        s.socket = own;
+        if (!send) {
+            Stream stream;
+            try {
+                stream = streams.publish(d.streamName(), new PublisherInfo(owner, "", "WebRTC", Map.of()), config.consentTimeoutMs());
+            } catch (NameInUseException e) {
+                throw new ControlError(409, "Stream name is already in use: " + d.streamName());
+            }
+            // no transport-cc: our offer does not ask for the header extension
+            s.media = new PublishMedia(stream, s.lines, context, new SerialWorker(audioPool, 250), ourSsrc,
+                    config.keyframeIntervalMs(), config.publishBitrateKbps() * 1000L, false,
+                    rtcp -> sendRtcp(s, rtcp), counters);
+            stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
+        } else {
+            String name = d.streamName();
+            Stream stream = streams.find(name).orElseThrow(() -> new ControlError(404, "Stream not found: " + name));
+            s.media = new PlayMedia(stream, s.lines, context, opusFeeds, id, owner,
+                    raw -> sendTo(s, raw), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
+        }
+        // on its own socket: not in byUfrag/byAddress, which belong to the shared port
+        own.handler(dp -> dialledPacket(s, dp));
+        byId.put(id, s);
+        dialled.add(s);
+        counters.sessionsOpened.increment();
+        LOG.info("WebRTC {}: dialled, {} {} (candidates {})", id, send ? "sending" : "receiving", d.streamName(), remote);
+        iceChecks();
+        return new Answer(id, answerSdp);
+    }
+
+    /** Our checks as the controlling agent of dialled sessions: towards every candidate, then consent. */
+    private void iceChecks() {
+        long now = System.currentTimeMillis();
+        for (WebRtcSession s : dialled) {
+            if (s.state == WebRtcSession.State.CLOSED) {
+                continue;
+            }
+            for (IceClient.Check c : s.ice.due(now, s.state == WebRtcSession.State.WAITING_ICE ? null : s.remote)) {
+                s.socket.send(Buffer.buffer(c.packet()), c.to().port(), c.to().host());
+            }
+        }
+    }
+
+    /** What arrives on a dialled session's own socket: the far end's STUN answers, DTLS, SRTP. */
+    private void dialledPacket(WebRtcSession s, DatagramPacket dp) {
+        if (s.state == WebRtcSession.State.CLOSED) {
+            return;
+        }
+        byte[] d = dp.data().getBytes();
+        int len = d.length;
+        SocketAddress from = dp.sender();
+        PacketKind kind = PacketKind.of(d, len);
+        if (kind == PacketKind.STUN) {
+            dialledStun(s, d, len, from);
+            return;
+        }
+        if (s.remote == null || !key(from).equals(s.remoteKey)) {
+            counters.rtpStrangers.increment(); // only the pair ICE chose may talk DTLS/SRTP
+            return;
+        }
+        switch (kind) {
+            case DTLS -> dtls(s, d);
+            case RTP, RTCP -> media(s, d, len, kind == PacketKind.RTCP);
+            default -> counters.unknownPackets.increment();
+        }
+    }
+
+    /** An answer to one of our checks chooses the pair and starts DTLS; a full-ICE far end's own checks are answered. */
+    private void dialledStun(WebRtcSession s, byte[] d, int len, SocketAddress from) {
+        SocketAddress to = s.ice.answered(d, len, from);
+        if (to != null) {
+            s.lastConsentMs = System.currentTimeMillis();
+            counters.stunChecks.increment();
+            if (s.state == WebRtcSession.State.WAITING_ICE) {
+                s.remote = from;
+                s.remoteKey = key(from);
+                s.state = WebRtcSession.State.DTLS;
+                s.dtls = new DtlsChannel(out -> sendTo(s, out));
+                if (!handshakes.startClient(s.dtls, s.remoteFingerprint, s.id,
+                        keys -> engine.runOnContext(v -> dtlsDone(s, keys)))) {
+                    closeSession(s, "no DTLS capacity");
+                }
+            }
+            return;
+        }
+        Stun.BindingRequest req = Stun.parseBindingRequest(d, len);
+        if (req == null || !s.ufrag.equals(req.localUfrag()) || !Stun.verify(d, req, s.pwd)) {
+            counters.stunBadIntegrity.increment();
+            return;
+        }
+        try {
+            byte[] ip = InetAddress.getByName(from.host()).getAddress();
+            s.socket.send(Buffer.buffer(Stun.bindingSuccess(req, ip, from.port(), s.pwd)), from.port(), from.host());
+        } catch (UnknownHostException e) {
+            // not an address we can answer
+        }
+    }
+
+    /** Sends on the session's own socket (dialled) or the shared one. */
+    private void sendTo(WebRtcSession s, byte[] data) {
+        SocketAddress to = s.remote;
+        if (to == null) {
+            return;
+        }
+        if (s.socket != null) {
+            s.socket.send(Buffer.buffer(data), to.port(), to.host());
+        } else {
+            send(data, to);
+        }
+    }
+
     /** A player's key frame request, forwarded to the WebRTC publisher of the stream if there is one. */
     private void keyframeFor(String streamName) {
         for (WebRtcSession p : byId.values()) {
@@ -294,6 +503,10 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     }
 
     private void closeSession(WebRtcSession s, String reason) {
+        dialled.remove(s);
+        if (s.socket != null) {
+            s.socket.close();
+        }
         byId.remove(s.id);
         byUfrag.remove(s.ufrag);
         if (s.remoteKey != null) {
@@ -364,6 +577,10 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             counters.dtlsStrangers.increment();
             return;
         }
+        dtls(s, d);
+    }
+
+    private void dtls(WebRtcSession s, byte[] d) {
         switch (s.state) {
             case WAITING_ICE -> {
                 s.state = WebRtcSession.State.DTLS;
@@ -400,14 +617,22 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         s.srtp = new SrtpTransform(keys);
         s.state = WebRtcSession.State.CONNECTED;
         s.media.connected(s.srtp);
+        Runnable connected = s.onConnected;
+        s.onConnected = null;
+        if (connected != null) {
+            connected.run();
+        }
         byte[] d;
         while ((d = s.early.poll()) != null) {
-            media(d, d.length, s.remote, PacketKind.of(d, d.length) == PacketKind.RTCP);
+            media(s, d, d.length, PacketKind.of(d, d.length) == PacketKind.RTCP);
         }
     }
 
     private void media(byte[] d, int len, SocketAddress from, boolean rtcp) {
-        WebRtcSession s = byAddress.get(key(from));
+        media(byAddress.get(key(from)), d, len, rtcp);
+    }
+
+    private void media(WebRtcSession s, byte[] d, int len, boolean rtcp) {
         if (s != null && s.state == WebRtcSession.State.DTLS && s.early.size() < WebRtcSession.MAX_EARLY) {
             s.early.add(d);
             return;
@@ -423,6 +648,11 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 counters.srtpFailures.increment();
                 return;
             }
+            if (s.ice != null) {
+                // a server we dialled whose loop is busy sending may answer our consent checks late:
+                // its authenticated RTCP proves it is there as well
+                s.lastConsentMs = now;
+            }
             s.media.rtcp(d, plain, now);
         } else {
             s.media.rtp(d, len, now);
@@ -435,7 +665,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         }
         byte[] p = s.srtp.protectRtcp(rtcp, rtcp.length);
         if (p != null) {
-            send(p, s.remote);
+            sendTo(s, p);
         }
     }
 

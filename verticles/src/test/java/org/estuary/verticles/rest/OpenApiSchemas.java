@@ -103,7 +103,7 @@ final class OpenApiSchemas {
         c.put("CDNRoute", route);
         c.put("PullAgent", obj("A WebRTC pull or push agent to another server.",
             "localMediaSessionId:string", "remoteMediaSessionId:string", "localStreamName:string",
-            "remoteStreamName:string", "uri:string", "status:string"));
+            "remoteStreamName:string", "uri:string", "status:string", "info:string", "push:boolean"));
         Map<String, Object> participant = obj("A participant of an SFU room.", "nickName:string",
             "outgoingTracks:objectArray");
         props(participant).put("incomingTracks", map("description",
