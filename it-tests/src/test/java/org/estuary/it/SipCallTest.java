@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class SipCallTest {
     private static final int NO_ANSWER_MS = 6000;
     private static final int MAX_CALLS = 3;
+    /** Incoming calls ring this long before the answer: the window a caller's CANCEL is tested in. */
+    private static final int ANSWER_DELAY_MS = 1000;
     private static EstuaryProcess server;
     private static int sipPort;
     private static Path pcap;
@@ -45,7 +47,7 @@ class SipCallTest {
         mediaDir = Files.createTempDirectory("sip-media");
         writeToneWav(mediaDir.resolve("tone600.wav"), 600, 16000, 2);
         server = EstuaryProcess.start("sip", "sip.port=" + sipPort, "media.directory=" + mediaDir, "sip.noAnswerTimeoutMs=" + NO_ANSWER_MS,
-                "sip.maxCalls=" + MAX_CALLS, "sip.rtpTimeoutMs=0");
+                "sip.maxCalls=" + MAX_CALLS, "sip.rtpTimeoutMs=0", "sip.incomingAnswerDelayMs=" + ANSWER_DELAY_MS);
     }
 
     /** A failed test must not leave calls up for the next one (sip.maxCalls is small here). */
@@ -184,6 +186,23 @@ class SipCallTest {
             assertEquals(2, got.getString("dtmfReceived").length(), got.encode());
             Await.until(Duration.ofSeconds(5), "Estuary sends RTP to the peer", () -> peer.packets() > 20);
 
+            // the jitter buffer puts swapped packets back in order instead of dropping them
+            peer.sendToneReordered(estuaryRtp, 1000, 1.0, 200);
+            JsonObject jb = Await.value(Duration.ofSeconds(5), "reordered packets counted", () -> {
+                JsonObject x = find("media-call");
+                return x.getLong("rtpReordered", 0L) >= 5 ? x : null;
+            });
+            assertEquals(0, jb.getLong("rtpLate"), "none dropped as late: " + jb.encode());
+            // the far end's receiver report about Estuary's stream shows in the call object
+            peer.sendReceiverReport(estuaryRtp + 1, peer.lastSsrc(), 12, 3, 80);
+            JsonObject rr = Await.value(Duration.ofSeconds(5), "RR read", () -> {
+                JsonObject x = find("media-call");
+                return x.getLong("rtcpReportsIn", 0L) >= 1 ? x : null;
+            });
+            assertEquals(3, rr.getLong("remoteLost"), rr.encode());
+            assertEquals(12, rr.getInteger("remoteFractionLost"), rr.encode());
+            assertEquals(10.0, rr.getDouble("remoteJitterMs"), 0.01, rr.encode());
+
             // sent DTMF: RFC 2833 to the RTP peer, INFO to sipp
             assertEquals(200, post("/call/send_dtmf", new JsonObject().put("callId", "media-call").put("dtmf", "159#")).status());
             Await.until(Duration.ofSeconds(10), "RFC 2833 digits at the far end", () -> peer.digits().equals("159#"));
@@ -275,6 +294,65 @@ class SipCallTest {
     }
 
     @Test
+    void registersAndCallsThroughKamailioAPhoneRegisteredThere() throws Exception {
+        // kamailio demands digest auth for REGISTER (401) and INVITE (407) and grants 3 s registrations
+        try (org.estuary.it.support.Kamailio kam = org.estuary.it.support.Kamailio.start("kam-pw", 3, sipPort)) {
+            org.estuary.it.support.Baresip bob = org.estuary.it.support.Baresip.registered("bob", kam.port(), "kam-pw", 60);
+            try {
+                Await.until(Duration.ofSeconds(20), "baresip registered at kamailio", () -> bob.log().contains("200 OK"));
+                assertEquals(200, post("/call/startup", new JsonObject().put("callId", "kam-call").put("callee", "bob")
+                        .put("sipDomain", "127.0.0.1").put("sipPort", String.valueOf(kam.port())).put("sipLogin", "alice")
+                        .put("sipPassword", "kam-pw").put("sipRegisterRequired", "true")).status());
+                JsonObject c = awaitStatus("kam-call", "ESTABLISHED");
+                assertTrue(c.getBoolean("registered"), c.encode());
+                // baresip's 440 Hz sine, through kamailio's routing, is the call's stream
+                double at440 = AudioLevels.bandVolume(server.rtmpUrl("kam-call"), 2, 440);
+                double at1k = AudioLevels.bandVolume(server.rtmpUrl("kam-call"), 2, 1000);
+                System.out.println("kamailio call stream: 440 Hz " + at440 + " dB, 1 kHz " + at1k + " dB");
+                assertTrue(at440 > -35 && at440 > at1k + 15, "baresip's tone in the call's stream: " + at440 + " vs " + at1k);
+                JsonObject again = Await.value(Duration.ofSeconds(15), "re-REGISTER within the 3 s grant", () -> {
+                    JsonObject x = find("kam-call");
+                    return x.getInteger("registrations", 0) >= 2 ? x : null;
+                });
+                assertEquals("ESTABLISHED", again.getString("status"), again.encode());
+                assertEquals(200, post("/call/terminate", new JsonObject().put("callId", "kam-call")).status());
+                awaitStatus("kam-call", "FINISH");
+                Await.until(Duration.ofSeconds(10), "BYE routed to the phone", () -> kam.log().contains("kamailio: BYE "));
+                String log = kam.log();
+                assertTrue(log.contains("kamailio: INVITE sip:bob@127.0.0.1"), log);
+                assertTrue(log.contains("kamailio: REGISTER sip:127.0.0.1"), log);
+            } finally {
+                bob.close();
+            }
+
+            // the other way: a phone dials a stream through its proxy (which demands digest from it)
+            Process ff = Ffmpeg.start(java.util.List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-re", "-f", "lavfi",
+                    "-i", "sine=frequency=1000:sample_rate=44100", "-c:a", "aac", "-b:a", "64k", "-f", "flv",
+                    server.rtmpUrl("live-kam")), EstuaryProcess.logDir().resolve("sip-kam-ffmpeg.log"));
+            try {
+                Await.until(Duration.ofSeconds(15), "live-kam published", () -> server.post("/stream/find",
+                        new JsonObject().put("name", "live-kam").encode()).status() == 200);
+                org.estuary.it.support.Baresip carol = org.estuary.it.support.Baresip.registered("carol", kam.port(),
+                        "kam-pw", 60, "sip:live-kam@127.0.0.1:" + kam.port());
+                JsonObject in;
+                try {
+                    in = incomingCall("live-kam");
+                    assertEquals("carol", in.getString("caller").split("@")[0], in.encode());
+                    double at440 = AudioLevels.bandVolume(server.rtmpUrl(in.getString("toStream")), 2, 440);
+                    assertTrue(at440 > -35, "carol's 440 Hz in the incoming call's stream: " + at440 + " dB");
+                } finally {
+                    carol.close(); // BYE through kamailio
+                }
+                JsonObject done = awaitStatus(in.getString("callId"), "FINISH");
+                assertEquals("Normal call clearing", done.getString("info"), done.encode());
+                assertTrue(kam.log().contains("kamailio: INVITE sip:live-kam@"), kam.log());
+            } finally {
+                Ffmpeg.stop(ff);
+            }
+        }
+    }
+
+    @Test
     void rtmpUrlPushesTheCallToNginxRtmp() throws Exception {
         try (org.estuary.it.support.NginxRtmp nginx = org.estuary.it.support.NginxRtmp.start();
              Sipp far = Sipp.uas("push", "uas-answer.xml", Map.of("PCAP", pcap.toString(), "HANGUP_MS", "60000"))) {
@@ -299,8 +377,25 @@ class SipCallTest {
         }
     }
 
+    /** The incoming call from baresip whose caller listens to {@code stream}, once ESTABLISHED. */
+    static JsonObject incomingCall(String stream) throws InterruptedException {
+        return Await.value(Duration.ofSeconds(20), "incoming call ESTABLISHED", () -> {
+            EstuaryProcess.Http r = post("/call/find", new JsonObject().put("status", "ESTABLISHED"));
+            if (r.status() != 200) {
+                return null;
+            }
+            for (Object o : r.array()) {
+                JsonObject x = (JsonObject) o;
+                if (x.getBoolean("incoming") && stream.equals(x.getString("streamName"))) {
+                    return x;
+                }
+            }
+            return null;
+        });
+    }
+
     @Test
-    void baresipCallsIntoALiveStreamAndHearsIt() throws Exception {
+    void baresipCallsIntoALiveStreamHearsItAndIsPublished() throws Exception {
         Process ff = Ffmpeg.start(java.util.List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-re", "-f", "lavfi",
                 "-i", "sine=frequency=1000:sample_rate=44100", "-c:a", "aac", "-b:a", "64k", "-f", "flv",
                 server.rtmpUrl("broadcast")), EstuaryProcess.logDir().resolve("sip-broadcast-ffmpeg.log"));
@@ -311,24 +406,24 @@ class SipCallTest {
                     "sip:broadcast@127.0.0.1:" + sipPort);
             JsonObject c;
             try {
-                c = Await.value(Duration.ofSeconds(20), "incoming call ESTABLISHED", () -> {
-                    EstuaryProcess.Http r = post("/call/find", new JsonObject().put("status", "ESTABLISHED"));
-                    if (r.status() != 200) {
-                        return null;
-                    }
-                    for (Object o : r.array()) {
-                        JsonObject x = (JsonObject) o;
-                        if (x.getBoolean("incoming") && "broadcast".equals(x.getString("streamName"))) {
-                            return x;
-                        }
-                    }
-                    return null;
-                });
-                Thread.sleep(3000); // let baresip hear three seconds
+                c = incomingCall("broadcast");
+                // the caller's audio (baresip sends a 440 Hz sine) is a stream of its own, named by the call
+                String published = c.getString("toStream");
+                assertEquals(c.getString("callId"), published, c.encode());
+                Ffmpeg.Probe p = Ffmpeg.probe(server.rtmpUrl(published), 3);
+                assertEquals("aac", p.audio().get("codec_name"), p.toString());
+                double at440 = AudioLevels.bandVolume(server.rtmpUrl(published), 2, 440);
+                double at1k = AudioLevels.bandVolume(server.rtmpUrl(published), 2, 1000);
+                System.out.println("caller's stream: 440 Hz " + at440 + " dB, 1 kHz " + at1k + " dB");
+                assertTrue(at440 > -35 && at440 > at1k + 15, "baresip's 440 Hz in the call's stream: " + at440
+                        + " vs " + at1k + " dB at 1 kHz");
             } finally {
                 phone.close(); // hangs up with BYE
             }
-            awaitStatus(c.getString("callId"), "FINISH");
+            JsonObject done = awaitStatus(c.getString("callId"), "FINISH");
+            assertEquals("Normal call clearing", done.getString("info"), done.encode());
+            Await.until(Duration.ofSeconds(5), "the caller's stream ended with the call", () -> server.post("/stream/find",
+                    new JsonObject().put("name", c.getString("toStream")).encode()).status() == 404);
             Path wav = phone.received();
             assertNotNull(wav, "baresip recorded what it heard: " + phone.log());
             javax.sound.sampled.AudioInputStream in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile());
@@ -337,7 +432,7 @@ class SipCallTest {
             int ch = f.getChannels();
             int rate = (int) f.getSampleRate();
             int frames = raw.length / (2 * ch);
-            short[] pcm8k = new short[frames * 8000 / rate];
+            short[] pcm8k = new short[(int) ((long) frames * 8000 / rate)];
             for (int i = 0; i < pcm8k.length; i++) { // crude decimation: enough for a 1 kHz tone
                 int k = (int) ((long) i * rate / 8000) * 2 * ch;
                 pcm8k[i] = (short) ((raw[k] & 0xFF) | (raw[k + 1] << 8));
@@ -348,9 +443,66 @@ class SipCallTest {
             System.out.println("baresip heard: 1 kHz " + at1k + " dB, 440 Hz " + at440 + " dB (" + rate + " Hz, " + ch + " ch)");
             assertTrue(at1k > -35 && at1k > at440 + 15, "the broadcast's 1 kHz tone reached the phone: " + at1k
                     + " vs " + at440);
-            // an unknown stream name is 404 for a caller
+
+            // an unknown stream name is 404; an offer without a codec Estuary speaks is 488
+            try (Sipp nobody = Sipp.uac("in-404", "uac-refused.xml", Map.of("PTS", "0",
+                    "RTPMAP", "      a=rtpmap:0 PCMU/8000", "CODE", "404"), "no-such-stream", sipPort, "127.0.0.1")) {
+                assertEquals(0, nobody.exitCode(Duration.ofSeconds(30)), "404 for an unknown stream: " + nobody.output());
+            }
+            try (Sipp g729 = Sipp.uac("in-488", "uac-refused.xml", Map.of("PTS", "18",
+                    "RTPMAP", "      a=rtpmap:18 G729/8000", "CODE", "488"), "broadcast", sipPort, "127.0.0.1")) {
+                assertEquals(0, g729.exitCode(Duration.ofSeconds(30)), "488 for G.729 only: " + g729.output());
+            }
+            // a caller who hangs up while it rings: 200 to the CANCEL, 487 to the INVITE, the call FINISH
+            try (Sipp cancel = Sipp.uac("in-cancel", "uac-cancel.xml", Map.of(), "broadcast", sipPort, "127.0.0.1")) {
+                assertEquals(0, cancel.exitCode(Duration.ofSeconds(30)), "CANCEL while ringing: " + cancel.output());
+            }
+            JsonObject cancelled = Await.value(Duration.ofSeconds(10), "the cancelled incoming call", () -> {
+                for (Object o : post("/call/find_all", new JsonObject()).array()) {
+                    JsonObject x = (JsonObject) o;
+                    if (x.getBoolean("incoming") && "Cancelled by the caller".equals(x.getString("info"))) {
+                        return x;
+                    }
+                }
+                return null;
+            });
+            assertEquals("FINISH", cancelled.getString("status"), cancelled.encode());
+            assertEquals(487, cancelled.getInteger("sipStatus"), cancelled.encode());
+            assertEquals(0, cancelled.getLong("establishedDate"), "never answered: " + cancelled.encode());
         } finally {
             Ffmpeg.stop(ff);
+        }
+    }
+
+    @Test
+    void earlyMediaThenHoldAndUnholdFromTheFarEnd() throws Exception {
+        try (Sipp far = Sipp.uas("early-hold", "uas-early-hold.xml", Map.of("PCAP", pcap.toString(),
+                "EARLY_MS", "4000", "HOLD_MS", "2500"))) {
+            assertEquals(200, post("/call/startup", call("early", far).put("toStream", "early-stream")).status());
+            // 183 with SDP: the far end's audio is bridged before the answer
+            JsonObject early = Await.value(Duration.ofSeconds(20), "early media flowing", () -> {
+                JsonObject x = find("early");
+                return "SESSION_PROGRESS".equals(x.getString("status")) && x.getLong("rtpPacketsIn", 0L) > 10 ? x : null;
+            });
+            assertEquals(183, early.getInteger("sipStatus"), early.encode());
+            assertFalse(early.getString("mediaSessionId").isEmpty(), "stream published on early media: " + early.encode());
+            awaitStatus("early", "ESTABLISHED");
+            // re-INVITE a=sendonly: HOLD, answered recvonly, Estuary stops sending
+            JsonObject held = awaitStatus("early", "HOLD");
+            Await.until(Duration.ofSeconds(5), "200 recvonly to the hold", () -> far.messages().contains("a=recvonly"));
+            long out1 = find("early").getLong("rtpPacketsOut");
+            Thread.sleep(500);
+            JsonObject stillHeld = find("early");
+            if ("HOLD".equals(stillHeld.getString("status"))) {
+                assertEquals(out1, stillHeld.getLong("rtpPacketsOut"), "nothing sent on hold: " + held.encode());
+            }
+            // re-INVITE a=sendrecv: back to ESTABLISHED, sending again
+            JsonObject back = awaitStatus("early", "ESTABLISHED");
+            Await.until(Duration.ofSeconds(5), "sending again", () -> find("early").getLong("rtpPacketsOut") > back.getLong("rtpPacketsOut") + 10);
+            Await.until(Duration.ofSeconds(5), "200 sendrecv to the unhold", () -> far.messages().indexOf("a=sendrecv",
+                    far.messages().indexOf("a=recvonly")) > 0);
+            assertEquals(200, post("/call/terminate", new JsonObject().put("callId", "early")).status());
+            awaitStatus("early", "FINISH");
         }
     }
 

@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param incomingCalls     answer INVITEs to {@code sip:<streamName>@this-node} with that live stream's audio
  * @param allowFrom         comma-separated IP addresses / CIDR blocks allowed to call in ("" = anyone)
  * @param password          digest password a caller must give to call in ("" = no authentication)
+ * @param incomingAnswerDelayMs an incoming call rings (180) this long before it is answered (a caller may CANCEL meanwhile)
  */
 public record SipConfig(int port, int maxCalls, long noAnswerTimeoutMs, long rtpTimeoutMs, int registerExpiresSec,
-                        int aacSampleRate, boolean incomingCalls, String allowFrom, String password) {
+                        int aacSampleRate, boolean incomingCalls, String allowFrom, String password,
+                        long incomingAnswerDelayMs) {
 
     public SipConfig {
         Objects.requireNonNull(allowFrom, "allowFrom");
@@ -24,6 +26,6 @@ public record SipConfig(int port, int maxCalls, long noAnswerTimeoutMs, long rtp
     }
 
     public static SipConfig defaults() {
-        return new SipConfig(5060, 200, 60_000, 30_000, 3600, 16_000, true, "", "");
+        return new SipConfig(5060, 200, 60_000, 30_000, 3600, 16_000, true, "", "", 0);
     }
 }

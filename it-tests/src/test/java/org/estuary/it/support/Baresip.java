@@ -22,6 +22,26 @@ public final class Baresip implements AutoCloseable {
     }
 
     public static Baresip dial(String uri) throws IOException, InterruptedException {
+        return start(null, uri);
+    }
+
+    /**
+     * baresip registered as {@code <sip:user@127.0.0.1:registrarPort>} with digest password
+     * {@code password} (re-REGISTER every {@code regint} s), auto-answering calls routed to it.
+     */
+    public static Baresip registered(String user, int registrarPort, String password, int regint)
+            throws IOException, InterruptedException {
+        return registered(user, registrarPort, password, regint, null);
+    }
+
+    /** Like {@link #registered(String, int, String, int)}, dialling {@code uri} (through the registrar) right away. */
+    public static Baresip registered(String user, int registrarPort, String password, int regint, String uri)
+            throws IOException, InterruptedException {
+        return start("<sip:" + user + "@127.0.0.1:" + registrarPort + ">;auth_pass=" + password + ";regint=" + regint
+                + ";answermode=auto;audio_codecs=PCMU,PCMA", uri);
+    }
+
+    private static Baresip start(String account, String uri) throws IOException, InterruptedException {
         String exe = Peers.require("baresip", "baresip");
         Path dir = Files.createTempDirectory("baresip");
         Files.createDirectories(dir.resolve("rec"));
@@ -33,10 +53,11 @@ public final class Baresip implements AutoCloseable {
                 "audio_alert aubridge,sink", "ausrc_srate 48000", "auplay_srate 48000", "ausrc_channels 2",
                 "module_path /usr/lib/baresip/modules", "module g711.so", "module ausine.so", "module aubridge.so",
                 "module sndfile.so", "snd_path " + dir.resolve("rec"), "module_app account.so", "module_app menu.so", ""));
-        Files.writeString(dir.resolve("accounts"), "<sip:peer@127.0.0.1:" + sip
-                + ">;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n");
+        Files.writeString(dir.resolve("accounts"), (account != null ? account : "<sip:peer@127.0.0.1:" + sip
+                + ">;regint=0;answermode=auto;audio_codecs=PCMU,PCMA") + "\n");
         Files.writeString(dir.resolve("contacts"), "");
-        Process p = new ProcessBuilder(List.of(exe, "-f", dir.toString(), "-e", "/dial " + uri))
+        List<String> cmd = uri == null ? List.of(exe, "-f", dir.toString()) : List.of(exe, "-f", dir.toString(), "-e", "/dial " + uri);
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("baresip.log").toFile()).start();
         p.getOutputStream().close();
         return new Baresip(p, dir);

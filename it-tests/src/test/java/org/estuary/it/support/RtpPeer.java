@@ -24,6 +24,7 @@ public final class RtpPeer implements AutoCloseable {
     private final StringBuilder digits = new StringBuilder();
     private volatile InetSocketAddress lastSender;
     private volatile int packets;
+    private volatile long lastSsrc = -1;
 
     public RtpPeer() throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -35,6 +36,8 @@ public final class RtpPeer implements AutoCloseable {
     public int port() { return socket.getLocalPort(); }
     public int packets() { return packets; }
     public InetSocketAddress lastSender() { return lastSender; }
+    /** SSRC of the last RTP packet received (-1 before any). */
+    public long lastSsrc() { return lastSsrc; }
 
     private void receive() {
         byte[] buf = new byte[2048];
@@ -51,6 +54,7 @@ public final class RtpPeer implements AutoCloseable {
             }
             packets++;
             lastSender = (InetSocketAddress) p.getSocketAddress();
+            lastSsrc = ((long) (buf[8] & 0xFF) << 24) | ((buf[9] & 0xFF) << 16) | ((buf[10] & 0xFF) << 8) | (buf[11] & 0xFF);
             int pt = buf[1] & 0x7F;
             int off = 12 + 4 * (buf[0] & 0x0F);
             long ts = ((long) (buf[4] & 0xFF) << 24) | ((buf[5] & 0xFF) << 16) | ((buf[6] & 0xFF) << 8) | (buf[7] & 0xFF);
@@ -125,6 +129,41 @@ public final class RtpPeer implements AutoCloseable {
     }
 
     /** Sends one RFC 4733 digit (5 updates, then the end 3 times) to {@code port}. */
+    /**
+     * Like {@link #sendTone} from sequence number {@code firstSeq}, but in every ten packets the
+     * fifth and sixth swap places on the wire (sent back to back), as a network reordering would.
+     */
+    public void sendToneReordered(int port, int hz, double seconds, int firstSeq) throws IOException, InterruptedException {
+        int n = (int) (seconds * 50);
+        long start = System.nanoTime();
+        for (int k = 0; k < n; k++) {
+            int sendK = k % 10 == 4 && k + 1 < n ? k + 1 : k % 10 == 5 ? k - 1 : k;
+            byte[] payload = new byte[160];
+            for (int i = 0; i < 160; i++) {
+                payload[i] = ulawEncode((int) (8000 * Math.sin(2 * Math.PI * hz * (sendK * 160 + i) / 8000.0)));
+            }
+            send(port, 0, false, firstSeq + sendK, (long) (firstSeq + sendK) * 160L, payload);
+            if (k % 10 == 4) {
+                continue; // its partner goes right after it
+            }
+            long due = start + (k + 1) * 20_000_000L;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
+    }
+
+    /** An RTCP receiver report about {@code sourceSsrc} to {@code port} (RFC 3550 §6.4.2; jitter in 8 kHz units). */
+    public void sendReceiverReport(int port, long sourceSsrc, int fractionLost, int cumulativeLost, long jitter)
+            throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32);
+        b.put((byte) 0x81).put((byte) 201).putShort((short) 7).putInt(0x12000034).putInt((int) sourceSsrc)
+                .put((byte) fractionLost).put((byte) (cumulativeLost >> 16)).put((byte) (cumulativeLost >> 8))
+                .put((byte) cumulativeLost).putInt(0).putInt((int) jitter).putInt(0).putInt(0);
+        socket.send(new DatagramPacket(b.array(), 32, InetAddress.getLoopbackAddress(), port));
+    }
+
     public void sendDigit(int port, char digit, int seq, long ts) throws IOException, InterruptedException {
         int code = "0123456789*#ABCD".indexOf(digit);
         for (int i = 0; i < 8; i++) {

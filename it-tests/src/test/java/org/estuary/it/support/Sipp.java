@@ -77,6 +77,54 @@ public final class Sipp implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Starts sipp as a UAC placing one call to {@code sip:<user>@127.0.0.1:<port>} from {@code localIp}
+     * (a 127.x address: loopback has them all) with {@code scenario}; {@link #exitCode} waits for its end.
+     */
+    public static Sipp uac(String name, String scenario, Map<String, String> vars, String user, int port, String localIp)
+            throws IOException {
+        String sipp = Peers.require("sipp", "sip-tester");
+        Path dir = Files.createTempDirectory("sipp-" + name);
+        String xml;
+        try (InputStream in = Sipp.class.getResourceAsStream("/sipp/" + scenario)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no scenario " + scenario);
+            }
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (var e : vars.entrySet()) {
+            xml = xml.replace("@" + e.getKey() + "@", e.getValue());
+        }
+        Path file = dir.resolve(scenario);
+        Files.writeString(file, xml);
+        int local = Ports.free();
+        int media = Ports.free();
+        List<String> cmd = new ArrayList<>(List.of(sipp, "127.0.0.1:" + port, "-sf", file.toString(), "-s", user,
+                "-t", "u1", "-i", localIp, "-p", String.valueOf(local), "-mi", localIp, "-mp", String.valueOf(media),
+                "-m", "1", "-nostdin", "-timeout", "60", "-timeout_error", "-trace_msg", "-message_file",
+                dir.resolve("messages.log").toString(), "-trace_err", "-error_file", dir.resolve("errors.log").toString()));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sipp.out").toFile()).start();
+        p.getOutputStream().close();
+        return new Sipp(p, dir, local, media);
+    }
+
+    /** Waits for sipp to end: 0 when its scenario ran to the end, with sipp's output in the failure otherwise. */
+    public int exitCode(java.time.Duration limit) throws IOException, InterruptedException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("sipp still running after " + limit + ": " + messages());
+        }
+        return process.exitValue();
+    }
+
+    /** sipp's output and errors, for failure messages. */
+    public String output() throws IOException {
+        Path out = dir.resolve("sipp.out");
+        Path err = dir.resolve("errors.log");
+        return (Files.exists(out) ? Files.readString(out, StandardCharsets.ISO_8859_1) : "")
+                + (Files.exists(err) ? Files.readString(err, StandardCharsets.ISO_8859_1) : "");
+    }
+
     /** sipp's trace of every SIP message it sent and received so far. */
     public String messages() throws IOException {
         Path f = dir.resolve("messages.log");

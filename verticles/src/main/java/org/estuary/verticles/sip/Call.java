@@ -36,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One outgoing call leg: INVITE (digest challenges answered), provisional responses, answer, ACK,
+ * One call leg, outgoing or incoming: INVITE (digest challenges answered), provisional responses, answer, ACK,
  * in-dialog requests (BYE, INFO, re-INVITE for hold), CANCEL or BYE when terminated, the no-answer
  * timer, and its media: RTP on a port pair, the far end's audio published as the AAC stream
  * {@code toStream}. Runs on the SIP verticle's context; media encoding on its serial executor.
@@ -97,6 +97,12 @@ final class Call {
     private final StringBuilder dtmfReceived = new StringBuilder();
     private boolean incoming;
     private String incomingStream = "";
+    /** An incoming call's INVITE transaction until it is answered or refused (CANCEL answers it 487). */
+    private ServerTransaction incomingInvite;
+    private Request incomingRequest;
+    private String toTag = "";
+    /** The call's own stream: toStream, or the admission point's rename of it. */
+    private String outName;
     private Registration registration;
     private String pushId;
     private String rtmpStreamStatus = "";
@@ -106,12 +112,13 @@ final class Call {
         this.req = req;
         this.owner = owner;
         this.media = new SerialExecutor(sc.mediaPool());
+        this.outName = req.toStream();
     }
 
     String callId() { return req.callId(); }
     CallRequest request() { return req; }
     CallStatus status() { return status; }
-    String streamName() { return incoming ? "" : req.toStream(); }
+    String streamName() { return outName; }
     boolean isFinal() { return status.isFinal(); }
     long endedAtMs() { return endedAt; }
 
@@ -332,13 +339,13 @@ final class Call {
     }
 
     private void publishStream() {
-        if (stream != null || incoming) {
+        if (stream != null) {
             return;
         }
         try {
-            stream = sc.streams().publish(req.toStream(), new PublisherInfo("", req.appKey(), "SIP", Map.of()), Long.MAX_VALUE);
+            stream = sc.streams().publish(outName, new PublisherInfo("", req.appKey(), "SIP", Map.of()), Long.MAX_VALUE);
         } catch (NameInUseException ex) {
-            info = "Stream name is already in use: " + req.toStream();
+            info = "Stream name is already in use: " + outName;
             LOG.info("Call {}: {}", req.callId(), info);
             return;
         }
@@ -360,7 +367,7 @@ final class Call {
                 s.fail("Failed by error: " + ex.getMessage());
             }
         });
-        LOG.info("Call {}: audio published as stream {} ({})", req.callId(), req.toStream(), mediaSessionId);
+        LOG.info("Call {}: audio published as stream {} ({})", req.callId(), outName, mediaSessionId);
         startPush();
     }
 
@@ -369,7 +376,7 @@ final class Call {
         if (req.rtmpUrl().isEmpty()) {
             return;
         }
-        JsonObject q = new JsonObject().put("streamName", req.toStream());
+        JsonObject q = new JsonObject().put("streamName", outName);
         if (req.rtmpStream().isEmpty()) {
             q.put("rtmpUrl", req.rtmpUrl());
         } else {
@@ -406,27 +413,82 @@ final class Call {
     // ---------------------------------------------------------------- incoming calls
 
     /**
-     * An INVITE to {@code sip:<streamName>@this-node}, already checked by the verticle: bind RTP,
-     * answer 200 with our SDP, play the stream's audio into the call.
+     * An INVITE to {@code sip:<streamName>@this-node}, already checked by the verticle: the call
+     * exists from now on (a CANCEL finds it) and rings (180) until the verticle answers or refuses it.
      */
-    void answerIncoming(RequestEvent e, ServerTransaction st, SdpMedia offer, RtpFormat codec, String streamName) {
+    void ringIncoming(RequestEvent e, ServerTransaction st, String streamName) {
         incoming = true;
         incomingStream = streamName;
+        incomingInvite = st;
+        incomingRequest = e.getRequest();
+        toTag = Long.toHexString(ThreadLocalRandom.current().nextLong());
         CallIdHeader h = (CallIdHeader) e.getRequest().getHeader(CallIdHeader.NAME);
         sipCallId = h.getCallId();
+        inviteAt = System.currentTimeMillis();
         move(CallStatus.TRYING, 100, "Trying");
+        try {
+            Response ringing = sc.messages().createResponse(Response.RINGING, incomingRequest);
+            ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(toTag);
+            ringing.addHeader(contact());
+            st.sendResponse(ringing);
+            move(CallStatus.RING, 180, "Ringing");
+        } catch (Exception ex) {
+            end(CallStatus.FAILED, sipStatus, sipMessage, "Cannot ring: " + ex.getMessage());
+        }
+    }
+
+    /** Refuses a ringing incoming call (admission said no) with {@code code}. */
+    void refuseIncoming(int code, String why) {
+        if (isFinal()) {
+            return;
+        }
+        answerIncomingWith(code);
+        end(CallStatus.FAILED, code, "", why);
+    }
+
+    /** Sends a final non-2xx answer to the incoming INVITE, once. */
+    private void answerIncomingWith(int code) {
+        ServerTransaction st = incomingInvite;
+        incomingInvite = null;
+        if (st == null) {
+            return;
+        }
+        try {
+            Response r = sc.messages().createResponse(code, incomingRequest);
+            ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(toTag);
+            st.sendResponse(r);
+            sipStatus = code;
+            sipMessage = r.getReasonPhrase();
+        } catch (Exception ex) {
+            LOG.info("Call {}: cannot answer {}: {}", req.callId(), code, ex.getMessage());
+        }
+    }
+
+    /**
+     * Answers the ringing incoming call: bind RTP, 200 with our SDP, play the stream {@code playName}
+     * into the call and publish the caller's audio as {@code publishName}.
+     */
+    void answerIncoming(SdpMedia offer, RtpFormat codec, String publishName) {
+        if (isFinal()) {
+            return; // cancelled while ringing
+        }
+        outName = publishName;
+        ServerTransaction st = incomingInvite;
         owner.openMedia(new MediaEvents()).onComplete(ar -> {
             try {
                 if (ar.failed()) {
-                    st.sendResponse(sc.messages().createResponse(Response.SERVICE_UNAVAILABLE, e.getRequest()));
-                    end(CallStatus.FAILED, 503, "Service Unavailable", "No free media port");
+                    refuseIncoming(Response.SERVICE_UNAVAILABLE, "No free media port");
                     return;
                 }
                 rtp = ar.result();
                 mediaPort = rtp.localPort();
+                if (isFinal()) {
+                    finishMedia(); // cancelled while the ports were bound
+                    return;
+                }
                 rtp.start(offer.address(), offer.port(), codec, offer.telephoneEvent());
-                StreamSource src = new StreamSource(sc.streams(), streamName, r -> sc.context().runOnContext(v -> r.run()),
-                        media);
+                StreamSource src = new StreamSource(sc.streams(), incomingStream,
+                        r -> sc.context().runOnContext(v -> r.run()), media);
                 rtp.setSource(src);
                 src.start();
                 List<RtpFormat> formats = new java.util.ArrayList<>();
@@ -434,16 +496,19 @@ final class Call {
                 if (offer.telephoneEvent() != null) {
                     formats.add(offer.telephoneEvent());
                 }
-                Response ok = sc.messages().createResponse(Response.OK, e.getRequest());
-                ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(Long.toHexString(ThreadLocalRandom.current().nextLong()));
+                Response ok = sc.messages().createResponse(Response.OK, incomingRequest);
+                ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(toTag);
                 ok.addHeader(contact());
                 ok.setContent(SdpMedia.write(sc.localHost(), mediaPort, formats, "sendrecv", sdpSessionId, sdpVersion++),
                         sc.headers().createContentTypeHeader("application", "sdp"));
+                incomingInvite = null;
                 st.sendResponse(ok);
                 dialog = st.getDialog();
+                rtp.setSending(!offer.isHold());
                 move(CallStatus.ESTABLISHED, 200, "OK");
-                LOG.info("Call {}: incoming from {} answered with stream {}", req.callId(), req.login() + "@" + req.domain(),
-                        streamName);
+                publishStream();
+                LOG.info("Call {}: incoming from {} answered with stream {}, caller's audio published as {}",
+                        req.callId(), req.login() + "@" + req.domain(), incomingStream, outName);
             } catch (Exception ex) {
                 end(CallStatus.FAILED, sipStatus, sipMessage, "Cannot answer: " + ex.getMessage());
             }
@@ -505,6 +570,7 @@ final class Call {
                     }
                 }
                 case Request.INVITE -> reInvite(e);
+                case Request.CANCEL -> cancelled(e);
                 // OPTIONS keep-alives and UPDATE session refreshes (RFC 4028) without SDP: nothing changes
                 case Request.OPTIONS, Request.UPDATE -> respond(e, Response.OK);
                 default -> respond(e, Response.METHOD_NOT_ALLOWED);
@@ -514,8 +580,22 @@ final class Call {
         }
     }
 
+    /** CANCEL from the caller of a ringing incoming call: 200 to the CANCEL, 487 to the INVITE, FINISH. */
+    private void cancelled(RequestEvent e) throws Exception {
+        respond(e, Response.OK);
+        if (incoming && incomingInvite != null && !isFinal()) {
+            answerIncomingWith(Response.REQUEST_TERMINATED);
+            end(CallStatus.FINISH, Response.REQUEST_TERMINATED, "Request Terminated", "Cancelled by the caller");
+        }
+    }
+
     /** Hold / unhold / new media address from the far end: answered with our SDP. */
     private void reInvite(RequestEvent e) throws Exception {
+        if (incoming && e.getRequest() != incomingRequest && incomingRequest != null
+                && ((CSeqHeader) e.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber()
+                == ((CSeqHeader) incomingRequest.getHeader(CSeqHeader.NAME)).getSeqNumber()) {
+            return; // the caller's INVITE again (a retransmission the stack let through): its answer is on its way
+        }
         if (status != CallStatus.ESTABLISHED && status != CallStatus.HOLD) {
             respond(e, Response.REQUEST_PENDING);
             return;
@@ -581,6 +661,8 @@ final class Call {
         }
         if (status == CallStatus.ESTABLISHED || status == CallStatus.HOLD) {
             bye();
+        } else if (incoming) {
+            answerIncomingWith(Response.TEMPORARILY_UNAVAILABLE);
         } else {
             cancelWanted = true;
             maybeCancel();
@@ -800,7 +882,7 @@ final class Call {
                 .put("info", info)
                 .put("incoming", incoming)
                 .put("streamName", incoming ? incomingStream : req.toStream())
-                .put("toStream", incoming ? null : req.toStream())
+                .put("toStream", outName)
                 .put("rtmpStreamStatus", rtmpStreamStatus)
                 .put("registered", registration != null && registration.isRegistered())
                 .put("registrations", registration == null ? 0 : registration.registrations())
@@ -825,7 +907,15 @@ final class Call {
                     .put("audioCodec", rtp.codec() == null ? null : rtp.codec().encoding())
                     .put("rtpPacketsIn", rtp.packetsIn)
                     .put("rtpPacketsOut", rtp.packetsOut)
-                    .put("droppedPackets", droppedPackets);
+                    .put("droppedPackets", droppedPackets)
+                    .put("rtpLost", rtp.lost())
+                    .put("rtpJitterMs", Math.round(rtp.jitterMs() * 10) / 10.0)
+                    .put("rtpLate", rtp.late())
+                    .put("rtpReordered", rtp.reordered())
+                    .put("rtcpReportsIn", rtp.rtcpReportsIn)
+                    .put("remoteLost", rtp.remoteLost)
+                    .put("remoteFractionLost", rtp.remoteFractionLost)
+                    .put("remoteJitterMs", Math.round(rtp.remoteJitterMs * 10) / 10.0);
         }
         return j;
     }

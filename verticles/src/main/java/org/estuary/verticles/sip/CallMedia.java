@@ -7,6 +7,9 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import org.estuary.core.sip.Dtmf;
 import org.estuary.core.sip.G711;
+import org.estuary.core.sip.JitterBuffer;
+import org.estuary.core.sip.Rtcp;
+import org.estuary.core.sip.RtpReception;
 import org.estuary.core.sip.RtpFormat;
 import org.estuary.core.sip.RtpHeader;
 
@@ -25,6 +28,9 @@ final class CallMedia {
     private static final int DTMF_PACKETS = 5;   // 100 ms tone
     private static final int DTMF_GAP_PACKETS = 3; // 60 ms pause between digits
     private static final long RTCP_INTERVAL_NANOS = 5_000_000_000L;
+    /** Out-of-order packets wait this long for their predecessors (in-order ones pass at once). */
+    static final long JITTER_WINDOW_NANOS = 80_000_000L;
+    private static final int JITTER_CAPACITY = 16;
 
     interface Listener {
         void audio(short[] pcm, long rtpTimestamp);
@@ -57,6 +63,13 @@ final class CallMedia {
     private long dtmfTs;
     private int lastDtmfTsSeen = -1;
 
+    /** Every received packet (audio and DTMF) in sequence order; released ones run on the event loop. */
+    private final JitterBuffer<Runnable> jitter = new JitterBuffer<>(JITTER_CAPACITY, JITTER_WINDOW_NANOS);
+    private final RtpReception reception = new RtpReception(8000);
+    long rtcpReportsIn;
+    int remoteFractionLost;
+    long remoteLost;
+    double remoteJitterMs;
     long packetsIn;
     long packetsOut;
     long bytesOut;
@@ -69,7 +82,7 @@ final class CallMedia {
         this.localPort = localPort;
         this.listener = listener;
         rtp.handler(this::received);
-        rtcp.handler(p -> { }); // reports are read by nobody yet; the port is open so the peer's RTCP is not refused
+        rtcp.handler(this::rtcpReceived);
     }
 
     int localPort() { return localPort; }
@@ -85,8 +98,10 @@ final class CallMedia {
         codec = audio;
         events = telephoneEvent;
         if (!sending) {
+            // (re)starts the send clock: after a hold the packets not sent meanwhile are not owed
             sending = true;
             startNanos = System.nanoTime();
+            sent = 0;
             lastPacketAtMs = System.currentTimeMillis();
         }
     }
@@ -138,6 +153,9 @@ final class CallMedia {
             remotePort = fromPort;
         }
         lastPacketFrom = from + ":" + fromPort;
+        long now = System.nanoTime();
+        reception.received(h.ssrc(), h.sequence(), h.timestamp(), now);
+        Runnable handling;
         if (h.payloadType() == codec.payloadType()) {
             short[] pcm = new short[h.payloadLength()];
             boolean ulaw = codec.encoding().equalsIgnoreCase("PCMU");
@@ -145,19 +163,55 @@ final class CallMedia {
                 int v = data[h.payloadOffset() + i];
                 pcm[i] = ulaw ? G711.decodeUlaw(v) : G711.decodeAlaw(v);
             }
-            listener.audio(pcm, h.timestamp());
+            long ts = h.timestamp();
+            handling = () -> listener.audio(pcm, ts);
         } else if (events != null && h.payloadType() == events.payloadType()) {
             Dtmf.Event e = Dtmf.parseEvent(data, h.payloadOffset(), h.payloadLength());
-            // one digit per event timestamp, reported at its first packet (the end is sent 3 times)
-            if (e != null && (int) h.timestamp() != lastDtmfTsSeen) {
-                lastDtmfTsSeen = (int) h.timestamp();
-                listener.dtmf(Dtmf.digit(e.code()));
+            int ts = (int) h.timestamp();
+            handling = () -> {
+                // one digit per event timestamp, reported at its first packet (the end is sent 3 times)
+                if (e != null && ts != lastDtmfTsSeen) {
+                    lastDtmfTsSeen = ts;
+                    listener.dtmf(Dtmf.digit(e.code()));
+                }
+            };
+        } else {
+            handling = () -> { }; // comfort noise and the like: keeps its place in the sequence
+        }
+        for (Runnable r : jitter.push(h.sequence(), handling, now)) {
+            r.run();
+        }
+    }
+
+    /** The far end's SR/RR: its view of our stream (loss, jitter) and its sender reports for our LSR/DLSR. */
+    private void rtcpReceived(DatagramPacket p) {
+        byte[] data = p.data().getBytes();
+        long now = System.nanoTime();
+        for (Rtcp.Received r : Rtcp.parse(data, data.length)) {
+            if (r.hasSenderReport()) {
+                reception.senderReport(r.srNtpMiddle32(), now);
+            }
+            for (Rtcp.ReportBlock b : r.blocks()) {
+                if (b.sourceSsrc() == ssrc) {
+                    rtcpReportsIn++;
+                    remoteFractionLost = b.fractionLost();
+                    remoteLost = b.cumulativeLost();
+                    remoteJitterMs = b.jitter() * 1000.0 / 8000;
+                }
             }
         }
     }
 
+    long lost() { return reception.lost(); }
+    double jitterMs() { return reception.jitterMs(); }
+    long late() { return jitter.late(); }
+    long reordered() { return jitter.reordered(); }
+
     /** Sends the packets due by now; called by the verticle's tick on the event loop. */
     void tick(long nowNanos) {
+        for (Runnable r : jitter.drain(nowNanos)) { // the last packets before a pause wait no longer than the window
+            r.run();
+        }
         if (!sending || codec == null || remoteHost == null || remotePort == 0) {
             return;
         }
@@ -172,7 +226,8 @@ final class CallMedia {
         }
         if (nowNanos - lastRtcpNanos > RTCP_INTERVAL_NANOS && packetsOut > 0) {
             lastRtcpNanos = nowNanos;
-            rtcp.send(Buffer.buffer(senderReport()), remotePort + 1, remoteHost);
+            rtcp.send(Buffer.buffer(Rtcp.senderReport(ssrc, System.currentTimeMillis(), ts, packetsOut, bytesOut,
+                    reception.packets() > 0 ? reception.reportBlock(nowNanos) : null)), remotePort + 1, remoteHost);
         }
     }
 
@@ -222,30 +277,6 @@ final class CallMedia {
             dtmfStep = -1;
         }
         return null; // the pause between digits is ordinary audio
-    }
-
-    private byte[] senderReport() {
-        long nowMs = System.currentTimeMillis();
-        long ntpSec = nowMs / 1000 + 2_208_988_800L;
-        long ntpFrac = (nowMs % 1000) * 0x100000000L / 1000;
-        byte[] b = new byte[28];
-        b[0] = (byte) 0x80;
-        b[1] = (byte) 200;
-        b[3] = 6;
-        put32(b, 4, ssrc);
-        put32(b, 8, ntpSec);
-        put32(b, 12, ntpFrac);
-        put32(b, 16, ts);
-        put32(b, 20, packetsOut);
-        put32(b, 24, bytesOut);
-        return b;
-    }
-
-    private static void put32(byte[] b, int off, long v) {
-        b[off] = (byte) (v >> 24);
-        b[off + 1] = (byte) (v >> 16);
-        b[off + 2] = (byte) (v >> 8);
-        b[off + 3] = (byte) v;
     }
 
     /** Closes both sockets; the caller gives the ports back to the pool once closed. */

@@ -64,7 +64,7 @@ public final class SipVerticle extends VerticleBase {
     private final Map<String, Call> calls = new LinkedHashMap<>();
     private final Map<String, Call> bySipCallId = new HashMap<>();
     private final org.estuary.core.net.AddressFilter allowFrom;
-    private final gov.nist.javax.sip.clientauthutils.DigestServerAuthenticationHelper digest;
+    private final IncomingAuth digest = new IncomingAuth();
     private org.estuary.core.session.Admission admission = org.estuary.core.session.Admission.allowAll();
     private SipStack stack;
     private SipProvider provider;
@@ -85,11 +85,6 @@ public final class SipVerticle extends VerticleBase {
         this.mediaFiles = new org.estuary.verticles.agent.MediaFiles(mediaDirectory);
         this.allowFrom = config.allowFrom().isBlank() ? org.estuary.core.net.AddressFilter.any()
                 : org.estuary.core.net.AddressFilter.parse(List.of(config.allowFrom().split(",")));
-        try {
-            this.digest = new gov.nist.javax.sip.clientauthutils.DigestServerAuthenticationHelper();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is missing from this JVM", e);
-        }
     }
 
     /** Call streams (publish) and calls into streams (play) are let in by {@code admission}. Call before deploying. */
@@ -258,16 +253,18 @@ public final class SipVerticle extends VerticleBase {
         } catch (javax.sip.TransactionAlreadyExistsException ex) {
             return; // a retransmission
         }
+        // 100 at once: otherwise JAIN-SIP sends its own after 200 ms, and on a loaded machine that one
+        // can leave after our final answer (a stray 100 after a 403/401 made callers abort)
+        st.sendResponse(sc.messages().createResponse(Response.TRYING, r));
         String from = ((gov.nist.javax.sip.message.SIPRequest) r).getRemoteAddress().getHostAddress();
         if (!config.incomingCalls() || !allowFrom.allows(from)) {
             LOG.info("Incoming call from {} refused ({})", from, config.incomingCalls() ? "sip.allowFrom" : "sip.incomingCalls off");
             st.sendResponse(sc.messages().createResponse(Response.FORBIDDEN, r));
             return;
         }
-        if (!config.password().isEmpty() && (r.getHeader(javax.sip.header.AuthorizationHeader.NAME) == null
-                || !digest.doAuthenticatePlainTextPassword(r, config.password()))) {
+        if (!config.password().isEmpty() && !digest.check(r, config.password())) {
             Response challenge = sc.messages().createResponse(Response.UNAUTHORIZED, r);
-            digest.generateChallenge(sc.headers(), challenge, "estuary");
+            digest.challenge(sc.headers(), challenge);
             st.sendResponse(challenge);
             return;
         }
@@ -296,23 +293,36 @@ public final class SipVerticle extends VerticleBase {
         CallRequest req = new CallRequest(callId, new org.estuary.core.sip.SipTarget(name, sc.localHost(), sc.sipPort()),
                 name, user, "", "", host, null, 0,
                 fh.getAddress().getDisplayName() == null ? "" : fh.getAddress().getDisplayName(),
-                "", "", "", "", false);
+                callId, "", "", "", false);
         String sipId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
-        // a caller plays the stream: the admission point decides like for any player
+        // the call exists (and rings) from here: a CANCEL while the admission point decides finds it
+        Call call = new Call(sc, req, owner);
+        calls.put(callId, call);
+        bySipCallId.put(sipId, call);
+        call.ringIncoming(e, st, name);
+        // a caller plays the stream and publishes its own audio: the admission point decides both
+        java.util.Map<String, String> params = java.util.Map.of("from", user + "@" + host);
         Future.fromCompletionStage(admission.check(new org.estuary.core.session.AdmissionRequest(
-                org.estuary.core.session.AdmissionRequest.Action.PLAY, "SIP", "", name, from,
-                java.util.Map.of("from", user + "@" + host))), context).onComplete(ar -> {
-                    try {
-                        if (ar.failed() || !ar.result().allowed()) {
-                            st.sendResponse(sc.messages().createResponse(Response.FORBIDDEN, r));
-                            return;
-                        }
-                        Call call = new Call(sc, req, owner);
-                        calls.put(callId, call);
-                        bySipCallId.put(sipId, call);
-                        call.answerIncoming(e, st, offer, codec, ar.result().streamName());
-                    } catch (Exception ex) {
-                        LOG.debug("Cannot answer an incoming INVITE: {}", ex.getMessage());
+                org.estuary.core.session.AdmissionRequest.Action.PLAY, "SIP", "", name, from, params)), context)
+                .compose(play -> {
+                    if (!play.allowed()) {
+                        return Future.failedFuture("playing " + name + " refused: " + play.reason());
+                    }
+                    return Future.fromCompletionStage(admission.check(new org.estuary.core.session.AdmissionRequest(
+                            org.estuary.core.session.AdmissionRequest.Action.PUBLISH, "SIP", "", callId, from, params)),
+                            context).compose(pub -> pub.allowed() ? Future.succeededFuture(pub.streamName())
+                            : Future.failedFuture("publishing " + callId + " refused: " + pub.reason()));
+                })
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        call.refuseIncoming(Response.FORBIDDEN, "Refused by the admission point: " + ar.cause().getMessage());
+                        return;
+                    }
+                    long delay = config.incomingAnswerDelayMs();
+                    if (delay <= 0) {
+                        call.answerIncoming(offer, codec, ar.result());
+                    } else {
+                        vertx.setTimer(delay, t -> call.answerIncoming(offer, codec, ar.result()));
                     }
                 });
     }
