@@ -267,7 +267,7 @@ final class AccessLists {
 
     /** Validates {@code name} (+ {@code keys}) and finds the live publish; 400 / 404 "Stream not found". */
     private Future<Request> request(Message<Object> m, boolean withKeys) {
-        JsonObject b = m.body() instanceof JsonObject o ? o : new JsonObject();
+        JsonObject b = Body.of(m).json();
         String name = b.getValue("name") instanceof String s ? s : null;
         if (name == null || name.isBlank()) {
             return Future.failedFuture(ControlError.badRequest("name is required"));

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.estuary.verticles.agent.Body;
 import org.estuary.cluster.CdnException;
 import org.estuary.cluster.SharedTable;
 import org.estuary.cluster.SharedTables;
@@ -108,7 +109,7 @@ final class Profiles {
     // ------------------------------------------------------------------ REST
 
     void add(Message<Object> m) {
-        Future.succeededFuture(body(m)).compose(b -> {
+        Future.succeededFuture(Body.of(m).json()).compose(b -> {
             String name = name(b);
             JsonObject profile = validate(b.getValue("profile"));
             CdnException exists = new CdnException(ApiStatus.CONFLICT, "Profile already exists: " + name);
@@ -120,7 +121,7 @@ final class Profiles {
     }
 
     void modify(Message<Object> m) {
-        Future.succeededFuture(body(m)).compose(b -> {
+        Future.succeededFuture(Body.of(m).json()).compose(b -> {
             String name = name(b);
             if (!(b.getValue("profile") instanceof JsonObject change)) {
                 return Future.failedFuture(bad("profile must be an object with video and/or audio fields"));
@@ -145,7 +146,7 @@ final class Profiles {
     }
 
     void print(Message<Object> m) {
-        JsonObject b = m.body() instanceof JsonObject o ? o : new JsonObject();
+        JsonObject b = Body.of(m).json();
         String only = b.getValue("name") instanceof String s && !s.isBlank() ? s : null;
         table.entries().onSuccess(all -> {
             JsonObject out = new JsonObject();
@@ -163,7 +164,7 @@ final class Profiles {
     }
 
     void remove(Message<Object> m) {
-        Future.succeededFuture(body(m)).compose(b -> {
+        Future.succeededFuture(Body.of(m).json()).compose(b -> {
             String name = name(b);
             return table.get(name).compose(old -> old == null
                 ? Future.failedFuture(new CdnException(ApiStatus.NOT_FOUND, "Profile not found: " + name))
@@ -172,10 +173,6 @@ final class Profiles {
     }
 
     // ------------------------------------------------------------------ validation
-
-    private static JsonObject body(Message<Object> m) {
-        return m.body() instanceof JsonObject o ? o : new JsonObject();
-    }
 
     private static String name(JsonObject b) {
         Object raw = b.getValue("name");

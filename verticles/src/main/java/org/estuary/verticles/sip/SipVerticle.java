@@ -1,5 +1,6 @@
 package org.estuary.verticles.sip;
 
+import org.estuary.verticles.agent.Body;
 import org.estuary.verticles.agent.ControlError;
 import gov.nist.javax.sip.SipStackExt;
 import io.vertx.core.Future;
@@ -393,7 +394,7 @@ public final class SipVerticle extends VerticleBase {
 
     private void startup(Message<JsonObject> m) {
         try {
-            CallRequest req = CallRequest.parse(body(m));
+            CallRequest req = CallRequest.parse(Body.of(m).json());
             Call existing = calls.get(req.callId());
             if (existing != null && !existing.isFinal()) {
                 throw new ControlError(ApiStatus.CONFLICT, "Call " + req.callId() + " already exists");
@@ -420,7 +421,7 @@ public final class SipVerticle extends VerticleBase {
             }
             // the call's stream is a publish like any other: the admission point may refuse or rename it
             java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
-            body(m).forEach(e -> {
+            Body.of(m).json().forEach(e -> {
                 if (!e.getKey().equals("sipPassword")) {
                     params.put(e.getKey(), String.valueOf(e.getValue()));
                 }
@@ -452,7 +453,7 @@ public final class SipVerticle extends VerticleBase {
     }
 
     private void find(Message<JsonObject> m, boolean filtered) {
-        JsonObject q = body(m);
+        JsonObject q = Body.of(m).json();
         JsonArray out = new JsonArray();
         for (Call c : calls.values()) {
             if (!filtered || matches(c, q)) {
@@ -478,7 +479,7 @@ public final class SipVerticle extends VerticleBase {
     }
 
     private void terminate(Message<JsonObject> m) {
-        Call c = calls.get(CallRequest.text(body(m), "callId"));
+        Call c = calls.get(CallRequest.text(Body.of(m).json(), "callId"));
         if (c == null) {
             m.fail(ApiStatus.NOT_FOUND, "Call not found");
             return;
@@ -488,7 +489,7 @@ public final class SipVerticle extends VerticleBase {
     }
 
     private void sendDtmf(Message<JsonObject> m) {
-        JsonObject q = body(m);
+        JsonObject q = Body.of(m).json();
         Call c = calls.get(CallRequest.text(q, "callId"));
         if (c == null) {
             m.fail(ApiStatus.NOT_FOUND, "Call not found");
@@ -527,7 +528,7 @@ public final class SipVerticle extends VerticleBase {
     /** {@code /call/inject_sound {callId, fileName, loop?}}: a WAV of the media directory, converted off the loop. */
     private void injectSound(Message<JsonObject> m) {
         try {
-            JsonObject q = body(m);
+            JsonObject q = Body.of(m).json();
             Call c = callFor(q);
             String fileName = CallRequest.text(q, "fileName");
             boolean loop = org.estuary.verticles.agent.Body.bool(q.getValue("loop"), false);
@@ -578,7 +579,7 @@ public final class SipVerticle extends VerticleBase {
     /** {@code /call/inject_stream/startup {callId, streamName}}: a live stream's audio into the call. */
     private void injectStream(Message<JsonObject> m) {
         try {
-            JsonObject q = body(m);
+            JsonObject q = Body.of(m).json();
             Call c = callFor(q);
             String name = CallRequest.text(q, "streamName");
             if (name == null || name.isBlank()) {
@@ -601,15 +602,11 @@ public final class SipVerticle extends VerticleBase {
 
     private void stopInjectStream(Message<JsonObject> m) {
         try {
-            callFor(body(m)).stopInjectedStream();
+            callFor(Body.of(m).json()).stopInjectedStream();
             m.reply(null);
         } catch (ControlError e) {
             m.fail(e.status(), e.getMessage());
         }
-    }
-
-    private static JsonObject body(Message<JsonObject> m) {
-        return m.body() == null ? new JsonObject() : m.body();
     }
 
     /** Used by tests: calls not yet final. */
