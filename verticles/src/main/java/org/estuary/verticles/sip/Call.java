@@ -709,9 +709,12 @@ final class Call {
     }
 
     private void move(CallStatus next, int code, String phrase) {
+        if (status != next && !status.canMoveTo(next)) {
+            return; // e.g. a 100 Trying arriving after the 180 must not rewrite the 180 the call reports
+        }
         sipStatus = code;
         sipMessage = phrase == null ? "" : phrase;
-        if (status == next || !status.canMoveTo(next)) {
+        if (status == next) {
             return;
         }
         status = next;
