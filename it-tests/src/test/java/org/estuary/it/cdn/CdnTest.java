@@ -346,6 +346,10 @@ class CdnTest {
         Peers.Result wrong = Peers.run(30, Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error",
                 "-rw_timeout", "15000000", "-i", edge.rtmpUrl(STREAM + "?aclAuth=nope"), "-frames:v", "1", "-f", "null", "-");
         assertTrue(wrong.exitCode() != 0 && wrong.output().contains("Restricted access"), wrong.output());
+        // The profile rendition of a listed stream (profile "-small" from the profile test) needs a key too.
+        Peers.Result rendition = Peers.run(30, Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error",
+                "-rw_timeout", "15000000", "-i", edge.rtmpUrl(STREAM + "-small"), "-frames:v", "1", "-f", "null", "-");
+        assertTrue(rendition.exitCode() != 0 && rendition.output().contains("Restricted access"), rendition.output());
 
         Ffmpeg.Probe withKey = Ffmpeg.probe(edge.rtmpUrl(STREAM + "?aclAuth=k1"), 2);
         assertTrue(withKey.videoFrames() >= 10, "the key in the stream name plays: " + withKey);

@@ -131,6 +131,11 @@ public final class CdnVerticle extends VerticleBase {
             return CompletableFuture.completedFuture(AdmissionDecision.allow(request));
         }
         String refusal = accessLists.refusal(request.streamName(), request.params());
+        if (refusal == null && profiles != null) {
+            // A rendition (<source><profile>) shows the source's pictures: its source's list applies to it too.
+            refusal = profiles.rendition(request.streamName())
+                .map(r -> accessLists.refusal(r.source(), request.params())).orElse(null);
+        }
         if (refusal == null && relays != null) {
             refusal = renditions.refusal(request.streamName());
         }
