@@ -1,17 +1,12 @@
 package org.estuary.verticles.webrtc;
 
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.Hashtable;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
@@ -19,8 +14,6 @@ import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
@@ -104,22 +97,12 @@ final class DtlsClient extends DefaultTlsClient {
         return new TlsAuthentication() {
             @Override
             public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                org.bouncycastle.tls.Certificate chain = serverCertificate.getCertificate();
-                if (chain == null || chain.isEmpty()) {
-                    throw new TlsFatalAlert(AlertDescription.bad_certificate, "no server certificate");
-                }
-                byte[] fp = DtlsIdentity.sha256(chain.getCertificateAt(0).getEncoded());
-                if (!MessageDigest.isEqual(fp, expectedFingerprint)) {
-                    throw new TlsFatalAlert(AlertDescription.bad_certificate, "server certificate does not match a=fingerprint");
-                }
+                DtlsCommon.checkFingerprint(serverCertificate.getCertificate(), expectedFingerprint, "server");
             }
 
             @Override
             public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-                org.bouncycastle.tls.Certificate chain = new org.bouncycastle.tls.Certificate(
-                        new org.bouncycastle.tls.crypto.TlsCertificate[] {crypto.createCertificate(identity.certificateDer)});
-                return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, identity.privateKey,
-                        chain, SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+                return DtlsCommon.ecdsaSigner(context, crypto, identity);
             }
         };
     }
@@ -127,7 +110,6 @@ final class DtlsClient extends DefaultTlsClient {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        byte[] m = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, 2 * (profile.keyLength + profile.saltLength));
-        keys = SrtpKeys.fromExported(profile, m).asClient();
+        keys = DtlsCommon.exportedKeys(context, profile).asClient();
     }
 }

@@ -1,25 +1,18 @@
 package org.estuary.verticles.webrtc;
 
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.Hashtable;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
-import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsCredentialedSigner;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
@@ -69,10 +62,7 @@ final class DtlsServer extends DefaultTlsServer {
 
     @Override
     protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
-        org.bouncycastle.tls.Certificate chain = new org.bouncycastle.tls.Certificate(
-                new org.bouncycastle.tls.crypto.TlsCertificate[] {crypto.createCertificate(identity.certificateDer)});
-        return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, identity.privateKey, chain,
-                SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+        return DtlsCommon.ecdsaSigner(context, crypto, identity);
     }
 
     @Override
@@ -83,13 +73,7 @@ final class DtlsServer extends DefaultTlsServer {
 
     @Override
     public void notifyClientCertificate(org.bouncycastle.tls.Certificate cert) throws IOException {
-        if (cert == null || cert.isEmpty()) {
-            throw new TlsFatalAlert(AlertDescription.bad_certificate, "no client certificate");
-        }
-        byte[] fp = DtlsIdentity.sha256(cert.getCertificateAt(0).getEncoded());
-        if (!MessageDigest.isEqual(fp, expectedFingerprint)) {
-            throw new TlsFatalAlert(AlertDescription.bad_certificate, "client certificate does not match a=fingerprint");
-        }
+        DtlsCommon.checkFingerprint(cert, expectedFingerprint, "client");
     }
 
     @Override
@@ -126,7 +110,6 @@ final class DtlsServer extends DefaultTlsServer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        byte[] m = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, 2 * (profile.keyLength + profile.saltLength));
-        keys = SrtpKeys.fromExported(profile, m);
+        keys = DtlsCommon.exportedKeys(context, profile);
     }
 }
