@@ -90,14 +90,19 @@ public final class EstuaryServer {
         var c = config.cluster();
         ClusterSettings cs = new ClusterSettings(c.enabled(), c.name(), c.host(), c.port(), c.members(),
                 c.eventBusPort(), roleNames(c.role()));
-        return ClusterBootstrap.start(cs, new VertxOptions()).compose(handle -> {
+        return ClusterBootstrap.start(cs, new VertxOptions().setPreferNativeTransport(config.node().nativeTransport())).compose(handle -> {
             cluster = handle;
             var node = config.node().resolve();
             publicHost = node.publicHost();
             identity = config.node().id().isBlank()
                     ? NodeIdentity.generate(node.publicHost(), roleNames(c.role()))
                     : new NodeIdentity(config.node().id(), node.publicHost(), roleNames(c.role()));
-            LOG.info("Node {} starting ({})", identity.nodeId(), handle.clustered() ? "clustered" : "embedded");
+            LOG.info("Node {} starting ({}, network on {})", identity.nodeId(), handle.clustered() ? "clustered" : "embedded",
+                    handle.vertx().isNativeTransportEnabled() ? "epoll" : "Java NIO");
+            if (config.node().nativeTransport() && !handle.vertx().isNativeTransportEnabled()) {
+                LOG.warn("node.nativeTransport is set but epoll did not load ({}): using Java NIO",
+                        handle.vertx().unavailableNativeTransportCause());
+            }
             return deployAll(handle.vertx());
         });
     }

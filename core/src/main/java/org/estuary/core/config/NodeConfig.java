@@ -15,8 +15,10 @@ import java.util.UUID;
  * @param bindAddress       interface every listener binds to
  * @param publicHost        host name/address advertised to clients and peers; "" means "detect at start"
  * @param shutdownTimeoutMs how long a graceful shutdown may take, in milliseconds
+ * @param nativeTransport   run the network on Linux epoll (Netty native) when it loads, else Java NIO
  */
-public record NodeConfig(String id, String bindAddress, String publicHost, long shutdownTimeoutMs) {
+public record NodeConfig(String id, String bindAddress, String publicHost, long shutdownTimeoutMs,
+                         boolean nativeTransport) {
 
     public NodeConfig {
         Objects.requireNonNull(id, "id");
@@ -25,7 +27,7 @@ public record NodeConfig(String id, String bindAddress, String publicHost, long 
     }
 
     public static NodeConfig defaults() {
-        return new NodeConfig("", "0.0.0.0", "", 5000);
+        return new NodeConfig("", "0.0.0.0", "", 5000, true);
     }
 
     /**
@@ -35,7 +37,7 @@ public record NodeConfig(String id, String bindAddress, String publicHost, long 
     public NodeConfig resolve() {
         String resolvedId = id.isBlank() ? UUID.randomUUID().toString() : id;
         String resolvedHost = publicHost.isBlank() ? detectPublicHost() : publicHost;
-        return new NodeConfig(resolvedId, bindAddress, resolvedHost, shutdownTimeoutMs);
+        return new NodeConfig(resolvedId, bindAddress, resolvedHost, shutdownTimeoutMs, nativeTransport);
     }
 
     /** The first IPv4 address of an up, non-loopback interface, or 127.0.0.1 if there is none. */

@@ -109,8 +109,6 @@ public final class SipVerticle extends VerticleBase {
         });
         mediaPool.allowCoreThreadTimeOut(true); // idle threads are given back between calls
         return vertx.executeBlocking(this::createStack).compose(v -> {
-            ticker = vertx.setPeriodic(TICK_MS, id -> tick());
-            checker = vertx.setPeriodic(1_000, id -> checkRtp());
             var bus = vertx.eventBus();
             return Future.all(List.of(
                     bus.<JsonObject>consumer(Addresses.api("/call/startup"), this::startup).completion(),
@@ -157,8 +155,7 @@ public final class SipVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        vertx.cancelTimer(ticker);
-        vertx.cancelTimer(checker);
+        timersOff();
         for (Call c : new ArrayList<>(calls.values())) {
             c.terminate("Server shutdown");
         }
@@ -299,6 +296,7 @@ public final class SipVerticle extends VerticleBase {
         // the call exists (and rings) from here: a CANCEL while the admission point decides finds it
         Call call = new Call(sc, req, owner);
         calls.put(callId, call);
+        timersOn();
         bySipCallId.put(sipId, call);
         call.ringIncoming(e, st, name);
         // a caller plays the stream and publishes its own audio: the admission point decides both
@@ -382,6 +380,27 @@ public final class SipVerticle extends VerticleBase {
         }
         // finished calls stay findable for a while (their final status is what a client polls for)
         calls.values().removeIf(c -> c.isFinal() && now - c.endedAtMs() > FINISHED_KEPT_MS);
+        if (calls.isEmpty()) {
+            timersOff();
+        }
+    }
+
+    /**
+     * The media pacing tick (every 10 ms) and the RTP check run only while there are calls: an idle
+     * server wakes no thread for SIP (a 10 ms timer alone was 100 wake-ups a second, issue 14 item 4).
+     */
+    private void timersOn() {
+        if (ticker == -1) {
+            ticker = vertx.setPeriodic(TICK_MS, id -> tick());
+            checker = vertx.setPeriodic(1_000, id -> checkRtp());
+        }
+    }
+
+    private void timersOff() {
+        vertx.cancelTimer(ticker);
+        vertx.cancelTimer(checker);
+        ticker = -1;
+        checker = -1;
     }
 
     static final long FINISHED_KEPT_MS = 60_000;
@@ -444,6 +463,7 @@ public final class SipVerticle extends VerticleBase {
                         Call call = new Call(sc, admitted, owner);
                         calls.remove(req.callId());
                         calls.put(req.callId(), call);
+                        timersOn();
                         call.start();
                         m.reply(null);
                     });

@@ -117,8 +117,6 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         }).onSuccess(s -> {
             actualPort = s.localAddress().port();
             candidates = candidates(actualPort);
-            timer = vertx.setPeriodic(TICK_MS, t -> tick());
-            iceTimer = vertx.setPeriodic(IceClient.CHECK_EVERY_MS, t -> iceChecks());
             // JIT-compile the SRTP path in the background: the first player's GOP burst then runs compiled
             vertx.executeBlocking(SrtpTransform::warmUpJit, false)
                     .onSuccess(ms -> LOG.info("SRTP JIT warm-up done in {} ms", ms));
@@ -147,12 +145,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
 
     @Override
     public Future<?> stop() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-        if (iceTimer >= 0) {
-            vertx.cancelTimer(iceTimer);
-        }
+        timersOff();
         for (WebRtcSession s : new ArrayList<>(byId.values())) {
             closeSession(s, "Server shutdown");
         }
@@ -276,6 +269,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
                 random.nextLong() & Long.MAX_VALUE, publish && config.transportCc());
         byId.put(id, s);
+        timersOn();
         byUfrag.put(ufrag, s);
         counters.sessionsOpened.increment();
         LOG.info("WebRTC {}: {} {} for {} (ufrag {})", id, publish ? "publish" : "play", name, r.ownerId(), ufrag);
@@ -397,6 +391,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         own.handler(dp -> dialledPacket(s, dp));
         byId.put(id, s);
         dialled.add(s);
+        timersOn();
         counters.sessionsOpened.increment();
         LOG.info("WebRTC {}: dialled, {} {} (candidates {})", id, send ? "sending" : "receiving", d.streamName(), remote);
         iceChecks();
@@ -508,6 +503,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             s.socket.close();
         }
         byId.remove(s.id);
+        if (byId.isEmpty()) {
+            timersOff();
+        }
         byUfrag.remove(s.ufrag);
         if (s.remoteKey != null) {
             byAddress.remove(s.remoteKey, s);
@@ -675,6 +673,26 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
 
     private static String key(SocketAddress a) {
         return a.host() + ":" + a.port();
+    }
+
+    /**
+     * The session tick and the ICE check timer run only while sessions exist: an idle engine wakes
+     * no thread (issue 14 item 4).
+     */
+    private void timersOn() {
+        if (timer == -1) {
+            timer = vertx.setPeriodic(TICK_MS, t -> tick());
+            iceTimer = vertx.setPeriodic(IceClient.CHECK_EVERY_MS, t -> iceChecks());
+        }
+    }
+
+    private void timersOff() {
+        if (timer != -1) {
+            vertx.cancelTimer(timer);
+            vertx.cancelTimer(iceTimer);
+            timer = -1;
+            iceTimer = -1;
+        }
     }
 
     private void tick() {
