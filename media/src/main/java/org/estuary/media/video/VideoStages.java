@@ -63,12 +63,20 @@ public final class VideoStages {
      * owning thread); a null watermark passes pictures unchanged.
      */
     public static Stage<DecodedPicture, DecodedPicture> watermark(Supplier<PlacedWatermark> current) {
-        return (in, out) -> {
-            PlacedWatermark w = current.get();
-            if (w != null) {
-                w.watermark().apply(in, w.placement());
+        return new Stage<>() {
+            /** The picture drawn on last: a frame-rate stage before this one repeats a picture as the same object. */
+            private DecodedPicture marked;
+
+            @Override
+            public void process(DecodedPicture in, Output<DecodedPicture> out) {
+                PlacedWatermark w = current.get();
+                // drawing twice on one picture would blend a translucent mark twice (a darker repeat)
+                if (w != null && in != marked) {
+                    w.watermark().apply(in, w.placement());
+                    marked = in;
+                }
+                out.emit(in);
             }
-            out.emit(in);
         };
     }
 
