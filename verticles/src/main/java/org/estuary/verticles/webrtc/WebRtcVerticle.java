@@ -337,6 +337,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
                 random.nextLong() & Long.MAX_VALUE, false);
         byId.put(id, s);
+        timersOn();
         byUfrag.put(ufrag, s);
         counters.sessionsOpened.increment();
         LOG.info("WebRTC {}: room {} {} {}{}", id, r.room(), r.participant(), publish ? "publishes" : "receives ",
