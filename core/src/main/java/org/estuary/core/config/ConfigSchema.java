@@ -86,6 +86,7 @@ public final class ConfigSchema {
         t.put("sip.allowFrom", ValueType.string());
         t.put("sip.password", ValueType.string());
         t.put("sip.incomingAnswerDelayMs", ValueType.longInteger(0, 60_000));
+        t.put("sip.audioCodecs", ValueType.nonEmptyString());
         t.put("media.portFrom", ValueType.integer(1, 65_535));
         t.put("media.portTo", ValueType.integer(1, 65_535));
         t.put("media.directory", ValueType.nonEmptyString());
@@ -195,6 +196,8 @@ public final class ConfigSchema {
         t.put("limits.maxTranscoders", ValueType.integer(0, 1_000_000));
         t.put("limits.maxMixers", ValueType.integer(0, 1_000_000));
         t.put("limits.maxRecorders", ValueType.integer(0, 1_000_000));
+        t.put("sfu.maxParticipantsPerRoom", ValueType.integer(1, 10_000));
+        t.put("sfu.maxRooms", ValueType.integer(1, 1_000_000));
         return t;
     }
 
