@@ -125,7 +125,7 @@ public final class EstuaryServer {
                 .limits(limits);
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
-        rest.security(restSecurity());
+        rest.security(restSecurity()).limits(limits);
         rest.addRoutes(new RateLimitRoutes(limits)::mount);
         var t = config.tls();
         if (t.enabled()) {
@@ -141,7 +141,7 @@ public final class EstuaryServer {
         RecordingVerticle recording = new RecordingVerticle(streams, config.records()).limits(limits);
         rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
         hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
-                .admission(admission);
+                .admission(admission).limits(limits);
         if (tls != null && config.tls().hlsPort() > 0) {
             hls.tls(tls, config.tls().hlsPort());
         }
