@@ -152,6 +152,9 @@ public final class EstuaryServer {
                         .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort)).admission(admission)
                 .media(new WcsWebRtcBridge(webrtc, streams)).limits(limits);
         websocket.addRoutes(new WhipRoutes(webrtc, config.rest().corsAllowOrigin())::mount);
+        if (tls != null && config.tls().websocketPort() > 0) {
+            websocket.tls(tls, config.tls().websocketPort());
+        }
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
                 vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost, config.mpegts())
