@@ -289,7 +289,7 @@ class MixerInputsTest {
         try {
             ok("/mixer/add", add.copy().put("remoteStreamName", "g722cam"));
             Await.until(Duration.ofSeconds(20), "the G.722 input decoded", () -> {
-                JsonObject in = mixer("mixer://mig").getJsonArray("mediaSessions").getJsonObject(0);
+                JsonObject in = mixer("mixer://mig").getJsonArray("inputs").getJsonObject(0);
                 if (!"G722".equals(in.getString("audioCodec"))) {
                     throw new AssertionError("input " + in.encode());
                 }
