@@ -89,6 +89,10 @@ public final class ConfigSchema {
         t.put("sip.password", ValueType.string());
         t.put("sip.incomingAnswerDelayMs", ValueType.longInteger(0, 60_000));
         t.put("sip.audioCodecs", ValueType.nonEmptyString());
+        t.put("sip.registrar", ValueType.string());
+        t.put("sip.registerUser", ValueType.nonEmptyString());
+        t.put("sip.registerPassword", ValueType.string());
+        t.put("sip.registerStream", ValueType.string());
         t.put("media.portFrom", ValueType.integer(1, 65_535));
         t.put("media.portTo", ValueType.integer(1, 65_535));
         t.put("media.directory", ValueType.nonEmptyString());
