@@ -161,6 +161,41 @@ class WebRtcWhipTest {
         assertEquals(404, server.post("/stream/find", new JsonObject().put("name", "room1").encode()).status());
     }
 
+    /**
+     * VP8 between browsers: the publisher offers VP8 alone (RFC 7741 depacketised into VP8 frames),
+     * a player preferring VP8 gets the frames re-packetised as they are and decodes them (Chromium hides
+     * decoderImplementation from a page without camera access: the codec stat names VP8).
+     */
+    @Test
+    void vp8PublisherToVp8Player() throws Exception {
+        String whip = "http://127.0.0.1:" + web + "/whip/vp8cam";
+        String whep = "http://127.0.0.1:" + web + "/whep/vp8cam";
+        try (Chromium publisher = Chromium.open("whip-publish.html", "whip=" + whip + "&secs=600&codec=VP8&only=1",
+                EstuaryProcess.logDir().resolve("webrtc-vp8-publisher.log"))) {
+            publisher.await(120_000, "PUBLISHING");
+            // the stream reports VP8 once its first key frame (the picture size) arrived
+            long end = System.currentTimeMillis() + 20_000;
+            String found = "";
+            while (System.currentTimeMillis() < end && !found.contains("VP8")) {
+                found = server.post("/stream/find", new JsonObject().put("name", "vp8cam").encode()).body();
+                Thread.sleep(250);
+            }
+            assertTrue(found.contains("VP8"), found);
+            try (Chromium player = Chromium.open("whep-play.html", "whep=" + whep + "&secs=3&codec=VP8",
+                    EstuaryProcess.logDir().resolve("webrtc-vp8-player.log"))) {
+                JsonObject done = player.await(120_000, "DONE");
+                System.out.println("VP8 WebRTC->WebRTC player stats: " + done.encode());
+                JsonObject stats = done.getJsonObject("stats");
+                assertTrue(stats.getBoolean("codec_video/VP8", false), done.encode());
+                JsonObject video = stats.getJsonObject("video");
+                JsonObject start = done.getJsonObject("atFirstFrame").getJsonObject("video");
+                // fake camera: 20 fps, 3 s after the first frame; a loaded machine may drop some
+                assertTrue(video.getInteger("framesDecoded") - start.getInteger("framesDecoded") >= 20, done.encode());
+                assertEquals(640, video.getInteger("frameWidth"), done.encode());
+            }
+        }
+    }
+
     @Test
     void malformedOffersGetJsonErrors() throws Exception {
         HttpResponse<String> r = post("/whip/bad1", "application/sdp", "this is not SDP");
