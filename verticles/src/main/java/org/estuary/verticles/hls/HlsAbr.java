@@ -91,6 +91,11 @@ final class HlsAbr {
 
     /** The ladder for a source {@code sourceHeight} tall: the profiles not taller, else the smallest at the source's height. */
     List<Profile> ladderFor(int sourceHeight) {
+        return ladderFor(ladder, sourceHeight);
+    }
+
+    /** {@code ladder} tallest first. */
+    static List<Profile> ladderFor(List<Profile> ladder, int sourceHeight) {
         List<Profile> out = new ArrayList<>();
         for (Profile p : ladder) {
             if (p.height() <= sourceHeight && out.stream().noneMatch(o -> o.height() == p.height())) {
