@@ -217,7 +217,7 @@ class MixerInputsTest {
             Await.until(Duration.ofSeconds(20), "every input's audio decoded", () -> {
                 JsonObject m = mixer("mixer://mi1");
                 List<String> codecs = new ArrayList<>();
-                for (Object o : m.getJsonArray("mediaSessions")) {
+                for (Object o : m.getJsonArray("inputs")) {
                     codecs.add(((JsonObject) o).getString("audioCodec"));
                 }
                 if (!codecs.equals(List.of("AAC", "MP3", "PCMU", "OPUS"))) {
@@ -240,7 +240,7 @@ class MixerInputsTest {
                 assertEquals(List.of("decode", "composite", "encodeVideo", "mix", "encodeAudio"), names);
                 return true;
             });
-            JsonObject alice = mixer("mixer://mi1").getJsonArray("mediaSessions").getJsonObject(0);
+            JsonObject alice = mixer("mixer://mi1").getJsonArray("inputs").getJsonObject(0);
             assertEquals("Alice", alice.getString("streamLabel"));
 
             RecordingSupport.awaitStream(server, "mixi");
@@ -277,6 +277,32 @@ class MixerInputsTest {
             assertNotNull(mixer("mixer://mi1"), "a mixer with live inputs is not idle");
         } finally {
             post("/mixer/terminate", new JsonObject().put("uri", "mixer://mi1"));
+        }
+    }
+
+    /** A G.722 RTSP camera (static payload type 9, 16 kHz audio on an 8 kHz RTP clock) is decoded and heard. */
+    @Test
+    void g722CameraIsHeardInTheMix() throws Exception {
+        camera("g722cam", "g722", 1500);
+        JsonObject add = new JsonObject().put("uri", "mixer://mig");
+        ok("/mixer/startup", new JsonObject().put("uri", "mixer://mig").put("localStreamName", "mixg"));
+        try {
+            ok("/mixer/add", add.copy().put("remoteStreamName", "g722cam"));
+            Await.until(Duration.ofSeconds(20), "the G.722 input decoded", () -> {
+                JsonObject in = mixer("mixer://mig").getJsonArray("inputs").getJsonObject(0);
+                if (!"G722".equals(in.getString("audioCodec"))) {
+                    throw new AssertionError("input " + in.encode());
+                }
+                return true;
+            });
+            RecordingSupport.awaitStream(server, "mixg");
+            // 1500 Hz is above what an 8 kHz decode could carry at the right pitch (a 16 kHz stream decoded
+            // as 8 kHz would put the tone at 750 Hz): the tone band far above both a quiet band and 750 Hz
+            double[] levels = bandLevels(server.rtmpUrl("mixg"), 4, 1500, 750, 2500);
+            assertTrue(levels[0] > levels[1] + 20 && levels[0] > levels[2] + 20,
+                    "1500 Hz at " + levels[0] + " dB, 750 Hz at " + levels[1] + " dB, 2500 Hz at " + levels[2] + " dB");
+        } finally {
+            post("/mixer/terminate", new JsonObject().put("uri", "mixer://mig"));
         }
     }
 

@@ -17,12 +17,14 @@ import java.util.Map;
 import org.estuary.core.config.HlsConfig;
 import org.estuary.core.config.HlsStorage;
 import org.estuary.core.hls.HlsSettings;
+import org.estuary.core.limits.Limits;
 import org.estuary.core.session.Admission;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.agent.Body;
 import org.estuary.verticles.agent.Control;
 import org.estuary.verticles.agent.ControlError;
 import org.estuary.verticles.agent.Find;
+import org.estuary.verticles.agent.HttpConnectionLimit;
 import org.estuary.verticles.tls.TlsServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +48,11 @@ public final class HlsServerVerticle extends VerticleBase {
     private long sweepTimer = -1;
     private volatile int actualPort = -1;
     private HlsAdmission admission = new HlsAdmission(Admission.allowAll());
+    private Limits limits = Limits.none();
     private TlsServers tls;
     private int tlsPort = -1;
     private volatile HttpServer tlsServer;
+    private HlsAbr abr;
 
     public HlsServerVerticle(HlsConfig config, String bindAddress, String publicHost, StreamRegistry streams,
                              String nodeId) {
@@ -84,24 +88,31 @@ public final class HlsServerVerticle extends VerticleBase {
                 .on("/hls/profiles", this::profiles)
                 .on("/hls/subscribers", this::subscribers)
                 .ready();
+        abr = new HlsAbr(this, vertx, streams, config.abrProfiles(), config.segmentDurationSec());
         sweepTimer = vertx.setPeriodic(1000, id -> sweep());
         HlsHttpHandler handler = new HlsHttpHandler(this);
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(config.port())
-                .setHttp2ClearTextEnabled(false)) // HTTP/1.1 in clear text, as for REST
-                .requestHandler(handler);
+        HttpConnectionLimit places = new HttpConnectionLimit(vertx, limits);
+        server = places.apply(vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(config.port())
+                .setHttp2ClearTextEnabled(false)), handler); // HTTP/1.1 in clear text, as for REST
         return regs.compose(v -> server.listen()).map(s -> {
             actualPort = s.actualPort();
             LOG.info("HLS listening on {}:{} ({}, {} storage)", bindAddress, actualPort,
                     config.lowLatency() ? "low-latency fMP4" : "MPEG-TS", config.storage().name().toLowerCase());
             return null;
         }).compose(v -> tls == null ? Future.succeededFuture()
-                : vertx.createHttpServer(tls.https(new HttpServerOptions().setHost(bindAddress).setPort(tlsPort)))
-                    .requestHandler(handler).listen().map(t -> {
+                : places.apply(vertx.createHttpServer(tls.https(new HttpServerOptions().setHost(bindAddress)
+                    .setPort(tlsPort))), handler).listen().map(t -> {
                         tlsServer = t;
                         tls.register(o -> t.updateSSLOptions(o, true));
                         LOG.info("HLS over HTTPS on {}:{}", bindAddress, t.actualPort());
                         return null;
                     }));
+    }
+
+    /** The node's connection limits, applied to every HTTP(S) connection of this port; call before deploying. */
+    public HlsServerVerticle limits(Limits limits) {
+        this.limits = limits;
+        return this;
     }
 
     /** Also serves HLS over HTTPS (HTTP/2 via ALPN) on {@code port}; call before deploying. */
@@ -120,6 +131,9 @@ public final class HlsServerVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(sweepTimer);
+        if (abr != null) {
+            abr.close();
+        }
         for (HlsAgent a : List.copyOf(agents.values())) {
             a.close();
         }
@@ -154,7 +168,15 @@ public final class HlsServerVerticle extends VerticleBase {
         return startAgent(name);
     }
 
-    private HlsAgent startAgent(String name) {
+    boolean lowLatency() {
+        return config.lowLatency();
+    }
+
+    HlsAbr abr() {
+        return abr;
+    }
+
+    HlsAgent startAgent(String name) {
         HlsAgent a = agents.get(name);
         if (a != null) {
             return a;
@@ -163,6 +185,9 @@ public final class HlsServerVerticle extends VerticleBase {
                 ? new DiskSegmentStore(vertx, agentDirectory(name))
                 : new MemorySegmentStore();
         a = new HlsAgent(name, vertx, context, streams, settings, store);
+        if (abr.isVariant(name)) {
+            a.segmenter().sequencesFromMediaTime(); // ABR renditions: the same number for the same segment
+        }
         agents.put(name, a);
         a.start();
         LOG.info("HLS agent {} started: {}", name, playlistUrl(name));
@@ -200,9 +225,10 @@ public final class HlsServerVerticle extends VerticleBase {
                 stopAgent(a.name());
             }
         }
+        abr.sweep(now, config.idleTimeoutMs());
     }
 
-    private boolean stopAgent(String name) {
+    boolean stopAgent(String name) {
         HlsAgent a = agents.remove(name);
         if (a == null) {
             return false;
@@ -215,7 +241,7 @@ public final class HlsServerVerticle extends VerticleBase {
         return "http://" + publicHost + ":" + actualPort + "/" + urlPart(name) + "/" + urlPart(name) + ".m3u8";
     }
 
-    private static String urlPart(String s) {
+    static String urlPart(String s) {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -226,6 +252,15 @@ public final class HlsServerVerticle extends VerticleBase {
         if (name == null || !HlsPath.validName(name)) {
             throw ControlError.badRequest("name must be a stream name (no slashes, not . or ..)");
         }
+        String abrSource = HlsAbr.sourceOf(name);
+        if (abrSource != null && streams.find(name).isEmpty()) {
+            if (streams.find(abrSource).isEmpty()) {
+                throw ControlError.notFound("Stream not found: " + abrSource);
+            }
+            abr.start(abrSource);
+            m.reply(null);
+            return;
+        }
         if (streams.find(name).isEmpty()) {
             throw ControlError.notFound("Stream not found: " + name);
         }
@@ -235,6 +270,11 @@ public final class HlsServerVerticle extends VerticleBase {
 
     private void terminate(Message<JsonObject> m, Body q) {
         String name = q.string("name");
+        String abrSource = HlsAbr.sourceOf(name);
+        if (abrSource != null && abr.stop(abrSource)) {
+            m.reply(null);
+            return;
+        }
         if (!stopAgent(name)) {
             throw ControlError.notFound("HLS agent not found: " + name);
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.estuary.core.codec.AvcConfig;
+import org.estuary.core.codec.H264Sps;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.ReaderInfo;
@@ -13,15 +14,23 @@ import org.estuary.core.stream.StreamReader;
 import org.estuary.core.webrtc.H264Packetizer;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.RtcpFeedback;
+import org.estuary.core.webrtc.Rtx;
+import org.estuary.core.webrtc.SdpOffer;
+import org.estuary.core.webrtc.Vp8Packetizer;
 
 /**
  * A browser playing a Stream (WHEP, playStream): H.264 access units packetised (STAP-A for SPS/PPS,
- * FU-A for large NAL units), Opus from the stream's shared AAC transcoder ({@link OpusFeeds}), SRTP-protected and sent; RTCP
- * sender reports for lip sync; NACKed packets retransmitted from a buffer of the last packets sent;
+ * FU-A for large NAL units) or VP8 frames (RFC 7741, a WebRTC publisher's), Opus from {@link OpusFeeds} (a WebRTC publisher's packets as they are, else the stream's
+ * shared AAC transcoder), SRTP-protected and sent; RTCP
+ * sender reports for lip sync; NACKed packets retransmitted from a buffer of the last packets sent
+ * (on an RTX stream, RFC 4588, when the browser offered one);
  * PLI/FIR forwarded to a WebRTC publisher of the stream (other sources send key frames on their
- * own schedule; a new player starts at the stream's cached GOP anyway). Event-loop only.
+ * own schedule; a new player starts at the stream's cached GOP anyway). A source with B-frames,
+ * which browsers' WebRTC decoders do not reorder, is played from its shared baseline copy
+ * ({@link BaselineFeeds}) while its audio still comes from the source. Event-loop only.
  */
 final class PlayMedia implements SessionMedia {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlayMedia.class);
     private static final int MAX_PAYLOAD = 1150; // RTP payload; + 12 header + 16 SRTP tag stays under 1200
     private static final int HISTORY = 1024;
     /**
@@ -40,8 +49,17 @@ final class PlayMedia implements SessionMedia {
     private final Runnable keyframeUpstream;
     private final WebRtcCounters counters;
     private final OpusFeeds opusFeeds;
+    private final BaselineFeeds baselineFeeds;
     private Runnable leaveOpus = () -> { };
+    /** Reads the baseline copy of a source with B-frames; null while the source's own video is sent. */
+    private StreamReader baselineReader;
+    /** The source has B-frames: its own H.264 is no longer sent (the baseline copy's is). */
+    private boolean baseline;
+    private boolean baselineAcquired;
     private final H264Packetizer packetizer = new H264Packetizer(MAX_PAYLOAD);
+    private final Vp8Packetizer vp8Packetizer;
+    /** What the player's video line carries (the stream's codec): H.264 or VP8. */
+    private Codec videoCodec;
     private final Out video;
     private final Out audio;
     private StreamReader reader;
@@ -64,8 +82,13 @@ final class PlayMedia implements SessionMedia {
         long firstUs = Long.MIN_VALUE;
         long packets;
         long octets;
+        /** SRTP packets as sent; plain RTP packets when resends go on RTX (they are wrapped and encrypted anew) */
         final byte[][] history = new byte[HISTORY][];
         final int[] historySeq = new int[HISTORY];
+        /** RTX payload type (RFC 4588), -1 when the browser offered none: resends are then the same SRTP bytes */
+        int rtxPt = -1;
+        long rtxSsrc;
+        int rtxSeq;
 
         Out(long ssrc, int pt, int clockRate, long tsBase, int seq) {
             this.ssrc = ssrc;
@@ -76,7 +99,8 @@ final class PlayMedia implements SessionMedia {
         }
     }
 
-    PlayMedia(Stream stream, List<Negotiation.Line> lines, Context context, OpusFeeds opusFeeds, String sessionId,
+    PlayMedia(Stream stream, List<Negotiation.Line> lines, Context context, OpusFeeds opusFeeds, BaselineFeeds baselineFeeds,
+              String sessionId,
               String ownerId, Consumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, Runnable keyframeUpstream,
               WebRtcCounters counters, java.util.Random random) {
         this.stream = stream;
@@ -95,8 +119,15 @@ final class PlayMedia implements SessionMedia {
             }
             Out o = new Out(l.sendSsrc(), l.chosen().pt(), l.chosen().clockRate(), random.nextInt() & 0xFFFFFFFFL,
                     random.nextInt(0x8000));
-            if (l.codec() == Codec.H264) {
+            if (l.codec() == Codec.H264 || l.codec() == Codec.VP8) {
                 v = o;
+                videoCodec = l.codec();
+                SdpOffer.PayloadType rtx = Rtx.payloadTypeFor(l.offered(), l.chosen().pt()); // as the answer says
+                if (rtx != null && l.sendSsrc() >= 0) {
+                    o.rtxPt = rtx.pt();
+                    o.rtxSsrc = Rtx.ssrcFor(l.sendSsrc());
+                    o.rtxSeq = random.nextInt(0x8000);
+                }
             } else if (l.codec() == Codec.OPUS) {
                 a = o;
             }
@@ -104,6 +135,8 @@ final class PlayMedia implements SessionMedia {
         this.video = v;
         this.audio = a;
         this.opusFeeds = opusFeeds;
+        this.baselineFeeds = baselineFeeds;
+        this.vp8Packetizer = new Vp8Packetizer(MAX_PAYLOAD, random.nextInt(0x8000));
     }
 
     @Override
@@ -113,7 +146,7 @@ final class PlayMedia implements SessionMedia {
         reader = stream.addReader(new ReaderInfo(sessionId, ownerId == null || ownerId.isBlank() ? sessionId : ownerId,
                 "", "WebRTC", true), () -> context.runOnContext(x -> drain()));
         if (audio != null) {
-            leaveOpus = opusFeeds.subscribe(stream, this::sendAudio); // AAC sources; an Opus-less stream sends none
+            leaveOpus = opusFeeds.subscribe(stream, this::sendAudio); // a WebRTC publisher's own Opus, else AAC transcoded; neither: none
         }
         drain();
     }
@@ -122,16 +155,7 @@ final class PlayMedia implements SessionMedia {
         if (closed || reader == null) {
             return;
         }
-        reader.beginDrain();
-        Frame f;
-        int n = 0;
-        while (n < FRAMES_PER_TURN && (f = reader.poll()) != null) {
-            frame(f);
-            n++;
-        }
-        if (n == FRAMES_PER_TURN) {
-            paced++;
-            counters.pacedTurns.increment();
+        if (drain(reader, false)) {
             context.runOnContext(x -> drain()); // more may be queued: yield to the loop's other work first
             return;
         }
@@ -140,11 +164,94 @@ final class PlayMedia implements SessionMedia {
         }
     }
 
+    private void drainBaseline() {
+        if (!closed && baselineReader != null && drain(baselineReader, true)) {
+            context.runOnContext(x -> drainBaseline());
+        }
+    }
+
+    /** Sends up to {@link #FRAMES_PER_TURN} frames of {@code r}; true when cut short (more may wait). */
+    private boolean drain(StreamReader r, boolean fromBaseline) {
+        r.beginDrain();
+        Frame f;
+        int n = 0;
+        while (n < FRAMES_PER_TURN && (f = r.poll()) != null) {
+            if (fromBaseline) {
+                if (f.codec() == Codec.H264) {
+                    video(f);
+                }
+            } else {
+                frame(f);
+            }
+            n++;
+        }
+        if (n == FRAMES_PER_TURN) {
+            paced++;
+            counters.pacedTurns.increment();
+            return true;
+        }
+        return false;
+    }
+
     boolean streamEnded() {
         return reader != null && reader.isEnded();
     }
 
+    /** A frame of the stream itself. */
     private void frame(Frame f) {
+        if (f.codec() == Codec.H264 && videoCodec == Codec.H264 && !baseline && hasBFrames(f)) {
+            useBaselineCopy();
+        }
+        if (f.codec() == Codec.H264 && baseline) {
+            return; // the baseline copy's video is sent instead
+        }
+        video(f);
+        // AAC: the stream's shared Opus feed sends this player's audio
+    }
+
+    /**
+     * B-frames: an SPS allowing reordering (VUI max_num_reorder_frames > 0) or a frame presented
+     * later than it is decoded.
+     */
+    private static boolean hasBFrames(Frame f) {
+        if (!f.isConfig()) {
+            return f.ctsUs() != 0;
+        }
+        try {
+            for (byte[] sps : AvcConfig.parse(f.payload()).sps()) {
+                if (H264Sps.parse(sps).reorderFrames() > 0) {
+                    return true;
+                }
+            }
+        } catch (Exception e) {
+            // unreadable: the frames' times still tell
+        }
+        return false;
+    }
+
+    /** From now on the video comes from the shared baseline copy of the stream ({@link BaselineFeeds}). */
+    private void useBaselineCopy() {
+        baseline = true;
+        parameterSets = List.of();
+        baselineAcquired = true;
+        baselineFeeds.acquire(stream).onComplete(ar -> context.runOnContext(x -> {
+            if (closed) {
+                return;
+            }
+            if (ar.failed()) {
+                LOG.warn("WebRTC {}: {} has B-frames and no baseline copy could start ({}): sending it as it is",
+                        sessionId, stream.name(), ar.cause().getMessage());
+                baseline = false;
+                return;
+            }
+            LOG.info("WebRTC {}: {} has B-frames; playing its baseline copy {}", sessionId, stream.name(), ar.result().name());
+            baselineReader = ar.result().addReader(new ReaderInfo(sessionId + "-baseline", ownerId == null || ownerId.isBlank()
+                    ? sessionId : ownerId, "", "WebRTC", true), () -> context.runOnContext(y -> drainBaseline()));
+            drainBaseline();
+        }));
+    }
+
+    private void video(Frame f) {
         if (f.isConfig()) {
             if (f.codec() == Codec.H264) {
                 try {
@@ -162,13 +269,13 @@ final class PlayMedia implements SessionMedia {
             originStreamUs = f.dtsUs();
             originWallMs = System.currentTimeMillis();
         }
-        if (f.codec() == Codec.H264 && video != null) {
-            List<byte[]> payloads = packetizer.packetize(f.payload(), f.isKeyframe() ? parameterSets : List.of());
+        if (video != null && f.codec() == videoCodec) {
+            List<byte[]> payloads = f.codec() == Codec.VP8 ? vp8Packetizer.packetize(f.payload())
+                    : packetizer.packetize(f.payload(), f.isKeyframe() ? parameterSets : List.of());
             for (int i = 0; i < payloads.size(); i++) {
                 send(video, f.dtsUs(), payloads.get(i), i == payloads.size() - 1);
             }
         }
-        // AAC: the stream's shared Opus feed sends this player's audio
     }
 
     private void sendAudio(long ptsUs, byte[] unit) {
@@ -201,7 +308,7 @@ final class PlayMedia implements SessionMedia {
             counters.srtpFailures.increment();
             return;
         }
-        o.history[seq % HISTORY] = s;
+        o.history[seq % HISTORY] = o.rtxPt >= 0 ? p : s;
         o.historySeq[seq % HISTORY] = seq;
         o.packets++;
         o.octets += payload.length;
@@ -225,8 +332,7 @@ final class PlayMedia implements SessionMedia {
                     for (int seq : r.lostSequences()) {
                         byte[] s = o.history[seq % HISTORY];
                         if (s != null && o.historySeq[seq % HISTORY] == seq) {
-                            retransmitted++;
-                            sendRaw.accept(s); // the same SRTP bytes: no second encryption of one index
+                            resend(o, s);
                         }
                     }
                 }
@@ -234,6 +340,27 @@ final class PlayMedia implements SessionMedia {
                 default -> { }
             }
         }
+    }
+
+    /** A NACKed packet again: on RTX, else the same SRTP bytes (no second encryption of one index). */
+    private void resend(Out o, byte[] kept) {
+        if (o.rtxPt < 0) {
+            retransmitted++;
+            counters.retransmitted.increment();
+            sendRaw.accept(kept);
+            return;
+        }
+        byte[] rtx = Rtx.wrap(kept, kept.length, o.rtxPt, o.rtxSeq, o.rtxSsrc);
+        o.rtxSeq = (o.rtxSeq + 1) & 0xFFFF;
+        byte[] s = rtx == null ? null : srtp.protectRtp(rtx, rtx.length);
+        if (s == null) {
+            counters.srtpFailures.increment();
+            return;
+        }
+        retransmitted++;
+        counters.retransmitted.increment();
+        counters.rtxSent.increment();
+        sendRaw.accept(s);
     }
 
     long retransmitted() {
@@ -262,10 +389,22 @@ final class PlayMedia implements SessionMedia {
 
     @Override
     public void close(String reason) {
+        if (closed && reader == null) {
+            return;
+        }
         closed = true;
         leaveOpus.run();
         if (reader != null) {
             reader.close();
+            reader = null;
+        }
+        if (baselineReader != null) {
+            baselineReader.close();
+            baselineReader = null;
+        }
+        if (baselineAcquired) {
+            baselineAcquired = false;
+            baselineFeeds.release(stream);
         }
     }
 
