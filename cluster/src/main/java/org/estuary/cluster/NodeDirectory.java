@@ -262,7 +262,13 @@ public final class NodeDirectory {
                 return Future.failedFuture(new CdnException(ApiStatus.NOT_FOUND, "Node not found: " + nodeId));
             }
             return ask(nodeId, entry).compose(now -> {
-                if (ACTIVE.equals(now.getString("globalState"))) {
+                String state = now.getString("globalState");
+                if (UNREACHABLE.equals(state) && tables.isLive(entry.getString(MEMBER_ID))) {
+                    // still a cluster member, only slow to answer (a loaded node): judge by what it last
+                    // recorded, so an ACTIVE node is never removed because it was busy
+                    state = entry.getString("globalState");
+                }
+                if (ACTIVE.equals(state)) {
                     return Future.failedFuture(new CdnException(ApiStatus.CONFLICT,
                         "Active node can't be removed: " + nodeId + " (enforce PASSIVE first)"));
                 }
