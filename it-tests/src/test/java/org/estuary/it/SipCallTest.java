@@ -414,6 +414,13 @@ class SipCallTest {
             try {
                 in = incomingCall("studio-live");
                 assertEquals("dave", in.getString("caller").split("@")[0], in.encode());
+                // dave's recording is judged on its last second: keep the call up for 2 s of our RTP
+                // first (on a quiet machine the call was hung up before a full second had been sent)
+                String callId = in.getString("callId");
+                Await.until(Duration.ofSeconds(20), "2 s of audio sent to dave", () -> {
+                    EstuaryProcess.Http r = post("/call/find", new JsonObject().put("callId", callId));
+                    return r.status() == 200 && r.array().getJsonObject(0).getLong("rtpPacketsOut", 0L) >= 100;
+                });
             } finally {
                 dave.close();
             }
