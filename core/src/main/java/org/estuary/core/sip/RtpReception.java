@@ -1,5 +1,7 @@
 package org.estuary.core.sip;
 
+import org.estuary.core.rtp.Rtcp;
+
 /**
  * What a receiver knows about the far end's RTP stream, kept as RFC 3550 asks (§6.4.1, A.3, A.8):
  * extended highest sequence, packets expected and lost, interarrival jitter, and the last sender

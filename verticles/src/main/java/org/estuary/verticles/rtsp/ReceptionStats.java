@@ -1,6 +1,6 @@
 package org.estuary.verticles.rtsp;
 
-import org.estuary.core.rtsp.Rtcp;
+import org.estuary.core.rtp.Rtcp;
 
 /** Per-source counters for RTCP receiver reports (RFC 3550 §6.4.1, A.3); interarrival jitter is not estimated (0). */
 final class ReceptionStats {

@@ -3,7 +3,8 @@ package org.estuary.verticles.rtsp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
 import java.util.Locale;
-import org.estuary.core.rtsp.JitterBuffer;
+import org.estuary.core.rtp.JitterBuffer;
+import org.estuary.core.rtsp.RtpPacket;
 import org.estuary.core.rtsp.RtpTrack;
 
 /** How the RTP/RTCP of one track travel: interleaved on the RTSP connection, or a UDP port pair. */
@@ -17,7 +18,7 @@ final class RtpTransport {
         final RtpTrack track;
         final ReceptionStats stats = new ReceptionStats();
         /** UDP only: reorder buffer. */
-        final JitterBuffer jitter;
+        final JitterBuffer<RtpPacket> jitter;
         int rtpChannel;
         final DatagramSocket rtpSocket;
         final DatagramSocket rtcpSocket;
@@ -31,7 +32,7 @@ final class RtpTransport {
             this.rtpSocket = rtp;
             this.rtcpSocket = rtcp;
             this.clientPort = clientPort;
-            this.jitter = rtp == null ? null : new JitterBuffer(JITTER_PACKETS, JITTER_DELAY_MS);
+            this.jitter = rtp == null ? null : new JitterBuffer<>(JITTER_PACKETS, JITTER_DELAY_MS);
         }
 
         static Track interleaved(RtpTrack track, int channel) {

@@ -14,7 +14,7 @@ import org.estuary.core.media.Frame;
 import org.estuary.core.media.TrackType;
 import org.estuary.core.net.PortPool;
 import org.estuary.core.rtsp.MediaClock;
-import org.estuary.core.rtsp.Rtcp;
+import org.estuary.core.rtp.Rtcp;
 import org.estuary.core.rtsp.RtpPacket;
 import org.estuary.core.rtsp.RtpTrack;
 import org.estuary.core.rtsp.RtspAuth;
@@ -160,7 +160,7 @@ final class RtspSession {
         t.stats.received(p.sequence(), p.ssrc());
         long arrivalUs = (lastMediaNanos - startNanos) / 1000;
         if (t.jitter != null) {
-            for (RtpPacket q : t.jitter.push(p, lastMediaNanos / 1_000_000)) {
+            for (RtpPacket q : t.jitter.push(p.sequence(), p, lastMediaNanos / 1_000_000)) {
                 t.track.accept(q, arrivalUs);
             }
         } else {
