@@ -159,11 +159,11 @@ class RobustnessTest {
     @Test
     void methodNotBuiltYetAnswers501NamingIt() throws Exception {
         // a method whose feature is not built yet (change it when that feature lands)
-        EstuaryProcess.Http r = server.post("/sfu/stats", new JsonObject().put("roomName", "r1"));
+        EstuaryProcess.Http r = server.post("/cdn/connection/reset_inbound", new JsonObject().put("nodeId", "n1"));
         assertEquals(501, r.status(), r.toString());
         assertTrue(r.isJson(), r.toString());
-        assertEquals("/sfu/stats", r.json().getString("method"), r.toString());
-        assertTrue(r.json().getString("message").contains("/sfu/stats"), r.toString());
+        assertEquals("/cdn/connection/reset_inbound", r.json().getString("method"), r.toString());
+        assertTrue(r.json().getString("message").contains("/cdn/connection/reset_inbound"), r.toString());
     }
 
     @Test

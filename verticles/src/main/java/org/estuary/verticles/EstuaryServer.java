@@ -145,7 +145,8 @@ public final class EstuaryServer {
         if (tls != null && config.tls().hlsPort() > 0) {
             hls.tls(tls, config.tls().hlsPort());
         }
-        webrtc = new WebRtcVerticle(streams, config.webrtc(), node.bindAddress(), publicHost).admission(admission);
+        webrtc = new WebRtcVerticle(streams, config.webrtc(), node.bindAddress(), publicHost).admission(admission)
+                .sfu(config.sfu());
         ops.counters("webrtc", webrtc::stats);
         websocket = new WebSocketServerVerticle(config.websocket(), node.bindAddress(), streams, connections,
                 identity.nodeId(), () -> new io.vertx.core.json.JsonObject().put("restPort", rest.actualPort())

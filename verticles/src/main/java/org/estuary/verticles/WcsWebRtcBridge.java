@@ -3,7 +3,6 @@ package org.estuary.verticles;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamListener;
@@ -20,7 +19,9 @@ final class WcsWebRtcBridge implements WcsMedia {
     private final WebRtcSessions engine;
     private final StreamRegistry streams;
     /** Open media sessions: the WebSocket API's handle -> the engine's session id and its cleanup. */
-    private final Map<WcsMediaSession, Open> open = new ConcurrentHashMap<>();
+    // by identity: WcsMediaSession is a record, and two WebSocket sessions may use the same
+    // mediaSessionId and name (a page that numbers its own ids); equal records must not share an entry
+    private final Map<WcsMediaSession, Open> open = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     private record Open(String engineId, Runnable cancelWait) { }
 
@@ -34,6 +35,10 @@ final class WcsWebRtcBridge implements WcsMedia {
 
     @Override
     public Future<String> start(WcsMediaSession s, Owner owner, String offerSdp, JsonObject request, Listener listener) {
+        String room = owner.params().get("roomName");
+        if (room != null) {
+            return startInRoom(s, owner, room, offerSdp, listener);
+        }
         var direction = s.published() ? WebRtcSessions.Direction.PUBLISH : WebRtcSessions.Direction.PLAY;
         var req = new WebRtcSessions.Request(offerSdp, s.name(), direction, owner.sessionId(), "WebSocket",
                 owner.clientAddress(), owner.params(), reason -> {
@@ -55,6 +60,41 @@ final class WcsWebRtcBridge implements WcsMedia {
             if (!open.replace(s, PENDING, new Open(a.sessionId(), cancel))) {
                 cancel.run(); // stopped (client left) while the engine was answering
                 engine.close(a.sessionId(), "Client left before the answer");
+            }
+            return a.sdp();
+        });
+    }
+
+    /**
+     * A session whose {@code custom} names a {@code roomName} is an SFU room participant
+     * ({@code custom.nickName}): its publishStream (named as its nickName) joins the room, each
+     * playStream names another participant to receive. Members hear the room's other participants
+     * as a notifyStreamEvent of type {@code sfuRoomMembers} on their publishing media session.
+     */
+    private Future<String> startInRoom(WcsMediaSession s, Owner owner, String room, String offerSdp, Listener listener) {
+        String nick = owner.params().get("nickName");
+        if (nick == null || nick.isBlank()) {
+            return Future.failedFuture("A room session (custom.roomName) needs custom.nickName");
+        }
+        if (s.published() && !s.name().equals(nick)) {
+            return Future.failedFuture("In room " + room + " a participant publishes under its nickName: name must be '"
+                    + nick + "'");
+        }
+        var req = new WebRtcSessions.RoomRequest(offerSdp, room, nick, s.published() ? null : s.name(), owner.sessionId(),
+                members -> listener.event("sfuRoomMembers", new JsonObject().put("roomName", room)
+                        .put("participants", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(members)))),
+                reason -> {
+                    Open o = open.remove(s);
+                    if (o != null) {
+                        listener.ended(looksFailed(reason), reason);
+                    }
+                });
+        open.put(s, PENDING);
+        return engine.openRoom(req).onFailure(e -> open.remove(s, PENDING)).map(a -> {
+            if (!open.replace(s, PENDING, new Open(a.sessionId(), () -> { }))) {
+                engine.close(a.sessionId(), "Client left before the answer");
+            } else {
+                listener.started();
             }
             return a.sdp();
         });

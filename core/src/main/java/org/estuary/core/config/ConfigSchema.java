@@ -195,6 +195,8 @@ public final class ConfigSchema {
         t.put("limits.maxTranscoders", ValueType.integer(0, 1_000_000));
         t.put("limits.maxMixers", ValueType.integer(0, 1_000_000));
         t.put("limits.maxRecorders", ValueType.integer(0, 1_000_000));
+        t.put("sfu.maxParticipantsPerRoom", ValueType.integer(1, 10_000));
+        t.put("sfu.maxRooms", ValueType.integer(1, 1_000_000));
         return t;
     }
 

@@ -12,7 +12,7 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
                            MixerConfig mixer, HooksConfig hooks, AccessConfig access, WebRtcConfig webrtc,
                            TlsConfig tls, RtspConfig rtsp, PullConfig pull, PushConfig push, VodConfig vod,
                            MpegTsConfig mpegts, TranscoderConfig transcoder, CdnConfig cdn,
-                           LimitsConfig limits) {
+                           LimitsConfig limits, SfuConfig sfu) {
 
     public ServerConfig {
         Objects.requireNonNull(node, "node");
@@ -39,6 +39,7 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
         Objects.requireNonNull(transcoder, "transcoder");
         Objects.requireNonNull(cdn, "cdn");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(sfu, "sfu");
     }
 
     public static ServerConfig defaults() {
@@ -48,7 +49,7 @@ public record ServerConfig(NodeConfig node, RestConfig rest, WebSocketConfig web
                 MixerConfig.defaults(), HooksConfig.defaults(), AccessConfig.defaults(), WebRtcConfig.defaults(),
                 TlsConfig.defaults(), RtspConfig.defaults(), PullConfig.defaults(), PushConfig.defaults(),
                 VodConfig.defaults(), MpegTsConfig.defaults(), TranscoderConfig.defaults(), CdnConfig.defaults(),
-                LimitsConfig.defaults());
+                LimitsConfig.defaults(), SfuConfig.defaults());
     }
 
     /** Renders this configuration as YAML that {@link ConfigLoader} reads back to an equal configuration. */

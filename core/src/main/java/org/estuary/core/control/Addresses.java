@@ -32,6 +32,23 @@ public final class Addresses {
     /** Per-node metrics contribution: every feature verticle answers with Prometheus text lines. */
     public static final String METRICS = "estuary.metrics";
 
+    /**
+     * Where a node asks the rest of the cluster about a REST request on {@code path} it found nothing for here
+     * (e.g. {@code /stream/find} of a stream on another node). Served, local-only, by the CDN in cluster mode;
+     * with no consumer (one node alone) the node answers from itself as before.
+     */
+    public static String elsewhere(String path) {
+        return "estuary.elsewhere" + path;
+    }
+
+    /** Where node {@code nodeId} answers REST request {@code path} from itself alone, for other nodes. */
+    public static String onNode(String nodeId, String path) {
+        return "estuary.node." + nodeId + ".api" + path;
+    }
+
+    /** Header of a request another node forwarded: answer it from this node alone (never forward it again). */
+    public static final String FORWARDED = "estuary-forwarded";
+
     /** The address that serves REST method {@code path}, e.g. {@code "/stream/find_all"}. */
     public static String api(String path) {
         return API_PREFIX + path;

@@ -129,6 +129,21 @@ public final class StreamRegistry {
     }
 
     /**
+     * Asks the {@link OnDemandSource}s to start {@code name} (e.g. an edge's relay of a stream published on
+     * another node): the name the first taker will publish, or null when none takes it. Sources must accept
+     * being asked again for a name they are starting (every waiting reader asks).
+     */
+    public String demand(String name) {
+        for (OnDemandSource s : onDemand) {
+            String published = s.demand(name);
+            if (published != null) {
+                return published;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Calls {@code onPublished} once when {@code name} is (or already is) published. When it is not
      * live, {@link OnDemandSource}s may start it, possibly under another name they return (e.g.
      * the decoded form of a URL-encoded rtsp:// URI), which is then what is awaited. Returns a
@@ -148,12 +163,9 @@ public final class StreamRegistry {
         };
         String wait = name;
         if (find(name).isEmpty()) {
-            for (OnDemandSource s : onDemand) {
-                String published = s.demand(name);
-                if (published != null) {
-                    wait = published;
-                    break;
-                }
+            String published = demand(name);
+            if (published != null) {
+                wait = published;
             }
         }
         String key = wait;

@@ -20,7 +20,7 @@ class ConfigSchemaTest {
     void keysStartWithTheSections() {
         assertEquals(List.of("node", "rest", "websocket", "hls", "rtmp", "sip", "media", "records", "stream", "cluster",
                 "metrics", "mixer", "hooks", "access", "webrtc", "tls", "rtsp", "pull", "push", "vod", "mpegts",
-                "transcoder", "cdn", "limits"), ConfigSchema.sections());
+                "transcoder", "cdn", "limits", "sfu"), ConfigSchema.sections());
         // Not a key count: every branch adding a setting conflicted on it. What must hold is that
         // each key is unique and belongs to a declared section.
         List<String> keys = ConfigSchema.keys();

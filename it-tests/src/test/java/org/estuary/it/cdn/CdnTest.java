@@ -40,6 +40,7 @@ class CdnTest {
     private static Process publisher;
     private static final List<Process> players = new ArrayList<>();
     private static final int BRIDGE_PORT = Ports.free();
+    private static final int EDGE_HLS_PORT = Ports.free();
     /**
      * Waits that only bound how long a correct server may take on the shared CI machine: with a load average
      * near 40 on 2 cores an ffmpeg start alone was seen to take 14 s. Timing claims use their own bounds.
@@ -54,7 +55,8 @@ class CdnTest {
         // One after the other: three JVMs joining at once on the loaded shared machine were seen to need more
         // than the server's own 120 s start-up limit (Hazelcast join plus partition migration).
         origin1 = start("cdn-origin1", cluster, hz[0], members, "origin");
-        edge = start("cdn-edge", cluster, hz[1], members, "edge", "cdn.bridgeEnabled=true", "cdn.bridgePort=" + BRIDGE_PORT);
+        edge = start("cdn-edge", cluster, hz[1], members, "edge", "cdn.bridgeEnabled=true", "cdn.bridgePort=" + BRIDGE_PORT,
+                "hls.port=" + EDGE_HLS_PORT);
         // origin2 also makes profile renditions (a transcoder node besides origin1, the stream's first origin)
         origin2 = start("cdn-origin2", cluster, hz[2], members, "origin,transcoder");
     }
@@ -189,6 +191,15 @@ class CdnTest {
         assertEquals("aac", probe.audio().get("codec_name"), probe.toString());
         assertTrue(probe.audioFrames() > 0, probe.toString());
 
+        // HLS on the edge, which has no copy of the stream now: the playlist request makes it relay the stream.
+        Await.until(LOADED, "the relay dropped after the probes", () -> StreamApi.publisher(edge, STREAM) == null);
+        Ffmpeg.Probe hls = Ffmpeg.probe("http://127.0.0.1:" + EDGE_HLS_PORT + "/" + STREAM + "/" + STREAM + ".m3u8", 3);
+        assertEquals("h264", hls.video().get("codec_name"), hls.toString());
+        assertEquals("320", hls.video().get("width"), hls.toString());
+        assertTrue(hls.videoFrames() >= 15, "HLS frames through the edge: " + hls);
+        assertEquals(1, StreamApi.players(origin1, STREAM).size(), "the edge's HLS agent reads its one relay");
+        assertEquals(200, edge.post("/hls/terminate", new JsonObject().put("name", STREAM)).status(), "the edge's HLS agent");
+
         for (int i = 0; i < 3; i++) {
             players.add(Ffmpeg.play(edge.rtmpUrl(STREAM), EstuaryProcess.logDir().resolve("cdn-edge-player" + i + ".log")));
         }
@@ -213,6 +224,52 @@ class CdnTest {
 
     @Test
     @Order(3)
+    void connectionResetsDropTheRelayConnectionsAndTheEdgePlaysAgain() throws Exception {
+        assertEquals(400, edge.post("/cdn/connection/reset_inbound", "{}").status(), "nodeId is required");
+        assertEquals(404, edge.post("/cdn/connection/reset_outbound", new JsonObject().put("nodeId", "nobody")).status());
+        assertEquals(404, origin1.post("/cdn/connection/reset_inbound", new JsonObject().put("nodeId", "nobody")).status());
+
+        // Inbound, asked on the origin: the connection the edge's relay opened to it is dropped.
+        String before = relayConnectionAfterOnePlayer("cdn-reset-inbound.log");
+        assertEquals(200, origin1.post("/cdn/connection/reset_inbound", new JsonObject().put("nodeId", "cdn-edge")).status());
+        assertRelayReset(before, "inbound");
+
+        // Outbound, asked on the edge: it drops its relay connection to the origin and makes a new one.
+        before = relayConnectionAfterOnePlayer("cdn-reset-outbound.log");
+        assertEquals(200, edge.post("/cdn/connection/reset_outbound", new JsonObject().put("nodeId", "cdn-origin1")).status());
+        assertRelayReset(before, "outbound");
+
+        before = relayConnectionAfterOnePlayer("cdn-reset-all.log");
+        assertEquals(200, edge.post("/cdn/connection/reset_all", "").status());
+        assertRelayReset(before, "all");
+        Await.until(LOADED, "the relay dropped after the last edge player left",
+                () -> StreamApi.players(origin1, STREAM).isEmpty() && StreamApi.publisher(edge, STREAM) == null);
+    }
+
+    /** Starts one edge player of {@link #STREAM}; answers the id of the one relay connection it uses on the origin. */
+    private static String relayConnectionAfterOnePlayer(String log) throws Exception {
+        players.add(Ffmpeg.play(edge.rtmpUrl(STREAM), EstuaryProcess.logDir().resolve(log)));
+        awaitPlayers(edge, 1);
+        List<JsonObject> relay = Await.value(LOADED, "one relay connection on the origin", () -> {
+            List<JsonObject> p = StreamApi.players(origin1, STREAM);
+            return p.size() == 1 ? p : null;
+        });
+        return relay.get(0).getString("mediaSessionId");
+    }
+
+    /** The relay connection {@code before} is gone, its edge player ended with it, and the edge plays again. */
+    private static void assertRelayReset(String before, String which) throws Exception {
+        Process player = players.remove(players.size() - 1);
+        assertTrue(player.waitFor(30, TimeUnit.SECONDS), "reset " + which + ": the edge player of the reset relay ended");
+        Await.until(LOADED, "reset " + which + ": the old relay connection gone from the origin",
+                () -> StreamApi.players(origin1, STREAM).stream().noneMatch(p -> before.equals(p.getString("mediaSessionId"))));
+        Ffmpeg.Probe probe = Ffmpeg.probe(edge.rtmpUrl(STREAM), 2);
+        assertTrue(probe.videoFrames() >= 10, "reset " + which + ": the edge plays again: " + probe);
+        assertTrue(StreamApi.players(origin1, STREAM).size() <= 1, "reset " + which + ": still one relay on the origin");
+    }
+
+    @Test
+    @Order(4)
     void aProfilePlayedOnTheEdgeComesThroughTheTranscoderNodeAtTheProfileSize() throws Exception {
         JsonObject small = new JsonObject().put("name", "-small").put("profile", new JsonObject()
                 .put("video", new JsonObject().put("width", 160).put("height", 96).put("fps", 15).put("gop", 15).put("bitrate", 200)));
@@ -271,7 +328,7 @@ class CdnTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void originKilledEndsEdgePlayersAndARepublishedStreamPlaysAgain() throws Exception {
         for (int i = 0; i < 2; i++) {
             players.add(Ffmpeg.play(edge.rtmpUrl(STREAM), EstuaryProcess.logDir().resolve("cdn-failover-player" + i + ".log")));
@@ -309,7 +366,7 @@ class CdnTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aPassiveNodeIsRemovedWithItsRoutesAndRejoinsWhenActiveAgain() throws Exception {
         assertEquals(409, edge.post("/cdn/remove_node", new JsonObject().put("nodeId", "cdn-origin2")).status());
         assertEquals(200, origin2.post("/cdn/enforce_state", new JsonObject().put("state", "PASSIVE")).status());
@@ -326,7 +383,7 @@ class CdnTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void accessListsAreReplicatedEnforcedOnTheEdgeAndCutPlayersWhoseKeyWasRemoved() throws Exception {
         awaitPublished(origin2);
         JsonObject add = new JsonObject().put("name", STREAM).put("keys", new JsonArray().add("k1").add("k2"));
@@ -361,12 +418,19 @@ class CdnTest {
 
         Process k1 = Ffmpeg.play(edge.rtmpUrl(STREAM + "?aclAuth=k1"), EstuaryProcess.logDir().resolve("cdn-acl-k1.log"));
         Process k2 = Ffmpeg.play(edge.rtmpUrl(STREAM + "?aclAuth=k2"), EstuaryProcess.logDir().resolve("cdn-acl-k2.log"));
+        // A player of the rendition admitted with a key of the source's list (the rendition has no list of its own).
+        Process renditionK1 = Ffmpeg.play(edge.rtmpUrl(STREAM + "-small?aclAuth=k1"),
+                EstuaryProcess.logDir().resolve("cdn-acl-rendition-k1.log"));
         players.add(k1);
         players.add(k2);
+        players.add(renditionK1);
         awaitPlayers(edge, 2);
+        awaitPlayers(edge, STREAM + "-small", 1);
         JsonObject remove = new JsonObject().put("name", STREAM).put("keys", new JsonArray().add("k1"));
         assertEquals(200, origin2.post("/cdn/stream/access_list/remove", remove).status(), "changed on another node");
         assertTrue(k1.waitFor(30, TimeUnit.SECONDS), "the player whose key was removed is cut");
+        assertTrue(renditionK1.waitFor(30, TimeUnit.SECONDS),
+                "the rendition player admitted with the removed key of the source's list is cut");
         Thread.sleep(1_000);
         assertTrue(k2.isAlive(), "the player with a key still listed keeps playing");
         assertEquals(1, StreamApi.players(edge, STREAM).size());
@@ -381,7 +445,7 @@ class CdnTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aTcpBridgeClientOnTheEdgeSeesStreamEventsOfAnotherNodeAndCannotSend() throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", BRIDGE_PORT)) {
             socket.setSoTimeout(30_000);
@@ -411,7 +475,7 @@ class CdnTest {
             send.accept(new JsonObject().put("type", "register").put("address", "estuary.events.stream"));
             Thread.sleep(1_000); // the registration reaches the clustered bus before the publish starts
 
-            Process shortLived = Ffmpeg.publish(origin2.rtmpUrl("bridged"), "160x120", 10, 3,
+            Process shortLived = Ffmpeg.publish(origin2.rtmpUrl("bridged"), "160x120", 10, 0,
                     EstuaryProcess.logDir().resolve("cdn-bridge-publisher.log"));
             try {
                 List<String> seen = new ArrayList<>();
@@ -420,13 +484,35 @@ class CdnTest {
                     if ("message".equals(m.getString("type")) && "bridged".equals(m.getJsonObject("body").getString("name"))) {
                         assertEquals("cdn-origin2", m.getJsonObject("body").getString("nodeId"), m.encode());
                         seen.add(m.getJsonObject("body").getString("event"));
+                        if (seen.equals(List.of("published"))) {
+                            findAndTerminateFromAnotherNode("bridged");
+                        }
                     }
                 }
+                // the publisher never stops by itself: only the edge's terminate, routed to origin2, ended it
                 assertEquals(List.of("published", "unpublished"), seen);
             } finally {
                 Ffmpeg.stop(shortLived);
             }
         }
+    }
+
+    /**
+     * {@code /stream/find} and {@code /stream/terminate} asked on the edge about a stream published on origin2
+     * (nothing of it on the edge): routed to origin2 over the clustered bus.
+     */
+    private static void findAndTerminateFromAnotherNode(String name) throws Exception {
+        EstuaryProcess.Http found = edge.post("/stream/find", new JsonObject().put("name", name));
+        assertEquals(200, found.status(), found.toString());
+        JsonObject stream = found.array().getJsonObject(0);
+        assertEquals("cdn-origin2", stream.getString("nodeId"), found.toString());
+        assertEquals(name, stream.getString("name"));
+        assertEquals(200, edge.post("/stream/find", new JsonObject().put("mediaSessionId", stream.getString("mediaSessionId")))
+                .status(), "found by id on another node");
+        assertEquals(404, edge.post("/stream/find", new JsonObject().put("name", "nowhere")).status(), "on no node");
+        assertEquals(404, edge.post("/stream/terminate", new JsonObject().put("name", "nowhere")).status());
+        EstuaryProcess.Http terminated = edge.post("/stream/terminate", new JsonObject().put("name", name));
+        assertEquals(200, terminated.status(), terminated.toString());
     }
 
     private static void awaitPublished(EstuaryProcess node) throws InterruptedException {
@@ -437,7 +523,11 @@ class CdnTest {
     }
 
     private static void awaitPlayers(EstuaryProcess node, int count) throws InterruptedException {
-        Await.until(LOADED, count + " players of " + STREAM, () -> StreamApi.players(node, STREAM).stream()
+        awaitPlayers(node, STREAM, count);
+    }
+
+    private static void awaitPlayers(EstuaryProcess node, String stream, int count) throws InterruptedException {
+        Await.until(LOADED, count + " players of " + stream, () -> StreamApi.players(node, stream).stream()
                 .filter(o -> "PLAYING".equals(o.getString("status"))).count() == count);
     }
 

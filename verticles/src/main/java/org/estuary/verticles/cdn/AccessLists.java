@@ -57,6 +57,20 @@ final class AccessLists {
 
     /** Query parameter an edge relay's play of its origin carries {@link #relayToken} in. */
     static final String RELAY_PARAMETER = "cdnRelay";
+    /** Query parameter an edge relay's play of its origin names its own node in (for {@code /cdn/connection/reset_*}). */
+    static final String RELAY_NODE_PARAMETER = "cdnNode";
+
+    /** The {@code name=value&...} query a relay made by node {@code nodeId} presents to its origin. */
+    String relayQuery(String nodeId) {
+        return RELAY_PARAMETER + "=" + relayToken + "&" + RELAY_NODE_PARAMETER + "="
+            + java.net.URLEncoder.encode(nodeId, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The node a reader presenting {@code params} relays to, when it is another node's relay (valid token); else null. */
+    String relayNode(Map<String, String> params) {
+        return params != null && relayToken.equals(params.get(RELAY_PARAMETER)) ? params.get(RELAY_NODE_PARAMETER) : null;
+    }
+
     /** Clustered event-bus address every change of a list is announced on ({@code {name, entry|null, version}}). */
     static final String CHANGED = "estuary.cdn.acl.changed";
 

@@ -52,6 +52,7 @@ public final class CdnVerticle extends VerticleBase {
     private EdgeRelays relays;
     private Profiles profiles;
     private Renditions renditions;
+    private ClusterRequests clusterRequests;
 
     /**
      * @param playWaitMs how long players wait for a stream; a new relay gets that long to see its first reader
@@ -79,14 +80,14 @@ public final class CdnVerticle extends VerticleBase {
         return tables.table(SharedTables.SETTINGS).putIfAbsent("relayToken", token).compose(settled -> {
             String relayToken = settled.getString("value");
             NodeIdentity identity = directory.identity();
+            accessLists = new AccessLists(vertx, tables, routes, streams, config.aclKeyParameter(), relayToken,
+                name -> relays == null ? java.util.Optional.empty() : relays.originPublish(name));
             // Transcoder nodes relay the sources of their renditions like edges relay streams for players.
             if (identity.has(NodeIdentity.EDGE) || identity.has(NodeIdentity.TRANSCODER)) {
                 relays = new EdgeRelays(vertx, context, streams, routes, identity.nodeId(), config.relayLingerMs(),
-                    playWaitMs, AccessLists.RELAY_PARAMETER + "=" + relayToken);
+                    playWaitMs, accessLists.relayQuery(identity.nodeId()));
                 routes.exclude(s -> relays.isRelayed(s.name()));
             }
-            accessLists = new AccessLists(vertx, tables, routes, streams, config.aclKeyParameter(), relayToken,
-                name -> relays == null ? java.util.Optional.empty() : relays.originPublish(name));
             profiles = new Profiles(tables);
             renditions = new Renditions(vertx, context, streams, routes, profiles, directory, relays,
                 config.relayLingerMs(), playWaitMs, config.loadRefreshMs());
@@ -100,7 +101,8 @@ public final class CdnVerticle extends VerticleBase {
             // A list belongs to one publish: when the route of a stream changes, the lists valid here may too.
             routes.onChange((name, route) -> recheckPlayers(name, accessLists.keys(name)));
             admission.add(this::admit);
-            return renditions.start();
+            clusterRequests = new ClusterRequests(vertx, directory);
+            return Future.all(renditions.start(), clusterRequests.start());
         }).compose(v -> {
             if (config.bridgeEnabled()) {
                 bridge = new EventBridge();
@@ -120,6 +122,9 @@ public final class CdnVerticle extends VerticleBase {
                 .on("/cdn/profile/modify", profiles::modify)
                 .on("/cdn/profile/print", profiles::print)
                 .on("/cdn/profile/remove", profiles::remove)
+                .on("/cdn/connection/reset_inbound", (m, b) -> resetConnections(m, b, true, false))
+                .on("/cdn/connection/reset_outbound", (m, b) -> resetConnections(m, b, false, true))
+                .on("/cdn/connection/reset_all", this::resetAll)
                 .ready();
         });
     }
@@ -129,12 +134,7 @@ public final class CdnVerticle extends VerticleBase {
         if (request.action() != AdmissionRequest.Action.PLAY) {
             return CompletableFuture.completedFuture(AdmissionDecision.allow(request));
         }
-        String refusal = accessLists.refusal(request.streamName(), request.params());
-        if (refusal == null && profiles != null) {
-            // A rendition (<source><profile>) shows the source's pictures: its source's list applies to it too.
-            refusal = profiles.rendition(request.streamName())
-                .map(r -> accessLists.refusal(r.source(), request.params())).orElse(null);
-        }
+        String refusal = listRefusal(request.streamName(), request.params());
         if (refusal == null && relays != null) {
             refusal = renditions.refusal(request.streamName());
         }
@@ -142,17 +142,39 @@ public final class CdnVerticle extends VerticleBase {
             : AdmissionDecision.deny(refusal));
     }
 
-    /** A list changed (on any node): cut this node's players of that stream whose key is no longer valid. */
+    /**
+     * Null when a player presenting {@code params} may play {@code name} by the access lists, else why not: the
+     * stream's own list, and for a rendition ({@code <source><profile>}, which shows the source's pictures) its
+     * source's list too.
+     */
+    private String listRefusal(String name, Map<String, String> params) {
+        String refusal = accessLists.refusal(name, params);
+        if (refusal == null && profiles != null) {
+            refusal = profiles.rendition(name).map(r -> accessLists.refusal(r.source(), params)).orElse(null);
+        }
+        return refusal;
+    }
+
+    /**
+     * A list changed (on any node): cut this node's players whose key is no longer valid, of that stream and of
+     * its renditions (a rendition's players were admitted with a key of the source's list, so removing the key
+     * from the source's list must cut them too).
+     */
     private void recheckPlayers(String name, java.util.Set<String> keys) {
-        streams.find(name).ifPresent(s -> {
+        for (org.estuary.core.stream.Stream s : streams.streams()) {
+            boolean affected = s.name().equals(name)
+                || profiles.rendition(s.name()).map(r -> r.source().equals(name)).orElse(false);
+            if (!affected) {
+                continue;
+            }
             for (StreamReader r : s.readers()) {
-                if (r.info().player() && accessLists.refusal(name, r.params()) != null) {
-                    LOG.info("Player {} of {} cut: {} (access list changed)", r.info().sessionId(), name,
-                        AccessLists.RESTRICTED);
+                if (r.info().player() && listRefusal(s.name(), r.params()) != null) {
+                    LOG.info("Player {} of {} cut: {} (access list of {} changed)", r.info().sessionId(), s.name(),
+                        AccessLists.RESTRICTED, name);
                     r.terminate();
                 }
             }
-        });
+        }
     }
 
     @Override
@@ -162,6 +184,9 @@ public final class CdnVerticle extends VerticleBase {
         }
         if (accessLists != null) {
             accessLists.stop();
+        }
+        if (clusterRequests != null) {
+            clusterRequests.stop();
         }
         if (renditions != null) {
             renditions.stop();
@@ -240,6 +265,50 @@ public final class CdnVerticle extends VerticleBase {
                 m.reply(null);
             })
             .onFailure(e -> fail(m, e));
+    }
+
+    /**
+     * {@code /cdn/connection/reset_inbound|reset_outbound {nodeId}} (400 without it, 404 "Node not found" for a
+     * node not in the cluster): drops this node's relay connections from that node (inbound: its relays playing
+     * streams of this node, which it then makes again, as its pull reconnects) and/or to it (outbound: this
+     * node's relays of streams whose origin it is, made again here at once from the route).
+     */
+    private void resetConnections(Message<?> m, Body body, boolean inbound, boolean outbound) {
+        String nodeId = body.string("nodeId");
+        if (nodeId == null || nodeId.isBlank()) {
+            m.fail(ApiStatus.BAD_REQUEST, "nodeId is required");
+            return;
+        }
+        directory.entry(nodeId).onSuccess(entry -> {
+            if (entry == null) {
+                m.fail(ApiStatus.NOT_FOUND, "Node not found: " + nodeId);
+                return;
+            }
+            reset(nodeId::equals, inbound, outbound);
+            m.reply(null);
+        }).onFailure(e -> fail(m, e));
+    }
+
+    /** {@code /cdn/connection/reset_all}: every relay connection from and to this node, dropped and made again. */
+    private void resetAll(Message<?> m, Body body) {
+        reset(node -> true, true, true);
+        m.reply(null);
+    }
+
+    private void reset(java.util.function.Predicate<String> node, boolean inbound, boolean outbound) {
+        int in = 0;
+        if (inbound) {
+            for (StreamReader r : streams.readers()) {
+                String relayNode = accessLists.relayNode(r.params());
+                if (relayNode != null && node.test(relayNode)) {
+                    LOG.info("Inbound relay connection of {} from node {} reset", r.stream().name(), relayNode);
+                    r.terminate();
+                    in++;
+                }
+            }
+        }
+        int out = outbound && relays != null ? relays.reset(node) : 0;
+        LOG.info("CDN connections reset: {} inbound, {} outbound", in, out);
     }
 
     /** Answers a failed request: the kit's {@link ControlError}, or the cluster's {@link CdnException} with its status. */

@@ -1,6 +1,7 @@
 package org.estuary.verticles.cdn;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -179,17 +180,44 @@ final class EdgeRelays implements OnDemandSource {
         }
     }
 
-    private void drop(Relay relay, String why) {
+    /**
+     * {@code /cdn/connection/reset_outbound|reset_all}: drops the relay connections this node opened to the
+     * origin nodes {@code origin} accepts and makes each one again from the stream's current route (a new RTMP
+     * connection). The local copies end with their connections, so their players end as after a failover.
+     *
+     * @return how many relays were reset
+     */
+    int reset(java.util.function.Predicate<String> origin) {
+        int n = 0;
+        for (Relay relay : relays.values()) {
+            if (!origin.test(relay.originNodeId)) {
+                continue;
+            }
+            n++;
+            // the old pull must be gone before the new one starts: both would publish the same local name
+            drop(relay, "connection reset").onComplete(done -> routes.lookup(relay.name).ifPresent(route -> {
+                LOG.info("Edge relay of {} made again after a connection reset", relay.name);
+                ensure(relay.name, route);
+            }));
+        }
+        return n;
+    }
+
+    private Future<Void> drop(Relay relay, String why) {
         if (!relays.remove(relay.name, relay)) {
-            return;
+            return Future.succeededFuture();
         }
         if (relay.lingerTimer >= 0) {
             vertx.cancelTimer(relay.lingerTimer);
         }
         LOG.info("Edge relay of {} from {} dropped: {}", relay.name, relay.originNodeId, why);
-        vertx.eventBus().request(PULL_TERMINATE, new JsonObject().put("uri", relay.uri),
+        return vertx.eventBus().request(PULL_TERMINATE, new JsonObject().put("uri", relay.uri),
                 new DeliveryOptions().setLocalOnly(true).setSendTimeout(BUS_TIMEOUT_MS))
-            .onFailure(e -> LOG.debug("Relay pull of {} already gone: {}", relay.uri, e.getMessage()));
+            .<Void>mapEmpty()
+            .recover(e -> {
+                LOG.debug("Relay pull of {} already gone: {}", relay.uri, e.getMessage());
+                return Future.succeededFuture();
+            });
     }
 
     /** Hub callbacks (any thread): a relayed stream that lost its last reader starts the linger countdown. */

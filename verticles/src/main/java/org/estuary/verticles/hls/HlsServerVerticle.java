@@ -139,9 +139,16 @@ public final class HlsServerVerticle extends VerticleBase {
         return agents.get(name);
     }
 
-    /** Starts an agent for a playlist request when {@code hls.autoStart} is on and the stream is live. */
+    /**
+     * Starts an agent for a playlist request when {@code hls.autoStart} is on and the stream is live, or will be
+     * because an on-demand source took it (a CDN edge relaying it from its origin): the agent follows it once
+     * published, and the request waits for the first segment as for any fresh agent.
+     */
     HlsAgent autoStart(String name) {
-        if (!config.autoStart() || streams.find(name).isEmpty()) {
+        if (!config.autoStart()) {
+            return null;
+        }
+        if (streams.find(name).isEmpty() && !name.equals(streams.demand(name))) {
             return null;
         }
         return startAgent(name);

@@ -81,11 +81,31 @@ public final class StreamControlVerticle extends VerticleBase {
         Predicate<JsonObject> match = filtered ? StreamFilter.of(q) : o -> true;
         JsonArray result = new JsonArray();
         allStreams().stream().filter(match).forEach(result::add);
+        if (result.isEmpty() && filtered) {
+            askElsewhere(m, "/stream/find", "Stream not found");
+            return;
+        }
         if (result.isEmpty()) {
-            m.fail(ApiStatus.NOT_FOUND, filtered ? "Stream not found" : "Streams not found");
+            m.fail(ApiStatus.NOT_FOUND, "Streams not found");
             return;
         }
         m.reply(result);
+    }
+
+    /**
+     * A request about streams this node does not have: asks the other nodes of the cluster through
+     * {@link Addresses#elsewhere} and answers what they answer; 404 {@code notFound} when there is no cluster
+     * (no consumer), the request came from another node already, or no node has them.
+     */
+    private void askElsewhere(Message<JsonObject> m, String path, String notFound) {
+        if (m.headers().contains(Addresses.FORWARDED)) {
+            m.fail(ApiStatus.NOT_FOUND, notFound);
+            return;
+        }
+        vertx.eventBus().request(Addresses.elsewhere(path), Body.of(m).json(),
+                new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true).setSendTimeout(10_000))
+            .onSuccess(reply -> m.reply(reply.body()))
+            .onFailure(e -> m.fail(ApiStatus.NOT_FOUND, notFound));
     }
 
     private void terminateStreams(Message<JsonObject> m) {
@@ -131,7 +151,7 @@ public final class StreamControlVerticle extends VerticleBase {
             }
         }
         if (n == 0) {
-            m.fail(ApiStatus.NOT_FOUND, "Stream not found");
+            askElsewhere(m, "/stream/terminate", "Stream not found");
         } else {
             m.reply(null);
         }

@@ -76,6 +76,25 @@ public interface WebRtcSessions {
      */
     Future<Answer> dial(Dial dial);
 
+    /**
+     * One peer connection of an SFU room participant: its publishing one ({@code from} null: the
+     * browser sends, the participant joins the room) or one receiving participant {@code from}'s
+     * tracks (the browser receives). Media is forwarded, never decoded.
+     *
+     * @param onMembers for a join: told on the engine's loop the other participants' names each time
+     *                  the room's membership changes (and once at the join); may be null
+     * @param onClosed  as in {@link Request}; a subscription also ends when {@code from} leaves
+     */
+    record RoomRequest(String sdpOffer, String room, String participant, String from, String ownerId,
+                       Consumer<java.util.List<String>> onMembers, Consumer<String> onClosed) { }
+
+    /**
+     * Answers a room peer connection's offer. Fails with {@link ControlError}: 400 malformed SDP or
+     * names, 404 (receive) {@code from} does not publish in the room, 409 (join) the nickName already
+     * publishes there, 503 the room is full (sfu.maxParticipantsPerRoom) or too many rooms.
+     */
+    Future<Answer> openRoom(RoomRequest request);
+
     /** Ends a session (frees its ports share, threads, codecs); fails with a 404 {@link ControlError} when unknown. */
     Future<Void> close(String sessionId, String reason);
 

@@ -72,6 +72,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private volatile int actualPort = -1;
     private long timer = -1;
     private Admission admission = Admission.allowAll();
+    private org.estuary.core.config.SfuConfig sfuConfig = org.estuary.core.config.SfuConfig.defaults();
+    private SfuRooms rooms;
 
     /**
      * @param defaultHost address announced when {@code config.privateAddress} is empty (the node's public host)
@@ -89,6 +91,12 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         return this;
     }
 
+    /** SFU room settings (default: SfuConfig.defaults()). Call before deploying. */
+    public WebRtcVerticle sfu(org.estuary.core.config.SfuConfig config) {
+        this.sfuConfig = config;
+        return this;
+    }
+
     /** The bound UDP port once started. */
     public int actualPort() {
         return actualPort;
@@ -97,6 +105,12 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     @Override
     public Future<?> start() {
         engine = context;
+        rooms = new SfuRooms(sfuConfig, (id, why) -> context.runOnContext(v -> {
+            WebRtcSession s = byId.get(id);
+            if (s != null) {
+                closeSession(s, why);
+            }
+        }));
         return vertx.executeBlocking(() -> {
             // class loading, key generation and jitsi-srtp's provider probe: seconds, once, off the loop
             SrtpTransform.warmUp();
@@ -123,7 +137,10 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             vertx.executeBlocking(SrtpTransform::warmUpJit, false)
                     .onSuccess(ms -> LOG.info("SRTP JIT warm-up done in {} ms", ms));
             LOG.info("WebRTC engine on UDP {}:{}, candidates {}", bindAddress, actualPort, candidates);
-        });
+        }).compose(v -> new org.estuary.verticles.agent.Control(vertx, LOG)
+                .on("/sfu/stats", (m, b) -> m.reply(rooms.stats(b.required("roomName")).orElseThrow(() ->
+                        org.estuary.verticles.agent.ControlError.notFound("No room " + b.string("roomName")))))
+                .ready());
     }
 
     private List<SdpAnswer.Candidate> candidates(int port) {
@@ -240,6 +257,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         m.put("dtlsHandshakesRunning", handshakes == null ? 0L : (long) handshakes.running());
         m.put("opusTranscoders", opusFeeds == null ? 0L : (long) opusFeeds.running());
         m.put("opusTranscodersStarted", opusFeeds == null ? 0L : opusFeeds.started());
+        m.put("sfuRooms", rooms == null ? 0L : (long) rooms.rooms());
         return m;
     }
 
@@ -279,6 +297,56 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         byUfrag.put(ufrag, s);
         counters.sessionsOpened.increment();
         LOG.info("WebRTC {}: {} {} for {} (ufrag {})", id, publish ? "publish" : "play", name, r.ownerId(), ufrag);
+        return new Answer(id, answer);
+    }
+
+    @Override
+    public Future<Answer> openRoom(RoomRequest r) {
+        Context c = engine;
+        if (c == null || actualPort < 0) {
+            return Future.failedFuture(new ControlError(503, "the WebRTC engine is not running"));
+        }
+        Promise<Answer> p = Promise.promise();
+        c.runOnContext(v -> {
+            try {
+                p.complete(openRoomHere(r));
+            } catch (SdpException e) {
+                counters.badOffers.increment();
+                p.fail(new ControlError(400, "Bad SDP offer: " + e.getMessage()));
+            } catch (ControlError e) {
+                p.fail(e);
+            } catch (RuntimeException e) {
+                LOG.warn("WebRTC room session failed", e);
+                p.fail(new ControlError(500, "WebRTC session failed: " + e.getMessage()));
+            }
+        });
+        return p.future();
+    }
+
+    /** A room peer connection: like {@link #openHere}, with SFU media sides instead of a hub stream. */
+    private Answer openRoomHere(RoomRequest r) {
+        rooms.check(r);
+        SdpOffer offer = SdpOffer.parse(r.sdpOffer());
+        boolean publish = r.from() == null;
+        long ourSsrc = random.nextInt() & 0xFFFFFFFFL;
+        List<Negotiation.Line> lines = Negotiation.negotiate(offer, publish, (ourSsrc + 1) & 0xFFFFFFFFL);
+        String id = token(16);
+        String ufrag = token(8);
+        String pwd = token(24);
+        Request req = new Request(r.sdpOffer(), r.room() + "/" + r.participant(), publish ? Direction.PUBLISH : Direction.PLAY,
+                r.ownerId(), "WebSocket", "", Map.of(), r.onClosed());
+        WebRtcSession s = new WebRtcSession(id, ufrag, pwd, offer.fingerprint(), req, lines, ourSsrc, System.currentTimeMillis());
+        s.publishedName = req.streamName();
+        s.media = publish
+                ? rooms.publish(r, id, lines, ourSsrc, config.publishBitrateKbps() * 1000L, rtcp -> sendRtcp(s, rtcp), counters)
+                : rooms.subscribe(r, id, lines, raw -> send(raw, s.remote), counters, random);
+        String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
+                random.nextLong() & Long.MAX_VALUE, false);
+        byId.put(id, s);
+        byUfrag.put(ufrag, s);
+        counters.sessionsOpened.increment();
+        LOG.info("WebRTC {}: room {} {} {}{}", id, r.room(), r.participant(), publish ? "publishes" : "receives ",
+                publish ? "" : r.from());
         return new Answer(id, answer);
     }
 

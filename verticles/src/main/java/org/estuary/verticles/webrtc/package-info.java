@@ -16,6 +16,10 @@
  * the stream and transcodes Opus to AAC once, on a worker pool, for RTMP/HLS readers; a play packetises H.264
  * (STAP-A/FU-A), transcodes AAC to Opus on a worker, sends RTCP SR, answers NACKs from a history of sent SRTP
  * packets and forwards PLI/FIR to a WebRTC publisher of the stream.
+ * <b>SFU rooms</b> ({@code openRoom}, {@link org.estuary.verticles.webrtc.SfuRooms}): a participant's publishing
+ * session ({@link org.estuary.verticles.webrtc.SfuPublisher}) decrypts once and hands plain RTP to one
+ * {@link org.estuary.verticles.webrtc.SfuSubscriber} per receiving peer connection, which rewrites SSRC, sequence
+ * and timestamps and re-encrypts; PLI on join, NACK from a history; {@code /sfu/stats} is served here.
  * {@link org.estuary.verticles.webrtc.WhipRoutes} serves {@code /whip/<stream>} and {@code /whep/<stream>} on the
  * web port.
  */

@@ -418,6 +418,15 @@ final class WcsConnection {
             }
 
             @Override
+            public void event(String type, Object payload) {
+                run(() -> {
+                    if (media.get(id) == s) {
+                        streamEvent(s, type, payload);
+                    }
+                });
+            }
+
+            @Override
             public void ended(boolean failed, String info) {
                 run(() -> {
                     if (media.remove(id, s)) {

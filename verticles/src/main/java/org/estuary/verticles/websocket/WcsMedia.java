@@ -17,6 +17,9 @@ public interface WcsMedia {
 
         /** The session ended; {@code failed} with a reason, or stopped normally. */
         void ended(boolean failed, String info);
+
+        /** Something the client should hear about this media session (e.g. an SFU room's members): a notifyStreamEvent. */
+        default void event(String type, Object payload) { }
     }
 
     /**

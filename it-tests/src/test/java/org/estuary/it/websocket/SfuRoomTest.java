@@ -1,0 +1,198 @@
+package org.estuary.it.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.estuary.it.support.Await;
+import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.Ports;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An SFU room with three browser participants: three same-origin iframes of one headless Chromium
+ * (fake camera and microphone), each a plain-WebRTC page (resources/webrtc/sfu-room.html) speaking
+ * the WCS WebSocket API with {@code custom: {roomName, nickName}}. Each publishes once and decodes
+ * the other two (getStats), /sfu/stats lists the three with their tracks and subscribers, joins
+ * past sfu.maxParticipantsPerRoom are refused, and when one participant's page goes away the
+ * others see its tracks end. One server and one browser for the class.
+ */
+class SfuRoomTest {
+    /** Wall-clock bound, generous: a cold JVM's first DTLS handshakes and three encoders on a loaded 2-core CI machine. */
+    private static final Duration T = Duration.ofSeconds(90);
+    private static final List<String> NICKS = List.of("alice", "bob", "carol");
+    private static EstuaryProcess server;
+    private static HttpServer pages;
+    private static WebDriver browser;
+    private static int wsPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pages = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        pages.createContext("/", ex -> {
+            try (ex; InputStream in = SfuRoomTest.class.getResourceAsStream("/webrtc/sfu-room.html")) {
+                byte[] b = in.readAllBytes();
+                ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+                ex.sendResponseHeaders(200, b.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(b);
+                }
+            }
+        });
+        pages.start();
+        wsPort = Ports.free();
+        server = EstuaryProcess.start("sfu-room", "websocket.port=" + wsPort, "webrtc.port=" + Ports.free(),
+                "webrtc.privateAddress=127.0.0.1", "sfu.maxParticipantsPerRoom=3");
+        browser = WebDriver.start(EstuaryProcess.logDir(), "sfu-room");
+        browser.open("http://127.0.0.1:" + pages.getAddress().getPort() + "/sfu-room.html");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            assertEquals(0, server.stop(), "clean exit on SIGTERM");
+        }
+        if (pages != null) {
+            pages.stop(0);
+        }
+    }
+
+    @Test
+    void threeParticipantsReceiveEachOtherAndALeaverEndsEverywhere() throws Exception {
+        String base = "/sfu-room.html?room=r1&ws=" + java.net.URLEncoder.encode("ws://127.0.0.1:" + wsPort + "/",
+                java.nio.charset.StandardCharsets.UTF_8) + "&nick=";
+        for (String n : NICKS) {
+            browser.js("const f = document.createElement('iframe'); f.id = '" + n + "'; f.allow = 'camera; microphone; autoplay';"
+                    + "f.src = '" + base + n + "'; document.body.appendChild(f);");
+        }
+        // each page decodes the other two: H.264 frames of the camera's 4:3 picture and Opus audio
+        for (String n : NICKS) {
+            for (String other : NICKS) {
+                if (!other.equals(n)) {
+                    JsonObject s = received(n, other, "framesDecoded", 20);
+                    s = received(n, other, "audioPackets", 25);
+                    System.out.println("SFU room: " + n + " receives " + other + ": " + s.encode());
+                    assertEquals("video/H264", s.getString("videoCodec"), s.encode());
+                    assertEquals("audio/opus", s.getString("audioCodec"), s.encode());
+                    int w = s.getInteger("width", 0);
+                    int h = s.getInteger("height", 0);
+                    // Chromium's encoder scales down when the shared CPU is short: 4:3, at most the asked size
+                    assertTrue(w >= 80 && w <= 320 && w * 3 == h * 4, s.encode());
+                }
+            }
+        }
+
+        JsonObject stats = Await.value(Duration.ofSeconds(20), "/sfu/stats with sizes and bitrates", () -> {
+            EstuaryProcess.Http r = server.post("/sfu/stats", new JsonObject().put("roomName", "r1"));
+            return r.status() == 200 && r.json().getJsonArray("participants").stream().map(JsonObject.class::cast)
+                    .allMatch(p -> tracks(p).stream().allMatch(t -> t.getLong("bitrate", 0L) > 0
+                            && (!"VIDEO".equals(t.getString("type")) || t.getInteger("width", 0) > 0))) ? r.json() : null;
+        });
+        System.out.println("SFU room: /sfu/stats " + stats.encode());
+        JsonArray ps = stats.getJsonArray("participants");
+        assertEquals(Set.copyOf(NICKS), nickNames(ps), stats.encode());
+        for (Object o : ps) {
+            JsonObject p = (JsonObject) o;
+            String nick = p.getString("nickName");
+            List<JsonObject> tracks = tracks(p);
+            assertEquals(2, tracks.size(), p.encode());
+            for (JsonObject t : tracks) {
+                assertEquals("VIDEO".equals(t.getString("type")) ? "H264" : "opus", t.getString("codec"), t.encode());
+                Set<String> subs = nickNames(t.getJsonArray("subscribers"));
+                Set<String> others = new TreeSet<>(NICKS);
+                others.remove(nick);
+                assertEquals(others, subs, t.encode());
+                assertTrue(t.getLong("packetsLost", -1L) >= 0, t.encode());
+            }
+            assertEquals(4, p.getJsonArray("incomingTracks").size(), p.encode());
+        }
+        assertEquals(404, server.post("/sfu/stats", new JsonObject().put("roomName", "nowhere")).status());
+        assertEquals(400, server.post("/sfu/stats", new JsonObject()).status());
+
+        refusedJoins();
+
+        // carol's page goes away (its WebSocket closes): alice and bob see her tracks end, the room forgets her
+        browser.js("document.getElementById('carol').remove();");
+        for (String n : List.of("alice", "bob")) {
+            browser.until(Duration.ofSeconds(30), n + " sees carol's tracks end", "const r = "
+                    + frame(n) + ".room; return r.stats.carol !== undefined && r.stats.carol.ended === true"
+                    + " && !r.members.includes('carol');");
+            JsonObject still = received(n, n.equals("alice") ? "bob" : "alice", "framesDecoded", 1);
+            assertTrue(!still.getBoolean("ended"), still.encode());
+        }
+        JsonObject after = server.post("/sfu/stats", new JsonObject().put("roomName", "r1")).json();
+        assertEquals(Set.of("alice", "bob"), nickNames(after.getJsonArray("participants")), after.encode());
+        for (Object o : after.getJsonArray("participants")) {
+            for (JsonObject t : tracks((JsonObject) o)) {
+                assertEquals(1, t.getJsonArray("subscribers").size(), t.encode());
+            }
+        }
+    }
+
+    /** A join under a taken nickName, one past sfu.maxParticipantsPerRoom and a receive of nobody fail with reasons. */
+    private static void refusedJoins() throws Exception {
+        String sdp = "v=0\r\n"; // refused before the offer is read
+        for (String[] c : new String[][]{{"carol", "publishStream", "carol", "already publishes"},
+                                         {"dave", "publishStream", "dave", "is full"},
+                                         {"dave", "playStream", "nobody", "No participant nobody"}}) {
+            try (WcsClient ws = WcsClient.connected(wsPort, new JsonObject().put("appKey", "defaultApp")
+                    .put("custom", new JsonObject().put("roomName", "r1").put("nickName", c[0])))) {
+                ws.await("getUserData", Duration.ofSeconds(20));
+                ws.send(c[1], new JsonObject().put("mediaSessionId", "m1").put("name", c[2]).put("sdp", sdp));
+                JsonObject failed = ws.await("notifyStreamStatusEvent", e -> "FAILED".equals(e.getString("status")),
+                        Duration.ofSeconds(20));
+                assertTrue(failed.encode().contains(c[3]), failed.encode());
+            }
+        }
+    }
+
+    private static List<JsonObject> tracks(JsonObject participant) {
+        return participant.getJsonArray("outgoingTracks").stream().map(JsonObject.class::cast).toList();
+    }
+
+    private static Set<String> nickNames(JsonArray a) {
+        Set<String> s = new TreeSet<>();
+        a.forEach(o -> s.add(((JsonObject) o).getString("nickName")));
+        return s;
+    }
+
+    private static String frame(String nick) {
+        return "document.getElementById('" + nick + "').contentWindow";
+    }
+
+    /** Polls {@code nick}'s page until its stats of {@code from} have {@code field} >= {@code atLeast}. */
+    private static JsonObject received(String nick, String from, String field, long atLeast) throws Exception {
+        JsonObject[] last = new JsonObject[1];
+        try {
+            return Await.value(T, nick + " receives " + from + ": " + field + " >= " + atLeast, () -> {
+                Object o = browser.js("const w = " + frame(nick) + "; return w && w.room ? JSON.stringify(w.room.stats['"
+                        + from + "'] || null) : null;");
+                if (o == null || "null".equals(o)) {
+                    return null;
+                }
+                last[0] = new JsonObject((String) o);
+                return last[0].getLong(field, 0L) >= atLeast ? last[0] : null;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last " + last[0] + "; page " + browser.js("const w = "
+                    + frame(nick) + "; return w && w.room ? JSON.stringify({members: w.room.members, status: w.room.status,"
+                    + " errors: w.room.errors, pcs: w.room.pcs}) : null;") + "; /sfu/stats "
+                    + server.post("/sfu/stats", new JsonObject().put("roomName", "r1")).body(), e);
+        }
+    }
+}

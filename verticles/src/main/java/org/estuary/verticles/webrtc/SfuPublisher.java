@@ -1,0 +1,229 @@
+package org.estuary.verticles.webrtc;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.estuary.core.webrtc.Negotiation;
+import org.estuary.core.webrtc.ReceptionStats;
+import org.estuary.core.webrtc.RtcpFeedback;
+
+/**
+ * A room participant's published tracks (its one publishing peer connection): decrypts each
+ * packet once and hands the plain packet to every subscriber, which rewrites and re-encrypts it
+ * for its own peer connection; nothing is depacketised or transcoded. Towards the browser it acts
+ * as a receiver: NACKs for gaps, receiver reports with a REMB (so its encoder leaves the start
+ * bitrate), and a PLI when a subscriber joins or asks for a key frame. Event-loop only.
+ */
+final class SfuPublisher implements SessionMedia {
+    /** Feedback (NACK) at most this often, reports every second, as libwebrtc receivers do. */
+    private static final long FEEDBACK_MS = 50;
+    private static final long REPORT_MS = 1000;
+    /** A joining subscriber's PLI and a subscriber's own PLI reach the browser at most this often. */
+    private static final long PLI_MIN_MS = 300;
+
+    final String participant;
+    final SfuRoom room;
+    final String sessionId;
+    private final List<SfuTrack> tracks = new ArrayList<>();
+    private final List<SfuSubscriber> subscribers = new ArrayList<>();
+    private final long ourSsrc;
+    private final long rembBps;
+    private final Consumer<byte[]> sendRtcp;
+    private final WebRtcCounters counters;
+    private SrtpTransform srtp;
+    private long lastFeedbackMs;
+    private long lastReportMs;
+    private long lastPliMs;
+    private boolean keyframeWanted;
+    private boolean closed;
+
+    SfuPublisher(String participant, SfuRoom room, String sessionId, List<Negotiation.Line> lines, long ourSsrc,
+                 long rembBps, Consumer<byte[]> sendRtcp, WebRtcCounters counters) {
+        this.participant = participant;
+        this.room = room;
+        this.sessionId = sessionId;
+        this.ourSsrc = ourSsrc;
+        this.rembBps = rembBps;
+        this.sendRtcp = sendRtcp;
+        this.counters = counters;
+        for (Negotiation.Line l : lines) {
+            if (l.accepted()) {
+                boolean nack = l.chosen().feedback().stream().anyMatch(f -> f.equalsIgnoreCase("nack"));
+                tracks.add(new SfuTrack(participant + "/" + (l.codec().type() == org.estuary.core.media.TrackType.VIDEO
+                        ? "video" : "audio"), l.codec(), l.chosen().pt(), l.chosen().clockRate(),
+                        l.offered().primarySsrc(), nack));
+            }
+        }
+    }
+
+    List<SfuTrack> tracks() {
+        return tracks;
+    }
+
+    void add(SfuSubscriber s) {
+        subscribers.add(s);
+    }
+
+    void remove(SfuSubscriber s) {
+        subscribers.remove(s);
+    }
+
+    List<SfuSubscriber> subscribers() {
+        return List.copyOf(subscribers);
+    }
+
+    @Override
+    public void connected(SrtpTransform srtp) {
+        this.srtp = srtp;
+        keyframeWanted();
+    }
+
+    @Override
+    public void rtp(byte[] pkt, int len, long nowMs) {
+        SfuTrack t = trackFor(SrtpTransform.u32(pkt, 8), pkt[1] & 0x7F);
+        if (t == null) {
+            counters.unknownSsrc.increment();
+            return;
+        }
+        int plain = srtp.unprotectRtp(pkt, len);
+        if (plain < 0) {
+            counters.srtpFailures.increment();
+            return;
+        }
+        t.received(pkt, plain, nowMs);
+        for (SfuSubscriber s : subscribers) {
+            s.forward(t, pkt, plain, nowMs);
+        }
+        feedback(nowMs);
+    }
+
+    /** The track of an SSRC, learning it by payload type when the offer had no a=ssrc; null when unknown. */
+    private SfuTrack trackFor(long ssrc, int pt) {
+        for (SfuTrack t : tracks) {
+            if (t.ssrc == ssrc) {
+                return t;
+            }
+        }
+        for (SfuTrack t : tracks) {
+            if (t.ssrc < 0 && t.payloadType == pt) {
+                t.ssrc = ssrc;
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private void feedback(long nowMs) {
+        if (nowMs - lastFeedbackMs < FEEDBACK_MS) {
+            return;
+        }
+        lastFeedbackMs = nowMs;
+        for (SfuTrack t : tracks) {
+            if (t.loss != null && t.ssrc >= 0) {
+                List<Integer> lost = t.loss.due(nowMs);
+                if (!lost.isEmpty()) {
+                    counters.nacksSent.add(lost.size());
+                    sendRtcp.accept(RtcpFeedback.nack(ourSsrc, t.ssrc, lost));
+                }
+            }
+        }
+        if (nowMs - lastReportMs >= REPORT_MS) {
+            lastReportMs = nowMs;
+            report(nowMs);
+        }
+    }
+
+    /** Receiver reports with a REMB: the browser's encoder otherwise stays at its ~300 kbit/s start. */
+    private void report(long nowMs) {
+        List<byte[]> blocks = new ArrayList<>();
+        List<Long> ssrcs = new ArrayList<>();
+        for (SfuTrack t : tracks) {
+            if (t.reception != null && t.reception.started()) {
+                blocks.add(t.reception.reportBlock(nowMs));
+                ssrcs.add(t.ssrc);
+            }
+        }
+        if (blocks.isEmpty()) {
+            return;
+        }
+        byte[] rr = ReceptionStats.receiverReport(ourSsrc, blocks);
+        if (rembBps > 0) {
+            byte[] remb = RtcpFeedback.remb(ourSsrc, rembBps, ssrcs);
+            byte[] both = java.util.Arrays.copyOf(rr, rr.length + remb.length);
+            System.arraycopy(remb, 0, both, rr.length, remb.length);
+            rr = both;
+            counters.rembSent.increment();
+        }
+        counters.receiverReports.increment();
+        sendRtcp.accept(rr);
+    }
+
+    @Override
+    public void rtcp(byte[] pkt, int len, long nowMs) {
+        // sender reports only; the SFU does not sync (each subscriber's timestamps are rewritten)
+    }
+
+    @Override
+    public void tick(long nowMs) {
+        if (srtp == null) {
+            return;
+        }
+        feedback(nowMs);
+        if (keyframeWanted && nowMs - lastPliMs >= PLI_MIN_MS) {
+            requestKeyframe(nowMs);
+        }
+    }
+
+    /** A subscriber joined or lost its picture: PLI now, or at the next tick when one went out just before. */
+    void keyframeWanted() {
+        keyframeWanted = true;
+        long now = System.currentTimeMillis();
+        if (srtp != null && now - lastPliMs >= PLI_MIN_MS) {
+            requestKeyframe(now);
+        }
+    }
+
+    private void requestKeyframe(long nowMs) {
+        for (SfuTrack t : tracks) {
+            if (t.video() && t.ssrc >= 0) {
+                keyframeWanted = false;
+                lastPliMs = nowMs;
+                sendRtcp.accept(RtcpFeedback.pli(ourSsrc, t.ssrc));
+            }
+        }
+    }
+
+    /** This participant's entry of /sfu/stats. */
+    JsonObject stats(long nowMs) {
+        JsonArray out = new JsonArray();
+        for (SfuTrack t : tracks) {
+            JsonObject o = new JsonObject().put("id", t.id).put("type", t.video() ? "VIDEO" : "AUDIO")
+                    .put("codec", t.codec == org.estuary.core.media.Codec.OPUS ? "opus" : "H264")
+                    .put("ssrc", t.ssrc).put("bitrate", t.bitrate(nowMs)).put("packets", t.packets)
+                    .put("bytes", t.bytes).put("packetsLost", t.lost()).put("alive", t.bitrate(nowMs) > 0);
+            if (t.video()) {
+                o.put("width", t.width).put("height", t.height).put("keyFrames", t.keyframes);
+            } else {
+                o.put("sampleRate", t.clockRate);
+            }
+            JsonArray subs = new JsonArray();
+            for (SfuSubscriber s : subscribers) {
+                subs.add(new JsonObject().put("nickName", s.participant).put("packets", s.sent(t)));
+            }
+            o.put("subscribers", subs);
+            out.add(o);
+        }
+        return new JsonObject().put("nickName", participant).put("outgoingTracks", out);
+    }
+
+    @Override
+    public void close(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        room.left(this, reason);
+    }
+}

@@ -1,0 +1,139 @@
+package org.estuary.verticles.webrtc;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.estuary.core.codec.H264Sps;
+import org.estuary.core.media.Codec;
+import org.estuary.core.webrtc.LossTracker;
+import org.estuary.core.webrtc.ReceptionStats;
+
+/**
+ * One track a room participant publishes (its audio or its video m-line): the SSRC it comes on,
+ * reception statistics (loss, for receiver reports and /sfu/stats), the gaps to NACK, the bitrate
+ * over the last second, and for H.264 the picture size read from the SPS that comes with each key
+ * frame. The SFU forwards its packets as they are; nothing here decodes media. Event-loop only.
+ */
+final class SfuTrack {
+    /** NACK retries: 3 tries 40 ms apart (an RTT on a LAN), given up after 300 ms. */
+    private static final long NACK_RETRY_MS = 40;
+
+    final String id;
+    final Codec codec;
+    final int payloadType;
+    final int clockRate;
+    long ssrc;
+    ReceptionStats reception;
+    final LossTracker loss;
+    long packets;
+    long bytes;
+    int width;
+    int height;
+    long keyframes;
+    private long windowStartMs;
+    private long windowBytes;
+    private long bitrate;
+
+    SfuTrack(String id, Codec codec, int payloadType, int clockRate, long ssrc, boolean nack) {
+        this.id = id;
+        this.codec = codec;
+        this.payloadType = payloadType;
+        this.clockRate = clockRate;
+        this.ssrc = ssrc;
+        this.loss = nack ? new LossTracker(NACK_RETRY_MS, 3, 300) : null;
+    }
+
+    boolean video() {
+        return codec.type() == org.estuary.core.media.TrackType.VIDEO;
+    }
+
+    /** A decrypted packet of this track arrived; returns true when it starts a key frame. */
+    boolean received(byte[] p, int len, long nowMs) {
+        int seq = ((p[2] & 0xFF) << 8) | (p[3] & 0xFF);
+        long ts = SrtpTransform.u32(p, 4);
+        if (reception == null) {
+            reception = new ReceptionStats(ssrc, clockRate);
+        }
+        reception.received(seq, ts, System.nanoTime());
+        if (loss != null) {
+            loss.received(seq, nowMs);
+        }
+        packets++;
+        bytes += len;
+        if (nowMs - windowStartMs >= 1000) {
+            long span = Math.max(1, nowMs - windowStartMs);
+            bitrate = windowStartMs == 0 ? 0 : windowBytes * 8000 / span;
+            windowStartMs = nowMs;
+            windowBytes = 0;
+        }
+        windowBytes += len;
+        return video() && keyframe(p, len);
+    }
+
+    /** Bits per second over the last full second. */
+    long bitrate(long nowMs) {
+        return nowMs - windowStartMs > 3000 ? 0 : bitrate; // nothing arrived for a while
+    }
+
+    long lost() {
+        return reception == null ? 0 : reception.lost();
+    }
+
+    /** H.264 (RFC 6184): an SPS alone or in a STAP-A, or an IDR, starts a key frame; the SPS gives the size. */
+    private boolean keyframe(byte[] p, int len) {
+        int off = payloadOffset(p, len);
+        if (off < 0 || off >= len || codec != Codec.H264) {
+            return false;
+        }
+        int type = p[off] & 0x1F;
+        List<byte[]> nals = new ArrayList<>();
+        if (type == 24) {
+            for (int i = off + 1; i + 2 <= len; ) {
+                int n = ((p[i] & 0xFF) << 8) | (p[i + 1] & 0xFF);
+                if (n == 0 || i + 2 + n > len) {
+                    break;
+                }
+                nals.add(java.util.Arrays.copyOfRange(p, i + 2, i + 2 + n));
+                i += 2 + n;
+            }
+        } else if (type == 28) {
+            return false; // an FU-A IDR follows its SPS (Chromium sends SPS+PPS in a STAP-A first): counted there
+        } else {
+            nals.add(java.util.Arrays.copyOfRange(p, off, len));
+        }
+        boolean key = false;
+        for (byte[] nal : nals) {
+            int t = nal.length == 0 ? 0 : nal[0] & 0x1F;
+            if (t == 7) {
+                try {
+                    H264Sps sps = H264Sps.parse(nal);
+                    width = sps.width();
+                    height = sps.height();
+                } catch (Exception e) {
+                    // a broken SPS leaves the last known size
+                }
+                key = true;
+            } else if (t == 5) {
+                key = true;
+            }
+        }
+        if (key) {
+            keyframes++;
+        }
+        return key;
+    }
+
+    /** Where the RTP payload starts (after CSRCs and the header extension), -1 when malformed. */
+    static int payloadOffset(byte[] p, int len) {
+        if (len < 12) {
+            return -1;
+        }
+        int off = 12 + 4 * (p[0] & 0x0F);
+        if ((p[0] & 0x10) != 0) {
+            if (off + 4 > len) {
+                return -1;
+            }
+            off += 4 + 4 * (((p[off + 2] & 0xFF) << 8) | (p[off + 3] & 0xFF));
+        }
+        return off <= len ? off : -1;
+    }
+}
