@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
 import java.util.Locale;
 import org.estuary.core.rtp.JitterBuffer;
+import org.estuary.core.rtp.RtpReception;
 import org.estuary.core.rtsp.RtpPacket;
 import org.estuary.core.rtsp.RtpTrack;
 
@@ -16,7 +17,8 @@ final class RtpTransport {
 
     static final class Track {
         final RtpTrack track;
-        final ReceptionStats stats = new ReceptionStats();
+        /** RFC 3550 reception statistics for our receiver reports. */
+        final RtpReception stats;
         /** UDP only: reorder buffer. */
         final JitterBuffer<RtpPacket> jitter;
         int rtpChannel;
@@ -33,6 +35,7 @@ final class RtpTransport {
             this.rtcpSocket = rtcp;
             this.clientPort = clientPort;
             this.jitter = rtp == null ? null : new JitterBuffer<>(JITTER_PACKETS, JITTER_DELAY_MS);
+            this.stats = new RtpReception(Math.max(1, track.media().clockRate()));
         }
 
         static Track interleaved(RtpTrack track, int channel) {

@@ -157,7 +157,7 @@ final class RtspSession {
             return;
         }
         lastMediaNanos = System.nanoTime();
-        t.stats.received(p.sequence(), p.ssrc());
+        t.stats.received(p.ssrc(), p.sequence(), p.timestamp(), lastMediaNanos);
         long arrivalUs = (lastMediaNanos - startNanos) / 1000;
         if (t.jitter != null) {
             for (RtpPacket q : t.jitter.push(p.sequence(), p, lastMediaNanos / 1_000_000)) {
@@ -174,7 +174,7 @@ final class RtspSession {
         }
         for (Rtcp.SenderReport sr : Rtcp.senderReports(data)) {
             t.track.senderReport(sr);
-            t.stats.senderReport(sr);
+            t.stats.senderReport(sr.middle32(), System.nanoTime());
         }
     }
 
@@ -303,7 +303,7 @@ final class RtspSession {
 
     private void receiverReports() {
         for (RtpTransport.Track t : tracks) {
-            Rtcp.ReportBlock b = t.stats.reportBlock();
+            Rtcp.ReportBlock b = t.stats.reportBlock(System.nanoTime());
             if (b == null) {
                 continue;
             }

@@ -9,7 +9,7 @@ import org.estuary.core.sip.Dtmf;
 import org.estuary.core.sip.G711;
 import org.estuary.core.rtp.JitterBuffer;
 import org.estuary.core.rtp.Rtcp;
-import org.estuary.core.sip.RtpReception;
+import org.estuary.core.rtp.RtpReception;
 import org.estuary.core.sip.RtpFormat;
 import org.estuary.core.sip.RtpHeader;
 

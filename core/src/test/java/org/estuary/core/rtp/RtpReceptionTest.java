@@ -1,8 +1,7 @@
-package org.estuary.core.sip;
+package org.estuary.core.rtp;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import org.estuary.core.rtp.Rtcp;
 import org.junit.jupiter.api.Test;
 
 class RtpReceptionTest {
