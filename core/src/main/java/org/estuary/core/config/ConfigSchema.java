@@ -86,6 +86,7 @@ public final class ConfigSchema {
         t.put("sip.allowFrom", ValueType.string());
         t.put("sip.password", ValueType.string());
         t.put("sip.incomingAnswerDelayMs", ValueType.longInteger(0, 60_000));
+        t.put("sip.audioCodecs", ValueType.nonEmptyString());
         t.put("media.portFrom", ValueType.integer(1, 65_535));
         t.put("media.portTo", ValueType.integer(1, 65_535));
         t.put("media.directory", ValueType.nonEmptyString());

@@ -22,6 +22,11 @@ final class CrossChecks {
                 problems.add("sip.allowFrom: " + e.getMessage());
             }
         }
+        try {
+            org.estuary.core.sip.RtpFormat.parseList(config.sip().audioCodecs());
+        } catch (IllegalArgumentException e) {
+            problems.add("sip.audioCodecs: " + e.getMessage());
+        }
         RestConfig rest = config.rest();
         if (rest.auth() == RestAuth.BASIC && rest.users().isEmpty()) {
             problems.add("rest.users: rest.auth is basic but no user is configured");

@@ -15,17 +15,20 @@ import java.util.Objects;
  * @param allowFrom         comma-separated IP addresses / CIDR blocks allowed to call in ("" = anyone)
  * @param password          digest password a caller must give to call in ("" = no authentication)
  * @param incomingAnswerDelayMs an incoming call rings (180) this long before it is answered (a caller may CANCEL meanwhile)
+ * @param audioCodecs       audio codecs a call may use, in the order Estuary offers them (opus, G722, PCMU, PCMA);
+ *                          a peer's offer is answered with the first of its codecs that is listed here
  */
 public record SipConfig(int port, int maxCalls, long noAnswerTimeoutMs, long rtpTimeoutMs, int registerExpiresSec,
                         int aacSampleRate, boolean incomingCalls, String allowFrom, String password,
-                        long incomingAnswerDelayMs) {
+                        long incomingAnswerDelayMs, String audioCodecs) {
 
     public SipConfig {
         Objects.requireNonNull(allowFrom, "allowFrom");
         Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(audioCodecs, "audioCodecs");
     }
 
     public static SipConfig defaults() {
-        return new SipConfig(5060, 200, 60_000, 30_000, 3600, 16_000, true, "", "", 0);
+        return new SipConfig(5060, 200, 60_000, 30_000, 3600, 16_000, true, "", "", 0, "opus,G722,PCMU,PCMA");
     }
 }

@@ -12,11 +12,57 @@ import java.util.Locale;
 public record RtpFormat(int payloadType, String encoding, int clockRate, int channels, String fmtp) {
     public static final RtpFormat PCMU = new RtpFormat(0, "PCMU", 8000, 1, "");
     public static final RtpFormat PCMA = new RtpFormat(8, "PCMA", 8000, 1, "");
+    /** G.722: 16 kHz audio, but RFC 3551 keeps its RTP clock (and SDP rate) at 8000 for history's sake. */
+    public static final RtpFormat G722 = new RtpFormat(9, "G722", 8000, 1, "");
+    /** Opus (RFC 7587): always written opus/48000/2 whatever is actually coded; the payload type is dynamic. */
+    public static final RtpFormat OPUS = new RtpFormat(111, "opus", 48000, 2, "useinbandfec=1");
     /** RFC 4733 DTMF events; the payload type is the offerer's choice (101 is the custom). */
     public static final RtpFormat TELEPHONE_EVENT = new RtpFormat(101, "telephone-event", 8000, 1, "0-16");
+    /** DTMF events on Opus's 48 kHz clock, offered beside Opus. */
+    public static final RtpFormat TELEPHONE_EVENT_48K = new RtpFormat(102, "telephone-event", 48000, 1, "0-16");
 
-    /** The audio codecs Estuary can put on a call, in preference order. */
-    public static final List<RtpFormat> AUDIO_CODECS = List.of(PCMU, PCMA);
+    /** The audio codecs Estuary can put on a call, in its default preference order (wideband first). */
+    public static final List<RtpFormat> AUDIO_CODECS = List.of(OPUS, G722, PCMU, PCMA);
+
+    /**
+     * A comma-separated list of codec names (as in {@code sip.audioCodecs}: opus, G722, PCMU, PCMA;
+     * any case) in that order.
+     *
+     * @throws IllegalArgumentException naming the unknown or repeated name, or for an empty list
+     */
+    public static List<RtpFormat> parseList(String names) {
+        java.util.ArrayList<RtpFormat> out = new java.util.ArrayList<>();
+        for (String raw : names.split(",")) {
+            String n = raw.trim();
+            if (n.isEmpty()) {
+                continue;
+            }
+            RtpFormat f = AUDIO_CODECS.stream().filter(c -> c.encoding().equalsIgnoreCase(n)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown audio codec \"" + n
+                            + "\" (known: opus, G722, PCMU, PCMA)"));
+            if (out.contains(f)) {
+                throw new IllegalArgumentException("audio codec " + n + " listed twice");
+            }
+            out.add(f);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no audio codec listed");
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Sample rate of the audio itself: the clock rate, except G.722 (16 kHz audio on an 8 kHz RTP
+     * clock). RTP timestamps advance {@code clockRate} per second whatever this is.
+     */
+    public int audioRate() {
+        return encoding.equalsIgnoreCase("G722") ? 16000 : clockRate;
+    }
+
+    /** Whether this is G.711 (coded by table look-up, cheap enough for an event loop). */
+    public boolean isG711() {
+        return encoding.equalsIgnoreCase("PCMU") || encoding.equalsIgnoreCase("PCMA");
+    }
 
     public boolean isTelephoneEvent() {
         return encoding.equalsIgnoreCase("telephone-event");
@@ -37,7 +83,7 @@ public record RtpFormat(int payloadType, String encoding, int clockRate, int cha
             case 0 -> PCMU;
             case 8 -> PCMA;
             case 3 -> new RtpFormat(3, "GSM", 8000, 1, "");
-            case 9 -> new RtpFormat(9, "G722", 8000, 1, "");
+            case 9 -> G722;
             case 18 -> new RtpFormat(18, "G729", 8000, 1, "");
             default -> null;
         };

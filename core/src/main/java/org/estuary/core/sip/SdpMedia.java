@@ -27,12 +27,21 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
         return direction.equals("sendonly") || direction.equals("inactive") || address.equals("0.0.0.0");
     }
 
-    /** The first of the peer's formats that Estuary can use, with the peer's payload type; null when none. */
+    /** {@link #chooseCodec(List)} among all the codecs Estuary has. */
     public RtpFormat chooseCodec() {
+        return chooseCodec(RtpFormat.AUDIO_CODECS);
+    }
+
+    /**
+     * The first of the peer's formats (its preference wins, RFC 3264) that is one of {@code ours}:
+     * our description of it (our fmtp: it says what we want to receive) under the peer's payload
+     * type; null when none.
+     */
+    public RtpFormat chooseCodec(List<RtpFormat> ours) {
         for (RtpFormat f : formats) {
-            for (RtpFormat ours : RtpFormat.AUDIO_CODECS) {
-                if (f.sameCodec(ours)) {
-                    return f;
+            for (RtpFormat o : ours) {
+                if (f.sameCodec(o)) {
+                    return o.withPayloadType(f.payloadType());
                 }
             }
         }
@@ -41,7 +50,17 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
 
     /** The peer's telephone-event format at 8 kHz, or null. */
     public RtpFormat telephoneEvent() {
-        return formats.stream().filter(f -> f.isTelephoneEvent() && f.clockRate() == 8000).findFirst().orElse(null);
+        return telephoneEvent(8000);
+    }
+
+    /**
+     * The peer's telephone-event format on the audio codec's clock (RFC 4733 §2.1: events share the
+     * audio's timestamps, so an Opus call wants telephone-event/48000), else at 8 kHz, else null.
+     */
+    public RtpFormat telephoneEvent(int clockRate) {
+        return formats.stream().filter(f -> f.isTelephoneEvent() && f.clockRate() == clockRate).findFirst()
+                .orElseGet(() -> formats.stream().filter(f -> f.isTelephoneEvent() && f.clockRate() == 8000)
+                        .findFirst().orElse(null));
     }
 
     public static SdpMedia parse(String sdp) {

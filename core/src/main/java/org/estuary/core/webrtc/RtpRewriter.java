@@ -77,6 +77,14 @@ public final class RtpRewriter {
         return (outSeq - seqOffset) & 0xFFFF;
     }
 
+    /**
+     * The subscriber's timestamp for the current source's {@code sourceTs}: translates the
+     * publisher's sender reports, so a subscriber can still line audio up with video.
+     */
+    public long outTimestamp(long sourceTs) {
+        return (sourceTs + tsOffset) & 0xFFFFFFFFL;
+    }
+
     /** The source SSRC packets come from now, -1 before the first one. */
     public long sourceSsrc() {
         return sourceSsrc;

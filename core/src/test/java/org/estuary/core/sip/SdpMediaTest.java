@@ -56,4 +56,32 @@ class SdpMediaTest {
         assertNotNull(m.telephoneEvent());
         assertTrue(sdp.contains("o=estuary 42 1 IN IP4 127.0.0.1\r\n"));
     }
+
+    @Test
+    void wideBandCodecsFollowThePeersOrderAndOurList() {
+        String baresip = "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 20000 RTP/AVP 96 9 0\r\n"
+                + "a=rtpmap:96 opus/48000/2\r\na=fmtp:96 stereo=1;sprop-stereo=1\r\na=rtpmap:9 G722/8000\r\n";
+        SdpMedia m = SdpMedia.parse(baresip);
+        RtpFormat opus = m.chooseCodec();
+        assertEquals("opus", opus.encoding());
+        assertEquals(96, opus.payloadType(), "the peer's dynamic payload type");
+        assertEquals(RtpFormat.OPUS.fmtp(), opus.fmtp(), "our fmtp: what we want to receive");
+        assertEquals(48000, opus.audioRate());
+        RtpFormat g722 = m.chooseCodec(RtpFormat.parseList("g722, PCMU"));
+        assertEquals("G722", g722.encoding());
+        assertEquals(8000, g722.clockRate(), "RFC 3551: G.722's RTP clock is 8000");
+        assertEquals(16000, g722.audioRate(), "but its audio is 16 kHz");
+        assertEquals("PCMU", m.chooseCodec(RtpFormat.parseList("PCMU")).encoding());
+        assertNull(m.chooseCodec(RtpFormat.parseList("PCMA")));
+        assertEquals("G722", SdpMedia.parse("v=0\nc=IN IP4 1.1.1.1\nm=audio 7000 RTP/AVP 9\n").chooseCodec().encoding(),
+                "static type 9 without rtpmap");
+    }
+
+    @Test
+    void codecListsAreChecked() {
+        assertEquals(List.of(RtpFormat.OPUS, RtpFormat.PCMA), RtpFormat.parseList(" OPUS ,pcma"));
+        assertThrows(IllegalArgumentException.class, () -> RtpFormat.parseList("PCMU,G729"));
+        assertThrows(IllegalArgumentException.class, () -> RtpFormat.parseList("PCMU,pcmu"));
+        assertThrows(IllegalArgumentException.class, () -> RtpFormat.parseList(" , "));
+    }
 }

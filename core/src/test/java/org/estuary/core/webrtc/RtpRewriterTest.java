@@ -48,6 +48,7 @@ class RtpRewriterTest {
         assertEquals(1001, seq(q));
         assertEquals(8_000, ts(q));
         assertEquals(40_001, r.sourceSeq(1001), "a NACK of 1001 asks the source for 40001");
+        assertEquals(8_000 + 90_000, r.outTimestamp(126_456 + 90_000), "a sender report's timestamp, translated");
     }
 
     @Test

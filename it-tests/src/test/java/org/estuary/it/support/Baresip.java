@@ -10,11 +10,16 @@ import java.util.stream.Stream;
 /**
  * baresip (Debian package baresip), a real softphone, on 127.0.0.1: auto-answers, sends a sine
  * (ausine) and records what it hears to {@code rec/dump-*-dec.wav} (sndfile). With a dial URI it
- * places that call right after start. SIGTERM makes it hang up (BYE) before it exits.
+ * places that call right after start. SIGTERM makes it hang up (BYE) before it exits. Its temp
+ * directory is deleted by {@link #close()} (the log is copied to the it-logs directory first; the
+ * log and the recording stay readable from memory).
  */
 public final class Baresip implements AutoCloseable {
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
     private final Process process;
     private final Path dir;
+    private String closedLog;
+    private byte[] closedRecording;
 
     private Baresip(Process process, Path dir) {
         this.process = process;
@@ -22,7 +27,12 @@ public final class Baresip implements AutoCloseable {
     }
 
     public static Baresip dial(String uri) throws IOException, InterruptedException {
-        return start(null, uri);
+        return dial(uri, "PCMU,PCMA");
+    }
+
+    /** Dials {@code uri} offering only {@code codecs} (baresip names with their rate unless 8 kHz mono: PCMU, PCMA, G722/16000/1, opus/48000/2), in that order. */
+    public static Baresip dial(String uri, String codecs) throws IOException, InterruptedException {
+        return start(null, uri, codecs);
     }
 
     /**
@@ -37,11 +47,17 @@ public final class Baresip implements AutoCloseable {
     /** Like {@link #registered(String, int, String, int)}, dialling {@code uri} (through the registrar) right away. */
     public static Baresip registered(String user, int registrarPort, String password, int regint, String uri)
             throws IOException, InterruptedException {
-        return start("<sip:" + user + "@127.0.0.1:" + registrarPort + ">;auth_pass=" + password + ";regint=" + regint
-                + ";answermode=auto;audio_codecs=PCMU,PCMA", uri);
+        return registered(user, registrarPort, password, regint, uri, "PCMU,PCMA");
     }
 
-    private static Baresip start(String account, String uri) throws IOException, InterruptedException {
+    /** Like {@link #registered(String, int, String, int, String)}, offering and accepting only {@code codecs}. */
+    public static Baresip registered(String user, int registrarPort, String password, int regint, String uri,
+                                     String codecs) throws IOException, InterruptedException {
+        return start("<sip:" + user + "@127.0.0.1:" + registrarPort + ">;auth_pass=" + password + ";regint=" + regint
+                + ";answermode=auto;audio_codecs=" + codecs, uri, codecs);
+    }
+
+    private static Baresip start(String account, String uri, String codecs) throws IOException, InterruptedException {
         String exe = Peers.require("baresip", "baresip");
         Path dir = Files.createTempDirectory("baresip");
         Files.createDirectories(dir.resolve("rec"));
@@ -51,10 +67,10 @@ public final class Baresip implements AutoCloseable {
                 "poll_method epoll", "sip_listen 127.0.0.1:" + sip, "net_interface 127.0.0.1", "dns_server 127.0.0.1:53",
                 "rtp_ports " + rtp + "-" + (rtp + 9), "audio_player aubridge,sink", "audio_source ausine,440",
                 "audio_alert aubridge,sink", "ausrc_srate 48000", "auplay_srate 48000", "ausrc_channels 2",
-                "module_path /usr/lib/baresip/modules", "module g711.so", "module ausine.so", "module aubridge.so",
+                "module_path /usr/lib/baresip/modules", "module g711.so", "module g722.so", "module opus.so", "module ausine.so", "module aubridge.so",
                 "module sndfile.so", "snd_path " + dir.resolve("rec"), "module_app account.so", "module_app menu.so", ""));
         Files.writeString(dir.resolve("accounts"), (account != null ? account : "<sip:peer@127.0.0.1:" + sip
-                + ">;regint=0;answermode=auto;audio_codecs=PCMU,PCMA") + "\n");
+                + ">;regint=0;answermode=auto;audio_codecs=" + codecs) + "\n");
         Files.writeString(dir.resolve("contacts"), "");
         List<String> cmd = uri == null ? List.of(exe, "-f", dir.toString()) : List.of(exe, "-f", dir.toString(), "-e", "/dial " + uri);
         Process p = new ProcessBuilder(cmd)
@@ -64,23 +80,40 @@ public final class Baresip implements AutoCloseable {
     }
 
     public String log() throws IOException {
-        return Files.readString(dir.resolve("baresip.log"));
+        return closedLog != null ? closedLog : Files.readString(dir.resolve("baresip.log"));
     }
 
-    /** The recording of what baresip received (decoded), once it exists. */
-    public Path received() throws IOException {
+    /** The WAV recording of what baresip received (decoded); null when there is none. After {@link #close()}. */
+    public byte[] receivedWav() {
+        return closedRecording;
+    }
+
+    private Path recording() throws IOException {
         try (Stream<Path> s = Files.list(dir.resolve("rec"))) {
             return s.filter(f -> f.getFileName().toString().endsWith("-dec.wav")).findFirst().orElse(null);
         }
     }
 
-    /** SIGTERM (baresip hangs up first), then waits. */
+    /** SIGTERM (baresip hangs up first), waits, keeps the log and recording in memory, deletes the temp dir. */
     @Override
     public void close() throws InterruptedException {
+        if (closedLog != null) {
+            return;
+        }
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
+        }
+        try {
+            closedLog = Files.readString(dir.resolve("baresip.log"));
+            Path rec = recording();
+            closedRecording = rec == null ? null : Files.readAllBytes(rec);
+            Files.writeString(EstuaryProcess.logDir().resolve("baresip-" + RUNS.incrementAndGet() + ".log"), closedLog);
+        } catch (IOException e) {
+            closedLog = closedLog == null ? "(log unreadable: " + e.getMessage() + ")" : closedLog;
+        } finally {
+            NginxRtmp.deleteTree(dir);
         }
     }
 }

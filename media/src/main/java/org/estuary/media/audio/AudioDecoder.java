@@ -14,7 +14,7 @@ import org.estuary.core.codec.CodecConfigException;
 import org.estuary.core.media.Codec;
 
 /**
- * Audio decoder for AAC, Opus, MP3 and G.711 hub frames, giving planar float PCM. The format is known
+ * Audio decoder for AAC, Opus, MP3, G.711 and G.722 hub frames, giving planar float PCM. The format is known
  * from the config (AAC's AudioSpecificConfig, read here before the first unit; Opus) or given by the caller (G.711: 8 kHz mono unless the stream says
  * otherwise); {@link #sampleRate()}/{@link #channels()} follow what the codec actually produces.
  */
@@ -39,6 +39,7 @@ public final class AudioDecoder implements AutoCloseable {
             case PCMA -> "pcm_alaw";
             case PCMU -> "pcm_mulaw";
             case MP3 -> "mp3float";
+            case G722 -> "g722";
             default -> throw new MediaException("no audio decoder for " + codec);
         };
         AVCodec c = avcodec_find_decoder_by_name(name);
@@ -53,7 +54,7 @@ public final class AudioDecoder implements AutoCloseable {
             sampleRate = asc.sampleRate();
             channels = asc.channels();
         }
-        this.sampleRate = sampleRate > 0 ? sampleRate : codec == Codec.OPUS ? 48000 : 8000;
+        this.sampleRate = sampleRate > 0 ? sampleRate : codec == Codec.OPUS ? 48000 : codec == Codec.G722 ? 16000 : 8000;
         this.channels = channels > 0 ? channels : codec == Codec.OPUS ? 2 : 1;
         try {
             ctx = avcodec_alloc_context3(c);

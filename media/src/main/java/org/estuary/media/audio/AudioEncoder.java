@@ -14,7 +14,8 @@ import org.estuary.core.media.Codec;
 
 /**
  * Audio encoder for the hub's audio codecs: AAC-LC (native {@code aac}, 1024-sample raw access
- * units, no ADTS), Opus ({@code libopus}), G.711 A-law/µ-law ({@code pcm_alaw}/{@code pcm_mulaw}).
+ * units, no ADTS), Opus ({@code libopus}), G.711 A-law/µ-law ({@code pcm_alaw}/{@code pcm_mulaw}),
+ * G.722 ({@code g722}, 16 kHz mono).
  * Planar float PCM in any amount; whole codec frames out (20 ms for Opus and G.711). {@link #config()} is the stream's config frame payload
  * (AudioSpecificConfig, OpusHead) or empty when the codec has none.
  */
@@ -37,8 +38,12 @@ public final class AudioEncoder implements AutoCloseable {
             case OPUS -> "libopus";
             case PCMA -> "pcm_alaw";
             case PCMU -> "pcm_mulaw";
+            case G722 -> "g722";
             default -> throw new MediaException("no audio encoder for " + codec);
         };
+        if (codec == Codec.G722 && (sampleRate != 16000 || channels != 1)) {
+            throw new MediaException("G.722 encodes 16 kHz mono, not " + sampleRate + " Hz " + channels + " ch");
+        }
         if (codec == Codec.OPUS && !java.util.Set.of(8000, 12000, 16000, 24000, 48000).contains(sampleRate)) {
             throw new MediaException("Opus encodes 8, 12, 16, 24 or 48 kHz, not " + sampleRate);
         }

@@ -50,6 +50,36 @@ class AudioCodecRoundTripTest {
     }
 
     @Test
+    void g722Is16kHzMonoIn20msUnitsOfHalfAByteASample() {
+        float[][] sig = Signals.sine(1000, 16000, 1, 16000, 0.5);
+        try (AudioEncoder enc = new AudioEncoder(Codec.G722, 16000, 1, 0);
+             AudioDecoder dec = new AudioDecoder(Codec.G722, null, 0, 0)) {
+            List<byte[]> units = enc.encode(sig);
+            assertEquals(0, enc.config().length);
+            int bytes = units.stream().mapToInt(u -> u.length).sum();
+            assertTrue(bytes >= 7600 && bytes <= 8000, "64 kbit/s: 1 s of 16 kHz in ~8000 bytes, got " + bytes);
+            assertEquals(16000, dec.sampleRate());
+            float[] all = new float[0];
+            for (byte[] u : units) {
+                float[] pcm = dec.decode(u)[0];
+                float[] grown = java.util.Arrays.copyOf(all, all.length + pcm.length);
+                System.arraycopy(pcm, 0, grown, all.length, pcm.length);
+                all = grown;
+            }
+            assertEquals(bytes * 2, all.length, "two samples a byte");
+            assertEquals(0.5 / Math.sqrt(2), rms(all, all.length / 2), 0.08, "level");
+            assertTrue(Signals.power(all, all.length / 2, 4000, 1000, 16000)
+                    > 100 * Signals.power(all, all.length / 2, 4000, 3000, 16000), "energy at 1 kHz");
+            try {
+                dec.decode(new byte[] {1, 2, 3}); // any bytes are G.722 codes: no error expected, no crash allowed
+            } catch (MediaException fine) {
+                // refusing is fine too
+            }
+        }
+        assertThrows(MediaException.class, () -> new AudioEncoder(Codec.G722, 8000, 1, 0));
+    }
+
+    @Test
     void mp3DecoderOpensAndSurvivesBrokenBytes() {
         try (AudioDecoder dec = new AudioDecoder(Codec.MP3, null, 44100, 2)) {
             assertEquals(Codec.MP3, dec.codec());

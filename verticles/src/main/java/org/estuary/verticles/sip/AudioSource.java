@@ -1,7 +1,8 @@
 package org.estuary.verticles.sip;
 
 /**
- * What a call sends: 20 ms of 8 kHz mono PCM at a time, on the event loop. Implementations
+ * What a call sends: 20 ms of 16 kHz mono PCM at a time, on the event loop (wideband whatever the
+ * codec: G.722 and Opus use it as it is, G.711 halves it). Implementations
  * only copy prepared samples (decoding and resampling happen on the media pool beforehand).
  */
 interface AudioSource {

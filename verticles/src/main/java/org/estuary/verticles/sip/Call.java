@@ -50,7 +50,8 @@ final class Call {
 
     /** What the call needs from its verticle. */
     interface Owner {
-        Future<CallMedia> openMedia(CallMedia.Listener listener);
+        /** @param pool where the call's outgoing wideband audio is coded (a serial lane of its own on it) */
+        Future<CallMedia> openMedia(CallMedia.Listener listener, java.util.concurrent.Executor pool);
 
         void releasePorts(int port);
 
@@ -90,6 +91,7 @@ final class Call {
     private String mediaSessionId = "";
     private CallToStream toStream; // media executor only
     private long droppedPackets;
+    private volatile long undecodablePackets; // media executor writes
     private long lastAudioNanos;
     private long silenceMarkNanos;
     /** No packet for this long and the stream gets silence instead (players never stall). */
@@ -125,7 +127,7 @@ final class Call {
     // ---------------------------------------------------------------- start
 
     void start() {
-        owner.openMedia(new MediaEvents()).onComplete(ar -> {
+        owner.openMedia(new MediaEvents(), sc.mediaPool()).onComplete(ar -> {
             if (ar.failed()) {
                 fail("No free media port: " + ar.cause().getMessage(), 0, "");
                 return;
@@ -232,8 +234,11 @@ final class Call {
     }
 
     private String offer() {
-        List<RtpFormat> formats = new java.util.ArrayList<>(RtpFormat.AUDIO_CODECS);
+        List<RtpFormat> formats = new java.util.ArrayList<>(sc.audioCodecs());
         formats.add(RtpFormat.TELEPHONE_EVENT);
+        if (formats.contains(RtpFormat.OPUS)) {
+            formats.add(RtpFormat.TELEPHONE_EVENT_48K);
+        }
         return SdpMedia.write(sc.localHost(), mediaPort, formats, "sendrecv", sdpSessionId, sdpVersion++);
     }
 
@@ -327,12 +332,12 @@ final class Call {
             info = "no audio SDP";
             return !required || rtp.codec() != null;
         }
-        RtpFormat codec = remote.chooseCodec();
+        RtpFormat codec = remote.chooseCodec(sc.audioCodecs());
         if (codec == null || remote.port() == 0) {
             info = "offered " + remote.formats();
             return false;
         }
-        rtp.start(remote.address(), remote.port(), codec, remote.telephoneEvent());
+        rtp.start(remote.address(), remote.port(), codec, remote.telephoneEvent(codec.clockRate()));
         rtp.setSending(!remote.isHold());
         publishStream();
         return true;
@@ -361,7 +366,7 @@ final class Call {
         silenceMarkNanos = lastAudioNanos;
         media.execute(() -> {
             try {
-                toStream = new CallToStream(s, 8000, rate);
+                toStream = new CallToStream(s, rate);
             } catch (RuntimeException ex) {
                 LOG.warn("Call {}: cannot encode the call's audio: {}", req.callId(), ex.getMessage());
                 s.fail("Failed by error: " + ex.getMessage());
@@ -474,7 +479,7 @@ final class Call {
         }
         outName = publishName;
         ServerTransaction st = incomingInvite;
-        owner.openMedia(new MediaEvents()).onComplete(ar -> {
+        owner.openMedia(new MediaEvents(), sc.mediaPool()).onComplete(ar -> {
             try {
                 if (ar.failed()) {
                     refuseIncoming(Response.SERVICE_UNAVAILABLE, "No free media port");
@@ -486,15 +491,16 @@ final class Call {
                     finishMedia(); // cancelled while the ports were bound
                     return;
                 }
-                rtp.start(offer.address(), offer.port(), codec, offer.telephoneEvent());
+                RtpFormat events = offer.telephoneEvent(codec.clockRate());
+                rtp.start(offer.address(), offer.port(), codec, events);
                 StreamSource src = new StreamSource(sc.streams(), incomingStream,
                         r -> sc.context().runOnContext(v -> r.run()), media);
                 rtp.setSource(src);
                 src.start();
                 List<RtpFormat> formats = new java.util.ArrayList<>();
                 formats.add(codec);
-                if (offer.telephoneEvent() != null) {
-                    formats.add(offer.telephoneEvent());
+                if (events != null) {
+                    formats.add(events);
                 }
                 Response ok = sc.messages().createResponse(Response.OK, incomingRequest);
                 ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(toTag);
@@ -517,7 +523,7 @@ final class Call {
 
     private final class MediaEvents implements CallMedia.Listener {
         @Override
-        public void audio(short[] pcm, long rtpTimestamp) {
+        public void audio(RtpFormat codec, byte[] payload, long rtpTimestamp) {
             if (stream == null) {
                 return;
             }
@@ -530,7 +536,13 @@ final class Call {
             media.execute(() -> {
                 CallToStream t = toStream;
                 if (t != null) {
-                    t.pcm(pcm, rtpTimestamp);
+                    try {
+                        t.packet(codec, payload, rtpTimestamp);
+                    } catch (RuntimeException ex) {
+                        // a broken packet (or a decoder that cannot open) costs that packet, never the call
+                        undecodablePackets++;
+                        LOG.debug("Call {}: {} packet not decodable: {}", req.callId(), codec, ex.getMessage());
+                    }
                 }
             });
         }
@@ -602,14 +614,14 @@ final class Call {
         }
         byte[] body = e.getRequest().getRawContent();
         SdpMedia remote = body == null || body.length == 0 ? null : SdpMedia.parse(new String(body, StandardCharsets.UTF_8));
-        RtpFormat codec = remote == null ? null : remote.chooseCodec();
+        RtpFormat codec = remote == null ? null : remote.chooseCodec(sc.audioCodecs());
         if (remote != null && codec == null) {
             respond(e, Response.NOT_ACCEPTABLE_HERE);
             return;
         }
         String direction = "sendrecv";
         if (remote != null) {
-            rtp.start(remote.address(), remote.port(), codec, remote.telephoneEvent());
+            rtp.start(remote.address(), remote.port(), codec, remote.telephoneEvent(codec.clockRate()));
             boolean hold = remote.isHold();
             rtp.setSending(!hold);
             direction = remote.direction().equals("sendonly") ? "recvonly" : remote.direction().equals("inactive") ? "inactive" : "sendrecv";
@@ -617,8 +629,8 @@ final class Call {
         }
         List<RtpFormat> formats = new java.util.ArrayList<>();
         formats.add(rtp.codec());
-        if (remote != null && remote.telephoneEvent() != null) {
-            formats.add(remote.telephoneEvent());
+        if (remote != null && remote.telephoneEvent(codec.clockRate()) != null) {
+            formats.add(remote.telephoneEvent(codec.clockRate()));
         }
         Response ok = sc.messages().createResponse(Response.OK, e.getRequest());
         ok.addHeader(contact());
@@ -911,6 +923,8 @@ final class Call {
                     .put("rtpPacketsIn", rtp.packetsIn)
                     .put("rtpPacketsOut", rtp.packetsOut)
                     .put("droppedPackets", droppedPackets)
+                    .put("undecodablePackets", undecodablePackets)
+                    .put("encodeDropped", rtp.encodeDropped + rtp.encodeErrors)
                     .put("rtpLost", rtp.lost())
                     .put("rtpJitterMs", Math.round(rtp.jitterMs() * 10) / 10.0)
                     .put("rtpLate", rtp.late())

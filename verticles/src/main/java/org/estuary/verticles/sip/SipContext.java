@@ -21,4 +21,9 @@ import org.estuary.core.stream.StreamRegistry;
 record SipContext(Vertx vertx, Context context, SipProvider provider, AddressFactory addresses, HeaderFactory headers,
                   MessageFactory messages, AuthenticationHelper auth, CallCredentials credentials, String localHost,
                   int sipPort, SipConfig config, StreamRegistry streams, Executor mediaPool) {
+
+    /** The audio codecs calls may use, in offer order ({@code sip.audioCodecs}, checked at start-up). */
+    java.util.List<org.estuary.core.sip.RtpFormat> audioCodecs() {
+        return org.estuary.core.sip.RtpFormat.parseList(config.audioCodecs());
+    }
 }

@@ -281,7 +281,7 @@ public final class SipVerticle extends VerticleBase {
         byte[] body = r.getRawContent();
         org.estuary.core.sip.SdpMedia offer = body == null ? null
                 : org.estuary.core.sip.SdpMedia.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
-        org.estuary.core.sip.RtpFormat codec = offer == null ? null : offer.chooseCodec();
+        org.estuary.core.sip.RtpFormat codec = offer == null ? null : offer.chooseCodec(sc.audioCodecs());
         if (codec == null || offer.port() == 0) {
             st.sendResponse(sc.messages().createResponse(Response.NOT_ACCEPTABLE_HERE, r));
             return;
@@ -337,8 +337,8 @@ public final class SipVerticle extends VerticleBase {
 
     private final Call.Owner owner = new Call.Owner() {
         @Override
-        public Future<CallMedia> openMedia(CallMedia.Listener listener) {
-            return portPairs.bind().map(pair -> new CallMedia(pair.rtp(), pair.rtcp(), pair.port(), listener));
+        public Future<CallMedia> openMedia(CallMedia.Listener listener, java.util.concurrent.Executor pool) {
+            return portPairs.bind().map(pair -> new CallMedia(pair.rtp(), pair.rtcp(), pair.port(), listener, pool));
         }
 
         @Override
@@ -543,7 +543,7 @@ public final class SipVerticle extends VerticleBase {
         });
     }
 
-    /** Worker thread: the WAV as 8 kHz mono samples. */
+    /** Worker thread: the WAV as 16 kHz mono samples (what {@link AudioSource}s give). */
     private static short[] loadSound(Path file, String name) {
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new ControlError(ApiStatus.NOT_FOUND, "File not found: " + name);
@@ -556,7 +556,7 @@ public final class SipVerticle extends VerticleBase {
         } catch (java.io.IOException e) {
             throw new ControlError(ApiStatus.NOT_FOUND, "Cannot read " + name + ": " + e.getMessage());
         }
-        float[] mono = org.estuary.media.audio.Resampler.convertAll(wav.samples(), wav.sampleRate(), 8000, 1)[0];
+        float[] mono = org.estuary.media.audio.Resampler.convertAll(wav.samples(), wav.sampleRate(), 16000, 1)[0];
         short[] out = new short[mono.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = (short) Math.max(-32768, Math.min(32767, Math.round(mono[i] * 32767f)));

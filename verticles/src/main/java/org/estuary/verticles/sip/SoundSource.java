@@ -1,6 +1,6 @@
 package org.estuary.verticles.sip;
 
-/** A WAV file already converted to 8 kHz mono, played once or in a loop. */
+/** A WAV file already converted to 16 kHz mono, played once or in a loop. */
 final class SoundSource implements AudioSource {
     private final short[] samples;
     private final boolean loop;

@@ -20,14 +20,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A live stream's audio played into a call ({@code /call/inject_stream/startup}): the stream is
- * followed by name (across republishes), its audio decoded and resampled to 8 kHz mono on the
+ * followed by name (across republishes), its audio decoded and resampled to 16 kHz mono on the
  * call's media executor, and the PCM handed to the event loop through a bounded lock-free queue
  * (at most {@link #MAX_QUEUED_SAMPLES}: a burst from the stream's cache or a stalled event loop
  * costs old audio, never memory).
  */
 final class StreamSource implements AudioSource, FrameSink {
     private static final Logger LOG = LoggerFactory.getLogger(StreamSource.class);
-    static final int MAX_QUEUED_SAMPLES = 8000; // 1 s
+    static final int MAX_QUEUED_SAMPLES = 16000; // 1 s
 
     private final String name;
     private final StreamFollower follower;
@@ -87,7 +87,7 @@ final class StreamSource implements AudioSource, FrameSink {
                 }
                 MediaDescription d = source.description();
                 decoder = new AudioDecoder(f.codec(), config, d.sampleRate(), d.channels());
-                resampler = new Resampler(decoder.sampleRate(), decoder.channels(), 8000, 1);
+                resampler = new Resampler(decoder.sampleRate(), decoder.channels(), 16000, 1);
             }
             float[][] pcm = decoder.decode(f.payload());
             if (pcm.length == 0 || pcm[0].length == 0) {

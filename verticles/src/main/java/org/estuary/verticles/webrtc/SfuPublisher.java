@@ -160,9 +160,33 @@ final class SfuPublisher implements SessionMedia {
         sendRtcp.accept(rr);
     }
 
+    /**
+     * The browser's sender reports: remembered for our receiver reports' LSR/DLSR (its round-trip
+     * estimate) and passed on to each subscriber in its own SSRC and timestamp space (lip sync).
+     */
     @Override
     public void rtcp(byte[] pkt, int len, long nowMs) {
-        // sender reports only; the SFU does not sync (each subscriber's timestamps are rewritten)
+        int off = 0;
+        while (off + 4 <= len && (pkt[off] & 0xC0) == 0x80) {
+            int plen = 4 * ((((pkt[off + 2] & 0xFF) << 8) | (pkt[off + 3] & 0xFF)) + 1);
+            if (off + plen > len) {
+                break;
+            }
+            if ((pkt[off + 1] & 0xFF) == 200 && plen >= 28) {
+                long ssrc = SrtpTransform.u32(pkt, off + 4);
+                long ntp = (SrtpTransform.u32(pkt, off + 8) << 32) | SrtpTransform.u32(pkt, off + 12);
+                long rtpTs = SrtpTransform.u32(pkt, off + 16);
+                for (SfuTrack t : tracks) {
+                    if (t.ssrc == ssrc && t.reception != null) {
+                        t.reception.senderReport(ntp, nowMs);
+                        for (SfuSubscriber s : subscribers) {
+                            s.senderReport(t, ntp, rtpTs);
+                        }
+                    }
+                }
+            }
+            off += plen;
+        }
     }
 
     @Override

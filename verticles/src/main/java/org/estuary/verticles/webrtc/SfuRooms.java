@@ -74,10 +74,10 @@ final class SfuRooms {
 
     /** Subscribes (after {@link #check}): the subscription's media side. */
     SfuSubscriber subscribe(WebRtcSessions.RoomRequest r, String sessionId, List<Negotiation.Line> lines,
-                            Consumer<byte[]> sendRaw, WebRtcCounters counters, Random random) {
+                            Consumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, WebRtcCounters counters, Random random) {
         SfuRoom room = rooms.get(r.room());
         SfuSubscriber s = new SfuSubscriber(r.participant(), room.participant(r.from()), sessionId, lines, sendRaw,
-                counters, random);
+                sendRtcp, counters, random);
         room.subscribed(s);
         return s;
     }

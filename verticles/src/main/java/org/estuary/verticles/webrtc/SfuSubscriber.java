@@ -27,6 +27,7 @@ final class SfuSubscriber implements SessionMedia {
         final byte[][] history = new byte[HISTORY][];
         final int[] historySeq = new int[HISTORY];
         long packets;
+        long octets;
 
         Out(Codec codec, RtpRewriter rewriter) {
             this.codec = codec;
@@ -39,17 +40,19 @@ final class SfuSubscriber implements SessionMedia {
     final String sessionId;
     private final List<Out> outs = new ArrayList<>();
     private final Consumer<byte[]> sendRaw;
+    private final Consumer<byte[]> sendRtcp;
     private final WebRtcCounters counters;
     private SrtpTransform srtp;
     private boolean closed;
     long retransmits;
 
     SfuSubscriber(String participant, SfuPublisher publisher, String sessionId, List<Negotiation.Line> lines,
-                  Consumer<byte[]> sendRaw, WebRtcCounters counters, Random random) {
+                  Consumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, WebRtcCounters counters, Random random) {
         this.participant = participant;
         this.publisher = publisher;
         this.sessionId = sessionId;
         this.sendRaw = sendRaw;
+        this.sendRtcp = sendRtcp;
         this.counters = counters;
         for (Negotiation.Line l : lines) {
             if (l.accepted() && l.sendSsrc() >= 0) {
@@ -87,6 +90,7 @@ final class SfuSubscriber implements SessionMedia {
         o.history[seq % HISTORY] = s;
         o.historySeq[seq % HISTORY] = seq;
         o.packets++;
+        o.octets += len - 12;
         sendRaw.accept(s);
     }
 
@@ -142,9 +146,19 @@ final class SfuSubscriber implements SessionMedia {
         return null;
     }
 
+    /** The publisher's sender report of {@code t}, in this subscriber's SSRC and timestamps. */
+    void senderReport(SfuTrack t, long ntp, long rtpTs) {
+        Out o = outFor(t.codec);
+        if (srtp == null || closed || o == null || o.packets == 0 || o.rewriter.sourceSsrc() != t.ssrc) {
+            return;
+        }
+        sendRtcp.accept(RtcpFeedback.senderReport(o.rewriter.outSsrc(), ntp, o.rewriter.outTimestamp(rtpTs),
+                o.packets, o.octets));
+    }
+
     @Override
     public void tick(long nowMs) {
-        // no sender reports yet: see docs/api.md (SFU rooms, what is not done)
+        // sender reports follow the publisher's (senderReport); NACKs and PLIs are answered as they come
     }
 
     @Override

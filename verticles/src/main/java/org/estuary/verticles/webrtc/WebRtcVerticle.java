@@ -339,7 +339,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         s.publishedName = req.streamName();
         s.media = publish
                 ? rooms.publish(r, id, lines, ourSsrc, config.publishBitrateKbps() * 1000L, rtcp -> sendRtcp(s, rtcp), counters)
-                : rooms.subscribe(r, id, lines, raw -> send(raw, s.remote), counters, random);
+                : rooms.subscribe(r, id, lines, raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), counters, random);
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
                 random.nextLong() & Long.MAX_VALUE, false);
         byId.put(id, s);

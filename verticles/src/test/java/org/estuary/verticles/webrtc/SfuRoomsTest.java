@@ -1,0 +1,118 @@
+package org.estuary.verticles.webrtc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.estuary.core.config.SfuConfig;
+import org.estuary.core.media.Codec;
+import org.estuary.verticles.agent.ControlError;
+import org.junit.jupiter.api.Test;
+
+/** Room membership, its refusals and a leaver's clean-up, without sockets; and what a track reads from its packets. */
+class SfuRoomsTest {
+    private final List<String> closed = new ArrayList<>();
+    private final SfuRooms rooms = new SfuRooms(new SfuConfig(2, 2), (id, why) -> closed.add(id + ": " + why));
+    private final WebRtcCounters counters = new WebRtcCounters();
+
+    private static WebRtcSessions.RoomRequest req(String room, String nick, String from, List<List<String>> heard) {
+        return new WebRtcSessions.RoomRequest("v=0", room, nick, from, "ws-" + nick, heard == null ? null : heard::add, null);
+    }
+
+    private SfuPublisher join(String room, String nick, List<List<String>> heard) {
+        WebRtcSessions.RoomRequest r = req(room, nick, null, heard);
+        rooms.check(r);
+        return rooms.publish(r, "pub-" + nick, List.of(), 1, 0, b -> { }, counters);
+    }
+
+    private SfuSubscriber receive(String room, String nick, String from) {
+        WebRtcSessions.RoomRequest r = req(room, nick, from, null);
+        rooms.check(r);
+        return rooms.subscribe(r, nick + "-sub-" + from, List.of(), b -> { }, b -> { }, counters, new Random(1));
+    }
+
+    private static int status(Runnable r) {
+        return ((ControlError) assertThrows(ControlError.class, r::run)).status();
+    }
+
+    @Test
+    void membersHearEachOtherAndALeaverEndsItsSubscriptionsBothWays() {
+        List<List<String>> aliceHeard = new ArrayList<>();
+        SfuPublisher alice = join("r", "alice", aliceHeard);
+        SfuPublisher bob = join("r", "bob", null);
+        assertEquals(List.of(List.of(), List.of("bob")), aliceHeard);
+        receive("r", "alice", "bob");
+        receive("r", "bob", "alice");
+        JsonObject stats = rooms.stats("r").orElseThrow();
+        assertEquals(2, stats.getJsonArray("participants").size(), stats.encode());
+        assertEquals(1, alice.subscribers().size());
+
+        bob.close("gone");
+        assertEquals(List.of("bob-sub-alice: bob left the room", "alice-sub-bob: bob left the room (gone)").stream().sorted().toList(),
+                closed.stream().sorted().toList());
+        assertEquals(List.of(), aliceHeard.get(aliceHeard.size() - 1), "alice hears that bob left");
+        assertEquals(404, status(() -> rooms.check(req("r", "alice", "bob", null))));
+    }
+
+    @Test
+    void refusals() {
+        join("r", "alice", null);
+        assertEquals(409, status(() -> rooms.check(req("r", "alice", null, null))), "a nickName publishes once");
+        join("r", "bob", null);
+        assertEquals(503, status(() -> rooms.check(req("r", "carol", null, null))), "maxParticipantsPerRoom 2");
+        join("s", "x", null);
+        assertEquals(503, status(() -> rooms.check(req("t", "y", null, null))), "maxRooms 2");
+        assertEquals(404, status(() -> rooms.check(req("r", "carol", "nobody", null))));
+        assertEquals(404, status(() -> rooms.check(req("nowhere", "carol", "alice", null))));
+        assertEquals(400, status(() -> rooms.check(req("r", "alice", "alice", null))), "nobody receives itself");
+        assertEquals(400, status(() -> rooms.check(req("r", "a\nb", null, null))));
+        assertEquals(400, status(() -> rooms.check(req("", "carol", null, null))));
+        assertEquals(400, status(() -> rooms.check(req("r", "x".repeat(129), null, null))));
+        assertTrue(rooms.stats("nowhere").isEmpty());
+    }
+
+    @Test
+    void theLastOneLeavingClosesTheRoom() {
+        SfuPublisher a = join("r", "alice", null);
+        assertEquals(1, rooms.rooms());
+        a.close("bye");
+        assertEquals(0, rooms.rooms());
+        assertTrue(rooms.stats("r").isEmpty());
+    }
+
+    @Test
+    void aTrackReadsItsPictureSizeFromTheSpsOfAKeyFrame() {
+        byte[] sps = HexFormat.of().parseHex("6742C01FDA014016E84000000300400000" + "0F03C60CA8"); // x264 1280x720
+        byte[] pps = {0x68, (byte) 0xCE, 0x38, (byte) 0x80};
+        // STAP-A (24) with SPS and PPS, after a header with one CSRC and a one-word extension
+        byte[] p = new byte[12 + 4 + 8 + 1 + 2 + sps.length + 2 + pps.length];
+        p[0] = (byte) 0x91; // V=2, X=1, CC=1
+        p[1] = 96;
+        p[19] = 1; // extension length: one word
+        int off = 12 + 4 + 8;
+        assertEquals(off, SfuTrack.payloadOffset(p, p.length));
+        p[off++] = 24;
+        p[off++] = 0;
+        p[off++] = (byte) sps.length;
+        System.arraycopy(sps, 0, p, off, sps.length);
+        off += sps.length;
+        p[off++] = 0;
+        p[off++] = (byte) pps.length;
+        System.arraycopy(pps, 0, p, off, pps.length);
+        SfuTrack t = new SfuTrack("a/video", Codec.H264, 96, 90_000, 5, true);
+        assertTrue(t.received(p, p.length, 1_000));
+        assertEquals(1280, t.width);
+        assertEquals(720, t.height);
+        assertEquals(1, t.keyframes);
+        byte[] delta = {(byte) 0x80, 96, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5, 0x41, 0x00};
+        assertFalse(t.received(delta, delta.length, 1_033), "a non-IDR slice");
+        assertEquals(-1, SfuTrack.payloadOffset(new byte[]{(byte) 0x90, 96, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9}, 16),
+                "an extension longer than the packet");
+    }
+}
