@@ -7,8 +7,10 @@ import org.estuary.core.media.Codec;
 
 /**
  * Picks, for each m-line of an offer, the one codec we speak on it and our direction: H.264
- * (packetization-mode 1, constrained baseline preferred) for video, Opus for audio. A publish
- * (WHIP) needs m-lines the browser sends on; a play (WHEP) needs m-lines it receives on.
+ * (packetization-mode 1, constrained baseline preferred) or VP8 for video, Opus for audio. A publish
+ * (WHIP) needs m-lines the browser sends on and takes H.264 when offered (RTMP/HLS readers need
+ * it), VP8 otherwise; a play (WHEP) needs m-lines it receives on and takes the stream's own video
+ * codec (no transcoding between them).
  */
 public final class Negotiation {
 
@@ -27,6 +29,13 @@ public final class Negotiation {
      * @throws SdpException when no m-line can carry media in the wanted direction
      */
     public static List<Line> negotiate(SdpOffer offer, boolean publish, long ssrcBase) {
+        return negotiate(offer, publish, ssrcBase, null);
+    }
+
+    /**
+     * @param playVideo a play's source video codec (VP8 or H.264; null: H.264); ignored for a publish
+     */
+    public static List<Line> negotiate(SdpOffer offer, boolean publish, long ssrcBase, Codec playVideo) {
         List<Line> out = new ArrayList<>();
         boolean any = false;
         long nextSsrc = ssrcBase;
@@ -38,8 +47,17 @@ public final class Negotiation {
             SdpOffer.PayloadType pt = null;
             Codec codec = null;
             if (dirOk && protoOk && m.kind().equals("video") && !haveVideo) {
-                pt = pickH264(m);
-                codec = pt == null ? null : Codec.H264;
+                if (!publish && playVideo == Codec.VP8) {
+                    pt = pick(m, "VP8");
+                    codec = pt == null ? null : Codec.VP8;
+                } else {
+                    pt = pickH264(m);
+                    codec = pt == null ? null : Codec.H264;
+                    if (pt == null && publish) {
+                        pt = pick(m, "VP8");
+                        codec = pt == null ? null : Codec.VP8;
+                    }
+                }
                 haveVideo = pt != null;
             } else if (dirOk && protoOk && m.kind().equals("audio") && !haveAudio) {
                 pt = pick(m, "opus");
@@ -57,8 +75,9 @@ public final class Negotiation {
         }
         if (!any) {
             throw new SdpException(publish
-                    ? "the offer sends no H.264 (packetization-mode=1) video or Opus audio on a UDP/TLS/RTP/SAVPF m-line"
-                    : "the offer receives no H.264 (packetization-mode=1) video or Opus audio on a UDP/TLS/RTP/SAVPF m-line");
+                    ? "the offer sends no H.264 (packetization-mode=1) or VP8 video or Opus audio on a UDP/TLS/RTP/SAVPF m-line"
+                    : "the offer receives no " + (playVideo == Codec.VP8 ? "VP8" : "H.264 (packetization-mode=1)")
+                    + " video (the stream's codec) or Opus audio on a UDP/TLS/RTP/SAVPF m-line");
         }
         return List.copyOf(out);
     }

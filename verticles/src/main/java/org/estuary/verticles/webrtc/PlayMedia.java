@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.estuary.core.codec.AvcConfig;
+import org.estuary.core.codec.H264Sps;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.ReaderInfo;
@@ -13,15 +14,20 @@ import org.estuary.core.stream.StreamReader;
 import org.estuary.core.webrtc.H264Packetizer;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.RtcpFeedback;
+import org.estuary.core.webrtc.Vp8Packetizer;
 
 /**
  * A browser playing a Stream (WHEP, playStream): H.264 access units packetised (STAP-A for SPS/PPS,
- * FU-A for large NAL units), Opus from the stream's shared AAC transcoder ({@link OpusFeeds}), SRTP-protected and sent; RTCP
+ * FU-A for large NAL units) or VP8 frames (RFC 7741, a WebRTC publisher's), Opus from {@link OpusFeeds} (a WebRTC publisher's packets as they are, else the stream's
+ * shared AAC transcoder), SRTP-protected and sent; RTCP
  * sender reports for lip sync; NACKed packets retransmitted from a buffer of the last packets sent;
  * PLI/FIR forwarded to a WebRTC publisher of the stream (other sources send key frames on their
- * own schedule; a new player starts at the stream's cached GOP anyway). Event-loop only.
+ * own schedule; a new player starts at the stream's cached GOP anyway). A source with B-frames,
+ * which browsers' WebRTC decoders do not reorder, is played from its shared baseline copy
+ * ({@link BaselineFeeds}) while its audio still comes from the source. Event-loop only.
  */
 final class PlayMedia implements SessionMedia {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlayMedia.class);
     private static final int MAX_PAYLOAD = 1150; // RTP payload; + 12 header + 16 SRTP tag stays under 1200
     private static final int HISTORY = 1024;
     /**
@@ -40,8 +46,17 @@ final class PlayMedia implements SessionMedia {
     private final Runnable keyframeUpstream;
     private final WebRtcCounters counters;
     private final OpusFeeds opusFeeds;
+    private final BaselineFeeds baselineFeeds;
     private Runnable leaveOpus = () -> { };
+    /** Reads the baseline copy of a source with B-frames; null while the source's own video is sent. */
+    private StreamReader baselineReader;
+    /** The source has B-frames: its own H.264 is no longer sent (the baseline copy's is). */
+    private boolean baseline;
+    private boolean baselineAcquired;
     private final H264Packetizer packetizer = new H264Packetizer(MAX_PAYLOAD);
+    private final Vp8Packetizer vp8Packetizer;
+    /** What the player's video line carries (the stream's codec): H.264 or VP8. */
+    private Codec videoCodec;
     private final Out video;
     private final Out audio;
     private StreamReader reader;
@@ -76,7 +91,8 @@ final class PlayMedia implements SessionMedia {
         }
     }
 
-    PlayMedia(Stream stream, List<Negotiation.Line> lines, Context context, OpusFeeds opusFeeds, String sessionId,
+    PlayMedia(Stream stream, List<Negotiation.Line> lines, Context context, OpusFeeds opusFeeds, BaselineFeeds baselineFeeds,
+              String sessionId,
               String ownerId, Consumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, Runnable keyframeUpstream,
               WebRtcCounters counters, java.util.Random random) {
         this.stream = stream;
@@ -95,8 +111,9 @@ final class PlayMedia implements SessionMedia {
             }
             Out o = new Out(l.sendSsrc(), l.chosen().pt(), l.chosen().clockRate(), random.nextInt() & 0xFFFFFFFFL,
                     random.nextInt(0x8000));
-            if (l.codec() == Codec.H264) {
+            if (l.codec() == Codec.H264 || l.codec() == Codec.VP8) {
                 v = o;
+                videoCodec = l.codec();
             } else if (l.codec() == Codec.OPUS) {
                 a = o;
             }
@@ -104,6 +121,8 @@ final class PlayMedia implements SessionMedia {
         this.video = v;
         this.audio = a;
         this.opusFeeds = opusFeeds;
+        this.baselineFeeds = baselineFeeds;
+        this.vp8Packetizer = new Vp8Packetizer(MAX_PAYLOAD, random.nextInt(0x8000));
     }
 
     @Override
@@ -113,7 +132,7 @@ final class PlayMedia implements SessionMedia {
         reader = stream.addReader(new ReaderInfo(sessionId, ownerId == null || ownerId.isBlank() ? sessionId : ownerId,
                 "", "WebRTC", true), () -> context.runOnContext(x -> drain()));
         if (audio != null) {
-            leaveOpus = opusFeeds.subscribe(stream, this::sendAudio); // AAC sources; an Opus-less stream sends none
+            leaveOpus = opusFeeds.subscribe(stream, this::sendAudio); // a WebRTC publisher's own Opus, else AAC transcoded; neither: none
         }
         drain();
     }
@@ -122,16 +141,7 @@ final class PlayMedia implements SessionMedia {
         if (closed || reader == null) {
             return;
         }
-        reader.beginDrain();
-        Frame f;
-        int n = 0;
-        while (n < FRAMES_PER_TURN && (f = reader.poll()) != null) {
-            frame(f);
-            n++;
-        }
-        if (n == FRAMES_PER_TURN) {
-            paced++;
-            counters.pacedTurns.increment();
+        if (drain(reader, false)) {
             context.runOnContext(x -> drain()); // more may be queued: yield to the loop's other work first
             return;
         }
@@ -140,11 +150,94 @@ final class PlayMedia implements SessionMedia {
         }
     }
 
+    private void drainBaseline() {
+        if (!closed && baselineReader != null && drain(baselineReader, true)) {
+            context.runOnContext(x -> drainBaseline());
+        }
+    }
+
+    /** Sends up to {@link #FRAMES_PER_TURN} frames of {@code r}; true when cut short (more may wait). */
+    private boolean drain(StreamReader r, boolean fromBaseline) {
+        r.beginDrain();
+        Frame f;
+        int n = 0;
+        while (n < FRAMES_PER_TURN && (f = r.poll()) != null) {
+            if (fromBaseline) {
+                if (f.codec() == Codec.H264) {
+                    video(f);
+                }
+            } else {
+                frame(f);
+            }
+            n++;
+        }
+        if (n == FRAMES_PER_TURN) {
+            paced++;
+            counters.pacedTurns.increment();
+            return true;
+        }
+        return false;
+    }
+
     boolean streamEnded() {
         return reader != null && reader.isEnded();
     }
 
+    /** A frame of the stream itself. */
     private void frame(Frame f) {
+        if (f.codec() == Codec.H264 && videoCodec == Codec.H264 && !baseline && hasBFrames(f)) {
+            useBaselineCopy();
+        }
+        if (f.codec() == Codec.H264 && baseline) {
+            return; // the baseline copy's video is sent instead
+        }
+        video(f);
+        // AAC: the stream's shared Opus feed sends this player's audio
+    }
+
+    /**
+     * B-frames: an SPS allowing reordering (VUI max_num_reorder_frames > 0) or a frame presented
+     * later than it is decoded.
+     */
+    private static boolean hasBFrames(Frame f) {
+        if (!f.isConfig()) {
+            return f.ctsUs() != 0;
+        }
+        try {
+            for (byte[] sps : AvcConfig.parse(f.payload()).sps()) {
+                if (H264Sps.parse(sps).reorderFrames() > 0) {
+                    return true;
+                }
+            }
+        } catch (Exception e) {
+            // unreadable: the frames' times still tell
+        }
+        return false;
+    }
+
+    /** From now on the video comes from the shared baseline copy of the stream ({@link BaselineFeeds}). */
+    private void useBaselineCopy() {
+        baseline = true;
+        parameterSets = List.of();
+        baselineAcquired = true;
+        baselineFeeds.acquire(stream).onComplete(ar -> context.runOnContext(x -> {
+            if (closed) {
+                return;
+            }
+            if (ar.failed()) {
+                LOG.warn("WebRTC {}: {} has B-frames and no baseline copy could start ({}): sending it as it is",
+                        sessionId, stream.name(), ar.cause().getMessage());
+                baseline = false;
+                return;
+            }
+            LOG.info("WebRTC {}: {} has B-frames; playing its baseline copy {}", sessionId, stream.name(), ar.result().name());
+            baselineReader = ar.result().addReader(new ReaderInfo(sessionId + "-baseline", ownerId == null || ownerId.isBlank()
+                    ? sessionId : ownerId, "", "WebRTC", true), () -> context.runOnContext(y -> drainBaseline()));
+            drainBaseline();
+        }));
+    }
+
+    private void video(Frame f) {
         if (f.isConfig()) {
             if (f.codec() == Codec.H264) {
                 try {
@@ -162,13 +255,13 @@ final class PlayMedia implements SessionMedia {
             originStreamUs = f.dtsUs();
             originWallMs = System.currentTimeMillis();
         }
-        if (f.codec() == Codec.H264 && video != null) {
-            List<byte[]> payloads = packetizer.packetize(f.payload(), f.isKeyframe() ? parameterSets : List.of());
+        if (video != null && f.codec() == videoCodec) {
+            List<byte[]> payloads = f.codec() == Codec.VP8 ? vp8Packetizer.packetize(f.payload())
+                    : packetizer.packetize(f.payload(), f.isKeyframe() ? parameterSets : List.of());
             for (int i = 0; i < payloads.size(); i++) {
                 send(video, f.dtsUs(), payloads.get(i), i == payloads.size() - 1);
             }
         }
-        // AAC: the stream's shared Opus feed sends this player's audio
     }
 
     private void sendAudio(long ptsUs, byte[] unit) {
@@ -262,10 +355,22 @@ final class PlayMedia implements SessionMedia {
 
     @Override
     public void close(String reason) {
+        if (closed && reader == null) {
+            return;
+        }
         closed = true;
         leaveOpus.run();
         if (reader != null) {
             reader.close();
+            reader = null;
+        }
+        if (baselineReader != null) {
+            baselineReader.close();
+            baselineReader = null;
+        }
+        if (baselineAcquired) {
+            baselineAcquired = false;
+            baselineFeeds.release(stream);
         }
     }
 

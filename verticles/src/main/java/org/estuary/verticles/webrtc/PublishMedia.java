@@ -3,7 +3,9 @@ package org.estuary.verticles.webrtc;
 import io.vertx.core.Context;
 import java.util.List;
 import java.util.function.Consumer;
+import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
+import org.estuary.core.stream.MediaDescription;
 import org.estuary.core.stream.MediaDescriptions;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.webrtc.Negotiation;
@@ -11,10 +13,12 @@ import org.estuary.core.webrtc.ReceptionStats;
 import org.estuary.core.webrtc.RtcpFeedback;
 import org.estuary.core.webrtc.SdpAnswer;
 import org.estuary.core.webrtc.TransportCc;
+import org.estuary.core.webrtc.Vp8Packetizer;
 
 /**
- * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through, Opus is
- * transcoded once to AAC on a worker for RTMP/HLS readers. Asks for a key frame (PLI) as soon
+ * A browser publishing into a Stream (WHIP, publishStream): H.264 or VP8 passes through, Opus goes as is
+ * to the stream's WebRTC players ({@link OpusFeeds#passThrough}) and is transcoded once to AAC on a
+ * worker for RTMP/HLS readers. Asks for a key frame (PLI) as soon
  * as SRTP is up, until one arrives, and then every {@code keyframeIntervalMs} so HLS segments and
  * late readers get fresh key frames (browsers send none on their own). Feeds the browser's
  * congestion control so it leaves its ~300 kbit/s start bitrate: receiver reports and a REMB every
@@ -26,6 +30,7 @@ final class PublishMedia implements SessionMedia {
     private final Stream stream;
     private final WhipIngest ingest;
     private final OpusToAac aac;
+    private final OpusFeeds.PassThrough opusOut;
     private final Context context;
     private final long ourSsrc;
     private final long keyframeIntervalMs;
@@ -47,7 +52,7 @@ final class PublishMedia implements SessionMedia {
     private long lastMediaSsrc;
     private boolean closed;
 
-    PublishMedia(Stream stream, List<Negotiation.Line> lines, Context context, SerialWorker worker, long ourSsrc,
+    PublishMedia(Stream stream, List<Negotiation.Line> lines, Context context, SerialWorker worker, OpusFeeds opusFeeds, long ourSsrc,
                  long keyframeIntervalMs, long rembBps, boolean transportCc, Consumer<byte[]> sendRtcp,
                  WebRtcCounters counters) {
         this.stream = stream;
@@ -58,7 +63,9 @@ final class PublishMedia implements SessionMedia {
         this.sendRtcp = sendRtcp;
         this.counters = counters;
         this.aac = new OpusToAac(worker, f -> context.runOnContext(v -> publish(f)));
-        this.ingest = new WhipIngest(lines, this::publish, aac::submit);
+        boolean opus = lines.stream().anyMatch(l -> l.accepted() && l.codec() == Codec.OPUS);
+        this.opusOut = opus ? opusFeeds.passThrough(stream) : null;
+        this.ingest = new WhipIngest(lines, this::publish, this::opus);
         int twcc = -1;
         for (Negotiation.Line l : lines) {
             if (transportCc && l.accepted() && twcc < 0) {
@@ -68,12 +75,27 @@ final class PublishMedia implements SessionMedia {
         this.transportCcId = twcc;
     }
 
+    /** Opus: as is to the stream's WebRTC players, transcoded to AAC for everyone else. */
+    private void opus(long ptsUs, long rtpTimestamp, byte[] unit) {
+        if (opusOut != null) {
+            opusOut.opus(ptsUs, rtpTimestamp, unit);
+        }
+        aac.submit(ptsUs, unit);
+    }
+
     private void publish(Frame f) {
         if (closed) {
             return;
         }
         if (f.isConfig()) {
             stream.describe(MediaDescriptions.apply(stream.description(), f));
+        } else if (f.codec() == Codec.VP8 && f.isKeyframe()) {
+            // VP8 has no configuration record: its key frames carry the picture size
+            int[] size = Vp8Packetizer.keyframeSize(f.payload());
+            MediaDescription d = stream.description();
+            if (size != null && (d.videoCodec() != Codec.VP8 || d.width() != size[0] || d.height() != size[1])) {
+                stream.describe(d.withVideo(Codec.VP8, size[0], size[1], d.fps()));
+            }
         }
         stream.publish(f);
     }
@@ -205,6 +227,9 @@ final class PublishMedia implements SessionMedia {
             return;
         }
         closed = true;
+        if (opusOut != null) {
+            opusOut.close();
+        }
         aac.close();
         stream.end(reason);
     }

@@ -28,6 +28,8 @@ import org.estuary.core.stream.NameInUseException;
 import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.core.media.Codec;
+import org.estuary.core.media.TrackType;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.PacketKind;
 import org.estuary.core.webrtc.SdpAnswer;
@@ -68,6 +70,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private DtlsHandshakes handshakes;
     private ExecutorService audioPool;
     private OpusFeeds opusFeeds;
+    private BaselineFeeds baselineFeeds;
     private List<SdpAnswer.Candidate> candidates = List.of();
     private volatile int actualPort = -1;
     private long timer = -1;
@@ -125,6 +128,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 return t;
             });
             opusFeeds = new OpusFeeds(context, audioPool);
+            baselineFeeds = new BaselineFeeds(vertx, streams);
             socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(4 << 20).setSendBufferSize(4 << 20));
             socket.handler(this::packet);
             return socket.listen(config.port(), bindAddress);
@@ -257,6 +261,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         m.put("dtlsHandshakesRunning", handshakes == null ? 0L : (long) handshakes.running());
         m.put("opusTranscoders", opusFeeds == null ? 0L : (long) opusFeeds.running());
         m.put("opusTranscodersStarted", opusFeeds == null ? 0L : opusFeeds.started());
+        m.put("opusPassThroughPlayers", opusFeeds == null ? 0L : opusFeeds.passThroughPlayers());
+        m.put("baselineCopies", baselineFeeds == null ? 0L : (long) baselineFeeds.running());
+        m.put("baselineCopiesStarted", baselineFeeds == null ? 0L : baselineFeeds.started());
         m.put("sfuRooms", rooms == null ? 0L : (long) rooms.rooms());
         return m;
     }
@@ -268,7 +275,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         SdpOffer offer = SdpOffer.parse(r.sdpOffer());
         boolean publish = r.direction() == Direction.PUBLISH;
         long ourSsrc = random.nextInt() & 0xFFFFFFFFL;
-        List<Negotiation.Line> lines = Negotiation.negotiate(offer, publish, (ourSsrc + 1) & 0xFFFFFFFFL);
+        Codec playVideo = publish ? null : streams.find(name).map(st -> st.codec(TrackType.VIDEO)).orElse(null);
+        List<Negotiation.Line> lines = Negotiation.negotiate(offer, publish, (ourSsrc + 1) & 0xFFFFFFFFL, playVideo);
         String id = token(16);
         String ufrag = token(8);
         String pwd = token(24);
@@ -282,13 +290,13 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             } catch (NameInUseException e) {
                 throw new ControlError(409, "Stream name is already in use: " + name);
             }
-            s.media = new PublishMedia(stream, lines, context, new SerialWorker(audioPool, 250), ourSsrc,
+            s.media = new PublishMedia(stream, lines, context, new SerialWorker(audioPool, 250), opusFeeds, ourSsrc,
                     config.keyframeIntervalMs(), config.publishBitrateKbps() * 1000L, config.transportCc(),
                     rtcp -> sendRtcp(s, rtcp), counters);
             stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
         } else {
             Stream stream = streams.find(name).orElseThrow(() -> new ControlError(404, "Stream not found: " + name));
-            s.media = new PlayMedia(stream, lines, context, opusFeeds, id, r.ownerId(),
+            s.media = new PlayMedia(stream, lines, context, opusFeeds, baselineFeeds, id, r.ownerId(),
                     raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
@@ -451,14 +459,14 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 throw new ControlError(409, "Stream name is already in use: " + d.streamName());
             }
             // no transport-cc: our offer does not ask for the header extension
-            s.media = new PublishMedia(stream, s.lines, context, new SerialWorker(audioPool, 250), ourSsrc,
+            s.media = new PublishMedia(stream, s.lines, context, new SerialWorker(audioPool, 250), opusFeeds, ourSsrc,
                     config.keyframeIntervalMs(), config.publishBitrateKbps() * 1000L, false,
                     rtcp -> sendRtcp(s, rtcp), counters);
             stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
         } else {
             String name = d.streamName();
             Stream stream = streams.find(name).orElseThrow(() -> new ControlError(404, "Stream not found: " + name));
-            s.media = new PlayMedia(stream, s.lines, context, opusFeeds, id, owner,
+            s.media = new PlayMedia(stream, s.lines, context, opusFeeds, baselineFeeds, id, owner,
                     raw -> sendTo(s, raw), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         // on its own socket: not in byUfrag/byAddress, which belong to the shared port

@@ -17,12 +17,13 @@ import org.estuary.core.rtsp.RtpPacket;
 import org.estuary.core.webrtc.LossTracker;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.ReceptionStats;
+import org.estuary.core.webrtc.Vp8Depacketizer;
 
 /**
  * A browser's published RTP turned into hub frames: per negotiated m-line a jitter buffer, the
- * core.rtsp depacketiser (H.264 STAP-A/FU-A; Opus one packet per frame) and one media clock so
- * audio and video stay in sync (RTCP sender reports). H.264 goes to the stream as is; Opus goes to
- * {@code audioOut} (the AAC transcoder). Runs on the session's event loop.
+ * depacketiser (H.264 STAP-A/FU-A; VP8, RFC 7741; Opus one packet per frame) and one media clock so
+ * audio and video stay in sync (RTCP sender reports). H.264 and VP8 go to the stream as they are; Opus goes to
+ * {@code audioOut} (the AAC transcoder and the stream's WebRTC players). Runs on the session's event loop.
  */
 final class WhipIngest {
     /** Reordering window: loopback and LANs rarely reorder; NACKed packets arrive within ~an RTT. */
@@ -63,7 +64,8 @@ final class WhipIngest {
 
     /** Where Opus units go, with their stream time. */
     interface OpusAudio {
-        void opus(long ptsUs, byte[] unit);
+        /** @param ptsUs the session clock's time; {@code rtpTimestamp} as sent (pass-through players) */
+        void opus(long ptsUs, long rtpTimestamp, byte[] unit);
     }
 
     WhipIngest(List<Negotiation.Line> lines, Consumer<Frame> videoOut, OpusAudio audioOut) {
@@ -79,9 +81,11 @@ final class WhipIngest {
                 // retries 3 times 40 ms apart, within the jitter buffer's wait for a missing packet
                 t.loss = new LossTracker(NACK_RETRY_MS, 3, JITTER_MS * 4);
             }
-            t.depacketizer = l.codec() == Codec.H264
-                    ? new H264Depacketizer(videoSink(t))
-                    : new FramePerPacketDepacketizer(audioSink(t));
+            t.depacketizer = switch (l.codec()) {
+                case H264 -> new H264Depacketizer(videoSink(t));
+                case VP8 -> new Vp8Depacketizer(videoSink(t));
+                default -> new FramePerPacketDepacketizer(audioSink(t));
+            };
             tracks.add(t);
         }
     }
@@ -118,7 +122,7 @@ final class WhipIngest {
     }
 
     boolean hasVideo() {
-        return tracks.stream().anyMatch(t -> t.codec == Codec.H264);
+        return tracks.stream().anyMatch(t -> t.codec.type() == org.estuary.core.media.TrackType.VIDEO);
     }
 
     long keyframes() {
@@ -200,7 +204,7 @@ final class WhipIngest {
         return new AccessUnitSink() {
             @Override
             public void accessUnit(long rtpTimestamp, byte[] payload, boolean keyframe) {
-                audioOut.opus(t.clock.toMicros(rtpTimestamp, nowUs()), payload);
+                audioOut.opus(t.clock.toMicros(rtpTimestamp, nowUs()), rtpTimestamp, payload);
             }
 
             @Override
