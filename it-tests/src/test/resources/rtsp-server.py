@@ -7,7 +7,7 @@ RTP/TCP interleaved; RTP/RTCP UDP ports come from --rtp-ports on 127.0.0.1. With
 the server demands Digest credentials (--user/--password). Runs in the foreground and prints
 "READY" once it listens; SIGTERM stops it.
 
-usage: rtsp-server.py --port N [--path /test] [--video h264|h265|h264b|h265b] [--audio aac|pcma|pcmu|opus|none] [--freq 440] [--size 640x360]
+usage: rtsp-server.py --port N [--path /test] [--video h264|h265|h264b|h265b] [--audio aac|pcma|pcmu|g722|opus|none] [--freq 440] [--size 640x360]
                       [--fps 25] [--rtp-ports 40000-40099] [--auth none|digest|basic]
                       [--user u --password p] [--session-timeout SECONDS]
 Prints OPTIONS / GET_PARAMETER for each such request (keepalive checks).
@@ -28,7 +28,7 @@ def parse():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--path", default="/test")
-    ap.add_argument("--audio", default="aac", choices=["aac", "pcma", "pcmu", "opus", "none"])
+    ap.add_argument("--audio", default="aac", choices=["aac", "pcma", "pcmu", "g722", "opus", "none"])
     ap.add_argument("--freq", type=int, default=440, help="frequency of the audio sine tone, Hz")
     ap.add_argument("--video", default="h264", choices=["h264", "h265", "h264b", "h265b"])
     ap.add_argument("--size", default="640x360")
@@ -80,6 +80,8 @@ def launch_line(args):
     elif args.audio in ("pcma", "pcmu"):
         enc, pay, pt = ("alawenc", "rtppcmapay", 8) if args.audio == "pcma" else ("mulawenc", "rtppcmupay", 0)
         audio = src + "! audio/x-raw,rate=8000,channels=1 ! %s ! %s name=pay1 pt=%d" % (enc, pay, pt)
+    elif args.audio == "g722":  # avenc_g722 (gstreamer1.0-libav); 16 kHz audio, RTP clock 8000, static pt 9
+        audio = src + "! audio/x-raw,rate=16000,channels=1 ! avenc_g722 ! rtpg722pay name=pay1 pt=9"
     elif args.audio == "opus":
         audio = src + "! audio/x-raw,rate=48000,channels=2 ! opusenc bitrate=64000 ! rtpopuspay name=pay1 pt=97"
     return "( %s %s )" % (video, audio)

@@ -280,6 +280,32 @@ class MixerInputsTest {
         }
     }
 
+    /** A G.722 RTSP camera (static payload type 9, 16 kHz audio on an 8 kHz RTP clock) is decoded and heard. */
+    @Test
+    void g722CameraIsHeardInTheMix() throws Exception {
+        camera("g722cam", "g722", 1500);
+        JsonObject add = new JsonObject().put("uri", "mixer://mig");
+        ok("/mixer/startup", new JsonObject().put("uri", "mixer://mig").put("localStreamName", "mixg"));
+        try {
+            ok("/mixer/add", add.copy().put("remoteStreamName", "g722cam"));
+            Await.until(Duration.ofSeconds(20), "the G.722 input decoded", () -> {
+                JsonObject in = mixer("mixer://mig").getJsonArray("mediaSessions").getJsonObject(0);
+                if (!"G722".equals(in.getString("audioCodec"))) {
+                    throw new AssertionError("input " + in.encode());
+                }
+                return true;
+            });
+            RecordingSupport.awaitStream(server, "mixg");
+            // 1500 Hz is above what an 8 kHz decode could carry at the right pitch (a 16 kHz stream decoded
+            // as 8 kHz would put the tone at 750 Hz): the tone band far above both a quiet band and 750 Hz
+            double[] levels = bandLevels(server.rtmpUrl("mixg"), 4, 1500, 750, 2500);
+            assertTrue(levels[0] > levels[1] + 20 && levels[0] > levels[2] + 20,
+                    "1500 Hz at " + levels[0] + " dB, 750 Hz at " + levels[1] + " dB, 2500 Hz at " + levels[2] + " dB");
+        } finally {
+            post("/mixer/terminate", new JsonObject().put("uri", "mixer://mig"));
+        }
+    }
+
     private static JsonObject health() throws Exception {
         EstuaryProcess.Http h = server.get("/health");
         assertEquals(200, h.status(), h.body());

@@ -246,12 +246,21 @@ class RtspIngestTest {
                     "-rw_timeout", "20000000", "-show_entries", "packet=codec_type,dts_time", "-of", "csv=p=0",
                     server.rtmpUrl("flaky")).redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            // an HLS player too: its playlist request starts the HLS agent, which must carry on after the gap
+            java.nio.file.Path hlsLog = EstuaryProcess.logDir().resolve("rtsp-reconnect-hls-player.csv");
+            Process hlsPlayer = new ProcessBuilder(org.estuary.it.support.Peers.ffprobe(), "-hide_banner", "-v", "error",
+                    "-rw_timeout", "20000000", "-show_entries", "packet=codec_type,dts_time", "-of", "csv=p=0",
+                    "http://127.0.0.1:" + hlsPort + "/flaky/flaky.m3u8").redirectErrorStream(true)
+                    .redirectOutput(hlsLog.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             try {
-                Await.until(Duration.ofSeconds(20), "the player receives video", () -> videoDts(log).size() > 25);
+                Await.until(Duration.ofSeconds(20), "the players receive video",
+                        () -> videoDts(log).size() > 25 && videoDts(hlsLog).size() > 25);
                 flaky.kill();
                 awaitStatus(uri, "RECONNECTING");
                 int beforeGap = videoDts(log).size();
                 Thread.sleep(1_500);
+                int hlsBeforeGap = videoDts(hlsLog).size(); // the HLS player is a segment or more behind: count after it drained
                 assertEquals(200, server.post("/stream/find", new JsonObject().put("name", "flaky").encode()).status(),
                         "the stream stays published while the camera is away");
                 flaky.restart();
@@ -260,9 +269,21 @@ class RtspIngestTest {
                 assertTrue(again.getLong("reconnects") >= 1);
                 Await.until(Duration.ofSeconds(20), "frames after the gap", () -> videoDts(log).size() > beforeGap + 50);
                 assertTrue(player.isAlive(), "the player stayed connected through the gap");
+                Await.until(Duration.ofSeconds(20), "HLS frames after the gap",
+                        () -> videoDts(hlsLog).size() > hlsBeforeGap + 50);
+                assertTrue(hlsPlayer.isAlive(), "the HLS player kept playing through the gap");
             } finally {
                 org.estuary.it.support.Ffmpeg.stop(player);
+                org.estuary.it.support.Ffmpeg.stop(hlsPlayer);
             }
+            List<Double> hlsDts = videoDts(hlsLog);
+            double hlsJump = 0;
+            for (int i = 1; i < hlsDts.size(); i++) {
+                assertTrue(hlsDts.get(i) >= hlsDts.get(i - 1), "HLS video dts never goes back: " + hlsDts.get(i - 1)
+                        + " -> " + hlsDts.get(i) + " at packet " + i);
+                hlsJump = Math.max(hlsJump, hlsDts.get(i) - hlsDts.get(i - 1));
+            }
+            assertTrue(hlsJump > 1.0 && hlsJump < 20.0, "HLS: the pause is one forward jump: " + hlsJump + " s");
             List<Double> dts = videoDts(log);
             double biggestJump = 0;
             for (int i = 1; i < dts.size(); i++) {

@@ -38,6 +38,8 @@ class SipCallTest {
     private static int sipPort;
     private static Path pcap;
     private static Path mediaDir;
+    /** The registrar Estuary stays registered at (sip.registrar) as "studio", answering with stream studio-live. */
+    private static org.estuary.it.support.Kamailio registrar;
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,7 +48,9 @@ class SipCallTest {
         sipPort = Ports.free();
         mediaDir = Files.createTempDirectory("sip-media");
         writeToneWav(mediaDir.resolve("tone600.wav"), 600, 16000, 2);
-        server = EstuaryProcess.start("sip", "sip.port=" + sipPort, "media.directory=" + mediaDir, "sip.noAnswerTimeoutMs=" + NO_ANSWER_MS,
+        registrar = org.estuary.it.support.Kamailio.start("reg-pw", 60, 0);
+        server = EstuaryProcess.start("sip", "sip.registrar=127.0.0.1:" + registrar.port(), "sip.registerUser=studio",
+                "sip.registerPassword=reg-pw", "sip.registerStream=studio-live", "sip.port=" + sipPort, "media.directory=" + mediaDir, "sip.noAnswerTimeoutMs=" + NO_ANSWER_MS,
                 "sip.maxCalls=" + MAX_CALLS, "sip.rtpTimeoutMs=0", "sip.incomingAnswerDelayMs=" + ANSWER_DELAY_MS);
     }
 
@@ -66,8 +70,16 @@ class SipCallTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            assertEquals(0, server.stop(), "clean exit on SIGTERM");
+        try {
+            if (server != null) {
+                assertEquals(0, server.stop(), "clean exit on SIGTERM");
+            }
+        } finally {
+            if (registrar != null) {
+                registrar.close();
+            }
+            org.estuary.it.support.NginxRtmp.deleteTree(pcap.getParent());
+            org.estuary.it.support.NginxRtmp.deleteTree(mediaDir);
         }
     }
 
@@ -382,6 +394,36 @@ class SipCallTest {
             } finally {
                 Ffmpeg.stop(ff);
             }
+        }
+    }
+
+    @Test
+    void callsToTheStandingRegistrationThroughTheRegistrarAreAnsweredWithItsStream() throws Exception {
+        Process ff = Ffmpeg.start(java.util.List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-re", "-f", "lavfi",
+                "-i", "sine=frequency=1000:sample_rate=44100", "-c:a", "aac", "-b:a", "64k", "-f", "flv",
+                server.rtmpUrl("studio-live")), EstuaryProcess.logDir().resolve("sip-studio-ffmpeg.log"));
+        try {
+            Await.until(Duration.ofSeconds(15), "studio-live published", () -> server.post("/stream/find",
+                    new JsonObject().put("name", "studio-live").encode()).status() == 200);
+            Await.until(Duration.ofSeconds(20), "Estuary registered at kamailio as studio (digest)",
+                    () -> registrar.log().contains("kamailio: REGISTER sip:127.0.0.1"));
+            // dave knows only the registrar: kamailio finds studio's binding and routes the INVITE to Estuary
+            org.estuary.it.support.Baresip dave = org.estuary.it.support.Baresip.registered("dave", registrar.port(),
+                    "reg-pw", 60, "sip:studio@127.0.0.1:" + registrar.port());
+            JsonObject in;
+            try {
+                in = incomingCall("studio-live");
+                assertEquals("dave", in.getString("caller").split("@")[0], in.encode());
+            } finally {
+                dave.close();
+            }
+            awaitStatus(in.getString("callId"), "FINISH");
+            assertTrue(registrar.log().contains("kamailio: INVITE sip:studio@"), registrar.log());
+            double[] heard = heard(dave, 1000, 440);
+            assertTrue(heard[0] > -35 && heard[0] > heard[1] + 15, "dave heard studio-live's 1 kHz: " + heard[0] + " vs "
+                    + heard[1]);
+        } finally {
+            Ffmpeg.stop(ff);
         }
     }
 

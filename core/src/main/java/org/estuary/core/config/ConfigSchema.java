@@ -66,6 +66,8 @@ public final class ConfigSchema {
         t.put("hls.storage", ValueType.oneOf(HlsStorage.class));
         t.put("hls.lowLatency", ValueType.bool());
         t.put("hls.partDurationMs", ValueType.integer(100, 2000));
+        t.put("hls.abrProfiles", ValueType.stringList("a list of <height>:<kbit/s>[:<fps>] entries",
+                e -> e.matches(HlsConfig.ABR_PROFILE)));
         t.put("rtmp.port", ValueType.port());
         t.put("rtmp.chunkSize", ValueType.integer(128, 65_536));
         t.put("rtmp.windowAckSize", ValueType.integer(1, Integer.MAX_VALUE));
@@ -87,6 +89,10 @@ public final class ConfigSchema {
         t.put("sip.password", ValueType.string());
         t.put("sip.incomingAnswerDelayMs", ValueType.longInteger(0, 60_000));
         t.put("sip.audioCodecs", ValueType.nonEmptyString());
+        t.put("sip.registrar", ValueType.string());
+        t.put("sip.registerUser", ValueType.nonEmptyString());
+        t.put("sip.registerPassword", ValueType.string());
+        t.put("sip.registerStream", ValueType.string());
         t.put("media.portFrom", ValueType.integer(1, 65_535));
         t.put("media.portTo", ValueType.integer(1, 65_535));
         t.put("media.directory", ValueType.nonEmptyString());

@@ -27,6 +27,13 @@ final class CrossChecks {
         } catch (IllegalArgumentException e) {
             problems.add("sip.audioCodecs: " + e.getMessage());
         }
+        if (!config.sip().registrar().isBlank()) {
+            try {
+                org.estuary.core.sip.SipTarget.parse(config.sip().registerUser(), config.sip().registrar(), null);
+            } catch (IllegalArgumentException e) {
+                problems.add("sip.registrar: " + e.getMessage());
+            }
+        }
         RestConfig rest = config.rest();
         if (rest.auth() == RestAuth.BASIC && rest.users().isEmpty()) {
             problems.add("rest.users: rest.auth is basic but no user is configured");

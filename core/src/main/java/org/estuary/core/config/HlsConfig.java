@@ -1,5 +1,6 @@
 package org.estuary.core.config;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,17 +15,24 @@ import java.util.Objects;
  * @param storage            keep segments in memory or write them to {@code directory}
  * @param lowLatency         low-latency HLS: fMP4 parts, preload hints, blocking playlist reload
  * @param partDurationMs     LL-HLS part target duration, in milliseconds
+ * @param abrProfiles        adaptive HLS ladder, entries {@code <height>:<kbit/s>[:<fps>]}; a source gets the
+ *                           profiles not taller than itself (at least the smallest, at the source's height)
  */
 public record HlsConfig(int port, String directory, int segmentDurationSec, int playlistSegments,
                         boolean autoStart, long idleTimeoutMs, HlsStorage storage, boolean lowLatency,
-                        int partDurationMs) {
+                        int partDurationMs, List<String> abrProfiles) {
+    /** A ladder entry: height in pixels, then kbit/s, then optionally frames per second. */
+    public static final String ABR_PROFILE = "\\d{2,4}:\\d{2,6}(:\\d{1,3})?";
+
 
     public HlsConfig {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(storage, "storage");
+        abrProfiles = List.copyOf(abrProfiles);
     }
 
     public static HlsConfig defaults() {
-        return new HlsConfig(8082, "hls", 2, 6, true, 300_000, HlsStorage.MEMORY, false, 334);
+        return new HlsConfig(8082, "hls", 2, 6, true, 300_000, HlsStorage.MEMORY, false, 334,
+                List.of("720:2500", "360:800", "240:400"));
     }
 }

@@ -17,18 +17,29 @@ import java.util.Objects;
  * @param incomingAnswerDelayMs an incoming call rings (180) this long before it is answered (a caller may CANCEL meanwhile)
  * @param audioCodecs       audio codecs a call may use, in the order Estuary offers them (opus, G722, PCMU, PCMA);
  *                          a peer's offer is answered with the first of its codecs that is listed here
+ * @param registrar         host[:port] of a registrar Estuary stays registered at while it runs ("" = none), so
+ *                          calls to {@code registerUser} through that registrar/proxy reach this node
+ * @param registerUser      the user (AOR {@code registerUser@registrar-host}) of that standing registration
+ * @param registerPassword  its digest password ("" = the registrar asks none)
+ * @param registerStream    the live stream a call to {@code registerUser} is answered with ("" = a stream named
+ *                          like the user)
  */
 public record SipConfig(int port, int maxCalls, long noAnswerTimeoutMs, long rtpTimeoutMs, int registerExpiresSec,
                         int aacSampleRate, boolean incomingCalls, String allowFrom, String password,
-                        long incomingAnswerDelayMs, String audioCodecs) {
+                        long incomingAnswerDelayMs, String audioCodecs,
+                        String registrar, String registerUser, String registerPassword, String registerStream) {
 
     public SipConfig {
         Objects.requireNonNull(allowFrom, "allowFrom");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(audioCodecs, "audioCodecs");
+        Objects.requireNonNull(registrar, "registrar");
+        Objects.requireNonNull(registerUser, "registerUser");
+        Objects.requireNonNull(registerPassword, "registerPassword");
+        Objects.requireNonNull(registerStream, "registerStream");
     }
 
     public static SipConfig defaults() {
-        return new SipConfig(5060, 200, 60_000, 30_000, 3600, 16_000, true, "", "", 0, "opus,G722,PCMU,PCMA");
+        return new SipConfig(5060, 200, 60_000, 30_000, 3600, 16_000, true, "", "", 0, "opus,G722,PCMU,PCMA", "", "estuary", "", "");
     }
 }

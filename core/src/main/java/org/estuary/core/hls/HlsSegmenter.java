@@ -76,6 +76,8 @@ public final class HlsSegmenter {
     private long discontinuitySequence;
     private int targetDurationSec;
     private long segmentsMade;
+    private boolean sequencesFromMediaTime;
+    private boolean numberFromTime;
 
     private record Cut(long atUs, boolean segment, boolean independent, long nowMs) { }
 
@@ -83,6 +85,23 @@ public final class HlsSegmenter {
         this.settings = settings;
         this.sink = sink;
         this.targetDurationSec = (int) Math.ceil(settings.targetDurationUs() / 1e6);
+    }
+
+    /**
+     * Numbers segments by media time instead of counting from 0: the first segment gets
+     * {@code start / target duration}, the next ones follow one by one, and a key frame that enters
+     * a new target-duration slot of media time always cuts (so a short first segment ends on the
+     * grid). Renditions of one source whose key frames sit on that grid then give the same segment
+     * the same media sequence number and start, so players switch between them by number.
+     */
+    public HlsSegmenter sequencesFromMediaTime() {
+        sequencesFromMediaTime = true;
+        return this;
+    }
+
+    /** The target-duration slot of a media time (the segment number it belongs to when numbering by time). */
+    private long slotOf(long us) {
+        return Math.floorDiv(us + CUT_TOLERANCE_US, settings.targetDurationUs());
     }
 
     /** True for codecs HLS carries here (others are skipped). */
@@ -113,6 +132,7 @@ public final class HlsSegmenter {
             }
             Frame first = shift(f);
             noteArrival(first, nowMs);
+            numberFromTime = true;
             openSegment(first.dtsUs(), nowMs, true);
             partStartLive = false; // the first frames a reader gets are the hub's GOP cache
             write(first);
@@ -133,7 +153,8 @@ public final class HlsSegmenter {
                 }
                 return;
             }
-            cutSegment = g.isKeyframe() && dts - segmentStartUs >= settings.targetDurationUs() - CUT_TOLERANCE_US;
+            cutSegment = g.isKeyframe() && (dts - segmentStartUs >= settings.targetDurationUs() - CUT_TOLERANCE_US
+                    || sequencesFromMediaTime && slotOf(dts) > slotOf(segmentStartUs));
             if (!cutSegment && settings.lowLatency()) {
                 cutPart = dts + frameDurationUs - partStartUs > settings.partTargetUs() && dts > partStartUs;
             }
@@ -321,7 +342,13 @@ public final class HlsSegmenter {
     }
 
     private void openSegment(long startUs, long nowMs, boolean independent) {
-        long seq = nextSequence++;
+        long seq = nextSequence;
+        if (sequencesFromMediaTime && numberFromTime) {
+            // only where numbering (re)starts: later numbers must follow one by one (players count them)
+            seq = Math.max(seq, slotOf(startUs));
+        }
+        numberFromTime = false;
+        nextSequence = seq + 1;
         boolean ll = settings.lowLatency();
         open = new HlsSegment(seq, seq + (ll ? ".m4s" : ".ts"), ll ? initUri : null, pendingDiscontinuity, nowMs);
         pendingDiscontinuity = false;

@@ -99,6 +99,7 @@ public final class RtpTrack {
             }
             case "PCMA" -> Codec.PCMA;
             case "PCMU" -> Codec.PCMU;
+            case "G722" -> Codec.G722;
             case "OPUS" -> Codec.OPUS;
             default -> null;
         };

@@ -36,6 +36,17 @@ public final class SdpAnswer {
     public static String write(List<Negotiation.Line> lines, String iceUfrag, String icePwd, byte[] fingerprintSha256,
                                List<Candidate> candidates, String cname, String streamId, long sessionVersion,
                                boolean transportCc) {
+        return write(lines, iceUfrag, icePwd, fingerprintSha256, candidates, cname, streamId, sessionVersion, transportCc, false);
+    }
+
+    /**
+     * @param withRtx announce an RTX stream (RFC 4588: rtx payload type, FID group, {@link Rtx#ssrcFor})
+     *            on video lines we send on, where the offer has an rtx for our codec; the sender
+     *            must then resend on it
+     */
+    public static String write(List<Negotiation.Line> lines, String iceUfrag, String icePwd, byte[] fingerprintSha256,
+                               List<Candidate> candidates, String cname, String streamId, long sessionVersion,
+                               boolean transportCc, boolean withRtx) {
         StringBuilder s = new StringBuilder(2048);
         s.append("v=0\r\n");
         s.append("o=- ").append(sessionVersion).append(" 2 IN IP4 127.0.0.1\r\n");
@@ -62,7 +73,13 @@ public final class SdpAnswer {
                 continue;
             }
             SdpOffer.PayloadType pt = l.chosen();
-            s.append("m=").append(m.kind()).append(" 9 ").append(m.protocol()).append(' ').append(pt.pt()).append("\r\n");
+            // we resend lost video on an RTX stream (RFC 4588) when the browser offers one for our codec
+            SdpOffer.PayloadType rtx = withRtx && l.sendSsrc() >= 0 && m.kind().equals("video") ? Rtx.payloadTypeFor(m, pt.pt()) : null;
+            s.append("m=").append(m.kind()).append(" 9 ").append(m.protocol()).append(' ').append(pt.pt());
+            if (rtx != null) {
+                s.append(' ').append(rtx.pt());
+            }
+            s.append("\r\n");
             s.append("c=IN IP4 0.0.0.0\r\n");
             s.append("a=rtcp:9 IN IP4 0.0.0.0\r\n");
             s.append("a=ice-ufrag:").append(iceUfrag).append("\r\n");
@@ -83,6 +100,10 @@ public final class SdpAnswer {
             if (pt.fmtp() != null) {
                 s.append("a=fmtp:").append(pt.pt()).append(' ').append(pt.fmtp()).append("\r\n");
             }
+            if (rtx != null) {
+                s.append("a=rtpmap:").append(rtx.pt()).append(" rtx/").append(pt.clockRate()).append("\r\n");
+                s.append("a=fmtp:").append(rtx.pt()).append(" apt=").append(pt.pt()).append("\r\n");
+            }
             int twcc = transportCc && l.direction().equals("recvonly") ? transportCcId(m) : -1;
             if (twcc > 0) {
                 // we receive: the browser numbers its packets transport-wide and we feed back their arrival
@@ -98,8 +119,13 @@ public final class SdpAnswer {
             if (l.sendSsrc() >= 0) {
                 String track = m.kind() + "-" + l.sendSsrc();
                 s.append("a=msid:").append(streamId).append(' ').append(track).append("\r\n");
-                s.append("a=ssrc:").append(l.sendSsrc()).append(" cname:").append(cname).append("\r\n");
-                s.append("a=ssrc:").append(l.sendSsrc()).append(" msid:").append(streamId).append(' ').append(track).append("\r\n");
+                if (rtx != null) {
+                    s.append("a=ssrc-group:FID ").append(l.sendSsrc()).append(' ').append(Rtx.ssrcFor(l.sendSsrc())).append("\r\n");
+                }
+                for (long ssrc : rtx != null ? new long[] {l.sendSsrc(), Rtx.ssrcFor(l.sendSsrc())} : new long[] {l.sendSsrc()}) {
+                    s.append("a=ssrc:").append(ssrc).append(" cname:").append(cname).append("\r\n");
+                    s.append("a=ssrc:").append(ssrc).append(" msid:").append(streamId).append(' ').append(track).append("\r\n");
+                }
             }
             int foundation = 1;
             for (Candidate c : candidates) {

@@ -256,4 +256,38 @@ class HlsSegmenterTest {
         assertEquals("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n"
                 + "#EXT-X-STREAM-INF:BANDWIDTH=1200000,RESOLUTION=640x360,CODECS=\"avc1.42C01E,mp4a.40.2\"\ncam.m3u8\n", m);
     }
+
+    /** Key frames every 2 s of media time (plus the first frame), 25 fps, from {@code startUs} to 12 s. */
+    private static void feedAligned(HlsSegmenter s, long startUs) throws Exception {
+        s.feed(TestMedia.videoConfig(), 0);
+        s.feed(TestMedia.audioConfig(), 0);
+        for (long t = startUs; t < 12_000_000L; t += 40_000L) {
+            long arrivalMs = 1_700_000_000_000L + t / 1000;
+            s.feed(TestMedia.video(t, t, t == startUs || t % 2_000_000L == 0, 200), arrivalMs);
+            s.feed(TestMedia.audio(t, 60), arrivalMs);
+        }
+    }
+
+    @Test
+    void renditionsStartedAtDifferentTimesNumberTheSameSegmentAlike() throws Exception {
+        HlsSegmenter early = new HlsSegmenter(new HlsSettings(2_000_000, 10, false, 0), new Sink()).sequencesFromMediaTime();
+        HlsSegmenter late = new HlsSegmenter(new HlsSettings(2_000_000, 10, false, 0), new Sink()).sequencesFromMediaTime();
+        feedAligned(early, 0);
+        feedAligned(late, 3_040_000L);
+        String a = early.mediaPlaylist();
+        String b = late.mediaPlaylist();
+        assertTrue(a.contains("#EXT-X-MEDIA-SEQUENCE:0\n"), a);
+        assertTrue(b.contains("#EXT-X-MEDIA-SEQUENCE:1\n"), "the late start's short segment is number 1: " + b);
+        for (HlsSegmenter s : List.of(early, late)) {
+            for (var seg : s.window()) {
+                if (seg.complete() && seg.sequence() >= 2) {
+                    assertEquals(2.0, seg.durationSec(), 0.001, "segment " + seg.sequence() + " spans [2n, 2n+2) s");
+                }
+            }
+        }
+        assertEquals(List.of(2L, 3L, 4L), late.window().stream().filter(x -> x.complete() && x.sequence() >= 2)
+                .map(x -> x.sequence()).toList());
+        assertEquals(List.of(2L, 3L, 4L), early.window().stream().filter(x -> x.complete() && x.sequence() >= 2)
+                .map(x -> x.sequence()).toList());
+    }
 }

@@ -56,6 +56,53 @@ class SdpOfferTest {
     }
 
     @Test
+    void vp8IsPublishedWhenOfferedAloneAndPlayedToPlayersOfAVp8Stream() {
+        // a publisher offering VP8 (and its rtx) but no H.264
+        String vp8Only = CHROMIUM.replace("m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103", "m=video 9 UDP/TLS/RTP/SAVPF 96 97")
+                .replaceAll("a=(rtpmap|rtcp-fb|fmtp):10[23] [^\r]*\r\n", "");
+        List<Negotiation.Line> pub = Negotiation.negotiate(SdpOffer.parse(vp8Only), true, 100);
+        assertEquals(Codec.VP8, pub.get(1).codec());
+        assertEquals(96, pub.get(1).chosen().pt());
+        // with H.264 on offer a publish takes H.264 (RTMP/HLS readers need it)
+        assertEquals(Codec.H264, Negotiation.negotiate(SdpOffer.parse(CHROMIUM), true, 100).get(1).codec());
+
+        String play = CHROMIUM.replace("a=sendonly", "a=recvonly");
+        List<Negotiation.Line> vp8Play = Negotiation.negotiate(SdpOffer.parse(play), false, 100, Codec.VP8);
+        assertEquals(Codec.VP8, vp8Play.get(1).codec());
+        assertEquals(Codec.H264, Negotiation.negotiate(SdpOffer.parse(play), false, 100, Codec.H264).get(1).codec());
+        // a player that cannot take the stream's VP8 gets audio only; with no audio either, a clear error
+        String h264OnlyPlay = play.replace("m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103", "m=video 9 UDP/TLS/RTP/SAVPF 102 103")
+                .replaceAll("a=(rtpmap|rtcp-fb|fmtp):9[67] [^\r]*\r\n", "");
+        List<Negotiation.Line> noVp8 = Negotiation.negotiate(SdpOffer.parse(h264OnlyPlay), false, 100, Codec.VP8);
+        assertFalse(noVp8.get(1).accepted());
+        assertTrue(noVp8.get(0).accepted());
+        String videoOnly = h264OnlyPlay.replace("a=rtpmap:111 opus/48000/2", "a=rtpmap:111 ilbc/8000");
+        SdpException e = assertThrows(SdpException.class,
+                () -> Negotiation.negotiate(SdpOffer.parse(videoOnly), false, 100, Codec.VP8));
+        assertTrue(e.getMessage().contains("VP8"), e.getMessage());
+    }
+
+    @Test
+    void aPlayAnswerAddsRtxWhereTheBrowserOffersIt() {
+        String play = CHROMIUM.replace("a=sendonly", "a=recvonly");
+        List<Negotiation.Line> lines = Negotiation.negotiate(SdpOffer.parse(play), false, 100, Codec.VP8);
+        long video = lines.get(1).sendSsrc();
+        String answer = SdpAnswer.write(lines, "uf", "pw", new byte[32], List.of(), "c", "s", 1, false, true);
+        assertTrue(answer.contains("m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n"), answer);
+        assertTrue(answer.contains("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"), answer);
+        assertTrue(answer.contains("a=ssrc-group:FID " + video + " " + Rtx.ssrcFor(video) + "\r\n"), answer);
+        assertTrue(answer.contains("a=ssrc:" + Rtx.ssrcFor(video) + " cname:c\r\n"), answer);
+        assertFalse(answer.contains("m=audio 9 UDP/TLS/RTP/SAVPF 111 "), "no RTX for audio");
+        // H.264 103 has no rtx in this offer: none in the answer
+        String h264 = SdpAnswer.write(Negotiation.negotiate(SdpOffer.parse(play), false, 100), "uf", "pw", new byte[32],
+                List.of(), "c", "s", 1, false, true);
+        assertFalse(h264.contains("rtx"), h264);
+        assertFalse(h264.contains("ssrc-group"), h264);
+        // not asked for (the SFU's subscribers resend without RTX): none
+        assertFalse(SdpAnswer.write(lines, "uf", "pw", new byte[32], List.of(), "c", "s", 1).contains("rtx"));
+    }
+
+    @Test
     void playAnswerSignalsOurSsrcs() {
         String offer = CHROMIUM.replace("a=sendonly", "a=recvonly");
         List<Negotiation.Line> lines = Negotiation.negotiate(SdpOffer.parse(offer), false, 500);

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.estuary.it.support.Peers;
 import org.estuary.it.support.EstuaryProcess;
 import org.estuary.it.support.Ffmpeg;
 import org.estuary.it.support.Ports;
@@ -42,6 +46,9 @@ class HlsJsLatencyTest {
     private static EstuaryProcess ll;
     private static Process llPublisher;
     private static int llPort;
+    private static EstuaryProcess classic;
+    private static Process classicPublisher;
+    private static int classicPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,6 +64,7 @@ class HlsJsLatencyTest {
 
     @AfterAll
     static void stop() throws Exception {
+        stopClassic();
         if (browser != null) {
             browser.close();
         }
@@ -184,7 +192,7 @@ class HlsJsLatencyTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void firstLowLatencyViewerWhoseRequestStartsTheAgentIsNearTheLiveEdge() throws Exception {
         if (Boolean.getBoolean("hlsjs.warm")) { // measurement aid: agent started before the first viewer
             assertEquals(200, ll.post("/hls/startup", "{\"name\":\"cam\"}").status());
@@ -198,7 +206,7 @@ class HlsJsLatencyTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void laterLowLatencyViewerIsNearTheLiveEdge() throws Exception {
         int p = browser.addPlayer("http://127.0.0.1:" + llPort + "/cam/cam.m3u8", true);
         Run r = watch(p, "LL-HLS later viewer", 3_000, 6_000);
@@ -211,21 +219,167 @@ class HlsJsLatencyTest {
     @Test
     @Order(1)
     void classicHlsViewerIsWithinThreeTargetDurations() throws Exception {
-        int port = Ports.free();
-        try (EstuaryProcess classic = EstuaryProcess.start("hlsjs-classic", "hls.port=" + port,
-                "hls.segmentDurationSec=" + SEGMENT_SEC)) {
-            Process pub = Ffmpeg.publish(classic.rtmpUrl("cam"), "640x360", 30, 0,
-                    EstuaryProcess.logDir().resolve("hlsjs-classic-ffmpeg.log"));
-            try {
-                awaitPublished(classic, "cam");
-                Thread.sleep(2_500);
-                int p = browser.addPlayer("http://127.0.0.1:" + port + "/cam/cam.m3u8", false);
-                Run r = watch(p, "classic HLS first viewer", 3_000, 6_000);
-                browser.removePlayer(p);
-                judge(r, "classic viewer", 3 * SEGMENT_SEC, 0.5);
-            } finally {
-                Ffmpeg.stop(pub);
+        startClassic();
+        int p = browser.addPlayer("http://127.0.0.1:" + classicPort + "/cam/cam.m3u8", false);
+        Run r = watch(p, "classic HLS first viewer", 3_000, 6_000);
+        browser.removePlayer(p);
+        judge(r, "classic viewer", 3 * SEGMENT_SEC, 0.5);
+    }
+
+    /**
+     * Adaptive HLS on the classic server: the master playlist of {@code cam} (640x360) lists the default
+     * ladder's 360p and 240p renditions with BANDWIDTH/RESOLUTION/CODECS; ffprobe reads each at its size;
+     * segments with the same number start at the same key frame time in both; hls.js plays the master,
+     * reports both levels and switches to the one it was told to; terminate frees transcoders and streams.
+     * The classic server and its publisher stop at the end (the LL cases run on a quieter machine).
+     */
+    @Test
+    @Order(2)
+    void abrMasterPlaylistHasAlignedRenditionsThatHlsJsSwitches() throws Exception {
+        try {
+            startClassic();
+            String base = "http://127.0.0.1:" + classicPort;
+            HlsHttp.Answer m = HlsHttp.get(base + "/cam-HLS-ABR-STREAM/cam-HLS-ABR-STREAM.m3u8");
+            assertEquals(200, m.status(), m.text());
+            System.out.println("ABR master playlist:\n" + m.text());
+            java.util.regex.Matcher inf = java.util.regex.Pattern.compile(
+                    "#EXT-X-STREAM-INF:BANDWIDTH=(\\d+),RESOLUTION=(\\d+)x(\\d+),CODECS=\"([^\"]+)\"\n(\\S+)\n")
+                    .matcher(m.text());
+            List<int[]> sizes = new ArrayList<>();
+            List<String> uris = new ArrayList<>();
+            while (inf.find()) {
+                assertTrue(Long.parseLong(inf.group(1)) >= 200_000, "BANDWIDTH " + inf.group(1));
+                assertTrue(inf.group(4).startsWith("avc1.") && inf.group(4).contains("mp4a.40.2"), inf.group(4));
+                sizes.add(new int[] {Integer.parseInt(inf.group(2)), Integer.parseInt(inf.group(3))});
+                uris.add(java.net.URI.create(base + "/cam-HLS-ABR-STREAM/").resolve(inf.group(5)).toString());
             }
+            assertEquals(2, sizes.size(), "a 360p source gets the 360p and 240p profiles: " + m.text());
+            assertArrayEquals(new int[] {640, 360}, sizes.get(0));
+            assertArrayEquals(new int[] {426, 240}, sizes.get(1));
+            for (int i = 0; i < uris.size(); i++) {
+                Ffmpeg.Probe probe = Ffmpeg.probe(uris.get(i), 4);
+                assertEquals("h264", probe.video().get("codec_name"), probe.toString());
+                assertEquals(String.valueOf(sizes.get(i)[0]), probe.video().get("width"), probe.toString());
+                assertEquals(String.valueOf(sizes.get(i)[1]), probe.video().get("height"), probe.toString());
+                assertEquals("aac", probe.audio().get("codec_name"), probe.toString());
+            }
+            assertSegmentsAligned(uris);
+
+            int p = browser.addPlayer(base + "/cam-HLS-ABR-STREAM/cam-HLS-ABR-STREAM.m3u8", false);
+            JsonObject st = awaitPlaying(p, "ABR");
+            assertEquals(2, st.getJsonArray("levels").size(), st.encode());
+            int other = st.getInteger("level") == 0 ? 1 : 0;
+            int wantHeight = st.getJsonArray("levels").getJsonObject(other).getInteger("height");
+            browser.setLevel(p, other);
+            long deadline = System.currentTimeMillis() + 30_000; // a few segments on a loaded machine
+            while (!(st.getJsonArray("switches").contains(other) && st.getInteger("videoHeight") == wantHeight)) {
+                assertNull(st.getString("fatal"), st.encode());
+                assertTrue(System.currentTimeMillis() < deadline, "hls.js never switched to level " + other + ": " + st.encode());
+                Thread.sleep(250);
+                st = browser.state(p);
+            }
+            double at = st.getDouble("currentTime");
+            Thread.sleep(2_000);
+            st = browser.state(p);
+            assertTrue(st.getDouble("currentTime") > at, "plays on after the switch: " + st.encode());
+            System.out.println("ABR hls.js after the switch: " + st.encode());
+            browser.removePlayer(p);
+
+            assertEquals(200, classic.post("/hls/terminate", "{\"name\":\"cam-HLS-ABR-STREAM\"}").status());
+            deadline = System.currentTimeMillis() + 10_000;
+            while (classic.post("/transcoder2/find_all", "{}").status() != 404
+                    || classic.post("/stream/find", "{\"name\":\"cam-360p\"}").status() != 404
+                    || classic.post("/stream/find", "{\"name\":\"cam-240p\"}").status() != 404) {
+                assertTrue(System.currentTimeMillis() < deadline, "ABR transcoders/streams left after terminate: "
+                        + classic.post("/transcoder2/find_all", "{}").body());
+                Thread.sleep(200);
+            }
+            String agents = classic.post("/hls/find_all", "{}").body();
+            assertFalse(agents.contains("cam-360p") || agents.contains("cam-240p"), agents);
+            assertEquals(404, classic.post("/hls/terminate", "{\"name\":\"cam-HLS-ABR-STREAM\"}").status());
+        } finally {
+            stopClassic();
+        }
+    }
+
+    /**
+     * Segments with the same media sequence number in every variant start with a key frame at the same
+     * time. The newest two common segments are downloaded at once (a variant's transcoder may run behind
+     * the other on a loaded machine, so the common ones can be the oldest of one window), then probed.
+     */
+    private static void assertSegmentsAligned(List<String> uris) throws Exception {
+        List<Map<Long, String>> bySeq = new ArrayList<>();
+        for (String u : uris) {
+            Map<Long, String> segs = new java.util.TreeMap<>();
+            for (HlsHttp.Segment seg : HlsHttp.segments(HlsHttp.get(u).text())) {
+                segs.put(seg.sequence(), java.net.URI.create(u).resolve(seg.uri()).toString());
+            }
+            bySeq.add(segs);
+        }
+        List<Long> common = new ArrayList<>(bySeq.get(0).keySet());
+        common.retainAll(bySeq.get(1).keySet());
+        assertTrue(common.size() >= 2, "segments listed by both variants: " + bySeq);
+        List<Long> checked = new ArrayList<>(common.subList(common.size() - 2, common.size()));
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        for (long seq : List.of(checked.get(1), checked.get(0))) { // newest first: the oldest may leave a window
+            for (Map<Long, String> v : bySeq) {
+                HlsHttp.Answer seg = HlsHttp.get(v.get(seq));
+                assertEquals(200, seg.status(), v.get(seq) + ": " + seg.text());
+                files.put(v.get(seq), seg.body());
+            }
+        }
+        for (long seq : checked) {
+            List<Double> starts = new ArrayList<>();
+            for (Map<Long, String> v : bySeq) {
+                Path ts = Files.createTempFile("abr-" + seq + "-", ".ts");
+                try {
+                    Files.write(ts, files.get(v.get(seq)));
+                    Peers.Result r = Peers.run(30, Peers.ffprobe(), "-v", "error", "-select_streams", "v",
+                            "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", ts.toString());
+                    String[] first = r.output().trim().split("\n")[0].split(",");
+                    assertTrue(first.length >= 2 && first[1].startsWith("K"), "segment " + seq + " starts on a key frame: " + r);
+                    starts.add(Double.parseDouble(first[0]));
+                } finally {
+                    Files.deleteIfExists(ts);
+                }
+            }
+            System.out.printf("ABR segment %d starts at %s s in the variants%n", seq, starts);
+            assertEquals(starts.get(0), starts.get(1), 0.0015, "segment " + seq + " starts at the same media time");
+        }
+    }
+
+    private static JsonObject awaitPlaying(int p, String label) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonObject s = browser.state(p);
+        while (s.getDouble("currentTime") <= 0 || s.getInteger("decodedFrames") == 0) {
+            assertNull(s.getString("fatal"), label + ": fatal hls.js error " + s.encode());
+            assertTrue(System.currentTimeMillis() < deadline, label + ": never started playing: " + s.encode());
+            Thread.sleep(100);
+            s = browser.state(p);
+        }
+        return s;
+    }
+
+    /** The classic-HLS server and its publisher, shared by the classic and ABR cases. */
+    private static void startClassic() throws Exception {
+        if (classic != null) {
+            return;
+        }
+        classicPort = Ports.free();
+        classic = EstuaryProcess.start("hlsjs-classic", "hls.port=" + classicPort, "hls.segmentDurationSec=" + SEGMENT_SEC);
+        classicPublisher = Ffmpeg.publish(classic.rtmpUrl("cam"), "640x360", 30, 0,
+                EstuaryProcess.logDir().resolve("hlsjs-classic-ffmpeg.log"));
+        awaitPublished(classic, "cam");
+        Thread.sleep(2_500);
+    }
+
+    private static void stopClassic() throws Exception {
+        Ffmpeg.stop(classicPublisher);
+        classicPublisher = null;
+        if (classic != null) {
+            EstuaryProcess c = classic;
+            classic = null;
+            assertEquals(0, c.stop(), "classic server: clean exit on SIGTERM");
         }
     }
 }

@@ -56,7 +56,7 @@ public final class GstRtspServer implements AutoCloseable {
         return start(name, path, video, audio, 440, auth, sessionTimeoutSeconds);
     }
 
-    /** @param audio "aac", "pcma", "pcmu", "opus" or "none", a sine tone of {@code toneHz} */
+    /** @param audio "aac", "pcma", "pcmu", "g722", "opus" or "none", a sine tone of {@code toneHz} */
     public static GstRtspServer start(String name, String path, String video, String audio, int toneHz, String auth,
                                       int sessionTimeoutSeconds) throws Exception {
         requirePeers();

@@ -92,10 +92,11 @@ class WebSdkTest {
         assertEquals(640, s.getInteger("width"), s.encode());
         assertEquals(360, s.getInteger("height"), s.encode());
         assertEquals("video/H264", s.getString("videoCodec"), s.encode());
-        assertEquals("audio/opus", s.getString("audioCodec"), s.encode());
         // The first video frames come from the GOP cache in a burst while audio arrives in real time, so
-        // frames decoded say little about audio time: wait for a second of 48 kHz samples on its own.
+        // frames decoded say little about audio time: wait for a second of 48 kHz samples on its own
+        // (on a loaded machine the 50 burst frames were decoded before the first Opus packet arrived).
         s = decodedAtLeast("rtmpcam", "audioSamples", 48_000);
+        assertEquals("audio/opus", s.getString("audioCodec"), s.encode());
         assertTrue(s.getLong("concealed", 0L) <= s.getLong("audioSamples") / 2, "mostly concealed audio: " + s.encode());
         var players = StreamApi.players(server, "rtmpcam");
         assertEquals(1, players.size(), players.toString());

@@ -50,4 +50,31 @@ class FrameRateConverterTest {
         c.slotsFor(1_040_000);
         assertEquals(0, c.slotsFor(900_000).length);
     }
+
+    @Test
+    void gridConvertersStartedAtDifferentTimesPickTheSameOutputTimes() {
+        FrameRateConverter early = FrameRateConverter.onGrid(30);
+        FrameRateConverter late = FrameRateConverter.onGrid(30);
+        java.util.Set<Long> a = new java.util.TreeSet<>();
+        java.util.Set<Long> b = new java.util.TreeSet<>();
+        for (int i = 0; i < 120; i++) {   // a 25 fps source with millisecond times (as RTMP gives)
+            long pts = 10_007_000L + i * 40_000L;
+            for (long t : early.slotsFor(pts)) {
+                a.add(t);
+            }
+            if (i >= 37) {
+                for (long t : late.slotsFor(pts)) {
+                    b.add(t);
+                }
+            }
+        }
+        long firstLate = ((java.util.TreeSet<Long>) b).first();
+        assertTrue(firstLate >= 10_007_000L + 37 * 40_000L - 17_000, "no duplicates before the first picture: " + firstLate);
+        for (long t : b) {
+            assertTrue(a.contains(t), "the late converter's time " + t + " is one of the early one's");
+            long k = Math.round(t * 30 / 1e6);
+            assertEquals(Math.floorDiv(k * 1_000_000L, 30), t, "slot time on the absolute grid");
+        }
+        assertTrue(a.contains(12_000_000L), "a whole second is a slot time: " + a);
+    }
 }

@@ -59,6 +59,11 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
     private void serve(HttpServerRequest req, HlsPath path) {
         HttpServerResponse resp = req.response();
         HlsAgent agent = server.agent(path.stream());
+        String abrSource = HlsAbr.sourceOf(path.stream());
+        if (agent == null && path.isPlaylist() && abrSource != null) {
+            abrMaster(req, path, abrSource);
+            return;
+        }
         if (agent == null && path.isPlaylist()) {
             agent = server.autoStart(path.stream());
         }
@@ -73,6 +78,21 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
         } else {
             asset(req, agent, path, subscriber);
         }
+    }
+
+    /** {@code <name>-HLS-ABR-STREAM}: the master playlist of {@code name}'s renditions (see {@link HlsAbr}). */
+    private void abrMaster(HttpServerRequest req, HlsPath path, String source) {
+        HttpServerResponse resp = req.response();
+        server.abr().master(source, req.query(), server.lowLatency()).onComplete(ar -> {
+            if (ar.failed()) {
+                error(resp, ar.cause() instanceof IllegalArgumentException ? 404 : 503, ar.cause().getMessage());
+            } else if (ar.result() == null) {
+                error(resp, 503, "No rendition of " + source + " has started yet");
+            } else if (!resp.ended() && !resp.closed()) {
+                resp.putHeader("Content-Type", path.contentType()).putHeader("Cache-Control", "no-cache")
+                        .end(req.method() == HttpMethod.HEAD ? Buffer.buffer() : Buffer.buffer(ar.result()));
+            }
+        });
     }
 
     private void playlist(HttpServerRequest req, HlsAgent agent, HlsPath path, String subscriber) {

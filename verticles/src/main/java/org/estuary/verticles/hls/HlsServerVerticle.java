@@ -49,6 +49,7 @@ public final class HlsServerVerticle extends VerticleBase {
     private TlsServers tls;
     private int tlsPort = -1;
     private volatile HttpServer tlsServer;
+    private HlsAbr abr;
 
     public HlsServerVerticle(HlsConfig config, String bindAddress, String publicHost, StreamRegistry streams,
                              String nodeId) {
@@ -84,6 +85,7 @@ public final class HlsServerVerticle extends VerticleBase {
                 .on("/hls/profiles", this::profiles)
                 .on("/hls/subscribers", this::subscribers)
                 .ready();
+        abr = new HlsAbr(this, vertx, streams, config.abrProfiles(), config.segmentDurationSec());
         sweepTimer = vertx.setPeriodic(1000, id -> sweep());
         HlsHttpHandler handler = new HlsHttpHandler(this);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(config.port())
@@ -120,6 +122,9 @@ public final class HlsServerVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(sweepTimer);
+        if (abr != null) {
+            abr.close();
+        }
         for (HlsAgent a : List.copyOf(agents.values())) {
             a.close();
         }
@@ -154,7 +159,15 @@ public final class HlsServerVerticle extends VerticleBase {
         return startAgent(name);
     }
 
-    private HlsAgent startAgent(String name) {
+    boolean lowLatency() {
+        return config.lowLatency();
+    }
+
+    HlsAbr abr() {
+        return abr;
+    }
+
+    HlsAgent startAgent(String name) {
         HlsAgent a = agents.get(name);
         if (a != null) {
             return a;
@@ -163,6 +176,9 @@ public final class HlsServerVerticle extends VerticleBase {
                 ? new DiskSegmentStore(vertx, agentDirectory(name))
                 : new MemorySegmentStore();
         a = new HlsAgent(name, vertx, context, streams, settings, store);
+        if (abr.isVariant(name)) {
+            a.segmenter().sequencesFromMediaTime(); // ABR renditions: the same number for the same segment
+        }
         agents.put(name, a);
         a.start();
         LOG.info("HLS agent {} started: {}", name, playlistUrl(name));
@@ -200,9 +216,10 @@ public final class HlsServerVerticle extends VerticleBase {
                 stopAgent(a.name());
             }
         }
+        abr.sweep(now, config.idleTimeoutMs());
     }
 
-    private boolean stopAgent(String name) {
+    boolean stopAgent(String name) {
         HlsAgent a = agents.remove(name);
         if (a == null) {
             return false;
@@ -215,7 +232,7 @@ public final class HlsServerVerticle extends VerticleBase {
         return "http://" + publicHost + ":" + actualPort + "/" + urlPart(name) + "/" + urlPart(name) + ".m3u8";
     }
 
-    private static String urlPart(String s) {
+    static String urlPart(String s) {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -226,6 +243,15 @@ public final class HlsServerVerticle extends VerticleBase {
         if (name == null || !HlsPath.validName(name)) {
             throw ControlError.badRequest("name must be a stream name (no slashes, not . or ..)");
         }
+        String abrSource = HlsAbr.sourceOf(name);
+        if (abrSource != null && streams.find(name).isEmpty()) {
+            if (streams.find(abrSource).isEmpty()) {
+                throw ControlError.notFound("Stream not found: " + abrSource);
+            }
+            abr.start(abrSource);
+            m.reply(null);
+            return;
+        }
         if (streams.find(name).isEmpty()) {
             throw ControlError.notFound("Stream not found: " + name);
         }
@@ -235,6 +261,11 @@ public final class HlsServerVerticle extends VerticleBase {
 
     private void terminate(Message<JsonObject> m, Body q) {
         String name = q.string("name");
+        String abrSource = HlsAbr.sourceOf(name);
+        if (abrSource != null && abr.stop(abrSource)) {
+            m.reply(null);
+            return;
+        }
         if (!stopAgent(name)) {
             throw ControlError.notFound("HLS agent not found: " + name);
         }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 final class MixerInput implements FrameSink {
     private static final Logger LOG = LoggerFactory.getLogger(MixerInput.class);
     /** Audio codecs an input may carry into the mix. */
-    static final Set<Codec> MIXABLE_AUDIO = EnumSet.of(Codec.AAC, Codec.OPUS, Codec.MP3, Codec.PCMA, Codec.PCMU);
+    static final Set<Codec> MIXABLE_AUDIO = EnumSet.of(Codec.AAC, Codec.OPUS, Codec.MP3, Codec.PCMA, Codec.PCMU,
+            Codec.G722);
 
     final String streamName;
     final boolean wantVideo;
@@ -203,7 +204,7 @@ final class MixerInput implements FrameSink {
         }
     }
 
-    /** Any codec {@link AudioDecoder} knows: AAC (needs its config frame), Opus, MP3, G.711. */
+    /** Any codec {@link AudioDecoder} knows: AAC (needs its config frame), Opus, MP3, G.711, G.722. */
     private void onAudio(Frame f, Stream source) {
         if (f.isConfig()) {
             if (!f.codec().equals(audioConfigCodec) || !Arrays.equals(audioConfig, f.payload())) {

@@ -194,9 +194,10 @@ final class RtspAgent {
         MediaDescription d = MediaDescription.EMPTY;
         for (RtpTrack t : tracks) {
             Codec c = t.codec();
-            if (c == Codec.PCMA || c == Codec.PCMU || c == Codec.OPUS) {
-                // no configuration record carries these: the SDP is the only source
-                d = d.withAudio(c, t.media().clockRate(), Math.max(1, t.media().channels()));
+            if (c == Codec.PCMA || c == Codec.PCMU || c == Codec.OPUS || c == Codec.G722) {
+                // no configuration record carries these: the SDP is the only source (G.722 is sampled
+                // at 16 kHz although its RTP clock is 8 kHz, RFC 3551 4.5.2)
+                d = d.withAudio(c, c == Codec.G722 ? 16_000 : t.media().clockRate(), Math.max(1, t.media().channels()));
             }
         }
         local.describe(d);

@@ -226,7 +226,7 @@ final class RtspSession {
             made.add(t);
         }
         if (made.isEmpty()) {
-            return Future.failedFuture(new SessionFailure("the RTSP stream has no supported track (H.264, H.265, AAC, PCMA, PCMU, Opus)",
+            return Future.failedFuture(new SessionFailure("the RTSP stream has no supported track (H.264, H.265, AAC, PCMA, PCMU, G.722, Opus)",
                     RtspFailure.UNSUPPORTED, null));
         }
         Future<Void> chain = Future.succeededFuture();

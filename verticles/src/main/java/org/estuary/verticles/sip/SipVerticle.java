@@ -76,6 +76,12 @@ public final class SipVerticle extends VerticleBase {
     private int actualPort;
     private long ticker = -1;
     private long checker = -1;
+    /** sip.registrar: the node's standing registration (null when none, or between retries). */
+    private Registration standing;
+    private long standingRetry = -1;
+    private boolean stopping;
+    /** A refused or unanswered standing registration is tried again after this long. */
+    private static final long STANDING_RETRY_MS = 30_000;
 
     public SipVerticle(StreamRegistry streams, PortPool ports, SipConfig config, String bindAddress, String publicHost,
                        Path mediaDirectory) {
@@ -122,7 +128,10 @@ public final class SipVerticle extends VerticleBase {
                     .on("/call/inject_stream/startup", this::injectStream)
                     .on("/call/inject_stream/terminate", this::stopInjectStream)
                     .ready();
-        }).onSuccess(v -> LOG.info("SIP listening on {}:{} (UDP, TCP)", bindAddress, actualPort));
+        }).onSuccess(v -> {
+            LOG.info("SIP listening on {}:{} (UDP, TCP)", bindAddress, actualPort);
+            registerStanding();
+        });
     }
 
     /** Blocking: creating the stack binds its sockets and starts its threads. */
@@ -155,8 +164,66 @@ public final class SipVerticle extends VerticleBase {
         return null;
     }
 
+    /**
+     * {@code sip.registrar}: REGISTER {@code registerUser} there (digest, refreshed before expiry) so
+     * calls to that user through the registrar reach this node; tried again later when refused.
+     */
+    private void registerStanding() {
+        standingRetry = -1;
+        if (config.registrar().isBlank() || stopping) {
+            return;
+        }
+        org.estuary.core.sip.SipTarget registrar = org.estuary.core.sip.SipTarget.parse(config.registerUser(),
+                config.registrar(), null);
+        CallRequest req = new CallRequest("standing-registration", registrar, config.registerUser(), config.registerUser(),
+                config.registerUser(), config.registerPassword(), registrar.host(), null, 0, "", "", "", "", "", true);
+        // resolving may block: on a worker
+        vertx.executeBlocking(() -> java.net.InetAddress.getByName(registrar.host()).getHostAddress(), false)
+                .onComplete(ar -> {
+                    if (stopping) {
+                        return;
+                    }
+                    if (ar.failed()) {
+                        LOG.warn("sip.registrar {}: cannot resolve ({}); trying again in {} s", config.registrar(),
+                                ar.cause().getMessage(), STANDING_RETRY_MS / 1000);
+                        standingRetry = vertx.setTimer(STANDING_RETRY_MS, t -> registerStanding());
+                        return;
+                    }
+                    standing = new Registration(sc, req, ar.result(), registrar.portOrDefault(), new Registration.Listener() {
+                        @Override
+                        public void registered(int code, String phrase) {
+                            LOG.info("Registered at {} as {}: calls to it are answered here", config.registrar(),
+                                    config.registerUser());
+                        }
+
+                        @Override
+                        public void failed(String why, int code, String phrase) {
+                            LOG.warn("sip.registrar {}: {}; trying again in {} s", config.registrar(), why,
+                                    STANDING_RETRY_MS / 1000);
+                            standing = null;
+                            if (!stopping) {
+                                standingRetry = vertx.setTimer(STANDING_RETRY_MS, t -> registerStanding());
+                            }
+                        }
+                    });
+                    standing.start();
+                });
+    }
+
+    private boolean isStanding(javax.sip.message.Message m) {
+        CallIdHeader h = (CallIdHeader) m.getHeader(CallIdHeader.NAME);
+        return standing != null && h != null && h.getCallId().equals(standing.sipCallId());
+    }
+
     @Override
     public Future<?> stop() {
+        stopping = true;
+        if (standingRetry >= 0) {
+            vertx.cancelTimer(standingRetry);
+        }
+        if (standing != null) {
+            standing.stop(true); // un-REGISTER: the registrar stops routing calls to a node going away
+        }
         vertx.cancelTimer(ticker);
         vertx.cancelTimer(checker);
         for (Call c : new ArrayList<>(calls.values())) {
@@ -164,9 +231,11 @@ public final class SipVerticle extends VerticleBase {
         }
         SipStack s = stack;
         ThreadPoolExecutor pool = mediaPool;
+        // the un-REGISTER takes a challenge round more than a BYE
+        long grace = standing != null ? 1000 : 200;
         // give the BYEs/CANCELs a moment on the wire before the stack goes
         return vertx.executeBlocking(() -> {
-            Thread.sleep(200);
+            Thread.sleep(grace);
             if (s != null) {
                 s.stop();
             }
@@ -187,6 +256,10 @@ public final class SipVerticle extends VerticleBase {
         @Override
         public void processResponse(ResponseEvent e) {
             context.runOnContext(v -> {
+                if (isStanding(e.getResponse())) {
+                    standing.response(e);
+                    return;
+                }
                 Call c = callOf(e.getResponse());
                 if (c != null) {
                     c.response(e);
@@ -201,6 +274,10 @@ public final class SipVerticle extends VerticleBase {
                     return;
                 }
                 Request r = e.getClientTransaction().getRequest();
+                if (isStanding(r)) {
+                    standing.timeout();
+                    return;
+                }
                 Call c = callOf(r);
                 if (c != null) {
                     c.timeout(r.getMethod());
@@ -269,7 +346,10 @@ public final class SipVerticle extends VerticleBase {
             st.sendResponse(challenge);
             return;
         }
-        String name = r.getRequestURI() instanceof javax.sip.address.SipURI u && u.getUser() != null ? u.getUser() : "";
+        String uriUser = r.getRequestURI() instanceof javax.sip.address.SipURI u && u.getUser() != null ? u.getUser() : "";
+        // a call to the standing registration's user, routed here by the registrar, plays sip.registerStream
+        String name = !config.registrar().isBlank() && uriUser.equals(config.registerUser())
+                && !config.registerStream().isBlank() ? config.registerStream() : uriUser;
         if (name.isEmpty() || streams.find(name).isEmpty()) {
             st.sendResponse(sc.messages().createResponse(Response.NOT_FOUND, r));
             return;

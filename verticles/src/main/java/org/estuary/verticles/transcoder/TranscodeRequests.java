@@ -56,6 +56,10 @@ final class TranscodeRequests {
         if (bitrate != 0 && bitrate < 10) {
             throw ControlError.badRequest("encoder bitrate " + bitrate + " kbps is below 10");
         }
+        int align = integer(e, "keyFrameAlignMs", 0);
+        if (align < 0 || align > 60_000 || (align != 0 && align < 100)) {
+            throw ControlError.badRequest("encoder keyFrameAlignMs " + align + " is outside 100..60000 (0 = off)");
+        }
         String encoderName = encoderName(e.getValue("type"));
         if (v2) {
             String videoCodec = string(e, "videoCodec", "H264");
@@ -92,7 +96,7 @@ final class TranscodeRequests {
             watermark = null;
         }
         return new TranscodeSpec(uri, v2, remote, local, width, height, fps, gop, bitrate, encoderName,
-                audio, audioRate, audioBitrate, watermark, e.copy());
+                audio, audioRate, audioBitrate, watermark, e.copy(), align);
     }
 
     /** The reference API names encoders by type ("OPENH264"); FFmpeg names are accepted too. */

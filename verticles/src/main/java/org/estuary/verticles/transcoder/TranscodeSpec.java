@@ -15,7 +15,11 @@ import org.estuary.core.media.Codec;
  * @param audioBitrate output audio bitrate in bit/s
  * @param watermark    watermark file name in the media directory, or null
  * @param encoder      the request's encoder object, echoed in find
+ * @param keyFrameAlignMs key frames at the media times that are multiples of this (0 = every
+ *                     {@code keyFrameInterval} pictures instead); transcoders of the same source
+ *                     then cut at the same times (the renditions of adaptive HLS)
  */
 record TranscodeSpec(String uri, boolean v2, String remoteStreamName, String localStreamName,
                      int width, int height, int fps, int keyFrameInterval, int bitrateKbps, String encoderName,
-                     Codec audioCodec, int audioRate, int audioBitrate, String watermark, JsonObject encoder) { }
+                     Codec audioCodec, int audioRate, int audioBitrate, String watermark, JsonObject encoder,
+                     int keyFrameAlignMs) { }

@@ -42,13 +42,18 @@ final class TranscoderVideo implements AutoCloseable {
                     return VideoStages.scale(new VideoScaler(size[0], size[1]));
                 }))
                 .then("watermark", VideoStages.watermark(() -> watermark))
-                .then("fps", VideoStages.frameRate(new FrameRateConverter(spec.fps())))
+                .then("fps", VideoStages.frameRate(spec.keyFrameAlignMs() > 0 ? FrameRateConverter.onGrid(spec.fps())
+                        : new FrameRateConverter(spec.fps())))
                 .then("encode", Stages.<DecodedPicture, Frame>lazy(first -> {
+                    // aligned: the encoder's own GOP is only a fallback, AlignedKeyFrames forces the real ones
+                    int gop = spec.keyFrameAlignMs() > 0 ? 3600 : spec.keyFrameInterval();
                     VideoEncoder enc = new VideoEncoder(new VideoEncoderSettings(org.estuary.core.media.Codec.H264,
-                            spec.encoderName(), first.width(), first.height(), spec.fps(), spec.keyFrameInterval(),
+                            spec.encoderName(), first.width(), first.height(), spec.fps(), gop,
                             bitrateKbps(first.width(), first.height()), 1));
                     encoderName = enc.encoderName();
-                    return VideoStages.encode(enc);
+                    Stage<DecodedPicture, Frame> encode = VideoStages.encode(enc);
+                    return spec.keyFrameAlignMs() > 0
+                            ? new AlignedKeyFrames(encode, enc, spec.keyFrameAlignMs() * 1000L, spec.fps()) : encode;
                 }))
                 .build();
     }
@@ -96,6 +101,45 @@ final class TranscoderVideo implements AutoCloseable {
     @Override
     public void close() {
         pipeline.close();
+    }
+
+    /**
+     * Asks for a key frame at the first picture of every period of media time (pictures come on the
+     * absolute {@code k / fps} grid, so every transcoder of the source picks the same picture).
+     */
+    private static final class AlignedKeyFrames implements Stage<DecodedPicture, Frame> {
+        private final Stage<DecodedPicture, Frame> encode;
+        private final VideoEncoder encoder;
+        private final long periodUs;
+        private final long halfFrameUs;
+        private long period = Long.MIN_VALUE;
+
+        AlignedKeyFrames(Stage<DecodedPicture, Frame> encode, VideoEncoder encoder, long periodUs, int fps) {
+            this.encode = encode;
+            this.encoder = encoder;
+            this.periodUs = periodUs;
+            this.halfFrameUs = 500_000L / fps;
+        }
+
+        @Override
+        public void process(DecodedPicture in, Output<Frame> out) {
+            long p = Math.floorDiv(in.ptsUs() + halfFrameUs, periodUs);
+            if (p != period) {
+                period = p;
+                encoder.requestKeyframe();
+            }
+            encode.process(in, out);
+        }
+
+        @Override
+        public void flush(Output<Frame> out) {
+            encode.flush(out);
+        }
+
+        @Override
+        public void close() {
+            encode.close();
+        }
     }
 
     /** Decodes with a decoder for the frame's codec, replaced when the source changes codec. */

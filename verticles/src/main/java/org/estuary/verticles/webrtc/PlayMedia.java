@@ -14,13 +14,16 @@ import org.estuary.core.stream.StreamReader;
 import org.estuary.core.webrtc.H264Packetizer;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.RtcpFeedback;
+import org.estuary.core.webrtc.Rtx;
+import org.estuary.core.webrtc.SdpOffer;
 import org.estuary.core.webrtc.Vp8Packetizer;
 
 /**
  * A browser playing a Stream (WHEP, playStream): H.264 access units packetised (STAP-A for SPS/PPS,
  * FU-A for large NAL units) or VP8 frames (RFC 7741, a WebRTC publisher's), Opus from {@link OpusFeeds} (a WebRTC publisher's packets as they are, else the stream's
  * shared AAC transcoder), SRTP-protected and sent; RTCP
- * sender reports for lip sync; NACKed packets retransmitted from a buffer of the last packets sent;
+ * sender reports for lip sync; NACKed packets retransmitted from a buffer of the last packets sent
+ * (on an RTX stream, RFC 4588, when the browser offered one);
  * PLI/FIR forwarded to a WebRTC publisher of the stream (other sources send key frames on their
  * own schedule; a new player starts at the stream's cached GOP anyway). A source with B-frames,
  * which browsers' WebRTC decoders do not reorder, is played from its shared baseline copy
@@ -79,8 +82,13 @@ final class PlayMedia implements SessionMedia {
         long firstUs = Long.MIN_VALUE;
         long packets;
         long octets;
+        /** SRTP packets as sent; plain RTP packets when resends go on RTX (they are wrapped and encrypted anew) */
         final byte[][] history = new byte[HISTORY][];
         final int[] historySeq = new int[HISTORY];
+        /** RTX payload type (RFC 4588), -1 when the browser offered none: resends are then the same SRTP bytes */
+        int rtxPt = -1;
+        long rtxSsrc;
+        int rtxSeq;
 
         Out(long ssrc, int pt, int clockRate, long tsBase, int seq) {
             this.ssrc = ssrc;
@@ -114,6 +122,12 @@ final class PlayMedia implements SessionMedia {
             if (l.codec() == Codec.H264 || l.codec() == Codec.VP8) {
                 v = o;
                 videoCodec = l.codec();
+                SdpOffer.PayloadType rtx = Rtx.payloadTypeFor(l.offered(), l.chosen().pt()); // as the answer says
+                if (rtx != null && l.sendSsrc() >= 0) {
+                    o.rtxPt = rtx.pt();
+                    o.rtxSsrc = Rtx.ssrcFor(l.sendSsrc());
+                    o.rtxSeq = random.nextInt(0x8000);
+                }
             } else if (l.codec() == Codec.OPUS) {
                 a = o;
             }
@@ -294,7 +308,7 @@ final class PlayMedia implements SessionMedia {
             counters.srtpFailures.increment();
             return;
         }
-        o.history[seq % HISTORY] = s;
+        o.history[seq % HISTORY] = o.rtxPt >= 0 ? p : s;
         o.historySeq[seq % HISTORY] = seq;
         o.packets++;
         o.octets += payload.length;
@@ -318,8 +332,7 @@ final class PlayMedia implements SessionMedia {
                     for (int seq : r.lostSequences()) {
                         byte[] s = o.history[seq % HISTORY];
                         if (s != null && o.historySeq[seq % HISTORY] == seq) {
-                            retransmitted++;
-                            sendRaw.accept(s); // the same SRTP bytes: no second encryption of one index
+                            resend(o, s);
                         }
                     }
                 }
@@ -327,6 +340,27 @@ final class PlayMedia implements SessionMedia {
                 default -> { }
             }
         }
+    }
+
+    /** A NACKed packet again: on RTX, else the same SRTP bytes (no second encryption of one index). */
+    private void resend(Out o, byte[] kept) {
+        if (o.rtxPt < 0) {
+            retransmitted++;
+            counters.retransmitted.increment();
+            sendRaw.accept(kept);
+            return;
+        }
+        byte[] rtx = Rtx.wrap(kept, kept.length, o.rtxPt, o.rtxSeq, o.rtxSsrc);
+        o.rtxSeq = (o.rtxSeq + 1) & 0xFFFF;
+        byte[] s = rtx == null ? null : srtp.protectRtp(rtx, rtx.length);
+        if (s == null) {
+            counters.srtpFailures.increment();
+            return;
+        }
+        retransmitted++;
+        counters.retransmitted.increment();
+        counters.rtxSent.increment();
+        sendRaw.accept(s);
     }
 
     long retransmitted() {

@@ -24,6 +24,8 @@ final class WebRtcCounters {
     final LongAdder pacedTurns = new LongAdder();
     final LongAdder receiverReports = new LongAdder();
     final LongAdder rembSent = new LongAdder();
+    final LongAdder retransmitted = new LongAdder();
+    final LongAdder rtxSent = new LongAdder();
 
     Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -45,6 +47,8 @@ final class WebRtcCounters {
         m.put("pacedPlayerTurns", pacedTurns.sum());
         m.put("receiverReportsSent", receiverReports.sum());
         m.put("rembSent", rembSent.sum());
+        m.put("packetsRetransmitted", retransmitted.sum());
+        m.put("rtxPacketsSent", rtxSent.sum());
         return m;
     }
 }

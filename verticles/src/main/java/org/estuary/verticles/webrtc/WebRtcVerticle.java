@@ -300,7 +300,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                     raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
-                random.nextLong() & Long.MAX_VALUE, publish && config.transportCc());
+                random.nextLong() & Long.MAX_VALUE, publish && config.transportCc(), !publish);
         byId.put(id, s);
         byUfrag.put(ufrag, s);
         counters.sessionsOpened.increment();
