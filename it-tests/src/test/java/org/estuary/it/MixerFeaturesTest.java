@@ -111,7 +111,7 @@ class MixerFeaturesTest {
                     .put("watermark", "../etc/passwd")).status());
 
             // a watermark on alice's tile only (the strip tile, top-left corner of her picture)
-            String aliceSession = onlyMixer().getJsonArray("mediaSessions").stream().map(o -> (JsonObject) o)
+            String aliceSession = onlyMixer().getJsonArray("inputs").stream().map(o -> (JsonObject) o)
                     .filter(o -> o.getString("streamName").equals("alice#room1")).findFirst().orElseThrow()
                     .getString("mediaSessionId");
             awaitColour("room1", 262, 20, 0xFF0000, "alice's tile before its watermark");

@@ -217,7 +217,7 @@ class MixerInputsTest {
             Await.until(Duration.ofSeconds(20), "every input's audio decoded", () -> {
                 JsonObject m = mixer("mixer://mi1");
                 List<String> codecs = new ArrayList<>();
-                for (Object o : m.getJsonArray("mediaSessions")) {
+                for (Object o : m.getJsonArray("inputs")) {
                     codecs.add(((JsonObject) o).getString("audioCodec"));
                 }
                 if (!codecs.equals(List.of("AAC", "MP3", "PCMU", "OPUS"))) {
@@ -240,7 +240,7 @@ class MixerInputsTest {
                 assertEquals(List.of("decode", "composite", "encodeVideo", "mix", "encodeAudio"), names);
                 return true;
             });
-            JsonObject alice = mixer("mixer://mi1").getJsonArray("mediaSessions").getJsonObject(0);
+            JsonObject alice = mixer("mixer://mi1").getJsonArray("inputs").getJsonObject(0);
             assertEquals("Alice", alice.getString("streamLabel"));
 
             RecordingSupport.awaitStream(server, "mixi");
@@ -289,7 +289,7 @@ class MixerInputsTest {
         try {
             ok("/mixer/add", add.copy().put("remoteStreamName", "g722cam"));
             Await.until(Duration.ofSeconds(20), "the G.722 input decoded", () -> {
-                JsonObject in = mixer("mixer://mig").getJsonArray("mediaSessions").getJsonObject(0);
+                JsonObject in = mixer("mixer://mig").getJsonArray("inputs").getJsonObject(0);
                 if (!"G722".equals(in.getString("audioCodec"))) {
                     throw new AssertionError("input " + in.encode());
                 }

@@ -137,7 +137,11 @@ class MixerTest {
             assertEquals("mix1", m1.getString("localStreamName"));
             assertEquals(640, m1.getInteger("mixerVideoWidth"));
             assertEquals(4, m1.getJsonArray("mediaSessions").size());
-            assertEquals("red", m1.getJsonArray("mediaSessions").getJsonObject(0).getString("streamName"));
+            assertEquals(4, m1.getJsonArray("inputs").size());
+            JsonObject first = m1.getJsonArray("inputs").getJsonObject(0);
+            assertEquals("red", first.getString("streamName"));
+            // WCS's shape: mediaSessions holds the inputs' ids, in the inputs' order
+            assertEquals(first.getString("mediaSessionId"), m1.getJsonArray("mediaSessions").getString(0));
 
             // every tone is in the output; a band with no tone is far quieter
             String url = server.rtmpUrl("mix1");

@@ -59,7 +59,12 @@ class VodTest {
         assertEquals("640", p.video().get("width"));
         assertEquals("aac", p.audio().get("codec_name"));
         assertTrue(p.videoFrames() >= 120 && p.videoFrames() <= 151, "about 6 s of 25 fps: " + p.videoFrames());
-        assertTrue(wall > 4.5 && wall < 9, "played at real-time speed, not as fast as possible: " + wall + " s");
+        // Pacing, judged one-sidedly: a server reading the file as fast as it can delivers these 6 s
+        // of media in well under a second, and a loaded machine can only make delivery slower, so
+        // the wall clock bounds it from below only. The old upper bound (9 s) failed under load 20-40
+        // although every frame came; completeness is judged on the media above (120..151 frames of
+        // 25 fps, i.e. the whole file) and timestamp continuity by loopingKeepsTimestampsRising.
+        assertTrue(wall > 4.5, "played at real-time speed, not as fast as possible: " + wall + " s");
         assertEquals(404, server.post("/vod/find", new JsonObject().put("localStreamName", "six").encode()).status(),
                 "a finished VOD is gone");
     }

@@ -125,7 +125,7 @@ public final class EstuaryServer {
                 .limits(limits);
         rest = new RestVerticle(config.rest().port(), node.bindAddress(), config.rest().corsAllowOrigin(),
                 config.rest().maxBodyBytes());
-        rest.security(restSecurity());
+        rest.security(restSecurity()).limits(limits);
         rest.addRoutes(new RateLimitRoutes(limits)::mount);
         var t = config.tls();
         if (t.enabled()) {
@@ -141,7 +141,7 @@ public final class EstuaryServer {
         RecordingVerticle recording = new RecordingVerticle(streams, config.records()).limits(limits);
         rest.addRoutes(new RecordsRoutes(recording.directory(), admission)::mount);
         hls = new HlsServerVerticle(config.hls(), node.bindAddress(), publicHost, streams, identity.nodeId())
-                .admission(admission);
+                .admission(admission).limits(limits);
         if (tls != null && config.tls().hlsPort() > 0) {
             hls.tls(tls, config.tls().hlsPort());
         }
@@ -153,6 +153,9 @@ public final class EstuaryServer {
                         .put("hlsPort", hls.actualPort()).put("rtmpPort", rtmpPort)).admission(admission)
                 .media(new WcsWebRtcBridge(webrtc, streams)).limits(limits);
         websocket.addRoutes(new WhipRoutes(webrtc, config.rest().corsAllowOrigin())::mount);
+        if (tls != null && config.tls().websocketPort() > 0) {
+            websocket.tls(tls, config.tls().websocketPort());
+        }
         // Feature verticles: each serves its REST methods over the event bus. One line per feature.
         List<Future<String>> features = List.of(
                 vertx.deployVerticle(new MpegTsVerticle(streams, mediaPorts, node.bindAddress(), publicHost, config.mpegts())

@@ -149,6 +149,7 @@ public final class ConfigSchema {
         t.put("tls.restPort", ValueType.port());
         t.put("tls.hlsPort", ValueType.port());
         t.put("tls.rtmpPort", ValueType.port());
+        t.put("tls.websocketPort", ValueType.port());
         t.put("rtsp.publishIdleTimeoutMs", ValueType.longInteger(0, day));
         t.put("rtsp.connectTimeoutMs", ValueType.longInteger(1, day));
         t.put("rtsp.requestTimeoutMs", ValueType.longInteger(1, day));

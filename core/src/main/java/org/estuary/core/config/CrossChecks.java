@@ -59,6 +59,7 @@ final class CrossChecks {
             tcpPorts.put("tls.restPort", tls.restPort());
             tcpPorts.put("tls.hlsPort", tls.hlsPort());
             tcpPorts.put("tls.rtmpPort", tls.rtmpPort());
+            tcpPorts.put("tls.websocketPort", tls.websocketPort());
         }
         if (config.cdn().bridgeEnabled()) {
             tcpPorts.put("cdn.bridgePort", config.cdn().bridgePort());

@@ -5,7 +5,7 @@ package org.estuary.core.config;
  * 503 with a JSON body naming the limit) and counted in {@code /metrics}; nothing already running
  * is touched. 0 turns a limit off.
  *
- * @param maxConnections                    client connections (RTMP, RTMPS, WebSocket) at once, in total
+ * @param maxConnections                    client connections (RTMP, RTMPS, WebSocket, REST/HLS HTTP) at once, in total
  * @param maxConnectionsPerAddress          client connections at once from one client IP address
  * @param newConnectionsPerSecondPerAddress new client connections per second from one IP address
  * @param maxStreamsPerConnection           RTMP streams (createStream) one connection may hold
@@ -16,7 +16,7 @@ package org.estuary.core.config;
  * @param maxVodAgents                      VOD sessions (/vod/startup)
  * @param maxMpegTsAgents                   MPEG-TS/SRT receivers (/mpegts/startup)
  * @param maxTranscoders                    transcoders (/transcoder/startup, /v2/transcoder/startup)
- * @param maxMixers                         mixers started by /mixer/startup (auto-started room mixers are not counted)
+ * @param maxMixers                         mixers, started by /mixer/startup or by publishing user#room
  * @param maxRecorders                      recordings (/stream/startRecording, /multipleRecorder/startup)
  */
 public record LimitsConfig(int maxConnections, int maxConnectionsPerAddress, int newConnectionsPerSecondPerAddress,

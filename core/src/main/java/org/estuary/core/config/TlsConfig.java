@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param restPort      HTTPS port of the REST API and ops endpoints (HTTP/2 over ALPN); 0 = off
  * @param hlsPort       HTTPS port of HLS (HTTP/2 over ALPN); 0 = off
  * @param rtmpPort      RTMPS port; 0 = off
+ * @param websocketPort WSS port of the WebSocket API, the web page and WHIP/WHEP; 0 = off
  */
-public record TlsConfig(String certFile, String keyFile, long reloadCheckMs, int restPort, int hlsPort, int rtmpPort) {
+public record TlsConfig(String certFile, String keyFile, long reloadCheckMs, int restPort, int hlsPort, int rtmpPort,
+                        int websocketPort) {
 
     public TlsConfig {
         Objects.requireNonNull(certFile, "certFile");
@@ -22,7 +24,7 @@ public record TlsConfig(String certFile, String keyFile, long reloadCheckMs, int
     }
 
     public static TlsConfig defaults() {
-        return new TlsConfig("", "", 10_000, 8444, 8445, 1936);
+        return new TlsConfig("", "", 10_000, 8444, 8445, 1936, 8443);
     }
 
     /** True when a certificate and key are configured. */

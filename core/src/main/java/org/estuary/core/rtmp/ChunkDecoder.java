@@ -75,6 +75,25 @@ public final class ChunkDecoder {
         return bytesReceived;
     }
 
+    /**
+     * What the peer left unfinished, for the log when its connection drops: null between messages,
+     * else e.g. {@code "a type 9 message (60 of 4310 bytes)"} or {@code "a chunk header"}.
+     */
+    public String unfinished() {
+        if (current != null) {
+            return "a type " + current.typeId + " message (" + current.filled + " of " + current.length + " bytes)";
+        }
+        if (headerLen > 0) {
+            return "a chunk header";
+        }
+        for (ChunkStream cs : streams.values()) {
+            if (cs.filled > 0) {
+                return "a type " + cs.typeId + " message (" + cs.filled + " of " + cs.length + " bytes)";
+            }
+        }
+        return null;
+    }
+
     /** Chunk size currently expected from the peer. */
     public int chunkSize() {
         return chunkSize;

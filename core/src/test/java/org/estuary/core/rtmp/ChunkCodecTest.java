@@ -326,4 +326,24 @@ class ChunkCodecTest {
         }
         assertTrue(got.size() > 0);
     }
+
+    @Test
+    void unfinishedNamesWhatAVanishedPeerCutShort() throws Exception {
+        ChunkDecoder d = new ChunkDecoder(1 << 20);
+        List<RtmpMessage> got = new ArrayList<>();
+        assertEquals(null, d.unfinished());
+        byte[] whole = ChunkEncoder.encode(new RtmpMessage(6, MessageType.VIDEO, 40, 1, new byte[500]), 128);
+        d.feed(whole, got::add);
+        assertEquals(1, got.size());
+        assertEquals(null, d.unfinished(), "between messages nothing is unfinished");
+        d.feed(whole, 0, 5, got::add);
+        assertEquals("a chunk header", d.unfinished());
+        d.feed(whole, 5, 12 + 60 - 5, got::add);
+        assertEquals("a type 9 message (60 of 500 bytes)", d.unfinished());
+        d.feed(whole, 72, 140 - 72, got::add); // exactly the first chunk: the message waits for the next
+        assertEquals("a type 9 message (128 of 500 bytes)", d.unfinished());
+        d.feed(whole, 140, whole.length - 140, got::add);
+        assertEquals(2, got.size());
+        assertEquals(null, d.unfinished());
+    }
 }

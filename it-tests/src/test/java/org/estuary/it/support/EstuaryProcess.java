@@ -92,8 +92,28 @@ public final class EstuaryProcess implements AutoCloseable {
         return startRaw(name, rest, rtmp, sets, List.of());
     }
 
+    /**
+     * As {@link #start}, with the server's command line run behind {@code launcher} (e.g.
+     * {@code unshare --mount -- sh -c 'mount ... && exec "$@"' ...}); the launcher must exec the JVM
+     * so that the process this returns is the server's.
+     */
+    public static EstuaryProcess startLaunched(String name, List<String> launcher, List<String> jvmArgs,
+                                              String... extraSets) throws Exception {
+        int rest = Ports.free();
+        int rtmp = Ports.free();
+        List<String> sets = loopbackSets(rest, rtmp);
+        sets.addAll(List.of(extraSets));
+        return startRaw(name, rest, rtmp, sets, jvmArgs, launcher);
+    }
+
     static EstuaryProcess startRaw(String name, int rest, int rtmp, List<String> sets, List<String> jvmArgs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m"));
+        return startRaw(name, rest, rtmp, sets, jvmArgs, List.of());
+    }
+
+    private static EstuaryProcess startRaw(String name, int rest, int rtmp, List<String> sets, List<String> jvmArgs,
+                                           List<String> launcher) throws Exception {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(javaBin(), "-Xmx512m"));
         cmd.addAll(jvmArgs);
         // e.g. -Destuary.jvmArgs=-XX:StartFlightRecording=filename=x.jfr to profile a benchmark run
         String extra = System.getProperty("estuary.jvmArgs", "").trim();

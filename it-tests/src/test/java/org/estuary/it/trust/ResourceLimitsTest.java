@@ -7,15 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.estuary.core.rtmp.RtmpCommand;
 import org.estuary.it.support.Await;
 import org.estuary.it.support.EstuaryProcess;
@@ -37,18 +32,20 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResourceLimitsTest {
-    private static final int PER_ADDRESS = 3;
+    private static final int PER_ADDRESS = 4;
     private static EstuaryProcess server;
     private static Process publisher;
     private static int wsPort;
+    private static int hlsPort;
 
     @BeforeAll
     static void start() throws Exception {
         wsPort = Ports.free();
-        server = EstuaryProcess.start("limits", "websocket.port=" + wsPort,
+        hlsPort = Ports.free();
+        server = EstuaryProcess.start("limits", "websocket.port=" + wsPort, "hls.port=" + hlsPort,
                 "limits.maxConnectionsPerAddress=" + PER_ADDRESS, "limits.newConnectionsPerSecondPerAddress=8",
                 "limits.maxStreamsPerConnection=2", "limits.restRequestsPerSecondPerAddress=30",
-                "limits.maxPullAgents=1");
+                "limits.maxPullAgents=1", "limits.maxMixers=1");
         publisher = Ffmpeg.publish(server.rtmpUrl("limited"), "320x240", 25, 0,
                 EstuaryProcess.logDir().resolve("limits-publisher.log"));
         Await.until(Duration.ofSeconds(30), "the publisher is live", () ->
@@ -66,19 +63,24 @@ class ResourceLimitsTest {
     @Test
     @Order(1)
     void connectionsPerAddressAreRefusedByRtmpAndWebSocketAndFreedOnClose() throws Exception {
-        // the publisher holds one place; two command clients take the other two
-        RtmpCommandClient a = RtmpCommandClient.open(server.rtmpPort());
-        RtmpCommandClient b = RtmpCommandClient.open(server.rtmpPort());
+        // The publisher holds one place; so may the test's pooled REST connection (HTTP connections
+        // count too): command clients take what is left, the first one refused names the limit.
+        List<RtmpCommandClient> held = new ArrayList<>();
         try {
-            assertEquals("_result", a.connect("live").name());
-            assertEquals("_result", b.connect("live").name());
-            try (RtmpCommandClient c = RtmpCommandClient.open(server.rtmpPort())) {
-                RtmpCommand refused = c.connect("live");
-                assertEquals("_error", refused.name());
-                assertEquals("NetConnection.Connect.Rejected: limit limits.maxConnectionsPerAddress (3) reached",
-                        RtmpCommandClient.status(refused));
-                assertTrue(c.closedByServer(5000), "the refused connection is closed");
+            RtmpCommand refused = null;
+            for (int i = 0; i < PER_ADDRESS && refused == null; i++) {
+                RtmpCommandClient c = RtmpCommandClient.open(server.rtmpPort());
+                held.add(c);
+                RtmpCommand answer = c.connect("live");
+                if (answer.name().equals("_error")) {
+                    refused = answer;
+                    assertTrue(c.closedByServer(5000), "the refused connection is closed");
+                }
             }
+            assertNotNull(refused, "one of " + PER_ADDRESS + " more connections is refused");
+            assertEquals("NetConnection.Connect.Rejected: limit limits.maxConnectionsPerAddress (" + PER_ADDRESS + ") reached",
+                    RtmpCommandClient.status(refused));
+            assertTrue(held.size() >= 2, "the publisher and at most the REST connection held places before");
             // a real player is refused the same way, and says why
             Peers.Result probe = Peers.run(40, Peers.ffprobe(), "-v", "error", "-rw_timeout", "15000000",
                     "-show_entries", "stream=codec_type", server.rtmpUrl("limited"));
@@ -89,10 +91,12 @@ class ResourceLimitsTest {
             assertTrue(ws.contains("\"limit\":\"limits.maxConnectionsPerAddress\""), ws);
             assertTrue(publisher.isAlive(), "the running publisher is not disturbed");
         } finally {
-            a.close();
+            for (RtmpCommandClient c : held) {
+                c.close();
+            }
         }
-        // one place freed: a player gets the live stream
-        Await.until(Duration.ofSeconds(10), "the closed connection's place is freed", () -> {
+        // places freed: a player gets the live stream
+        Await.until(Duration.ofSeconds(10), "the closed connections' places are freed", () -> {
             try (RtmpCommandClient c = RtmpCommandClient.open(server.rtmpPort())) {
                 return c.connect("live").name().equals("_result");
             }
@@ -101,12 +105,54 @@ class ResourceLimitsTest {
         Ffmpeg.Probe played = Ffmpeg.probe(server.rtmpUrl("limited"), 2);
         assertEquals("h264", played.video().get("codec_name"), played.result().output());
         assertTrue(played.videoFrames() > 10, played.result().output());
-        b.close();
         assertTrue(metric("limits.maxConnectionsPerAddress") >= 3, "counted in /metrics");
     }
 
     @Test
     @Order(2)
+    void httpConnectionsOnTheRestAndHlsPortsHoldPlacesToo() throws Exception {
+        Thread.sleep(1100);
+        // keep-alive HTTP connections to the REST port, each having had its answer, until one is refused
+        List<Socket> held = new ArrayList<>();
+        try {
+            String refused = null;
+            for (int i = 0; i < PER_ADDRESS && refused == null; i++) {
+                Socket s = new Socket("127.0.0.1", server.restPort());
+                held.add(s);
+                String answer = httpGet(s, "/health");
+                if (!answer.startsWith("HTTP/1.1 200")) {
+                    refused = answer;
+                }
+            }
+            assertNotNull(refused, "one of " + PER_ADDRESS + " more REST connections is refused");
+            assertTrue(refused.startsWith("HTTP/1.1 503"), refused);
+            assertTrue(refused.contains("\"limit\":\"limits.maxConnectionsPerAddress\""), refused);
+            // the places HTTP holds are the same places: RTMP and the HLS port are refused now too
+            try (RtmpCommandClient c = RtmpCommandClient.open(server.rtmpPort())) {
+                assertEquals("_error", c.connect("live").name());
+            }
+            Thread.sleep(1100); // stay under newConnectionsPerSecondPerAddress (8)
+            try (Socket hls = new Socket("127.0.0.1", hlsPort)) {
+                String answer = httpGet(hls, "/nosuch/nosuch.m3u8");
+                assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
+                assertTrue(answer.contains("\"limit\":\"limits.maxConnectionsPerAddress\""), answer);
+            }
+            assertTrue(publisher.isAlive(), "the running publisher is not disturbed");
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+        Thread.sleep(1100);
+        // closing them frees the places: the HLS port serves again (404: no such stream)
+        Await.until(Duration.ofSeconds(10), "the closed HTTP connections' places are freed", () -> {
+            try (Socket hls = new Socket("127.0.0.1", hlsPort)) {
+                return httpGet(hls, "/nosuch/nosuch.m3u8").startsWith("HTTP/1.1 404");
+            }
+        });
+    }
+    @Test
+    @Order(3)
     void streamsPerConnection() throws Exception {
         Thread.sleep(1100);
         try (RtmpCommandClient c = RtmpCommandClient.open(server.rtmpPort())) {
@@ -122,7 +168,7 @@ class ResourceLimitsTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void agentsOfAKind() throws Exception {
         int dead = Ports.free(); // nothing listens: the agent keeps retrying, so it stays running
         JsonObject first = new JsonObject().put("uri", "rtmp://127.0.0.1:" + dead + "/live/a").put("localStreamName", "pa");
@@ -142,37 +188,43 @@ class ResourceLimitsTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void restRequestRate() throws Exception {
         Thread.sleep(1100);
-        HttpClient http = HttpClient.newHttpClient();
-        List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
-        for (int i = 0; i < 120; i++) {
-            flood.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.restPort() + "/metrics"))
-                    .build(), HttpResponse.BodyHandlers.ofString()));
-        }
+        // 120 requests pipelined on one keep-alive connection (one place, one new connection): they
+        // arrive together, so the rate is judged within one or two one-second windows of 30
         int ok = 0;
         int limited = 0;
-        for (var f : flood) {
-            HttpResponse<String> r = f.get();
-            if (r.statusCode() == 200) {
-                ok++;
-            } else {
-                assertEquals(429, r.statusCode(), r.body());
-                JsonObject body = new JsonObject(r.body());
-                assertEquals("limits.restRequestsPerSecondPerAddress", body.getString("limit"));
-                assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
-                limited++;
+        try (Socket s = new Socket("127.0.0.1", server.restPort())) {
+            s.setSoTimeout(30_000);
+            StringBuilder requests = new StringBuilder();
+            for (int i = 0; i < 120; i++) {
+                requests.append("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            }
+            s.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            for (int i = 0; i < 120; i++) {
+                HttpAnswer r = HttpAnswer.read(in);
+                if (r.status() == 200) {
+                    ok++;
+                } else {
+                    assertEquals(429, r.status(), r.body());
+                    JsonObject body = new JsonObject(r.body());
+                    assertEquals("limits.restRequestsPerSecondPerAddress", body.getString("limit"));
+                    assertEquals("1", r.headers().get("retry-after"));
+                    limited++;
+                }
             }
         }
-        // 120 requests within a few one-second windows of 30: most are refused, the first 30 of a window pass
+        // the first 30 of a window pass, the rest of it is refused
         assertTrue(limited > 0 && ok >= 30, "ok=" + ok + " limited=" + limited);
         Thread.sleep(1100);
         assertTrue(metric("limits.restRequestsPerSecondPerAddress") >= limited);
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void newConnectionRateClosesAFloodAtOnce() throws Exception {
         Thread.sleep(1100);
         int closedAtOnce = 0;
@@ -198,6 +250,43 @@ class ResourceLimitsTest {
         Thread.sleep(1100);
         assertTrue(metric("limits.newConnectionsPerSecondPerAddress") >= closedAtOnce);
         assertTrue(publisher.isAlive(), "the running publisher is not disturbed");
+    }
+
+    @Test
+    @Order(7)
+    void roomMixersCountInMaxMixers() throws Exception {
+        Thread.sleep(1100); // past the connection flood's rate window
+        Process nine = Ffmpeg.publish(server.rtmpUrl("guest#room9"), "160x120", 10, 0,
+                EstuaryProcess.logDir().resolve("limits-room9.log"));
+        Process eight = null;
+        try {
+            // publishing user#room creates the room's mixer: the one mixer allowed
+            Await.until(Duration.ofSeconds(30), "room9's mixer", () -> {
+                EstuaryProcess.Http all = server.post("/mixer/find_all", new JsonObject());
+                return all.status() == 200 && all.array().getJsonObject(0).getString("uri").equals("mixer://room9");
+            });
+            EstuaryProcess.Http refused = server.post("/mixer/startup",
+                    new JsonObject().put("uri", "mixer://m1").put("localStreamName", "m1out"));
+            assertEquals(503, refused.status(), refused.body());
+            assertEquals("limits.maxMixers", refused.json().getString("limit"), refused.body());
+            // a second room is not created either; its stream stays published, unmixed
+            eight = Ffmpeg.publish(server.rtmpUrl("guest#room8"), "160x120", 10, 0,
+                    EstuaryProcess.logDir().resolve("limits-room8.log"));
+            Await.until(Duration.ofSeconds(30), "guest#room8 published", () ->
+                    server.post("/stream/find", new JsonObject().put("name", "guest#room8")).status() == 200);
+            Await.until(Duration.ofSeconds(10), "room8 refused", () -> server.logText()
+                    .contains("Auto-mixing guest#room8 into mixer://room8 failed: limit limits.maxMixers (1) reached"));
+            assertEquals(1, server.post("/mixer/find_all", new JsonObject()).array().size());
+            assertEquals(2, metric("limits.maxMixers"));
+        } finally {
+            Ffmpeg.stop(nine);
+            if (eight != null) {
+                Ffmpeg.stop(eight);
+            }
+        }
+        // the empty room closes and frees its place
+        Await.until(Duration.ofSeconds(15), "room9 closed", () ->
+                server.post("/mixer/find_all", new JsonObject()).status() == 404);
     }
 
     private static long metric(String limit) throws Exception {
@@ -231,4 +320,42 @@ class ResourceLimitsTest {
         }
     }
 
+    /** One GET on a kept-alive socket: the answer's status line, headers and body as text. */
+    private static String httpGet(Socket s, String path) throws Exception {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        HttpAnswer a = HttpAnswer.read(new java.io.BufferedInputStream(s.getInputStream()));
+        return "HTTP/1.1 " + a.status() + " " + a.headers() + "\n" + a.body();
+    }
+
+    /** A minimal HTTP/1.1 answer reader (Content-Length bodies: what the server sends here). */
+    private record HttpAnswer(int status, java.util.Map<String, String> headers, String body) {
+        static HttpAnswer read(InputStream in) throws java.io.IOException {
+            String status = line(in);
+            java.util.Map<String, String> headers = new java.util.HashMap<>();
+            for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                int colon = h.indexOf(':');
+                headers.put(h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), h.substring(colon + 1).trim());
+            }
+            assertFalse("chunked".equalsIgnoreCase(headers.get("transfer-encoding")), "unexpected chunked answer");
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            byte[] body = in.readNBytes(length);
+            return new HttpAnswer(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+        }
+
+        private static String line(InputStream in) throws java.io.IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new java.io.EOFException("connection closed after: " + sb);
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
+    }
 }

@@ -15,6 +15,7 @@ import org.estuary.core.rtmp.Handshake;
 import org.estuary.core.rtmp.HandshakeClient;
 import org.estuary.core.rtmp.MessageType;
 import org.estuary.core.rtmp.RtmpCommand;
+import org.estuary.core.rtmp.RtmpMessage;
 import org.estuary.core.rtmp.RtmpProtocolException;
 
 /**
@@ -78,6 +79,45 @@ final class RtmpCommandClient implements AutoCloseable {
     /** Sends createStream and returns the answer (_result or _error). */
     RtmpCommand createStream() throws IOException {
         return call(RtmpCommand.of("createStream", tx++, null));
+    }
+
+    /**
+     * Sends publish for {@code name} on {@code streamId} (from createStream's answer) and returns the
+     * server's onStatus (NetStream.Publish.Start, or the refusal).
+     */
+    RtmpCommand publish(int streamId, String name) throws IOException {
+        RtmpCommand c = RtmpCommand.of("publish", tx++, null, name, "live");
+        socket.getOutputStream().write(ChunkEncoder.encode(c.toMessage(RtmpCommand.COMMAND_CSID, streamId), 128));
+        return awaitCommand("onStatus");
+    }
+
+    /** Sends one media message (FLV tag body) on {@code streamId}, chunked at 128 bytes. */
+    void sendMedia(int streamId, int typeId, long timestamp, byte[] payload) throws IOException {
+        socket.getOutputStream().write(ChunkEncoder.encode(new RtmpMessage(typeId == MessageType.AUDIO ? 4 : 6, typeId,
+                timestamp, streamId, payload), 128));
+    }
+
+    /** Writes raw bytes as they are (e.g. part of a chunk). */
+    void writeRaw(byte[] bytes, int length) throws IOException {
+        socket.getOutputStream().write(bytes, 0, length);
+        socket.getOutputStream().flush();
+    }
+
+    private RtmpCommand awaitCommand(String name) throws IOException {
+        byte[] buf = new byte[8192];
+        while (true) {
+            while (!commands.isEmpty()) {
+                RtmpCommand r = commands.poll();
+                if (r.name().equals(name) || r.name().equals("_error")) {
+                    return r;
+                }
+            }
+            int n = in.read(buf);
+            if (n < 0) {
+                throw new IOException("connection closed before " + name);
+            }
+            feed(buf, n);
+        }
     }
 
     private RtmpCommand call(RtmpCommand c) throws IOException {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * TLS on the REST, HLS and RTMP ports from a certificate the test makes with openssl: the JDK
  * client over HTTPS (HTTP/2 negotiated by ALPN), ffmpeg publishing over rtmps://, ffprobe playing
- * back, openssl s_client seeing the certificate, and a renewed certificate picked up without a restart.
+ * back, the JDK WebSocket client speaking the WCS API over wss://, openssl s_client seeing the
+ * certificate, and a renewed certificate picked up without a restart.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsTest {
@@ -42,6 +43,7 @@ class TlsTest {
     private static int restTls;
     private static int hlsTls;
     private static int rtmps;
+    private static int wss;
     private static HttpClient https;
     private static Process publisher;
 
@@ -54,8 +56,9 @@ class TlsTest {
         restTls = Ports.free();
         hlsTls = Ports.free();
         rtmps = Ports.free();
+        wss = Ports.free();
         server = EstuaryProcess.start("tls", "tls.certFile=" + cert, "tls.keyFile=" + key, "tls.reloadCheckMs=300",
-                "tls.restPort=" + restTls, "tls.hlsPort=" + hlsTls, "tls.rtmpPort=" + rtmps);
+                "tls.restPort=" + restTls, "tls.hlsPort=" + hlsTls, "tls.rtmpPort=" + rtmps, "tls.websocketPort=" + wss);
         https = HttpClient.newBuilder().sslContext(trusting(cert)).build();
     }
 
@@ -128,7 +131,60 @@ class TlsTest {
     }
 
     @Test
-    @Order(3) // last: the HTTPS client above trusts only the first certificate
+    @Order(3)
+    void webSocketApiOverWss() throws Exception {
+        // a client that trusts only the test's certificate: the handshake proves the server's
+        // certificate; the WCS connection/getUserData exchange proves the API behind it
+        java.util.concurrent.LinkedBlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
+        StringBuilder partial = new StringBuilder();
+        java.net.http.WebSocket ws = HttpClient.newBuilder().sslContext(trusting(cert)).build().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(20))
+                .buildAsync(URI.create("wss://127.0.0.1:" + wss + "/"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                                                                           boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            texts.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            JsonObject connection = new JsonObject().put("appKey", "defaultApp").put("clientVersion", "2.0")
+                    .put("mediaProviders", new io.vertx.core.json.JsonArray().add("WebRTC"));
+            ws.sendText(new JsonObject().put("message", "connection")
+                    .put("data", new io.vertx.core.json.JsonArray().add(connection)).encode(), true).get(20,
+                    java.util.concurrent.TimeUnit.SECONDS);
+            JsonObject userData = null;
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (userData == null && System.nanoTime() < end) {
+                String t = texts.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (t != null && "getUserData".equals(new JsonObject(t).getString("message"))) {
+                    userData = new JsonObject(t).getJsonArray("data").getJsonObject(0);
+                }
+            }
+            assertNotNull(userData, "getUserData over wss; received " + texts);
+            String session = userData.getString("sessionId");
+            assertNotNull(session, userData.encode());
+            // the session is the server's like any other: found through REST
+            assertEquals(200, server.post("/connection/find", new JsonObject().put("appKey", "defaultApp")).status());
+        } finally {
+            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+        }
+        // a client that does not trust the certificate is refused by its TLS handshake
+        var untrusting = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
+                .buildAsync(URI.create("wss://127.0.0.1:" + wss + "/"), new java.net.http.WebSocket.Listener() { });
+        var failure = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> untrusting.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(failure.getCause() instanceof javax.net.ssl.SSLException
+                || failure.getCause().getCause() instanceof javax.net.ssl.SSLException, failure.toString());
+    }
+
+    @Test
+    @Order(4) // last: the HTTPS client above trusts only the first certificate
     void renewedCertificateIsServedWithoutRestart() throws Exception {
         assertTrue(sClientSubject(rtmps).contains("estuary-first"), "s_client sees the first certificate");
         Path newCert = dir.resolve("new-cert.pem");
@@ -141,6 +197,8 @@ class TlsTest {
                 () -> sClientSubject(rtmps).contains("estuary-renewed"));
         Await.until(Duration.ofSeconds(20), "HTTPS serves the renewed certificate",
                 () -> sClientSubject(restTls).contains("estuary-renewed"));
+        Await.until(Duration.ofSeconds(20), "WSS serves the renewed certificate",
+                () -> sClientSubject(wss).contains("estuary-renewed"));
         assertTrue(server.isAlive());
     }
 }

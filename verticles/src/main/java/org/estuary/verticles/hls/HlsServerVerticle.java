@@ -17,12 +17,14 @@ import java.util.Map;
 import org.estuary.core.config.HlsConfig;
 import org.estuary.core.config.HlsStorage;
 import org.estuary.core.hls.HlsSettings;
+import org.estuary.core.limits.Limits;
 import org.estuary.core.session.Admission;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.agent.Body;
 import org.estuary.verticles.agent.Control;
 import org.estuary.verticles.agent.ControlError;
 import org.estuary.verticles.agent.Find;
+import org.estuary.verticles.agent.HttpConnectionLimit;
 import org.estuary.verticles.tls.TlsServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,7 @@ public final class HlsServerVerticle extends VerticleBase {
     private long sweepTimer = -1;
     private volatile int actualPort = -1;
     private HlsAdmission admission = new HlsAdmission(Admission.allowAll());
+    private Limits limits = Limits.none();
     private TlsServers tls;
     private int tlsPort = -1;
     private volatile HttpServer tlsServer;
@@ -88,22 +91,28 @@ public final class HlsServerVerticle extends VerticleBase {
         abr = new HlsAbr(this, vertx, streams, config.abrProfiles(), config.segmentDurationSec());
         sweepTimer = vertx.setPeriodic(1000, id -> sweep());
         HlsHttpHandler handler = new HlsHttpHandler(this);
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(config.port())
-                .setHttp2ClearTextEnabled(false)) // HTTP/1.1 in clear text, as for REST
-                .requestHandler(handler);
+        HttpConnectionLimit places = new HttpConnectionLimit(vertx, limits);
+        server = places.apply(vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(config.port())
+                .setHttp2ClearTextEnabled(false)), handler); // HTTP/1.1 in clear text, as for REST
         return regs.compose(v -> server.listen()).map(s -> {
             actualPort = s.actualPort();
             LOG.info("HLS listening on {}:{} ({}, {} storage)", bindAddress, actualPort,
                     config.lowLatency() ? "low-latency fMP4" : "MPEG-TS", config.storage().name().toLowerCase());
             return null;
         }).compose(v -> tls == null ? Future.succeededFuture()
-                : vertx.createHttpServer(tls.https(new HttpServerOptions().setHost(bindAddress).setPort(tlsPort)))
-                    .requestHandler(handler).listen().map(t -> {
+                : places.apply(vertx.createHttpServer(tls.https(new HttpServerOptions().setHost(bindAddress)
+                    .setPort(tlsPort))), handler).listen().map(t -> {
                         tlsServer = t;
                         tls.register(o -> t.updateSSLOptions(o, true));
                         LOG.info("HLS over HTTPS on {}:{}", bindAddress, t.actualPort());
                         return null;
                     }));
+    }
+
+    /** The node's connection limits, applied to every HTTP(S) connection of this port; call before deploying. */
+    public HlsServerVerticle limits(Limits limits) {
+        this.limits = limits;
+        return this;
     }
 
     /** Also serves HLS over HTTPS (HTTP/2 via ALPN) on {@code port}; call before deploying. */

@@ -11,9 +11,13 @@ final class MixerJson {
 
     static JsonObject of(Mixer m) {
         MixerSettings s = m.settings();
+        // WCS shapes mediaSessions as the inputs' mediaSessionIds; the details live under inputs
         JsonArray sessions = new JsonArray();
+        JsonArray inputs = new JsonArray();
         for (MixerInput in : m.inputs()) {
-            sessions.add(in.toJson());
+            JsonObject detail = in.toJson();
+            sessions.add(detail.getString("mediaSessionId"));
+            inputs.add(detail);
         }
         return new JsonObject().put("uri", m.uri).put("localStreamName", m.localStreamName)
                 .put("localMediaSessionId", m.mediaSessionId()).putNull("remoteMediaSessionId")
@@ -22,6 +26,7 @@ final class MixerJson {
                 .put("mixerVideoWidth", s.width()).put("mixerVideoHeight", s.height()).put("mixerVideoFps", s.fps())
                 .put("mixerVideoBitrateKbps", s.bitrateKbps()).put("background", m.background().description())
                 .put("watermark", m.watermarkName()).put("mixerAutoCreated", m.automatic).put("mediaSessions", sessions)
+                .put("inputs", inputs)
                 .put("stats", stats(m.counters()).put("pipeline", nodes(m.pipelineStats())));
     }
 

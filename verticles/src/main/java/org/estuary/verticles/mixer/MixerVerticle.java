@@ -114,7 +114,7 @@ public final class MixerVerticle extends VerticleBase {
     // ---- startup / terminate ----
 
     private void startup(Message<JsonObject> m, Body body) {
-        AgentLimit.check(limits, Limit.MIXERS, mixers.size());
+        checkMixerLimit();
         JsonObject b = body.json();
         String uri = b.getString("uri");
         String name = MixerRequests.mixerName(uri);
@@ -145,6 +145,11 @@ public final class MixerVerticle extends VerticleBase {
                     m.fail(e.status(), e.getMessage());
                 }
             });
+    }
+
+    /** limits.maxMixers, for mixers from /mixer/startup and rooms alike: 503 naming the key past it. */
+    void checkMixerLimit() {
+        AgentLimit.check(limits, Limit.MIXERS, mixers.size());
     }
 
     private void checkFree(String uri, String output) {

@@ -46,6 +46,9 @@ final class RoomAutoMixer implements StreamListener {
         try {
             Mixer mixer = verticle.mixers().get(uri);
             if (mixer == null) {
+                // a room is a mixer like any other: limits.maxMixers counts it (the refusal is logged
+                // below and counted in /metrics; the stream itself stays published, unmixed)
+                verticle.checkMixerLimit();
                 mixer = verticle.create(uri, room.room(), true, true, true, verticle.defaultSettings(),
                         verticle.defaultBackground(), null, null);
             }

@@ -153,11 +153,21 @@ public final class RecordingVerticle extends VerticleBase {
                     ended -> ctx.runOnContext(y -> {
                         recorders.remove(id, ended);
                         refreshFlag(ended.stream());
+                        failed(ended);
                     }));
             recorders.put(id, r);
             r.start();
             m.reply(null);
         }));
+    }
+
+    /** A recording that stopped on an error (disk full...) is told to the backend like a finished one. */
+    private void failed(StreamRecorder r) {
+        if (r.failure() != null) {
+            vertx.eventBus().publish(Addresses.RECORDING_EVENTS, new JsonObject().put("event", "recordingFailed")
+                    .put("name", r.stream().name()).put("mediaSessionId", r.stream().mediaSessionId())
+                    .put("reason", r.failure()).put("timestamp", System.currentTimeMillis()));
+        }
     }
 
     private void stopRecording(Message<JsonObject> m) {

@@ -50,6 +50,7 @@ final class StreamRecorder {
     private int part;
     private boolean done;
     private volatile String fileName = "";
+    private volatile String failure;
 
     StreamRecorder(Stream stream, Path dir, RecordNameTemplate template, Rotation rotation, RecordHook hook,
                    Executor pool, Consumer<StreamRecorder> onStreamEnded) {
@@ -63,6 +64,9 @@ final class StreamRecorder {
     }
 
     Stream stream() { return stream; }
+
+    /** Why the recording stopped by itself on an error (e.g. the disk is full), or null. */
+    String failure() { return failure; }
 
     /** The current file name (with unresolved placeholders while recording), "" before the first keyframe. */
     String fileName() {
@@ -93,6 +97,7 @@ final class StreamRecorder {
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("recording of {} failed: {}", stream.name(), e.toString());
+            failure = e.getMessage() == null ? e.toString() : e.getMessage();
             finish("write error");
             onStreamEnded.accept(this);
             return;
@@ -185,7 +190,16 @@ final class StreamRecorder {
         }
         done = true;
         try {
-            if (file != null) {
+            if (file != null && failure != null) {
+                // the write that failed (a full disk) left the file's end torn: finishing it would
+                // index samples that are not all there, so it is removed; parts finished before stay
+                Path torn = file.path();
+                file.abandon();
+                file = null;
+                java.nio.file.Files.deleteIfExists(torn);
+                LOG.warn("recording of {}: the unfinished file {} was removed after the write error", stream.name(),
+                        torn.getFileName());
+            } else if (file != null) {
                 Path p = closeFile(false);
                 fileName = p.getFileName().toString();
                 LOG.info("recording of {} {}: {}", stream.name(), why, p.getFileName());

@@ -1,14 +1,18 @@
 package org.estuary.verticles.rest;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.estuary.core.limits.Limits;
+import org.estuary.verticles.agent.HttpConnectionLimit;
 import org.estuary.verticles.tls.TlsServers;
 
 /**
@@ -33,6 +37,7 @@ public class RestVerticle extends VerticleBase {
     private int tlsPort = -1;
     private volatile HttpServer tlsServer;
     private volatile HttpServer server;
+    private Limits limits = Limits.none();
 
     /**
      * @param port            TCP port; 0 picks any free port (see {@link #actualPort()})
@@ -87,6 +92,12 @@ public class RestVerticle extends VerticleBase {
         return s == null ? -1 : s.actualPort();
     }
 
+    /** The node's connection limits, applied to every HTTP(S) connection of this port; call before deployment. */
+    public synchronized RestVerticle limits(Limits limits) {
+        this.limits = limits;
+        return this;
+    }
+
     /** Overrides {@link #DEFAULT_SEND_TIMEOUT_MS}; call before deployment. */
     public synchronized RestVerticle sendTimeoutMs(long timeoutMs) {
         this.sendTimeoutMs = timeoutMs;
@@ -109,16 +120,17 @@ public class RestVerticle extends VerticleBase {
     public synchronized Future<?> start() {
         Router router = RestRouter.build(vertx, security == null ? RestSecurity.open(corsAllowOrigin) : security,
                 maxBodyBytes, sendTimeoutMs, List.copyOf(extraRoutes));
-        return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(bindAddress)
+        HttpConnectionLimit places = new HttpConnectionLimit(vertx, limits);
+        Handler<HttpServerRequest> handler = router;
+        return places.apply(vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(bindAddress)
                 // Plain HTTP/1.1: an h2c upgrade request (the JDK HttpClient sends one) once garbled a
                 // large response; REST clients do not need HTTP/2 in clear text.
-                .setHttp2ClearTextEnabled(false))
-            .requestHandler(router)
+                .setHttp2ClearTextEnabled(false)), handler)
             .listen()
             .onSuccess(s -> server = s)
             .compose(s -> tls == null ? Future.succeededFuture(s)
-                    : vertx.createHttpServer(tls.https(new HttpServerOptions().setPort(tlsPort).setHost(bindAddress)))
-                        .requestHandler(router).listen().onSuccess(t -> {
+                    : places.apply(vertx.createHttpServer(tls.https(new HttpServerOptions().setPort(tlsPort)
+                        .setHost(bindAddress))), handler).listen().onSuccess(t -> {
                             tlsServer = t;
                             tls.register(o -> t.updateSSLOptions(o, true));
                         }));

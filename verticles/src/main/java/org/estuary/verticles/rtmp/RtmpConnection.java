@@ -488,7 +488,9 @@ final class RtmpConnection {
             return;
         }
         state = State.CLOSED;
-        LOG.info("RTMP {} closed: {}", sessionId, reason);
+        String cut = decoder.unfinished();
+        // a publisher that vanished mid-chunk: say so, the log is where an operator looks for why
+        LOG.info("RTMP {} closed: {}{}", sessionId, reason, cut == null ? "" : " in the middle of " + cut);
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }

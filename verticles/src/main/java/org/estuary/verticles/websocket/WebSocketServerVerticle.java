@@ -32,6 +32,7 @@ import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.agent.Body;
 import org.estuary.verticles.agent.Control;
+import org.estuary.verticles.tls.TlsServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,9 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
     private final String bindAddress;
     private final List<Consumer<Router>> extraRoutes = new ArrayList<>();
     private volatile HttpServer server;
+    private volatile HttpServer tlsServer;
+    private TlsServers tls;
+    private int tlsPort = -1;
     private final StreamRegistry streams;
     private final ConnectionRegistry connections;
     private final String nodeId;
@@ -99,6 +103,19 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
     public synchronized WebSocketServerVerticle addRoutes(Consumer<Router> routes) {
         extraRoutes.add(routes);
         return this;
+    }
+
+    /** Also serves the port over TLS (WSS, and the page/WHIP/WHEP over HTTPS) on {@code port}; call before deployment. */
+    public synchronized WebSocketServerVerticle tls(TlsServers tls, int port) {
+        this.tls = tls;
+        this.tlsPort = port;
+        return this;
+    }
+
+    /** The bound WSS port once started, or -1 when TLS is off. */
+    public int actualTlsPort() {
+        HttpServer t = tlsServer;
+        return t == null ? -1 : t.actualPort();
     }
 
     /** The bound port once started, or -1. */
@@ -177,7 +194,16 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
                 .onSuccess(s -> {
                     server = s;
                     LOG.info("WebSocket/HTTP listener on {}:{}", bindAddress, s.actualPort());
-                });
+                })
+                .compose(s -> tls == null ? Future.succeededFuture(s)
+                        // the same router: WSS upgrades count in the limits and reach the same sessions;
+                        // WebSocket clients negotiate HTTP/1.1 by ALPN, the page may use HTTP/2
+                        : vertx.createHttpServer(tls.https(new HttpServerOptions(options).setPort(tlsPort)))
+                            .requestHandler(router).listen().onSuccess(t -> {
+                                tlsServer = t;
+                                tls.register(o -> t.updateSSLOptions(o, true));
+                                LOG.info("WebSocket over TLS (wss) on {}:{}", bindAddress, t.actualPort());
+                            }));
     }
 
     @Override
@@ -186,7 +212,9 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
             c.run(() -> c.close((short) 1001, "Server shutdown"));
         }
         HttpServer s = server;
-        return s == null ? Future.succeededFuture() : s.close();
+        HttpServer t = tlsServer;
+        return Future.join(s == null ? Future.succeededFuture() : s.close(),
+                t == null ? Future.succeededFuture() : t.close());
     }
 
     // ---- WcsHub --------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ final class OpenApiSchemas {
         c.put("Mixer", extensible(obj("A stream mixer; also carries its mixer settings in camelCase.",
             "localMediaSessionId:string", "remoteMediaSessionId:string", "localStreamName:string",
             "remoteStreamName:string", "uri:string", "status:string", "hasAudio:boolean", "hasVideo:boolean",
-            "record:boolean", "mediaSessions:stringArray")));
+            "record:boolean", "mediaSessions:stringArray", "inputs:objectArray")));
         c.put("Recorder", obj("A running stream recording.", "fileName:string", "mediaSessionId:string"));
         c.put("MultipleRecorder", obj("A recorder of several streams into one file.",
             "mediaSessionsId:stringArray", "uri:string", "fileName:string"));
