@@ -40,6 +40,7 @@ public final class RouteTable {
     private final List<BiConsumer<String, JsonObject>> changeListeners = new ArrayList<>();
     private final Listener listener = new Listener();
     private volatile Predicate<Stream> notRouted = s -> false;
+    private boolean routeLocalPublishes;
     private volatile int rtmpPort = -1;
     private Context context;
     private Runnable stopListening = () -> { };
@@ -54,6 +55,14 @@ public final class RouteTable {
         this.routes = tables.table(SharedTables.ROUTES);
         this.directory = directory;
         this.streams = streams;
+    }
+
+    /**
+     * Also registers the streams published here when this node has neither the origin nor the transcoder role
+     * (an edge announcing itself as the origin of what publishers send it). Call before start.
+     */
+    public void routeLocalPublishes() {
+        this.routeLocalPublishes = true;
     }
 
     /** Streams this predicate accepts are never registered (e.g. an edge's local copies of relayed streams). */
@@ -103,7 +112,8 @@ public final class RouteTable {
                 }
             });
             // Origins route what is published on them, transcoders the renditions they make.
-            if (directory.identity().has(NodeIdentity.ORIGIN) || directory.identity().has(NodeIdentity.TRANSCODER)) {
+            if (routeLocalPublishes || directory.identity().has(NodeIdentity.ORIGIN)
+                || directory.identity().has(NodeIdentity.TRANSCODER)) {
                 streams.addListener(listener);
             }
             if (resyncMs > 0) {

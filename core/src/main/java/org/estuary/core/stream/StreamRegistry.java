@@ -128,6 +128,11 @@ public final class StreamRegistry {
         return new ArrayList<>(readersBySession.values());
     }
 
+    /** True while some reader waits (through {@link #awaitPublished}) for {@code name} to be published here. */
+    public boolean awaited(String name) {
+        return waiters.containsKey(name);
+    }
+
     /**
      * Asks the {@link OnDemandSource}s to start {@code name} (e.g. an edge's relay of a stream published on
      * another node): the name the first taker will publish, or null when none takes it. Sources must accept

@@ -17,6 +17,8 @@ import org.estuary.cluster.NodeIdentity;
 import org.estuary.cluster.RouteTable;
 import org.estuary.cluster.SharedTables;
 import org.estuary.core.config.CdnConfig;
+import org.estuary.core.config.EdgePublish;
+import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.session.AdmissionChain;
 import org.estuary.core.session.AdmissionDecision;
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CdnVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(CdnVerticle.class);
+    /** Why a publisher is refused on a node without the origin role when {@code cdn.edgePublish} is refuse. */
+    static final String NOT_ORIGIN = "not an origin node";
 
     private final StreamRegistry streams;
     private final NodeDirectoryVerticle directoryVerticle;
@@ -75,6 +79,9 @@ public final class CdnVerticle extends VerticleBase {
         SharedTables tables = directoryVerticle.tables();
         routes = new RouteTable(vertx, tables, directory, streams);
         routes.resyncEvery(config.loadRefreshMs());
+        if (config.edgePublish() == EdgePublish.ORIGIN) {
+            routes.routeLocalPublishes(); // a publisher on an edge makes it that stream's origin
+        }
         // One random token for the whole cluster, made by whichever node asks first.
         JsonObject token = new JsonObject().put("value", UUID.randomUUID().toString());
         return tables.table(SharedTables.SETTINGS).putIfAbsent("relayToken", token).compose(settled -> {
@@ -84,8 +91,8 @@ public final class CdnVerticle extends VerticleBase {
                 name -> relays == null ? java.util.Optional.empty() : relays.originPublish(name));
             // Transcoder nodes relay the sources of their renditions like edges relay streams for players.
             if (identity.has(NodeIdentity.EDGE) || identity.has(NodeIdentity.TRANSCODER)) {
-                relays = new EdgeRelays(vertx, context, streams, routes, identity.nodeId(), config.relayLingerMs(),
-                    playWaitMs, accessLists.relayQuery(identity.nodeId()));
+                relays = new EdgeRelays(vertx, context, streams, routes, directory, config.relayVia(),
+                    config.relayLingerMs(), playWaitMs, accessLists.relayQuery(identity.nodeId()));
                 routes.exclude(s -> relays.isRelayed(s.name()));
             }
             profiles = new Profiles(tables);
@@ -131,6 +138,10 @@ public final class CdnVerticle extends VerticleBase {
 
     /** The access-list link of the admission chain: players (every protocol) of a listed stream need a key. */
     private CompletionStage<AdmissionDecision> admit(AdmissionRequest request) {
+        if (request.action() == AdmissionRequest.Action.PUBLISH && config.edgePublish() == EdgePublish.REFUSE
+            && !directory.identity().has(NodeIdentity.ORIGIN)) {
+            return CompletableFuture.completedFuture(AdmissionDecision.deny(NOT_ORIGIN));
+        }
         if (request.action() != AdmissionRequest.Action.PLAY) {
             return CompletableFuture.completedFuture(AdmissionDecision.allow(request));
         }

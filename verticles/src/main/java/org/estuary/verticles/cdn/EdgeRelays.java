@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.estuary.cluster.NodeDirectory;
 import org.estuary.cluster.RouteTable;
 import org.estuary.core.control.Addresses;
 import org.estuary.core.stream.OnDemandSource;
@@ -37,16 +38,19 @@ final class EdgeRelays implements OnDemandSource {
     /** One relay; identified by the origin publish it copies. */
     private static final class Relay {
         final String name;
-        final String uri;
         final String originNodeId;
         final String originMediaSessionId;
         final long startedAt = System.currentTimeMillis();
+        /** The node the relay connection goes to: the origin, or the {@code relayVia} node of a chain. */
+        String sourceNodeId;
+        /** The pull's RTMP URL; null until the source node is known. */
+        String uri;
         long lingerTimer = -1;
 
-        Relay(String name, String uri, String originNodeId, String originMediaSessionId) {
+        Relay(String name, String originNodeId, String originMediaSessionId) {
             this.name = name;
-            this.uri = uri;
             this.originNodeId = originNodeId;
+            this.sourceNodeId = originNodeId;
             this.originMediaSessionId = originMediaSessionId;
         }
     }
@@ -62,20 +66,25 @@ final class EdgeRelays implements OnDemandSource {
     private final String relayQuery;
     private final Map<String, Relay> relays = new ConcurrentHashMap<>();
     private final Readers readers = new Readers();
+    private final NodeDirectory directory;
+    /** Node id every relay goes through (an edge → edge chain), or "" for the stream's origin. */
+    private final String relayVia;
     private volatile java.util.function.Function<String, String> unrouted = name -> null;
 
     /**
      * @param startGraceMs how long a new relay may wait for its first reader (a player's own wait for the
      *                     stream) before the linger countdown starts
      */
-    EdgeRelays(Vertx vertx, Context context, StreamRegistry streams, RouteTable routes, String selfNodeId,
-               long lingerMs, long startGraceMs, String relayQuery) {
+    EdgeRelays(Vertx vertx, Context context, StreamRegistry streams, RouteTable routes, NodeDirectory directory,
+               String relayVia, long lingerMs, long startGraceMs, String relayQuery) {
+        this.directory = directory;
+        this.relayVia = relayVia;
+        this.selfNodeId = directory.identity().nodeId();
         this.relayQuery = relayQuery;
         this.vertx = vertx;
         this.context = context;
         this.streams = streams;
         this.routes = routes;
-        this.selfNodeId = selfNodeId;
         this.lingerMs = lingerMs;
         this.startGraceMs = startGraceMs;
     }
@@ -107,7 +116,8 @@ final class EdgeRelays implements OnDemandSource {
     JsonObject describe(String name) {
         Relay r = relays.get(name);
         return r == null ? null : new JsonObject().put("uri", r.uri).put("originNodeId", r.originNodeId)
-            .put("originMediaSessionId", r.originMediaSessionId).put("startedAt", r.startedAt);
+            .put("sourceNodeId", r.sourceNodeId).put("originMediaSessionId", r.originMediaSessionId)
+            .put("startedAt", r.startedAt);
     }
 
     /** Called on the player's thread by the stream hub for a name that is not live here. */
@@ -138,18 +148,47 @@ final class EdgeRelays implements OnDemandSource {
         if (relays.containsKey(name) || streams.find(name).isPresent()) {
             return;
         }
-        String uri = "rtmp://" + route.getString("host") + ":" + route.getInteger("rtmpPort") + "/live/" + name
-            + "?" + relayQuery;
-        Relay relay = new Relay(name, uri, route.getString("nodeId"), route.getString("mediaSessionId"));
+        Relay relay = new Relay(name, route.getString("nodeId"), route.getString("mediaSessionId"));
         relays.put(name, relay);
-        LOG.info("Edge relay of {} from origin {} ({})", name, relay.originNodeId, uri);
-        vertx.eventBus().request(PULL, new JsonObject().put("uri", uri).put("localStreamName", name),
-                new DeliveryOptions().setLocalOnly(true).setSendTimeout(BUS_TIMEOUT_MS))
-            .onFailure(e -> {
-                LOG.warn("Edge relay of {} could not start: {}", name, e.getMessage());
-                relays.remove(name, relay);
-            });
         armLinger(relay, startGraceMs + lingerMs);
+        source(route).onComplete(found -> context.runOnContext(v -> {
+            if (relays.get(name) != relay) {
+                return; // dropped while the source node was looked up
+            }
+            JsonObject source = found.result();
+            relay.sourceNodeId = source.getString("nodeId");
+            relay.uri = "rtmp://" + source.getString("host") + ":" + source.getInteger("rtmpPort") + "/live/" + name
+                + "?" + relayQuery;
+            LOG.info("Edge relay of {} from origin {} through {} ({})", name, relay.originNodeId, relay.sourceNodeId,
+                relay.uri);
+            vertx.eventBus().request(PULL, new JsonObject().put("uri", relay.uri).put("localStreamName", name),
+                    new DeliveryOptions().setLocalOnly(true).setSendTimeout(BUS_TIMEOUT_MS))
+                .onFailure(e -> {
+                    LOG.warn("Edge relay of {} could not start: {}", name, e.getMessage());
+                    relays.remove(name, relay);
+                });
+        }));
+    }
+
+    /**
+     * Where the relay of a stream routed to {@code route} connects ({@code nodeId}, {@code host}, {@code rtmpPort}):
+     * the {@code relayVia} node when one is set, live and not the origin itself (it relays the stream from the
+     * origin in turn, or further along its own chain), else the origin. Never fails.
+     */
+    private Future<JsonObject> source(JsonObject route) {
+        JsonObject origin = new JsonObject().put("nodeId", route.getString("nodeId")).put("host", route.getString("host"))
+            .put("rtmpPort", route.getInteger("rtmpPort"));
+        if (relayVia.isEmpty() || relayVia.equals(selfNodeId) || relayVia.equals(route.getString("nodeId"))) {
+            return Future.succeededFuture(origin);
+        }
+        return directory.entry(relayVia).map(entry -> {
+            Integer port = entry == null ? null : entry.getJsonObject("endpoints", new JsonObject()).getInteger("rtmp");
+            if (port == null || entry.getString("host") == null) {
+                LOG.warn("Relay node {} is not live (or has no RTMP port yet): relaying from the origin", relayVia);
+                return origin;
+            }
+            return new JsonObject().put("nodeId", relayVia).put("host", entry.getString("host")).put("rtmpPort", port);
+        }).otherwise(origin);
     }
 
     private void armLinger(Relay relay, long delayMs) {
@@ -171,6 +210,13 @@ final class EdgeRelays implements OnDemandSource {
     private void routeChanged(String name, JsonObject route) {
         Relay relay = relays.get(name);
         if (relay == null) {
+            // Readers that asked before any node published it (an RTMP player within its wait, an HLS agent
+            // following the name across an origin's death) get it now that it is routed.
+            if (route != null && !selfNodeId.equals(route.getString("nodeId")) && streams.awaited(name)
+                && streams.find(name).isEmpty()) {
+                LOG.info("Edge relay of {} started for readers waiting since before it was routed", name);
+                ensure(name, route);
+            }
             return;
         }
         if (route == null) {
@@ -182,15 +228,16 @@ final class EdgeRelays implements OnDemandSource {
 
     /**
      * {@code /cdn/connection/reset_outbound|reset_all}: drops the relay connections this node opened to the
-     * origin nodes {@code origin} accepts and makes each one again from the stream's current route (a new RTMP
-     * connection). The local copies end with their connections, so their players end as after a failover.
+     * nodes {@code origin} accepts (origins, or the {@code relayVia} node) and makes each one again from the
+     * stream's current route (a new RTMP connection). The local copies end with their connections, so their
+     * players end as after a failover.
      *
      * @return how many relays were reset
      */
     int reset(java.util.function.Predicate<String> origin) {
         int n = 0;
         for (Relay relay : relays.values()) {
-            if (!origin.test(relay.originNodeId)) {
+            if (!origin.test(relay.sourceNodeId)) {
                 continue;
             }
             n++;
@@ -210,7 +257,10 @@ final class EdgeRelays implements OnDemandSource {
         if (relay.lingerTimer >= 0) {
             vertx.cancelTimer(relay.lingerTimer);
         }
-        LOG.info("Edge relay of {} from {} dropped: {}", relay.name, relay.originNodeId, why);
+        LOG.info("Edge relay of {} from {} dropped: {}", relay.name, relay.sourceNodeId, why);
+        if (relay.uri == null) {
+            return Future.succeededFuture();
+        }
         return vertx.eventBus().request(PULL_TERMINATE, new JsonObject().put("uri", relay.uri),
                 new DeliveryOptions().setLocalOnly(true).setSendTimeout(BUS_TIMEOUT_MS))
             .<Void>mapEmpty()
