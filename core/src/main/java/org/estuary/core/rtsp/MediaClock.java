@@ -1,5 +1,7 @@
 package org.estuary.core.rtsp;
 
+import org.estuary.core.rtp.Rtcp;
+
 /**
  * Maps the RTP timestamps of a session's tracks onto one microsecond time line. Before any RTCP
  * sender report, each track starts at the arrival time of its first packet (so tracks are aligned

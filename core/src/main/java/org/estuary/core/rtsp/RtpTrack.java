@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
+import org.estuary.core.rtp.Rtcp;
 
 /**
  * One received track of an RTSP session: its SDP media, the depacketiser for its payload format

@@ -42,6 +42,7 @@ public final class StreamFollower {
     private final Consumer<StreamReader> onPublished;
     private final BiConsumer<Stream, String> onUnpublished;
     private final boolean once;
+    private final Stream publication;
     private final Runnable wake;
 
     // lifecycle state, guarded by this
@@ -62,6 +63,7 @@ public final class StreamFollower {
         this.onPublished = b.onPublished;
         this.onUnpublished = b.onUnpublished;
         this.once = b.once;
+        this.publication = b.publication;
         if (b.media != null) {
             FrameSink sink = b.sink;
             Executor media = b.media;
@@ -86,7 +88,20 @@ public final class StreamFollower {
 
     /** Starts describing a follower of {@code name}. */
     public static Builder of(StreamRegistry registry, String name) {
-        return new Builder(registry, name);
+        return new Builder(Objects.requireNonNull(registry), name, null);
+    }
+
+    /**
+     * Starts describing a follower of one publication only (implies {@link Builder#once()}): a
+     * player whose session was negotiated for that publication's tracks (a WebRTC player). When
+     * the publication has ended before {@link #start()} (or ends before the reader is attached),
+     * {@code onUnpublished} reports it at once instead of waiting for the name to come back: a
+     * later publication of the name may carry codecs the session never negotiated.
+     */
+    public static Builder of(Stream publication) {
+        Builder b = new Builder(null, publication.name(), publication);
+        b.once = true;
+        return b;
     }
 
     public String name() { return name; }
@@ -130,6 +145,10 @@ public final class StreamFollower {
             }
             following = true;
             gen = ++generation;
+        }
+        if (publication != null) {
+            attach(publication, gen);
+            return;
         }
         Optional<Stream> live = registry.find(name);
         if (live.isPresent()) {
@@ -197,6 +216,10 @@ public final class StreamFollower {
         if (cancel != null) {
             cancel.run();
         }
+        if (s.isEnded() && publication != null) {
+            endedBeforeAttach(gen);   // the one publication is over: nothing to wait for
+            return;
+        }
         if (s.isEnded()) {
             await(gen);   // a stale publication: wait for the next one
             return;
@@ -214,6 +237,19 @@ public final class StreamFollower {
             onPublished.accept(r);
         }
         wake.run();
+    }
+
+    /** Publication mode: the publication ended before a reader was attached; reported like an end. */
+    private void endedBeforeAttach(long gen) {
+        synchronized (this) {
+            if (!following || generation != gen) {
+                return;
+            }
+            following = false;
+        }
+        if (onUnpublished != null) {
+            onUnpublished.accept(publication, publication.endReason());
+        }
     }
 
     private void ended(StreamReader r, String reason) {
@@ -283,13 +319,15 @@ public final class StreamFollower {
         private Consumer<StreamReader> onPublished;
         private BiConsumer<Stream, String> onUnpublished;
         private boolean once;
+        private final Stream publication;
         private Runnable wake;
         private Executor media;
         private FrameSink sink;
 
-        private Builder(StreamRegistry registry, String name) {
-            this.registry = Objects.requireNonNull(registry);
+        private Builder(StreamRegistry registry, String name, Stream publication) {
+            this.registry = registry;
             this.name = Objects.requireNonNull(name);
+            this.publication = publication;
         }
 
         /** Where lifecycle callbacks run: the agent's control thread (its Vert.x context). */

@@ -2,6 +2,7 @@ package org.estuary.core.rtsp;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import org.estuary.core.rtp.Rtcp;
 import org.junit.jupiter.api.Test;
 
 class MediaClockTest {
@@ -36,21 +37,5 @@ class MediaClockTest {
         assertEquals(a + Math.floorDiv(0x200L * 1_000_000, 90000), b);
         assertEquals(b, t.toMicros(0x00000000L, 0), "an older timestamp is clamped");
         assertThrows(IllegalArgumentException.class, () -> new MediaClock().track(0));
-    }
-
-    @Test
-    void rtcpSenderReportsAreParsedAndReceiverReportsBuilt() {
-        byte[] sr = Rtp.bytes(0x80, 200, 0, 6, 0, 0, 0, 7, 0, 0, 0, 100, 0x80, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 1, 0, 0, 0, 2);
-        byte[] compound = Rtp.concat(sr, Rtp.bytes(0x81, 202, 0, 1, 0, 0, 0, 7), Rtp.bytes(0x80, 200, 0, 50));
-        var reports = Rtcp.senderReports(compound);
-        assertEquals(1, reports.size());
-        assertEquals(7, reports.get(0).ssrc());
-        assertEquals(4096, reports.get(0).rtpTimestamp());
-        assertEquals(100_500_000, reports.get(0).ntpMicros());
-        byte[] rr = Rtcp.receiverReport(9, new Rtcp.ReportBlock(7, 3, 5, 70000, 0, 0x00648000L, 65536), "estuary@h");
-        assertEquals(201, rr[1] & 0xFF);
-        assertEquals(0, rr.length % 4);
-        assertEquals(202, rr[33] & 0xFF);
-        assertTrue(Rtcp.senderReports(rr).isEmpty());
     }
 }

@@ -238,4 +238,46 @@ class StreamFollowerTest {
         f.stop();
         assertTrue(registry.readers().isEmpty());
     }
+
+    private StreamFollower.Builder publicationFollower(Stream publication) {
+        return StreamFollower.of(publication)
+                .owner(owner)
+                .reader(s -> ReaderInfo.internal("reader-of-" + s.mediaSessionId(), "test"))
+                .onPublished(r -> events.add("published " + r.stream().mediaSessionId()))
+                .onUnpublished((s, why) -> events.add("unpublished " + why))
+                .drainOn(media, sink);
+    }
+
+    @Test
+    void aPublicationFollowerEndsWithItsPublicationAndIgnoresTheNextOne() throws Exception {
+        Stream s = registry.publish("cam1", PUB, 10_000);
+        StreamFollower f = publicationFollower(s).build();
+        f.start();
+        s.publish(video(0, true));
+        pumpAll();
+        assertEquals(1, sink.frames.size());
+        s.end("bye");
+        pumpAll();
+        Stream next = registry.publish("cam1", PUB, 10_000);
+        next.publish(video(0, true));
+        pumpAll();
+        assertEquals(List.of("published " + s.mediaSessionId(), "unpublished bye"), events);
+        assertFalse(f.isFollowing());
+        assertTrue(next.readers().isEmpty(), "never attached to the next publication");
+    }
+
+    @Test
+    void aPublicationThatEndedBeforeStartIsReportedAtOnceNotWaitedFor() throws Exception {
+        Stream s = registry.publish("cam1", PUB, 10_000);
+        StreamFollower f = publicationFollower(s).build();
+        s.end("gone early");
+        Stream next = registry.publish("cam1", PUB, 10_000);   // the name is live again meanwhile
+        f.start();
+        pumpAll();
+        assertEquals(List.of("unpublished gone early"), events);
+        assertNull(f.reader());
+        assertFalse(f.isFollowing());
+        assertTrue(next.readers().isEmpty());
+        assertTrue(registry.readers().isEmpty(), "no reader and nothing waiting");
+    }
 }

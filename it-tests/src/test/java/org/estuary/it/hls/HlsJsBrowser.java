@@ -1,13 +1,9 @@
 package org.estuary.it.hls;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.NodePackages;
+import org.estuary.it.support.PageServer;
 import org.estuary.it.support.Peers;
 import org.estuary.it.support.Ports;
 
@@ -49,25 +47,12 @@ final class HlsJsBrowser implements AutoCloseable {
 
     /** it-tests/hlsjs, with hls.js installed from the committed lockfile if it is not yet. */
     static Path hlsJsDir() throws Exception {
-        Path dir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("hlsjs");
-        if (!Files.exists(dir.resolve("package-lock.json"))) {
-            dir = Path.of("it-tests", "hlsjs").toAbsolutePath(); // run from the reactor root
-        }
-        if (!Files.exists(dir.resolve("node_modules/hls.js/dist/hls.min.js"))) {
-            String npm = Peers.require("npm", "npm");
-            Peers.Result r = Peers.run(180, "sh", "-c", "cd '" + dir + "' && " + npm + " ci --no-audit --no-fund");
-            if (r.exitCode() != 0 || !Files.exists(dir.resolve("node_modules/hls.js/dist/hls.min.js"))) {
-                throw new AssertionError("npm ci in " + dir + " failed (exit " + r.exitCode() + "): " + r.output());
-            }
-        }
-        return dir;
+        return NodePackages.installed("hlsjs", "node_modules/hls.js/dist/hls.min.js", 180);
     }
 
     static HlsJsBrowser start(String logName) throws Exception {
         Path dir = hlsJsDir();
-        HttpServer pages = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), Ports.free()), 8);
-        pages.createContext("/", ex -> serve(ex, dir));
-        pages.start();
+        HttpServer pages = PageServer.start(dir, FILES);
         String chromedriver = Peers.require("chromedriver", "chromium-driver");
         String chromium = Files.isExecutable(Path.of("/usr/lib/chromium/chromium")) ? "/usr/lib/chromium/chromium"
                 : Peers.require("chromium", "chromium");
@@ -176,22 +161,6 @@ final class HlsJsBrowser implements AutoCloseable {
             throw new IllegalStateException("WebDriver " + method + " " + url + " -> " + r.statusCode() + ": " + r.body());
         }
         return j;
-    }
-
-    private static void serve(HttpExchange ex, Path dir) throws IOException {
-        try (ex) {
-            String file = FILES.get(ex.getRequestURI().getPath());
-            if (file == null) {
-                ex.sendResponseHeaders(404, -1);
-                return;
-            }
-            byte[] body = Files.readAllBytes(dir.resolve(file));
-            ex.getResponseHeaders().add("Content-Type", file.endsWith(".html") ? "text/html" : "text/javascript");
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 
     private static void stopTree(Process p) throws InterruptedException {

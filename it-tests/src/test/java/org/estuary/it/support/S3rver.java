@@ -28,18 +28,7 @@ public final class S3rver implements AutoCloseable {
 
     /** it-tests/s3 with s3rver installed from the committed lockfile if it is not yet. */
     static Path dir() throws Exception {
-        Path dir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("s3");
-        if (!Files.exists(dir.resolve("package-lock.json"))) {
-            dir = Path.of("it-tests", "s3").toAbsolutePath(); // run from the reactor root
-        }
-        if (!Files.exists(dir.resolve("node_modules/s3rver/bin/s3rver.js"))) {
-            String npm = Peers.require("npm", "npm");
-            Peers.Result r = Peers.run(240, "sh", "-c", "cd '" + dir + "' && " + npm + " ci --no-audit --no-fund");
-            if (r.exitCode() != 0 || !Files.exists(dir.resolve("node_modules/s3rver/bin/s3rver.js"))) {
-                throw new AssertionError("npm ci in " + dir + " failed (exit " + r.exitCode() + "): " + r.output());
-            }
-        }
-        return dir;
+        return NodePackages.installed("s3", "node_modules/s3rver/bin/s3rver.js", 240);
     }
 
     /** Starts s3rver with the given buckets created empty. */

@@ -44,19 +44,8 @@ public final class Sipp implements AutoCloseable {
     public static Sipp start(String name, String scenario, Map<String, String> vars, List<String> extraArgs)
             throws IOException, InterruptedException {
         String sipp = Peers.require("sipp", "sip-tester");
-        Path dir = Files.createTempDirectory("sipp-" + name);
-        String xml;
-        try (InputStream in = Sipp.class.getResourceAsStream("/sipp/" + scenario)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no scenario " + scenario);
-            }
-            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        for (var e : vars.entrySet()) {
-            xml = xml.replace("@" + e.getKey() + "@", e.getValue());
-        }
-        Path file = dir.resolve(scenario);
-        Files.writeString(file, xml);
+        Path file = scenario(name, scenario, vars);
+        Path dir = file.getParent();
         int port = Ports.free();
         int media = Ports.free();
         List<String> cmd = new ArrayList<>(List.of(sipp, "-sf", file.toString(), "-t", "u1", "-i", "127.0.0.1",
@@ -77,13 +66,8 @@ public final class Sipp implements AutoCloseable {
         return s;
     }
 
-    /**
-     * Starts sipp as a UAC placing one call to {@code sip:<user>@127.0.0.1:<port>} from {@code localIp}
-     * (a 127.x address: loopback has them all) with {@code scenario}; {@link #exitCode} waits for its end.
-     */
-    public static Sipp uac(String name, String scenario, Map<String, String> vars, String user, int port, String localIp)
-            throws IOException {
-        String sipp = Peers.require("sipp", "sip-tester");
+    /** {@code scenario} from the test resources with its {@code @NAME@} placeholders filled in, in a new temp dir. */
+    private static Path scenario(String name, String scenario, Map<String, String> vars) throws IOException {
         Path dir = Files.createTempDirectory("sipp-" + name);
         String xml;
         try (InputStream in = Sipp.class.getResourceAsStream("/sipp/" + scenario)) {
@@ -97,6 +81,18 @@ public final class Sipp implements AutoCloseable {
         }
         Path file = dir.resolve(scenario);
         Files.writeString(file, xml);
+        return file;
+    }
+
+    /**
+     * Starts sipp as a UAC placing one call to {@code sip:<user>@127.0.0.1:<port>} from {@code localIp}
+     * (a 127.x address: loopback has them all) with {@code scenario}; {@link #exitCode} waits for its end.
+     */
+    public static Sipp uac(String name, String scenario, Map<String, String> vars, String user, int port, String localIp)
+            throws IOException {
+        String sipp = Peers.require("sipp", "sip-tester");
+        Path file = scenario(name, scenario, vars);
+        Path dir = file.getParent();
         int local = Ports.free();
         int media = Ports.free();
         List<String> cmd = new ArrayList<>(List.of(sipp, "127.0.0.1:" + port, "-sf", file.toString(), "-s", user,

@@ -192,7 +192,9 @@ class SfuRoomTest {
             throw new AssertionError(e.getMessage() + "; last " + last[0] + "; page " + browser.js("const w = "
                     + frame(nick) + "; return w && w.room ? JSON.stringify({members: w.room.members, status: w.room.status,"
                     + " errors: w.room.errors, pcs: w.room.pcs}) : null;") + "; /sfu/stats "
-                    + server.post("/sfu/stats", new JsonObject().put("roomName", "r1")).body(), e);
+                    + server.post("/sfu/stats", new JsonObject().put("roomName", "r1")).body() + "; metrics "
+                    + server.get("/metrics").body().lines().filter(l -> l.startsWith("estuary_webrtc")).toList() + "; load " + java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/proc/loadavg")).trim(), e);
         }
     }
 }

@@ -3,21 +3,16 @@ package org.estuary.it.websocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.estuary.it.support.Await;
 import org.estuary.it.support.EstuaryProcess;
 import org.estuary.it.support.Ffmpeg;
-import org.estuary.it.support.Peers;
+import org.estuary.it.support.NodePackages;
+import org.estuary.it.support.PageServer;
 import org.estuary.it.support.Ports;
 import org.estuary.it.support.StreamApi;
 import org.junit.jupiter.api.AfterAll;
@@ -34,10 +29,10 @@ import org.junit.jupiter.api.Test;
 class WebSdkTest {
     private static final Duration T = Duration.ofSeconds(60);
     /** The only files the page server answers, mapped to their place under it-tests/websdk. */
+    private static final String SDK_JS = "/node_modules/@flashphoner/websdk/flashphoner-webrtc-only.js";
     private static final Map<String, String> FILES = Map.of(
             "/sdk.html", "sdk.html",
-            "/node_modules/@flashphoner/websdk/flashphoner-webrtc-only.js",
-            "node_modules/@flashphoner/websdk/flashphoner-webrtc-only.js");
+            SDK_JS, "node_modules/@flashphoner/websdk/flashphoner-webrtc-only.js");
     private static EstuaryProcess server;
     private static Process rtmp;
     private static HttpServer pages;
@@ -46,10 +41,8 @@ class WebSdkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = sdkDir();
-        pages = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), Ports.free()), 8);
-        pages.createContext("/", ex -> serve(ex, dir));
-        pages.start();
+        Path dir = NodePackages.installed("websdk", FILES.get(SDK_JS), 180);
+        pages = PageServer.start(dir, FILES);
         wsPort = Ports.free();
         server = EstuaryProcess.start("web-sdk", "websocket.port=" + wsPort);
         rtmp = Ffmpeg.publish(server.rtmpUrl("rtmpcam"), "640x360", 25, 0, EstuaryProcess.logDir().resolve("web-sdk-ffmpeg.log"));
@@ -168,39 +161,6 @@ class WebSdkTest {
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; last stats " + last[0] + "; page errors "
                     + browser.js("return JSON.stringify(sdk.errors);"), e);
-        }
-    }
-
-    /** it-tests/websdk, with the SDK installed from the committed lockfile if it is not yet. */
-    private static Path sdkDir() throws Exception {
-        Path dir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("websdk");
-        if (!Files.exists(dir.resolve("package-lock.json"))) {
-            dir = Path.of("it-tests", "websdk").toAbsolutePath(); // run from the reactor root
-        }
-        Path sdk = dir.resolve(FILES.get("/node_modules/@flashphoner/websdk/flashphoner-webrtc-only.js"));
-        if (!Files.exists(sdk)) {
-            String npm = Peers.require("npm", "npm");
-            Peers.Result r = Peers.run(180, "sh", "-c", "cd '" + dir + "' && " + npm + " ci --no-audit --no-fund");
-            if (r.exitCode() != 0 || !Files.exists(sdk)) {
-                throw new AssertionError("npm ci in " + dir + " failed (exit " + r.exitCode() + "): " + r.output());
-            }
-        }
-        return dir;
-    }
-
-    private static void serve(HttpExchange ex, Path dir) throws IOException {
-        try (ex) {
-            String file = FILES.get(ex.getRequestURI().getPath());
-            if (file == null) {
-                ex.sendResponseHeaders(404, -1);
-                return;
-            }
-            byte[] body = Files.readAllBytes(dir.resolve(file));
-            ex.getResponseHeaders().add("Content-Type", file.endsWith(".html") ? "text/html" : "text/javascript");
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
         }
     }
 }

@@ -34,14 +34,26 @@ public final class Control {
 
     /** Serves REST method {@code path} (e.g. {@code "/pull/rtmp/pull"}) with {@code handler}. */
     public Control on(String path, BiConsumer<Message<JsonObject>, Body> handler) {
-        registrations.add(vertx.eventBus().<JsonObject>consumer(Addresses.api(path), m -> {
+        return serve(Addresses.api(path), path, handler);
+    }
+
+    /**
+     * Serves a request-reply address that is not a REST method (e.g. a per-node address another
+     * node's verticle forwards a request to) with the same error handling as {@link #on}.
+     */
+    public Control at(String address, BiConsumer<Message<JsonObject>, Body> handler) {
+        return serve(address, address, handler);
+    }
+
+    private Control serve(String address, String name, BiConsumer<Message<JsonObject>, Body> handler) {
+        registrations.add(vertx.eventBus().<JsonObject>consumer(address, m -> {
             try {
                 handler.accept(m, Body.of(m));
             } catch (ControlError e) {
                 m.fail(e.status(), e.getMessage());
             } catch (RuntimeException e) {
-                log.warn("{} failed", path, e);
-                m.fail(ApiStatus.INTERNAL, path + " failed: " + e.getMessage());
+                log.warn("{} failed", name, e);
+                m.fail(ApiStatus.INTERNAL, name + " failed: " + e.getMessage());
             }
         }).completion());
         return this;

@@ -206,16 +206,16 @@ final class AccessLists {
 
     // ------------------------------------------------------------------ REST
 
-    void add(Message<Object> m) {
-        request(m, true).compose(r -> {
+    void add(Message<?> m, Body body) {
+        request(body, true).compose(r -> {
             Set<String> keys = new LinkedHashSet<>(current(r.name));
             keys.addAll(r.keys);
             return save(r.name, keys, r.publishId);
         }).onSuccess(v -> m.reply(null)).onFailure(e -> CdnVerticle.fail(m, e));
     }
 
-    void remove(Message<Object> m) {
-        request(m, true).compose(r -> {
+    void remove(Message<?> m, Body body) {
+        request(body, true).compose(r -> {
             if (!mirrorHas(r.name)) {
                 return Future.failedFuture(ControlError.notFound("ACL not found: " + r.name));
             }
@@ -225,8 +225,8 @@ final class AccessLists {
         }).onSuccess(v -> m.reply(null)).onFailure(e -> CdnVerticle.fail(m, e));
     }
 
-    void delete(Message<Object> m) {
-        request(m, false).compose(r -> {
+    void delete(Message<?> m, Body body) {
+        request(body, false).compose(r -> {
             long version = versionOf(mirror.get(r.name));
             return table.remove(r.name).onSuccess(v -> {
                 apply(r.name, null, version);
@@ -235,8 +235,8 @@ final class AccessLists {
         }).onSuccess(v -> m.reply(null)).onFailure(e -> CdnVerticle.fail(m, e));
     }
 
-    void print(Message<Object> m) {
-        String name = Body.of(m).string("name");
+    void print(Message<?> m, Body body) {
+        String name = body.string("name");
         if (name == null || name.isBlank()) {
             m.fail(ApiStatus.BAD_REQUEST, "name is required");
             return;
@@ -280,8 +280,8 @@ final class AccessLists {
     private record Request(String name, List<String> keys, String publishId) { }
 
     /** Validates {@code name} (+ {@code keys}) and finds the live publish; 400 / 404 "Stream not found". */
-    private Future<Request> request(Message<Object> m, boolean withKeys) {
-        JsonObject b = Body.of(m).json();
+    private Future<Request> request(Body body, boolean withKeys) {
+        JsonObject b = body.json();
         String name = b.getValue("name") instanceof String s ? s : null;
         if (name == null || name.isBlank()) {
             return Future.failedFuture(ControlError.badRequest("name is required"));

@@ -5,7 +5,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +26,7 @@ import org.estuary.core.session.AdmissionRequest;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.Control;
 import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +82,6 @@ public final class CdnVerticle extends VerticleBase {
         if (config.edgePublish() == EdgePublish.ORIGIN) {
             routes.routeLocalPublishes(); // a publisher on an edge makes it that stream's origin
         }
-        var bus = vertx.eventBus();
         // One random token for the whole cluster, made by whichever node asks first.
         JsonObject token = new JsonObject().put("value", UUID.randomUUID().toString());
         return tables.table(SharedTables.SETTINGS).putIfAbsent("relayToken", token).compose(settled -> {
@@ -118,21 +117,22 @@ public final class CdnVerticle extends VerticleBase {
             }
             return Future.succeededFuture();
         }).compose(v -> {
-            return Future.all(List.of(
-                bus.consumer(Addresses.api("/cdn/show_routes"), this::showRoutes).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/stream/show_routes"), this::showStreamRoutes).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/remove_node"), this::removeNode).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/add"), accessLists::add).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/remove"), accessLists::remove).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/delete"), accessLists::delete).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/stream/access_list/print"), accessLists::print).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/profile/add"), profiles::add).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/profile/modify"), profiles::modify).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/profile/print"), profiles::print).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/profile/remove"), profiles::remove).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/connection/reset_inbound"), m -> resetConnections(m, true, false)).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/connection/reset_outbound"), m -> resetConnections(m, false, true)).completion(),
-                bus.<Object>consumer(Addresses.api("/cdn/connection/reset_all"), this::resetAll).completion()));
+            return new Control(vertx, LOG)
+                .on("/cdn/show_routes", this::showRoutes)
+                .on("/cdn/stream/show_routes", this::showStreamRoutes)
+                .on("/cdn/remove_node", this::removeNode)
+                .on("/cdn/stream/access_list/add", accessLists::add)
+                .on("/cdn/stream/access_list/remove", accessLists::remove)
+                .on("/cdn/stream/access_list/delete", accessLists::delete)
+                .on("/cdn/stream/access_list/print", accessLists::print)
+                .on("/cdn/profile/add", profiles::add)
+                .on("/cdn/profile/modify", profiles::modify)
+                .on("/cdn/profile/print", profiles::print)
+                .on("/cdn/profile/remove", profiles::remove)
+                .on("/cdn/connection/reset_inbound", (m, b) -> resetConnections(m, b, true, false))
+                .on("/cdn/connection/reset_outbound", (m, b) -> resetConnections(m, b, false, true))
+                .on("/cdn/connection/reset_all", this::resetAll)
+                .ready();
         });
     }
 
@@ -220,7 +220,7 @@ public final class CdnVerticle extends VerticleBase {
     }
 
     /** WCS's CDNRoute map: route id {@code <n>-<originNodeId>-<hops>} to stream name; 404 when there is none. */
-    private void showRoutes(Message<Object> m) {
+    private void showRoutes(Message<?> m, Body body) {
         routes.all().onSuccess(all -> {
             if (all.isEmpty()) {
                 m.fail(ApiStatus.NOT_FOUND, "No routes");
@@ -239,8 +239,8 @@ public final class CdnVerticle extends VerticleBase {
      * The route a player of {@code streamName} takes from this node: {@code <n>-STREAM-<nodeId>} keys in hop
      * order (origin first, then this node when it relays), each with that hop's details.
      */
-    private void showStreamRoutes(Message<Object> m) {
-        String name = Body.of(m).string("streamName");
+    private void showStreamRoutes(Message<?> m, Body body) {
+        String name = body.string("streamName");
         if (name == null || name.isBlank()) {
             m.fail(ApiStatus.BAD_REQUEST, "streamName is required");
             return;
@@ -263,8 +263,8 @@ public final class CdnVerticle extends VerticleBase {
     }
 
     /** Removes a PASSIVE node and its routes (409 for an ACTIVE node, 404 for an unknown one). */
-    private void removeNode(Message<Object> m) {
-        String nodeId = Body.of(m).string("nodeId");
+    private void removeNode(Message<?> m, Body body) {
+        String nodeId = body.string("nodeId");
         if (nodeId == null || nodeId.isBlank()) {
             m.fail(ApiStatus.BAD_REQUEST, "nodeId is required");
             return;
@@ -284,8 +284,8 @@ public final class CdnVerticle extends VerticleBase {
      * streams of this node, which it then makes again, as its pull reconnects) and/or to it (outbound: this
      * node's relays of streams whose origin it is, made again here at once from the route).
      */
-    private void resetConnections(Message<Object> m, boolean inbound, boolean outbound) {
-        String nodeId = Body.of(m).string("nodeId");
+    private void resetConnections(Message<?> m, Body body, boolean inbound, boolean outbound) {
+        String nodeId = body.string("nodeId");
         if (nodeId == null || nodeId.isBlank()) {
             m.fail(ApiStatus.BAD_REQUEST, "nodeId is required");
             return;
@@ -301,7 +301,7 @@ public final class CdnVerticle extends VerticleBase {
     }
 
     /** {@code /cdn/connection/reset_all}: every relay connection from and to this node, dropped and made again. */
-    private void resetAll(Message<Object> m) {
+    private void resetAll(Message<?> m, Body body) {
         reset(node -> true, true, true);
         m.reply(null);
     }

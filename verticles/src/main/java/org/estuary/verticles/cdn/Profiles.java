@@ -108,8 +108,8 @@ final class Profiles {
 
     // ------------------------------------------------------------------ REST
 
-    void add(Message<Object> m) {
-        Future.succeededFuture(Body.of(m).json()).compose(b -> {
+    void add(Message<?> m, Body body) {
+        Future.succeededFuture(body.json()).compose(b -> {
             String name = name(b);
             JsonObject profile = validate(b.getValue("profile"));
             CdnException exists = new CdnException(ApiStatus.CONFLICT, "Profile already exists: " + name);
@@ -120,8 +120,8 @@ final class Profiles {
         }).onSuccess(v -> m.reply(null)).onFailure(e -> CdnVerticle.fail(m, e));
     }
 
-    void modify(Message<Object> m) {
-        Future.succeededFuture(Body.of(m).json()).compose(b -> {
+    void modify(Message<?> m, Body body) {
+        Future.succeededFuture(body.json()).compose(b -> {
             String name = name(b);
             if (!(b.getValue("profile") instanceof JsonObject change)) {
                 return Future.failedFuture(bad("profile must be an object with video and/or audio fields"));
@@ -145,8 +145,8 @@ final class Profiles {
         }).onSuccess(v -> m.reply(null)).onFailure(e -> CdnVerticle.fail(m, e));
     }
 
-    void print(Message<Object> m) {
-        JsonObject b = Body.of(m).json();
+    void print(Message<?> m, Body body) {
+        JsonObject b = body.json();
         String only = b.getValue("name") instanceof String s && !s.isBlank() ? s : null;
         table.entries().onSuccess(all -> {
             JsonObject out = new JsonObject();
@@ -163,8 +163,8 @@ final class Profiles {
         }).onFailure(e -> CdnVerticle.fail(m, e));
     }
 
-    void remove(Message<Object> m) {
-        Future.succeededFuture(Body.of(m).json()).compose(b -> {
+    void remove(Message<?> m, Body body) {
+        Future.succeededFuture(body.json()).compose(b -> {
             String name = name(b);
             return table.get(name).compose(old -> old == null
                 ? Future.failedFuture(new CdnException(ApiStatus.NOT_FOUND, "Profile not found: " + name))

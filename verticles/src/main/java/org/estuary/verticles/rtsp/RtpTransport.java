@@ -3,7 +3,9 @@ package org.estuary.verticles.rtsp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
 import java.util.Locale;
-import org.estuary.core.rtsp.JitterBuffer;
+import org.estuary.core.rtp.JitterBuffer;
+import org.estuary.core.rtp.RtpReception;
+import org.estuary.core.rtsp.RtpPacket;
 import org.estuary.core.rtsp.RtpTrack;
 
 /** How the RTP/RTCP of one track travel: interleaved on the RTSP connection, or a UDP port pair. */
@@ -15,9 +17,10 @@ final class RtpTransport {
 
     static final class Track {
         final RtpTrack track;
-        final ReceptionStats stats = new ReceptionStats();
+        /** RFC 3550 reception statistics for our receiver reports. */
+        final RtpReception stats;
         /** UDP only: reorder buffer. */
-        final JitterBuffer jitter;
+        final JitterBuffer<RtpPacket> jitter;
         int rtpChannel;
         final DatagramSocket rtpSocket;
         final DatagramSocket rtcpSocket;
@@ -31,7 +34,8 @@ final class RtpTransport {
             this.rtpSocket = rtp;
             this.rtcpSocket = rtcp;
             this.clientPort = clientPort;
-            this.jitter = rtp == null ? null : new JitterBuffer(JITTER_PACKETS, JITTER_DELAY_MS);
+            this.jitter = rtp == null ? null : new JitterBuffer<>(JITTER_PACKETS, JITTER_DELAY_MS);
+            this.stats = new RtpReception(Math.max(1, track.media().clockRate()));
         }
 
         static Track interleaved(RtpTrack track, int channel) {

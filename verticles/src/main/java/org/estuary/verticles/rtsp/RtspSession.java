@@ -14,7 +14,7 @@ import org.estuary.core.media.Frame;
 import org.estuary.core.media.TrackType;
 import org.estuary.core.net.PortPool;
 import org.estuary.core.rtsp.MediaClock;
-import org.estuary.core.rtsp.Rtcp;
+import org.estuary.core.rtp.Rtcp;
 import org.estuary.core.rtsp.RtpPacket;
 import org.estuary.core.rtsp.RtpTrack;
 import org.estuary.core.rtsp.RtspAuth;
@@ -157,10 +157,10 @@ final class RtspSession {
             return;
         }
         lastMediaNanos = System.nanoTime();
-        t.stats.received(p.sequence(), p.ssrc());
+        t.stats.received(p.ssrc(), p.sequence(), p.timestamp(), lastMediaNanos);
         long arrivalUs = (lastMediaNanos - startNanos) / 1000;
         if (t.jitter != null) {
-            for (RtpPacket q : t.jitter.push(p, lastMediaNanos / 1_000_000)) {
+            for (RtpPacket q : t.jitter.push(p.sequence(), p, lastMediaNanos / 1_000_000)) {
                 t.track.accept(q, arrivalUs);
             }
         } else {
@@ -174,7 +174,7 @@ final class RtspSession {
         }
         for (Rtcp.SenderReport sr : Rtcp.senderReports(data)) {
             t.track.senderReport(sr);
-            t.stats.senderReport(sr);
+            t.stats.senderReport(sr.middle32(), System.nanoTime());
         }
     }
 
@@ -303,7 +303,7 @@ final class RtspSession {
 
     private void receiverReports() {
         for (RtpTransport.Track t : tracks) {
-            Rtcp.ReportBlock b = t.stats.reportBlock();
+            Rtcp.ReportBlock b = t.stats.reportBlock(System.nanoTime());
             if (b == null) {
                 continue;
             }

@@ -8,9 +8,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.estuary.core.sip.Decimator;
 import org.estuary.core.sip.Dtmf;
 import org.estuary.core.sip.G711;
-import org.estuary.core.sip.JitterBuffer;
-import org.estuary.core.sip.Rtcp;
-import org.estuary.core.sip.RtpReception;
+import org.estuary.core.rtp.JitterBuffer;
+import org.estuary.core.rtp.Rtcp;
+import org.estuary.core.rtp.RtpReception;
 import org.estuary.core.sip.RtpFormat;
 import org.estuary.core.sip.RtpHeader;
 

@@ -1,6 +1,7 @@
 package org.estuary.verticles.sip;
 
 import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.Control;
 import org.estuary.verticles.agent.ControlError;
 import gov.nist.javax.sip.SipStackExt;
 import io.vertx.core.Future;
@@ -115,17 +116,16 @@ public final class SipVerticle extends VerticleBase {
         });
         mediaPool.allowCoreThreadTimeOut(true); // idle threads are given back between calls
         return vertx.executeBlocking(this::createStack).compose(v -> {
-            var bus = vertx.eventBus();
-            return Future.all(List.of(
-                    bus.<JsonObject>consumer(Addresses.api("/call/startup"), this::startup).completion(),
-                    bus.<JsonObject>consumer(Addresses.api("/call/find"), m -> find(m, true)).completion(),
-                    bus.<JsonObject>consumer(Addresses.api("/call/find_all"), m -> find(m, false)).completion(),
-                    bus.<JsonObject>consumer(Addresses.api("/call/terminate"), this::terminate).completion(),
-                    bus.<JsonObject>consumer(Addresses.api("/call/send_dtmf"), this::sendDtmf).completion(),
-                    bus.<JsonObject>consumer(Addresses.api("/call/inject_sound"), this::injectSound).completion(),
-                    bus.<JsonObject>consumer(Addresses.api("/call/inject_stream/startup"), this::injectStream).completion(),
-                    bus.<JsonObject>consumer(Addresses.api("/call/inject_stream/terminate"), this::stopInjectStream)
-                            .completion()));
+            return new Control(vertx, LOG)
+                    .on("/call/startup", this::startup)
+                    .on("/call/find", (m, b) -> find(m, b, true))
+                    .on("/call/find_all", (m, b) -> find(m, b, false))
+                    .on("/call/terminate", this::terminate)
+                    .on("/call/send_dtmf", this::sendDtmf)
+                    .on("/call/inject_sound", this::injectSound)
+                    .on("/call/inject_stream/startup", this::injectStream)
+                    .on("/call/inject_stream/terminate", this::stopInjectStream)
+                    .ready();
         }).onSuccess(v -> {
             LOG.info("SIP listening on {}:{} (UDP, TCP)", bindAddress, actualPort);
             registerStanding();
@@ -491,69 +491,65 @@ public final class SipVerticle extends VerticleBase {
 
     // ---------------------------------------------------------------- REST
 
-    private void startup(Message<JsonObject> m) {
-        try {
-            CallRequest req = CallRequest.parse(Body.of(m).json());
-            Call existing = calls.get(req.callId());
-            if (existing != null && !existing.isFinal()) {
-                throw new ControlError(ApiStatus.CONFLICT, "Call " + req.callId() + " already exists");
-            }
-            for (Call c : calls.values()) {
-                if (c.isFinal() || c == existing) {
-                    continue;
-                }
-                if (!req.rtmpUrl().isEmpty() && req.rtmpUrl().equals(c.request().rtmpUrl())
-                        && req.rtmpStream().equals(c.request().rtmpStream())) {
-                    throw new ControlError(ApiStatus.CONFLICT, "rtmpUrl " + req.rtmpUrl() + " is already used by call "
-                            + c.callId());
-                }
-                if (c.streamName().equals(req.toStream())) {
-                    throw new ControlError(ApiStatus.CONFLICT, "Stream name is already in use by call " + c.callId()
-                            + ": " + req.toStream());
-                }
-            }
-            if (streams.find(req.toStream()).isPresent()) {
-                throw new ControlError(ApiStatus.CONFLICT, "Stream name is already in use: " + req.toStream());
-            }
-            if (liveCalls() >= config.maxCalls()) {
-                throw new ControlError(ApiStatus.UNAVAILABLE, "Too many calls (sip.maxCalls = " + config.maxCalls() + ")");
-            }
-            // the call's stream is a publish like any other: the admission point may refuse or rename it
-            java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
-            Body.of(m).json().forEach(e -> {
-                if (!e.getKey().equals("sipPassword")) {
-                    params.put(e.getKey(), String.valueOf(e.getValue()));
-                }
-            });
-            Future.fromCompletionStage(admission.check(new org.estuary.core.session.AdmissionRequest(
-                    org.estuary.core.session.AdmissionRequest.Action.PUBLISH, "SIP", req.appKey(), req.toStream(), "",
-                    params)), context).onComplete(ar -> {
-                        if (ar.failed() || !ar.result().allowed()) {
-                            m.fail(ApiStatus.FORBIDDEN, "Publishing refused: "
-                                    + (ar.failed() ? ar.cause().getMessage() : ar.result().reason()));
-                            return;
-                        }
-                        Call existingNow = calls.get(req.callId());
-                        if (existingNow != null && !existingNow.isFinal()) {
-                            m.fail(ApiStatus.CONFLICT, "Call " + req.callId() + " already exists");
-                            return;
-                        }
-                        CallRequest admitted = ar.result().streamName().equals(req.toStream()) ? req
-                                : req.withToStream(ar.result().streamName());
-                        Call call = new Call(sc, admitted, owner);
-                        calls.remove(req.callId());
-                        calls.put(req.callId(), call);
-                        timersOn();
-                        call.start();
-                        m.reply(null);
-                    });
-        } catch (ControlError f) {
-            m.fail(f.status(), f.getMessage());
+    private void startup(Message<JsonObject> m, Body b) {
+        CallRequest req = CallRequest.parse(b.json());
+        Call existing = calls.get(req.callId());
+        if (existing != null && !existing.isFinal()) {
+            throw new ControlError(ApiStatus.CONFLICT, "Call " + req.callId() + " already exists");
         }
+        for (Call c : calls.values()) {
+            if (c.isFinal() || c == existing) {
+                continue;
+            }
+            if (!req.rtmpUrl().isEmpty() && req.rtmpUrl().equals(c.request().rtmpUrl())
+                    && req.rtmpStream().equals(c.request().rtmpStream())) {
+                throw new ControlError(ApiStatus.CONFLICT, "rtmpUrl " + req.rtmpUrl() + " is already used by call "
+                        + c.callId());
+            }
+            if (c.streamName().equals(req.toStream())) {
+                throw new ControlError(ApiStatus.CONFLICT, "Stream name is already in use by call " + c.callId()
+                        + ": " + req.toStream());
+            }
+        }
+        if (streams.find(req.toStream()).isPresent()) {
+            throw new ControlError(ApiStatus.CONFLICT, "Stream name is already in use: " + req.toStream());
+        }
+        if (liveCalls() >= config.maxCalls()) {
+            throw new ControlError(ApiStatus.UNAVAILABLE, "Too many calls (sip.maxCalls = " + config.maxCalls() + ")");
+        }
+        // the call's stream is a publish like any other: the admission point may refuse or rename it
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        b.json().forEach(e -> {
+            if (!e.getKey().equals("sipPassword")) {
+                params.put(e.getKey(), String.valueOf(e.getValue()));
+            }
+        });
+        Future.fromCompletionStage(admission.check(new org.estuary.core.session.AdmissionRequest(
+                org.estuary.core.session.AdmissionRequest.Action.PUBLISH, "SIP", req.appKey(), req.toStream(), "",
+                params)), context).onComplete(ar -> {
+                    if (ar.failed() || !ar.result().allowed()) {
+                        m.fail(ApiStatus.FORBIDDEN, "Publishing refused: "
+                                + (ar.failed() ? ar.cause().getMessage() : ar.result().reason()));
+                        return;
+                    }
+                    Call existingNow = calls.get(req.callId());
+                    if (existingNow != null && !existingNow.isFinal()) {
+                        m.fail(ApiStatus.CONFLICT, "Call " + req.callId() + " already exists");
+                        return;
+                    }
+                    CallRequest admitted = ar.result().streamName().equals(req.toStream()) ? req
+                            : req.withToStream(ar.result().streamName());
+                    Call call = new Call(sc, admitted, owner);
+                    calls.remove(req.callId());
+                    calls.put(req.callId(), call);
+                    timersOn();
+                    call.start();
+                    m.reply(null);
+                });
     }
 
-    private void find(Message<JsonObject> m, boolean filtered) {
-        JsonObject q = Body.of(m).json();
+    private void find(Message<JsonObject> m, Body b, boolean filtered) {
+        JsonObject q = b.json();
         JsonArray out = new JsonArray();
         for (Call c : calls.values()) {
             if (!filtered || matches(c, q)) {
@@ -578,8 +574,8 @@ public final class SipVerticle extends VerticleBase {
         return true;
     }
 
-    private void terminate(Message<JsonObject> m) {
-        Call c = calls.get(CallRequest.text(Body.of(m).json(), "callId"));
+    private void terminate(Message<JsonObject> m, Body b) {
+        Call c = calls.get(CallRequest.text(b.json(), "callId"));
         if (c == null) {
             m.fail(ApiStatus.NOT_FOUND, "Call not found");
             return;
@@ -588,8 +584,8 @@ public final class SipVerticle extends VerticleBase {
         m.reply(null);
     }
 
-    private void sendDtmf(Message<JsonObject> m) {
-        JsonObject q = Body.of(m).json();
+    private void sendDtmf(Message<JsonObject> m, Body b) {
+        JsonObject q = b.json();
         Call c = calls.get(CallRequest.text(q, "callId"));
         if (c == null) {
             m.fail(ApiStatus.NOT_FOUND, "Call not found");
@@ -609,12 +605,8 @@ public final class SipVerticle extends VerticleBase {
             m.fail(ApiStatus.BAD_REQUEST, "type must be RFC2833, INFO or INFO_RELAY, got \"" + type + "\"");
             return;
         }
-        try {
-            c.sendDtmf(dtmf, type);
-            m.reply(null);
-        } catch (ControlError f) {
-            m.fail(f.status(), f.getMessage());
-        }
+        c.sendDtmf(dtmf, type);
+        m.reply(null);
     }
 
     private Call callFor(JsonObject q) {
@@ -626,33 +618,29 @@ public final class SipVerticle extends VerticleBase {
     }
 
     /** {@code /call/inject_sound {callId, fileName, loop?}}: a WAV of the media directory, converted off the loop. */
-    private void injectSound(Message<JsonObject> m) {
+    private void injectSound(Message<JsonObject> m, Body b) {
+        JsonObject q = b.json();
+        Call c = callFor(q);
+        String fileName = CallRequest.text(q, "fileName");
+        boolean loop = org.estuary.verticles.agent.Body.bool(q.getValue("loop"), false);
+        Path file;
         try {
-            JsonObject q = Body.of(m).json();
-            Call c = callFor(q);
-            String fileName = CallRequest.text(q, "fileName");
-            boolean loop = org.estuary.verticles.agent.Body.bool(q.getValue("loop"), false);
-            Path file;
-            try {
-                file = mediaFiles.resolve(fileName);
-            } catch (org.estuary.verticles.agent.MediaFiles.BadNameException e) {
-                throw new ControlError(ApiStatus.BAD_REQUEST, "fileName: " + e.getMessage());
-            }
-            vertx.executeBlocking(() -> loadSound(file, fileName), false).onComplete(ar -> {
-                if (ar.failed()) {
-                    ControlError.reply(m, ar.cause());
-                    return;
-                }
-                try {
-                    c.inject(new SoundSource(ar.result(), loop));
-                    m.reply(null);
-                } catch (ControlError e) {
-                    m.fail(e.status(), e.getMessage());
-                }
-            });
-        } catch (ControlError e) {
-            m.fail(e.status(), e.getMessage());
+            file = mediaFiles.resolve(fileName);
+        } catch (org.estuary.verticles.agent.MediaFiles.BadNameException e) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "fileName: " + e.getMessage());
         }
+        vertx.executeBlocking(() -> loadSound(file, fileName), false).onComplete(ar -> {
+            if (ar.failed()) {
+                ControlError.reply(m, ar.cause());
+                return;
+            }
+            try {
+                c.inject(new SoundSource(ar.result(), loop));
+                m.reply(null);
+            } catch (ControlError e) {
+                m.fail(e.status(), e.getMessage());
+            }
+        });
     }
 
     /** Worker thread: the WAV as 16 kHz mono samples (what {@link AudioSource}s give). */
@@ -677,36 +665,28 @@ public final class SipVerticle extends VerticleBase {
     }
 
     /** {@code /call/inject_stream/startup {callId, streamName}}: a live stream's audio into the call. */
-    private void injectStream(Message<JsonObject> m) {
-        try {
-            JsonObject q = Body.of(m).json();
-            Call c = callFor(q);
-            String name = CallRequest.text(q, "streamName");
-            if (name == null || name.isBlank()) {
-                throw new ControlError(ApiStatus.BAD_REQUEST, "streamName is required");
-            }
-            if (streams.find(name).isEmpty()) {
-                throw new ControlError(ApiStatus.NOT_FOUND, "Stream not found: " + name);
-            }
-            if (name.equals(c.streamName())) {
-                throw new ControlError(ApiStatus.BAD_REQUEST, "A call cannot be fed its own stream: " + name);
-            }
-            StreamSource src = new StreamSource(streams, name, r -> context.runOnContext(v -> r.run()), c.mediaExecutor());
-            c.inject(src);
-            src.start();
-            m.reply(null);
-        } catch (ControlError e) {
-            m.fail(e.status(), e.getMessage());
+    private void injectStream(Message<JsonObject> m, Body b) {
+        JsonObject q = b.json();
+        Call c = callFor(q);
+        String name = CallRequest.text(q, "streamName");
+        if (name == null || name.isBlank()) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "streamName is required");
         }
+        if (streams.find(name).isEmpty()) {
+            throw new ControlError(ApiStatus.NOT_FOUND, "Stream not found: " + name);
+        }
+        if (name.equals(c.streamName())) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "A call cannot be fed its own stream: " + name);
+        }
+        StreamSource src = new StreamSource(streams, name, r -> context.runOnContext(v -> r.run()), c.mediaExecutor());
+        c.inject(src);
+        src.start();
+        m.reply(null);
     }
 
-    private void stopInjectStream(Message<JsonObject> m) {
-        try {
-            callFor(Body.of(m).json()).stopInjectedStream();
-            m.reply(null);
-        } catch (ControlError e) {
-            m.fail(e.status(), e.getMessage());
-        }
+    private void stopInjectStream(Message<JsonObject> m, Body b) {
+        callFor(b.json()).stopInjectedStream();
+        m.reply(null);
     }
 
     /** Used by tests: calls not yet final. */

@@ -224,7 +224,11 @@ final class SfuPublisher implements SessionMedia {
         JsonArray out = new JsonArray();
         for (SfuTrack t : tracks) {
             JsonObject o = new JsonObject().put("id", t.id).put("type", t.video() ? "VIDEO" : "AUDIO")
-                    .put("codec", t.codec == org.estuary.core.media.Codec.OPUS ? "opus" : "H264")
+                    .put("codec", switch (t.codec) {
+                        case OPUS -> "opus";
+                        case VP8 -> "VP8";
+                        default -> "H264";
+                    })
                     .put("ssrc", t.ssrc).put("bitrate", t.bitrate(nowMs)).put("packets", t.packets)
                     .put("bytes", t.bytes).put("packetsLost", t.lost()).put("alive", t.bitrate(nowMs) > 0);
             if (t.video()) {

@@ -82,6 +82,13 @@ final class SfuRooms {
         return s;
     }
 
+    /** The video codec participant {@code r.from()} publishes (a receiver negotiates the same), null when none. */
+    org.estuary.core.media.Codec videoCodec(WebRtcSessions.RoomRequest r) {
+        SfuRoom room = rooms.get(r.room());
+        SfuPublisher p = room == null || r.from() == null ? null : room.participant(r.from());
+        return p == null ? null : p.tracks().stream().filter(SfuTrack::video).map(t -> t.codec).findFirst().orElse(null);
+    }
+
     /** /sfu/stats of one room; empty when there is no such room. */
     Optional<JsonObject> stats(String room) {
         SfuRoom r = room == null ? null : rooms.get(room);

@@ -331,7 +331,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         SdpOffer offer = SdpOffer.parse(r.sdpOffer());
         boolean publish = r.from() == null;
         long ourSsrc = random.nextInt() & 0xFFFFFFFFL;
-        List<Negotiation.Line> lines = Negotiation.negotiate(offer, publish, (ourSsrc + 1) & 0xFFFFFFFFL);
+        // a receiver takes the publisher's video codec: packets are forwarded as they are
+        List<Negotiation.Line> lines = Negotiation.negotiate(offer, publish, (ourSsrc + 1) & 0xFFFFFFFFL,
+                publish ? null : rooms.videoCodec(r));
         String id = token(16);
         String ufrag = token(8);
         String pwd = token(24);

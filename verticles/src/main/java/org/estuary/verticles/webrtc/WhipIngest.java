@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
+import org.estuary.core.rtp.JitterBuffer;
+import org.estuary.core.rtp.Rtcp;
 import org.estuary.core.rtsp.AccessUnitSink;
 import org.estuary.core.rtsp.Depacketizer;
 import org.estuary.core.rtsp.FramePerPacketDepacketizer;
 import org.estuary.core.rtsp.H264Depacketizer;
-import org.estuary.core.rtsp.JitterBuffer;
 import org.estuary.core.rtsp.MediaClock;
-import org.estuary.core.rtsp.Rtcp;
 import org.estuary.core.rtsp.RtpPacket;
 import org.estuary.core.webrtc.LossTracker;
 import org.estuary.core.webrtc.Negotiation;
@@ -39,7 +39,7 @@ final class WhipIngest {
         /** RFC 3550 reception statistics for receiver reports; made when the first packet arrives. */
         ReceptionStats reception;
         final MediaClock.Track clock;
-        final JitterBuffer jitter = new JitterBuffer(JITTER_PACKETS, JITTER_MS);
+        final JitterBuffer<RtpPacket> jitter = new JitterBuffer<>(JITTER_PACKETS, JITTER_MS);
         Depacketizer depacketizer;
         /** Gaps to NACK; null when the browser offered no generic NACK for this line (audio). */
         LossTracker loss;
@@ -152,7 +152,7 @@ final class WhipIngest {
         if (t.loss != null) {
             t.loss.received(p.sequence(), nowMs);
         }
-        for (RtpPacket r : t.jitter.push(p, nowMs)) {
+        for (RtpPacket r : t.jitter.push(p.sequence(), p, nowMs)) {
             t.depacketizer.accept(r);
         }
     }

@@ -30,6 +30,8 @@ import org.estuary.core.session.Admission;
 import org.estuary.core.session.ClientConnection;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.Body;
+import org.estuary.verticles.agent.Control;
 import org.estuary.verticles.tls.TlsServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,14 +171,16 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
 
     @Override
     public Future<?> start() {
-        var bus = vertx.eventBus();
-        List<Future<Void>> regs = new ArrayList<>();
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/data/send"), this::dataSend).completion());
-        regs.add(bus.<JsonObject>consumer(NODE_DATA_PREFIX + nodeId, this::dataSendHere).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/stream/event/send"), this::streamEventSend).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/logger/enable_client_log"), m -> clientLog(m, true)).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/logger/disable_client_log"), m -> clientLog(m, false)).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.STREAM_EVENTS, m -> onStreamEvent(m.body())).completion());
+        Future<Void> api = new Control(vertx, LOG)
+                .on("/data/send", this::dataSend)
+                .at(NODE_DATA_PREFIX + nodeId, this::dataSendHere) // /data/send forwarded from another node
+                .on("/stream/event/send", this::streamEventSend)
+                .on("/logger/enable_client_log", (m, b) -> clientLog(m, b, true))
+                .on("/logger/disable_client_log", (m, b) -> clientLog(m, b, false))
+                .ready();
+        // stream events are published (no answer): a listener, not a control method
+        Future<Void> events = vertx.eventBus().<JsonObject>consumer(Addresses.STREAM_EVENTS, m -> onStreamEvent(m.body()))
+                .completion();
         Router router = Router.router(vertx);
         mountWebSocket(router);
         synchronized (this) {
@@ -186,7 +190,7 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
         HttpServerOptions options = new HttpServerOptions().setHost(bindAddress).setPort(config.port())
                 .setHttp2ClearTextEnabled(false)
                 .setMaxWebSocketFrameSize(frameLimit()).setMaxWebSocketMessageSize(frameLimit());
-        return Future.all(regs).compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        return Future.all(api, events).compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
                 .onSuccess(s -> {
                     server = s;
                     LOG.info("WebSocket/HTTP listener on {}:{}", bindAddress, s.actualPort());
@@ -310,11 +314,11 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
 
     // ---- REST methods --------------------------------------------------------------------------
 
-    private void dataSend(Message<JsonObject> m) {
-        JsonObject q = body(m);
-        String target = q.getString("nodeId");
+    private void dataSend(Message<JsonObject> m, Body b) {
+        JsonObject q = b.json();
+        String target = b.string("nodeId");
         if (target == null || target.equals(nodeId)) {
-            dataSendHere(m);
+            dataSendHere(m, b);
             return;
         }
         // another node's session: that node's verticle answers (clustered bus); nobody there -> 404
@@ -331,9 +335,9 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
                 });
     }
 
-    private void dataSendHere(Message<JsonObject> m) {
-        JsonObject q = body(m);
-        String sessionId = q.getString("sessionId");
+    private void dataSendHere(Message<JsonObject> m, Body b) {
+        JsonObject q = b.json();
+        String sessionId = b.string("sessionId");
         if (sessionId == null) {
             m.fail(ApiStatus.BAD_REQUEST, "Missing required field 'sessionId'");
             return;
@@ -349,10 +353,10 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
         m.reply(null);
     }
 
-    private void streamEventSend(Message<JsonObject> m) {
-        JsonObject q = body(m);
-        String name = q.getString("streamName");
-        String msid = q.getString("mediaSessionId");
+    private void streamEventSend(Message<JsonObject> m, Body b) {
+        JsonObject q = b.json();
+        String name = b.string("streamName");
+        String msid = b.string("mediaSessionId");
         if (name == null && msid == null) {
             m.fail(ApiStatus.BAD_REQUEST, "Give streamName or mediaSessionId");
             return;
@@ -396,16 +400,15 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
         return null;
     }
 
-    private void clientLog(Message<JsonObject> m, boolean enable) {
-        JsonObject q = body(m);
-        String sessionId = q.getString("sessionId");
+    private void clientLog(Message<JsonObject> m, Body b, boolean enable) {
+        String sessionId = b.string("sessionId");
         WcsConnection c = sessionId == null ? null : sessions.get(sessionId);
         if (c == null) {
             m.fail(ApiStatus.NOT_FOUND, "Session not found: " + sessionId);
             return;
         }
         if (enable) {
-            String levelName = q.getString("logLevel");
+            String levelName = b.string("logLevel");
             var level = levelName == null ? java.util.Optional.of(ClientLogLevel.INFO) : ClientLogLevel.parse(levelName);
             if (level.isEmpty()) {
                 m.fail(ApiStatus.BAD_REQUEST, "Field 'logLevel' must be one of TRACE, DEBUG, INFO, WARN, ERROR");
@@ -416,9 +419,5 @@ public final class WebSocketServerVerticle extends VerticleBase implements WcsHu
             c.run(c::disableClientLog);
         }
         m.reply(null);
-    }
-
-    private static JsonObject body(Message<JsonObject> m) {
-        return m.body() == null ? new JsonObject() : m.body();
     }
 }

@@ -97,4 +97,38 @@ class KitTest {
         assertEquals(500, ControlError.internal("x").status());
         assertEquals(0, ControlError.badRequest("x").getStackTrace().length, "an answer, not a bug: no stack trace");
     }
+
+    @Test
+    void controlTurnsErrorsIntoStatusesOnRestAndPlainAddresses() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            new Control(vertx, org.slf4j.LoggerFactory.getLogger(KitTest.class))
+                    .on("/kit/echo", (m, b) -> m.reply(b.required("name")))
+                    .at("kit.node.1", (m, b) -> { throw ControlError.notFound("No such session: " + b.string("id")); })
+                    .on("/kit/bug", (m, b) -> { throw new IllegalStateException("boom"); })
+                    .ready().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            var bus = vertx.eventBus();
+            String api = org.estuary.core.control.Addresses.api("/kit/echo");
+            assertEquals("x", bus.request(api, new JsonObject().put("name", "x")).toCompletionStage()
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS).body());
+            assertEquals(400, failure(bus.request(api, null)).failureCode(), "an absent body reads as {}");
+            var notFound = failure(bus.request("kit.node.1", new JsonObject().put("id", 7)));
+            assertEquals(404, notFound.failureCode());
+            assertEquals("No such session: 7", notFound.getMessage());
+            var bug = failure(bus.request(org.estuary.core.control.Addresses.api("/kit/bug"), new JsonObject()));
+            assertEquals(500, bug.failureCode());
+            assertTrue(bug.getMessage().contains("boom"), bug.getMessage());
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static io.vertx.core.eventbus.ReplyException failure(io.vertx.core.Future<?> f) throws Exception {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return (io.vertx.core.eventbus.ReplyException) e.getCause();
+        }
+        throw new AssertionError("expected a failure");
+    }
 }

@@ -1,42 +1,45 @@
-package org.estuary.core.sip;
+package org.estuary.core.rtp;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
 /**
- * A call's receive-side jitter buffer: packets that arrive out of order within {@code windowNanos}
- * are put back in sequence order instead of being dropped. A packet is held until its predecessor
- * arrives, until it has waited {@code windowNanos}, or while more than {@code capacity} packets
- * wait; then the gap is given up (the audio path fills it with silence). Packets older than what
- * was already released, and duplicates, are dropped and counted. Not thread-safe (one event loop).
+ * Puts UDP-delivered RTP packets back in sequence order. A packet is held until its predecessor
+ * arrives, until it has waited {@code window}, or while more than {@code capacity} packets wait;
+ * then the gap is given up (the depacketiser sees the loss, a call's audio path fills it with
+ * silence). Packets older than what was already released, and duplicates, are dropped and counted
+ * as late. A sequence jump of more than {@link #RESYNC} is a new stream (the far end restarted):
+ * what waits is released and the buffer starts over rather than dropping the new stream as late.
+ * Time is whatever unit the caller uses for {@code window} and {@code now} (ms, ns). Not
+ * thread-safe: one owner thread.
  *
- * @param <T> what is held per packet (the payload or the decoded samples)
+ * @param <T> what is held per packet (the packet itself, its payload, a task)
  */
 public final class JitterBuffer<T> {
-    private record Held<T>(T item, long arrivedNanos) { }
+    private record Held<T>(T item, long arrived) { }
 
-    /** A sequence jump this large is a new stream (the far end restarted), not a late or early packet. */
-    static final int RESYNC = 1000;
+    /** A sequence jump this large is a new stream, not a late or early packet. */
+    public static final int RESYNC = 1000;
 
     private final int capacity;
-    private final long windowNanos;
+    private final long window;
     private final TreeMap<Long, Held<T>> held = new TreeMap<>();
-    private long nextSeq = -1;
-    private long highest = -1;
+    private long nextSeq = -1;   // extended sequence number expected next
+    private long highest = -1;   // highest extended sequence seen
     private long late;
     private long reordered;
 
-    public JitterBuffer(int capacity, long windowNanos) {
-        if (capacity < 1 || windowNanos < 0) {
+    public JitterBuffer(int capacity, long window) {
+        if (capacity < 1 || window < 0) {
             throw new IllegalArgumentException("capacity >= 1 and window >= 0");
         }
         this.capacity = capacity;
-        this.windowNanos = windowNanos;
+        this.window = window;
     }
 
     /** Adds the packet with 16-bit sequence number {@code seq}; returns what can be released now, in order. */
-    public List<T> push(int seq, T item, long nowNanos) {
+    public List<T> push(int seq, T item, long now) {
         long ext = extend(seq & 0xFFFF);
         List<T> flushed = List.of();
         if (nextSeq >= 0 && (ext < nextSeq - RESYNC || ext > highest + RESYNC)) {
@@ -54,27 +57,27 @@ public final class JitterBuffer<T> {
         }
         if (ext < nextSeq || held.containsKey(ext)) {
             late++;
-            return List.of();
+            return flushed;
         }
         if (ext < highest) {
             reordered++; // overtaken by a later packet, still in time: put back in its place
         }
-        held.put(ext, new Held<>(item, nowNanos));
+        held.put(ext, new Held<>(item, now));
         highest = Math.max(highest, ext);
         if (flushed.isEmpty()) {
-            return drain(nowNanos);
+            return drain(now);
         }
-        flushed.addAll(drain(nowNanos));
+        flushed.addAll(drain(now));
         return flushed;
     }
 
     /** Releases what has waited its window (call on a timer: the last packets before a pause). */
-    public List<T> drain(long nowNanos) {
+    public List<T> drain(long now) {
         List<T> out = new ArrayList<>();
         while (!held.isEmpty()) {
             var first = held.firstEntry();
             boolean inOrder = first.getKey() == nextSeq;
-            boolean giveUp = held.size() > capacity || nowNanos - first.getValue().arrivedNanos() >= windowNanos;
+            boolean giveUp = held.size() > capacity || now - first.getValue().arrived() >= window;
             if (!inOrder && !giveUp) {
                 break;
             }
@@ -95,8 +98,14 @@ public final class JitterBuffer<T> {
         return reordered;
     }
 
+    /** Packets waiting for a predecessor. */
     public int waiting() {
         return held.size();
+    }
+
+    /** Highest extended sequence number seen since the last start-over, -1 before any. */
+    public long highestSequence() {
+        return highest;
     }
 
     /** Extends a 16-bit sequence number to the one closest to the highest seen. */

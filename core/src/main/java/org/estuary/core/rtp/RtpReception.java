@@ -1,9 +1,10 @@
-package org.estuary.core.sip;
+package org.estuary.core.rtp;
 
 /**
  * What a receiver knows about the far end's RTP stream, kept as RFC 3550 asks (§6.4.1, A.3, A.8):
  * extended highest sequence, packets expected and lost, interarrival jitter, and the last sender
- * report; from it the report block of our RTCP receiver/sender reports. Not thread-safe.
+ * report; from it the report block of our RTCP receiver/sender reports (RTSP ingest, SIP calls).
+ * Not thread-safe.
  */
 public final class RtpReception {
     private final int clockRate;
