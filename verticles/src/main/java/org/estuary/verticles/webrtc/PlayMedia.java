@@ -8,8 +8,10 @@ import org.estuary.core.codec.AvcConfig;
 import org.estuary.core.codec.H264Sps;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
+import org.estuary.core.stream.FrameSink;
 import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
+import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
 import org.estuary.core.webrtc.H264Packetizer;
 import org.estuary.core.webrtc.Negotiation;
@@ -28,6 +30,12 @@ import org.estuary.core.webrtc.Vp8Packetizer;
  * own schedule; a new player starts at the stream's cached GOP anyway). A source with B-frames,
  * which browsers' WebRTC decoders do not reorder, is played from its shared baseline copy
  * ({@link BaselineFeeds}) while its audio still comes from the source. Event-loop only.
+ *
+ * <p>It reads the stream through a {@link StreamFollower} of the one publication its SDP answer was
+ * made for ({@code StreamFollower.of(stream)}): the reader is attached at DTLS connect (so it starts
+ * at the cached GOP), and the player ends with that publication. A publication that ended between
+ * the offer and the DTLS connect ends the player at once, as before the follower, rather than being
+ * waited for: the next publication of the name may carry codecs this session never negotiated.
  */
 final class PlayMedia implements SessionMedia {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlayMedia.class);
@@ -62,7 +70,24 @@ final class PlayMedia implements SessionMedia {
     private Codec videoCodec;
     private final Out video;
     private final Out audio;
-    private StreamReader reader;
+    private final StreamFollower follower;
+    /** Where the follower hands the stream's frames: at most {@link #FRAMES_PER_TURN} per pass. */
+    private final FrameSink sink = new FrameSink() {
+        @Override
+        public void frame(Frame f, Stream source) {
+            turn++;
+            PlayMedia.this.frame(f);
+        }
+
+        @Override
+        public boolean wants() {
+            return turn < FRAMES_PER_TURN;
+        }
+    };
+    private int turn;
+    /** The publication ended (every frame sent) or had ended before the DTLS connect. */
+    private boolean ended;
+    private boolean released;
     private SrtpTransform srtp;
     private List<byte[]> parameterSets = List.of();
     private long originStreamUs = Long.MIN_VALUE;
@@ -137,14 +162,23 @@ final class PlayMedia implements SessionMedia {
         this.opusFeeds = opusFeeds;
         this.baselineFeeds = baselineFeeds;
         this.vp8Packetizer = new Vp8Packetizer(MAX_PAYLOAD, random.nextInt(0x8000));
+        this.follower = StreamFollower.of(stream)
+                .owner(r -> context.runOnContext(x -> r.run()))
+                .reader(s -> new ReaderInfo(sessionId, ownerId == null || ownerId.isBlank() ? sessionId : ownerId,
+                        "", "WebRTC", true))
+                .onUnpublished((s, why) -> {
+                    ended = true; // the engine closes the session when it sees this (tick)
+                    closed = true;
+                })
+                .wake(() -> context.runOnContext(x -> drain()))
+                .build();
     }
 
     @Override
     public void connected(SrtpTransform srtp) {
         this.srtp = srtp;
         // attach now, not at the offer: the reader then starts at the cached GOP (a key frame first)
-        reader = stream.addReader(new ReaderInfo(sessionId, ownerId == null || ownerId.isBlank() ? sessionId : ownerId,
-                "", "WebRTC", true), () -> context.runOnContext(x -> drain()));
+        follower.start();
         if (audio != null) {
             leaveOpus = opusFeeds.subscribe(stream, this::sendAudio); // a WebRTC publisher's own Opus, else AAC transcoded; neither: none
         }
@@ -152,49 +186,48 @@ final class PlayMedia implements SessionMedia {
     }
 
     private void drain() {
-        if (closed || reader == null) {
+        if (closed) {
             return;
         }
-        if (drain(reader, false)) {
+        turn = 0;
+        if (follower.drain(sink) == FRAMES_PER_TURN) {
+            paced();
             context.runOnContext(x -> drain()); // more may be queued: yield to the loop's other work first
-            return;
-        }
-        if (reader.isEnded()) {
-            closed = true; // the engine closes the session when it sees the stream end (tick)
         }
     }
 
     private void drainBaseline() {
-        if (!closed && baselineReader != null && drain(baselineReader, true)) {
+        if (!closed && baselineReader != null && drainBaseline(baselineReader)) {
             context.runOnContext(x -> drainBaseline());
         }
     }
 
-    /** Sends up to {@link #FRAMES_PER_TURN} frames of {@code r}; true when cut short (more may wait). */
-    private boolean drain(StreamReader r, boolean fromBaseline) {
+    /** Sends up to {@link #FRAMES_PER_TURN} video frames of the baseline copy; true when cut short (more may wait). */
+    private boolean drainBaseline(StreamReader r) {
         r.beginDrain();
         Frame f;
         int n = 0;
         while (n < FRAMES_PER_TURN && (f = r.poll()) != null) {
-            if (fromBaseline) {
-                if (f.codec() == Codec.H264) {
-                    video(f);
-                }
-            } else {
-                frame(f);
+            if (f.codec() == Codec.H264) {
+                video(f);
             }
             n++;
         }
         if (n == FRAMES_PER_TURN) {
-            paced++;
-            counters.pacedTurns.increment();
+            paced();
             return true;
         }
         return false;
     }
 
+    private void paced() {
+        paced++;
+        counters.pacedTurns.increment();
+    }
+
+    /** The publication ended and every frame was sent (or it had ended before the DTLS connect). */
     boolean streamEnded() {
-        return reader != null && reader.isEnded();
+        return ended;
     }
 
     /** A frame of the stream itself. */
@@ -389,15 +422,13 @@ final class PlayMedia implements SessionMedia {
 
     @Override
     public void close(String reason) {
-        if (closed && reader == null) {
+        if (released) {
             return;
         }
+        released = true;
         closed = true;
         leaveOpus.run();
-        if (reader != null) {
-            reader.close();
-            reader = null;
-        }
+        follower.stop();
         if (baselineReader != null) {
             baselineReader.close();
             baselineReader = null;
