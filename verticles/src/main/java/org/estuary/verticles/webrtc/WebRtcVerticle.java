@@ -213,17 +213,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 return;
             }
             String name = ar.result().streamName().isBlank() ? request.streamName() : ar.result().streamName();
-            try {
-                p.complete(openHere(request, name));
-            } catch (SdpException e) {
-                counters.badOffers.increment();
-                p.fail(new ControlError(400, "Bad SDP offer: " + e.getMessage()));
-            } catch (ControlError e) {
-                p.fail(e);
-            } catch (RuntimeException e) {
-                LOG.warn("WebRTC open failed", e);
-                p.fail(new ControlError(500, "WebRTC session failed: " + e.getMessage()));
-            }
+            answer(p, () -> openHere(request, name));
         }));
         return p.future();
     }
@@ -309,20 +299,23 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             return Future.failedFuture(new ControlError(503, "the WebRTC engine is not running"));
         }
         Promise<Answer> p = Promise.promise();
-        c.runOnContext(v -> {
-            try {
-                p.complete(openRoomHere(r));
-            } catch (SdpException e) {
-                counters.badOffers.increment();
-                p.fail(new ControlError(400, "Bad SDP offer: " + e.getMessage()));
-            } catch (ControlError e) {
-                p.fail(e);
-            } catch (RuntimeException e) {
-                LOG.warn("WebRTC room session failed", e);
-                p.fail(new ControlError(500, "WebRTC session failed: " + e.getMessage()));
-            }
-        });
+        c.runOnContext(v -> answer(p, () -> openRoomHere(r)));
         return p.future();
+    }
+
+    /** An offer's answer made on the engine's thread, its failures mapped onto HTTP statuses. */
+    private void answer(Promise<Answer> p, java.util.function.Supplier<Answer> maker) {
+        try {
+            p.complete(maker.get());
+        } catch (SdpException e) {
+            counters.badOffers.increment();
+            p.fail(new ControlError(400, "Bad SDP offer: " + e.getMessage()));
+        } catch (ControlError e) {
+            p.fail(e);
+        } catch (RuntimeException e) {
+            LOG.warn("WebRTC session failed", e);
+            p.fail(new ControlError(500, "WebRTC session failed: " + e.getMessage()));
+        }
     }
 
     /** A room peer connection: like {@link #openHere}, with SFU media sides instead of a hub stream. */
