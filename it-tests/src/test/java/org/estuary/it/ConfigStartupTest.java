@@ -81,5 +81,15 @@ class ConfigStartupTest {
         assertEquals(200, server.get("/health").status());
         assertEquals(0, server.stop(), EstuaryProcess.tail(server.log()));
         assertTrue(server.logText().contains("stopped"), server.logText());
+        // the default: Netty's native epoll transport, shipped in the jar for linux-x86_64
+        assertTrue(server.logText().contains("network on epoll"), server.logText());
+    }
+
+    @Test
+    void nativeTransportOffRunsOnJavaNio() throws Exception {
+        EstuaryProcess server = EstuaryProcess.start("config-nio", "node.nativeTransport=false");
+        assertEquals(200, server.get("/health").status());
+        assertEquals(0, server.stop(), EstuaryProcess.tail(server.log()));
+        assertTrue(server.logText().contains("network on Java NIO"), server.logText());
     }
 }
