@@ -1,5 +1,6 @@
 package org.estuary.verticles.record;
 
+import org.estuary.verticles.agent.Control;
 import org.estuary.core.limits.Limit;
 import org.estuary.core.limits.Limits;
 import org.estuary.verticles.agent.AgentLimit;
@@ -35,6 +36,7 @@ import org.estuary.verticles.agent.Body;
  * only keeps the maps and answers.
  */
 public final class RecordingVerticle extends VerticleBase {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordingVerticle.class);
     private Limits limits = Limits.none();
 
     /** The node's limits (limits.maxRecorders and the like); call before deployment. */
@@ -70,21 +72,18 @@ public final class RecordingVerticle extends VerticleBase {
         hook = new RecordHook(config.hook(), hooks, (name, file) -> vertx.eventBus().publish(Addresses.RECORDING_EVENTS,
                 new JsonObject().put("event", "recordingFinished").put("name", name)
                         .put("fileName", file.getFileName().toString()).put("timestamp", System.currentTimeMillis())));
-        var bus = vertx.eventBus();
-        List<Future<Void>> regs = new ArrayList<>();
-        for (String a : List.of("/recorder/startup", "/stream/startRecording")) {
-            regs.add(bus.<JsonObject>consumer(Addresses.api(a), this::startRecording).completion());
-        }
-        for (String a : List.of("/recorder/terminate", "/stream/stopRecording")) {
-            regs.add(bus.<JsonObject>consumer(Addresses.api(a), this::stopRecording).completion());
-        }
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/recorder/find_all"), this::findRecorders).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/multipleRecorder/startup"), this::multiStartup).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/multipleRecorder/add"), this::multiAdd).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/multipleRecorder/remove"), this::multiRemove).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/multipleRecorder/find_all"), this::multiFindAll).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/multipleRecorder/terminate"), this::multiTerminate).completion());
-        return Future.all(regs);
+        return new Control(vertx, LOG)
+                .on("/recorder/startup", (m, b) -> startRecording(m))
+                .on("/stream/startRecording", (m, b) -> startRecording(m))
+                .on("/recorder/terminate", (m, b) -> stopRecording(m))
+                .on("/stream/stopRecording", (m, b) -> stopRecording(m))
+                .on("/recorder/find_all", (m, b) -> findRecorders(m))
+                .on("/multipleRecorder/startup", (m, b) -> multiStartup(m))
+                .on("/multipleRecorder/add", (m, b) -> multiAdd(m))
+                .on("/multipleRecorder/remove", (m, b) -> multiRemove(m))
+                .on("/multipleRecorder/find_all", (m, b) -> multiFindAll(m))
+                .on("/multipleRecorder/terminate", (m, b) -> multiTerminate(m))
+                .ready();
     }
 
     /** Finishes every file (so a clean shutdown leaves progressive MP4s) and frees the threads. */

@@ -1,5 +1,6 @@
 package org.estuary.verticles.snapshot;
 
+import org.estuary.verticles.agent.Control;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -7,7 +8,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.UUID;
-import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.ReaderInfo;
@@ -24,6 +24,7 @@ import org.estuary.verticles.agent.Body;
  * once); the decode runs with {@code executeBlocking}, never on the event loop.
  */
 public final class SnapshotVerticle extends VerticleBase {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SnapshotVerticle.class);
     /** How long to wait for a keyframe before answering 504. */
     public static final long KEYFRAME_TIMEOUT_MS = 10_000;
     private static final int GATEWAY_TIMEOUT = 504;
@@ -36,7 +37,7 @@ public final class SnapshotVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.eventBus().<JsonObject>consumer(Addresses.api("/stream/snapshot"), this::snapshot).completion();
+        return new Control(vertx, LOG).on("/stream/snapshot", (m, b) -> snapshot(m)).ready();
     }
 
     private void snapshot(Message<JsonObject> m) {

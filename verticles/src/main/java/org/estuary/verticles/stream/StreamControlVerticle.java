@@ -1,5 +1,6 @@
 package org.estuary.verticles.stream;
 
+import org.estuary.verticles.agent.Control;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -43,17 +44,16 @@ public final class StreamControlVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        var bus = vertx.eventBus();
-        List<Future<Void>> regs = new ArrayList<>();
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/stream/find_all"), m -> findStreams(m, false)).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/stream/find"), m -> findStreams(m, true)).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/stream/terminate"), this::terminateStreams).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/connection/find_all"), m -> findConnections(m, false)).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/connection/find"), m -> findConnections(m, true)).completion());
-        regs.add(bus.<JsonObject>consumer(Addresses.api("/connection/terminate"), this::terminateConnection).completion());
+        Control api = new Control(vertx, LOG)
+                .on("/stream/find_all", (m, b) -> findStreams(m, false))
+                .on("/stream/find", (m, b) -> findStreams(m, true))
+                .on("/stream/terminate", (m, b) -> terminateStreams(m))
+                .on("/connection/find_all", (m, b) -> findConnections(m, false))
+                .on("/connection/find", (m, b) -> findConnections(m, true))
+                .on("/connection/terminate", (m, b) -> terminateConnection(m));
         listener = new EventPublisher();
         streams.addListener(listener);
-        return Future.all(regs);
+        return api.ready();
     }
 
     @Override

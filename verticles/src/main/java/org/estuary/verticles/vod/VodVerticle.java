@@ -1,5 +1,6 @@
 package org.estuary.verticles.vod;
 
+import org.estuary.verticles.agent.Control;
 import org.estuary.core.limits.Limit;
 import org.estuary.core.limits.Limits;
 import org.estuary.verticles.agent.AgentLimit;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.estuary.core.config.VodConfig;
-import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.mp4.Mp4FormatException;
 import org.estuary.core.mp4.Mp4Reader;
@@ -71,12 +71,12 @@ public final class VodVerticle extends VerticleBase {
             t.setDaemon(true);
             return t;
         });
-        var bus = vertx.eventBus();
-        return Future.all(
-                bus.<JsonObject>consumer(Addresses.api("/vod/startup"), this::startup).completion(),
-                bus.<JsonObject>consumer(Addresses.api("/vod/find"), m -> find(m, true)).completion(),
-                bus.<JsonObject>consumer(Addresses.api("/vod/find_all"), m -> find(m, false)).completion(),
-                bus.<JsonObject>consumer(Addresses.api("/vod/terminate"), this::terminate).completion());
+        return new Control(vertx, LOG)
+                .on("/vod/startup", (m, b) -> startup(m))
+                .on("/vod/find", (m, b) -> find(m, true))
+                .on("/vod/find_all", (m, b) -> find(m, false))
+                .on("/vod/terminate", (m, b) -> terminate(m))
+                .ready();
     }
 
     @Override
