@@ -72,8 +72,8 @@ public final class Rtx {
         return out;
     }
 
-    /** Fixed header + CSRCs + header extension, -1 when cut short or not RTP v2. */
-    static int headerLength(byte[] p, int len) {
+    /** Fixed header + CSRCs + header extension, -1 when cut short or not RTP v2 (also the SFU's payload offset). */
+    public static int headerLength(byte[] p, int len) {
         if (p == null || len < 12 || len > p.length || (p[0] & 0xC0) != 0x80) {
             return -1;
         }

@@ -124,16 +124,6 @@ final class SfuTrack {
 
     /** Where the RTP payload starts (after CSRCs and the header extension), -1 when malformed. */
     static int payloadOffset(byte[] p, int len) {
-        if (len < 12) {
-            return -1;
-        }
-        int off = 12 + 4 * (p[0] & 0x0F);
-        if ((p[0] & 0x10) != 0) {
-            if (off + 4 > len) {
-                return -1;
-            }
-            off += 4 + 4 * (((p[off + 2] & 0xFF) << 8) | (p[off + 3] & 0xFF));
-        }
-        return off <= len ? off : -1;
+        return org.estuary.core.webrtc.Rtx.headerLength(p, len);
     }
 }
