@@ -162,7 +162,18 @@ final class RtmpConnection {
     private void checkTimers() {
         long now = System.currentTimeMillis();
         // Safety net: resume players whose drain signal was missed while the socket was full.
-        messageStreams.values().forEach(RtmpMessageStream::resumeIfStalled);
+        // A copy: resuming flushes, and a flush that finds the peer gone closes this connection,
+        // which empties messageStreams under the loop (a ConcurrentModificationException per
+        // second was seen with 1,000 players leaving at once).
+        for (RtmpMessageStream stream : List.copyOf(messageStreams.values())) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            stream.resumeIfStalled();
+        }
+        if (state == State.CLOSED) {
+            return;
+        }
         if (state == State.HANDSHAKE && now - createdAt > settings.handshakeTimeoutMs()) {
             close("handshake timeout");
         } else if (messageStreams.values().stream().noneMatch(RtmpMessageStream::isActive)
