@@ -81,6 +81,7 @@ final class WcsWebRtcBridge implements WcsMedia {
                     + nick + "'");
         }
         var req = new WebRtcSessions.RoomRequest(offerSdp, room, nick, s.published() ? null : s.name(), owner.sessionId(),
+                owner.clientAddress(), owner.params(),
                 members -> listener.event("sfuRoomMembers", new JsonObject().put("roomName", room)
                         .put("participants", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(members)))),
                 reason -> {

@@ -81,15 +81,25 @@ public interface WebRtcSessions {
      * browser sends, the participant joins the room) or one receiving participant {@code from}'s
      * tracks (the browser receives). Media is forwarded, never decoded.
      *
+     * @param clientAddress for the admission check, as in {@link Request}; the check sees the room as
+     *                  the app and the participant published or received as the stream
+     * @param params    for the admission check, as in {@link Request} (the session's custom fields)
      * @param onMembers for a join: told on the engine's loop the other participants' names each time
      *                  the room's membership changes (and once at the join); may be null
      * @param onClosed  as in {@link Request}; a subscription also ends when {@code from} leaves
      */
     record RoomRequest(String sdpOffer, String room, String participant, String from, String ownerId,
-                       Consumer<java.util.List<String>> onMembers, Consumer<String> onClosed) { }
+                       String clientAddress, Map<String, String> params,
+                       Consumer<java.util.List<String>> onMembers, Consumer<String> onClosed) {
+        public RoomRequest {
+            clientAddress = clientAddress == null ? "" : clientAddress;
+            params = params == null ? Map.of() : params;
+        }
+    }
 
     /**
-     * Answers a room peer connection's offer. Fails with {@link ControlError}: 400 malformed SDP or
+     * Answers a room peer connection's offer after the admission check. Fails with {@link ControlError}:
+     * 403 refused by admission, 400 malformed SDP or
      * names, 404 (receive) {@code from} does not publish in the room, 409 (join) the nickName already
      * publishes there, 503 the room is full (sfu.maxParticipantsPerRoom) or too many rooms.
      */

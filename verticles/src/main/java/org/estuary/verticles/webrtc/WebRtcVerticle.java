@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.estuary.core.config.WebRtcConfig;
 import org.estuary.core.session.Admission;
 import org.estuary.core.session.AdmissionDecision;
@@ -193,6 +194,19 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         boolean publish = request.direction() == Direction.PUBLISH;
         AdmissionRequest ask = new AdmissionRequest(publish ? AdmissionRequest.Action.PUBLISH : AdmissionRequest.Action.PLAY,
                 request.protocol(), "", request.streamName(), request.clientAddress(), request.params());
+        Promise<Answer> p = Promise.promise();
+        admit(ask, c, p, d -> {
+            String name = d.streamName().isBlank() ? request.streamName() : d.streamName();
+            answer(p, () -> openHere(request, name));
+        });
+        return p.future();
+    }
+
+    /**
+     * Asks the node's admission chain (access rules, hooks); on {@code c} runs {@code then} when
+     * allowed, or fails {@code p} with a 403 naming the reason.
+     */
+    private void admit(AdmissionRequest ask, Context c, Promise<Answer> p, Consumer<AdmissionDecision> then) {
         Promise<AdmissionDecision> decided = Promise.promise();
         try {
             admission.check(ask).whenComplete((d, e) -> {
@@ -205,17 +219,14 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         } catch (RuntimeException e) {
             decided.fail(e);
         }
-        Promise<Answer> p = Promise.promise();
         decided.future().onComplete(ar -> c.runOnContext(v -> {
             if (ar.failed() || !ar.result().allowed()) {
                 String why = ar.failed() ? String.valueOf(ar.cause().getMessage()) : ar.result().reason();
                 p.fail(new ControlError(403, "Refused: " + why));
                 return;
             }
-            String name = ar.result().streamName().isBlank() ? request.streamName() : ar.result().streamName();
-            answer(p, () -> openHere(request, name));
+            then.accept(ar.result());
         }));
-        return p.future();
     }
 
     @Override
@@ -298,8 +309,14 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         if (c == null || actualPort < 0) {
             return Future.failedFuture(new ControlError(503, "the WebRTC engine is not running"));
         }
+        // a room's publish and play pass the same checks as any other: the app is the room, the
+        // stream the participant published or received (names in a room are nickNames: a backend's
+        // rename is not applied)
+        boolean publish = r.from() == null;
+        AdmissionRequest ask = new AdmissionRequest(publish ? AdmissionRequest.Action.PUBLISH : AdmissionRequest.Action.PLAY,
+                "WebSocket", r.room(), publish ? r.participant() : r.from(), r.clientAddress(), r.params());
         Promise<Answer> p = Promise.promise();
-        c.runOnContext(v -> answer(p, () -> openRoomHere(r)));
+        admit(ask, c, p, d -> answer(p, () -> openRoomHere(r)));
         return p.future();
     }
 
