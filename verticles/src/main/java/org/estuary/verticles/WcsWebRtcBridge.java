@@ -126,6 +126,24 @@ final class WcsWebRtcBridge implements WcsMedia {
     }
 
     @Override
+    public Future<String> reoffer(WcsMediaSession s, String offerSdp) {
+        Open o = open.get(s);
+        if (o == null || o == PENDING) {
+            return Future.failedFuture("No answered peer connection to re-offer on");
+        }
+        return engine.reofferRoom(o.engineId(), offerSdp).map(WebRtcSessions.Answer::sdp);
+    }
+
+    @Override
+    public Future<Void> lease(WcsMediaSession s, String mid, String trackId) {
+        Open o = open.get(s);
+        if (o == null || o == PENDING) {
+            return Future.failedFuture("No answered peer connection to lease a track on");
+        }
+        return engine.leaseTrack(o.engineId(), mid, trackId);
+    }
+
+    @Override
     public void stop(WcsMediaSession s) {
         Open o = open.remove(s);
         if (o != null && o != PENDING) {

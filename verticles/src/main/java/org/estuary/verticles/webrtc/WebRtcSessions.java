@@ -105,6 +105,23 @@ public interface WebRtcSessions {
      */
     Future<Answer> openRoom(RoomRequest request);
 
+    /**
+     * A room participant's re-offer on its publishing peer connection (WCS's SFU SDK keeps one per
+     * room and adds recvonly transceivers to receive others): m-lines already answered keep their
+     * codec, added ones the browser receives on get a codec and an SSRC of ours; the answer keeps
+     * the session's ICE credentials and DTLS (no restart). Fails with {@link ControlError}: 404 no
+     * such room session, 400 malformed SDP, another DTLS fingerprint or m-lines removed.
+     */
+    Future<Answer> reofferRoom(String sessionId, String sdpOffer);
+
+    /**
+     * Forwards another participant's track ({@code "nickName/audio"} or {@code "nickName/video"}) on
+     * the m-line {@code mid} of a room participant's peer connection (added by {@link #reofferRoom});
+     * {@code trackId} null frees the m-line. Fails with {@link ControlError}: 404 unknown session,
+     * m-line or track, 400 a track whose codec the m-line does not carry.
+     */
+    Future<Void> leaseTrack(String sessionId, String mid, String trackId);
+
     /** Ends a session (frees its ports share, threads, codecs); fails with a 404 {@link ControlError} when unknown. */
     Future<Void> close(String sessionId, String reason);
 
