@@ -114,11 +114,14 @@ class RtspIngestTest {
         });
     }
 
-    /** H.264 with AAC and with PCMA, each over TCP and UDP: the four agents run side by side. */
+    /**
+     * H.264 with AAC and with PCMA, each over TCP and UDP: a camera's two agents run side by side (all four at
+     * once starved the cameras on a loaded machine: fewer than 12 pictures a second reached the players).
+     */
     @Test
     void ingestsH264WithAudioAndServesItOverRtmp() throws Exception {
-        Parallel.run(() -> ingestsH264("aac", "tcp"), () -> ingestsH264("aac", "udp"),
-                () -> ingestsH264("pcma", "tcp"), () -> ingestsH264("pcma", "udp"));
+        Parallel.run(() -> ingestsH264("aac", "tcp"), () -> ingestsH264("aac", "udp"));
+        Parallel.run(() -> ingestsH264("pcma", "tcp"), () -> ingestsH264("pcma", "udp"));
     }
 
     private static void ingestsH264(String audio, String transport) throws Exception {
