@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Room membership, its refusals and a leaver's clean-up, without sockets; and what a track reads from its packets. */
 class SfuRoomsTest {
     private final List<String> closed = new ArrayList<>();
-    private final SfuRooms rooms = new SfuRooms(new SfuConfig(2, 2), (id, why) -> closed.add(id + ": " + why));
+    private final SfuRooms rooms = new SfuRooms(new SfuConfig(2, 2, false), (id, why) -> closed.add(id + ": " + why));
     private final WebRtcCounters counters = new WebRtcCounters();
 
     private static WebRtcSessions.RoomRequest req(String room, String nick, String from, List<List<String>> heard) {
