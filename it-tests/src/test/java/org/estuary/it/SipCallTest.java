@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class SipCallTest {
     /** Long enough to see RING on a loaded machine before the call gives up. */
-    private static final int NO_ANSWER_MS = 4000;
+    private static final int NO_ANSWER_MS = 5000;
     private static final int MAX_CALLS = 3;
     /** Incoming calls ring this long before the answer: the window a caller's CANCEL is tested in. */
     private static final int ANSWER_DELAY_MS = 1000;
@@ -635,7 +635,7 @@ class SipCallTest {
     @Test
     void earlyMediaThenHoldAndUnholdFromTheFarEnd() throws Exception {
         try (Sipp far = Sipp.uas("early-hold", "uas-early-hold.xml", Map.of("PCAP", pcap.toString(),
-                "EARLY_MS", "4000", "HOLD_MS", "2500"))) {
+                "EARLY_MS", "2500", "HOLD_MS", "2500"))) {
             assertEquals(200, post("/call/startup", call("early", far).put("toStream", "early-stream")).status());
             // 183 with SDP: the far end's audio is bridged before the answer
             JsonObject early = Await.value(Duration.ofSeconds(20), "early media flowing", () -> {

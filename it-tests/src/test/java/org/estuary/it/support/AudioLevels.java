@@ -36,6 +36,7 @@ public final class AudioLevels {
             graph.append(";[s").append(i).append("]bandpass=f=").append(hz[i]).append(":width_type=h:w=50,bandpass=f=")
                     .append(hz[i]).append(":width_type=h:w=50,volumedetect[v").append(i).append(']');
         }
+        graph.append(";");
         for (int i = 0; i < hz.length; i++) {
             graph.append("[v").append(i).append(']');
         }
