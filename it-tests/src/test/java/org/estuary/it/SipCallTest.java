@@ -193,7 +193,7 @@ class SipCallTest {
         Path video = Sipp.h264Pcap(pcap.getParent().resolve("video.pcap"), "320x240", 15, 8);
         Process src = Ffmpeg.publish(server.rtmpUrl("video-src"), "176x144", 15, 0,
                 EstuaryProcess.logDir().resolve("sip-video-src-ffmpeg.log"));
-        try (Sipp far = Sipp.start("video", "uas-video.xml", Map.of("PCAP", video.toString(), "HANGUP_MS", "60000"),
+        try (Sipp far = Sipp.start("video", "uas-video.xml", Map.of("PCAP", video.toString(), "HANGUP_MS", "300000"),
                 List.of("-rtp_echo"))) {
             assertEquals(200, post("/call/startup", call("video-call", far).put("hasVideo", "true")
                     .put("toStream", "video-stream")).status());
