@@ -76,7 +76,8 @@ class SoakBenchmark {
             AtomicReference<Throwable> clientFailure = new AtomicReference<>();
             Thread rtmpPlayers = null;
             try (HlsLoadClient hls = new HlsLoadClient("http://127.0.0.1:" + hlsPort + "/soak/soak.m3u8", viewers, 2000)) {
-                String id = BenchSupport.awaitStream(server, "soak");
+                // ffmpeg's encoder starts slowly on a busy machine; the soak is judged from minute 10 anyway
+                String id = BenchSupport.awaitStream(server, "soak", 120_000);
                 call(server, "/stream/startRecording", new JsonObject().put("mediaSessionId", id)
                         .put("config", new JsonObject().put("rotation", "60")));
                 call(server, "/transcoder/startup", new JsonObject().put("uri", "transcoder://soak").put("remoteStreamName", "soak")
