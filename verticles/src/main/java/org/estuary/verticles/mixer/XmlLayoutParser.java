@@ -25,6 +25,8 @@ import org.xml.sax.Locator;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 import org.xml.sax.helpers.DefaultHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one WCS mixer layout file ({@code <body>} with {@code row}, {@code div} and {@code video}
@@ -33,6 +35,7 @@ import org.xml.sax.helpers.DefaultHandler;
  * file's line instead of drawing something unexpected. DOCTYPEs are refused (no external entities).
  */
 final class XmlLayoutParser {
+    private static final Logger LOG = LoggerFactory.getLogger(XmlLayoutParser.class);
     static final int MAX_ELEMENTS = 1000;
     static final int MAX_DEPTH = 32;
     private static final int MAX_PIXELS = 10_000;
@@ -180,6 +183,10 @@ final class XmlLayoutParser {
                 crop = bool(at.get("crop"), line);
             } else if (!text.isEmpty()) {
                 throw bad(line, "<" + o.tag() + "> cannot contain text (\"" + shorten(text) + "\")");
+            }
+            if (at.containsKey("watermark")) {
+                LOG.warn("{}:{}: the watermark attribute is not supported and is ignored"
+                        + " (use /mixer/set_stream_watermark)", file, line);
             }
             checkLevel(o, line);
             return new XmlLayoutNode(o.tag(), line, size(at.get("width"), "width", line),
