@@ -84,9 +84,13 @@ final class PublishMedia implements SessionMedia {
     }
 
     private void publish(Frame f) {
-        if (closed) {
-            return;
+        if (!closed) {
+            publishTo(stream, f);
         }
+    }
+
+    /** A browser's frame into a hub stream: configuration and VP8 key frame sizes describe it first. */
+    static void publishTo(Stream stream, Frame f) {
         if (f.isConfig()) {
             stream.describe(MediaDescriptions.apply(stream.description(), f));
         } else if (f.codec() == Codec.VP8 && f.isKeyframe()) {
