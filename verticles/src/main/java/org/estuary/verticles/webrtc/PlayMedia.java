@@ -59,6 +59,10 @@ final class PlayMedia implements SessionMedia {
     private final OpusFeeds opusFeeds;
     private final BaselineFeeds baselineFeeds;
     private Runnable leaveOpus = () -> { };
+    private final Vp8Feeds vp8Feeds;
+    /** Leaves the publisher's VP8 feed; null while the video comes from the stream */
+    private Runnable leaveVp8;
+    private boolean vp8KeyframeSeen;
     /** Reads the baseline copy of a source with B-frames; null while the source's own video is sent. */
     private StreamReader baselineReader;
     /** The source has B-frames: its own H.264 is no longer sent (the baseline copy's is). */
@@ -125,6 +129,7 @@ final class PlayMedia implements SessionMedia {
     }
 
     PlayMedia(Stream stream, List<Negotiation.Line> lines, Context context, OpusFeeds opusFeeds, BaselineFeeds baselineFeeds,
+              Vp8Feeds vp8Feeds,
               String sessionId,
               String ownerId, Consumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, Runnable keyframeUpstream,
               WebRtcCounters counters, java.util.Random random) {
@@ -161,6 +166,7 @@ final class PlayMedia implements SessionMedia {
         this.audio = a;
         this.opusFeeds = opusFeeds;
         this.baselineFeeds = baselineFeeds;
+        this.vp8Feeds = vp8Feeds;
         this.vp8Packetizer = new Vp8Packetizer(MAX_PAYLOAD, random.nextInt(0x8000));
         this.follower = StreamFollower.of(stream)
                 .owner(r -> context.runOnContext(x -> r.run()))
@@ -179,6 +185,13 @@ final class PlayMedia implements SessionMedia {
         this.srtp = srtp;
         // attach now, not at the offer: the reader then starts at the cached GOP (a key frame first)
         follower.start();
+        if (videoCodec == Codec.VP8 && video != null) {
+            // a WebRTC publisher's VP8 as it arrived (the stream carries its H.264); from its next key frame
+            leaveVp8 = vp8Feeds.subscribe(stream, this::vp8Frame);
+            if (leaveVp8 != null) {
+                keyframeUpstream.run();
+            }
+        }
         if (audio != null) {
             leaveOpus = opusFeeds.subscribe(stream, this::sendAudio); // a WebRTC publisher's own Opus, else AAC transcoded; neither: none
         }
@@ -194,6 +207,15 @@ final class PlayMedia implements SessionMedia {
             paced();
             context.runOnContext(x -> drain()); // more may be queued: yield to the loop's other work first
         }
+    }
+
+    /** A frame of the publisher's VP8 feed: sent from the first key frame on. */
+    private void vp8Frame(Frame f) {
+        if (closed || srtp == null || (!vp8KeyframeSeen && !f.isKeyframe())) {
+            return;
+        }
+        vp8KeyframeSeen = true;
+        video(f);
     }
 
     private void drainBaseline() {
@@ -428,6 +450,10 @@ final class PlayMedia implements SessionMedia {
         released = true;
         closed = true;
         leaveOpus.run();
+        if (leaveVp8 != null) {
+            leaveVp8.run();
+            leaveVp8 = null;
+        }
         follower.stop();
         if (baselineReader != null) {
             baselineReader.close();

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
-import org.estuary.core.stream.MediaDescription;
 import org.estuary.core.stream.MediaDescriptions;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.webrtc.Negotiation;
@@ -13,10 +12,11 @@ import org.estuary.core.webrtc.ReceptionStats;
 import org.estuary.core.webrtc.RtcpFeedback;
 import org.estuary.core.webrtc.SdpAnswer;
 import org.estuary.core.webrtc.TransportCc;
-import org.estuary.core.webrtc.Vp8Packetizer;
 
 /**
- * A browser publishing into a Stream (WHIP, publishStream): H.264 or VP8 passes through, Opus goes as is
+ * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through; VP8 goes as is to the
+ * stream's WebRTC players ({@link Vp8Feeds}) and is transcoded once to H.264 ({@link Vp8ToH264}) for
+ * the stream itself (RTMP/HLS/recording readers). Opus goes as is
  * to the stream's WebRTC players ({@link OpusFeeds#passThrough}) and is transcoded once to AAC on a
  * worker for RTMP/HLS readers. Asks for a key frame (PLI) as soon
  * as SRTP is up, until one arrives, and then every {@code keyframeIntervalMs} so HLS segments and
@@ -31,6 +31,9 @@ final class PublishMedia implements SessionMedia {
     private final WhipIngest ingest;
     private final OpusToAac aac;
     private final OpusFeeds.PassThrough opusOut;
+    /** VP8 publishers: the VP8 as is for WebRTC players, and its H.264 for the stream; null otherwise */
+    private final Vp8Feeds.Feed vp8Out;
+    private final Vp8ToH264 h264;
     private final Context context;
     private final long ourSsrc;
     private final long keyframeIntervalMs;
@@ -52,7 +55,8 @@ final class PublishMedia implements SessionMedia {
     private long lastMediaSsrc;
     private boolean closed;
 
-    PublishMedia(Stream stream, List<Negotiation.Line> lines, Context context, SerialWorker worker, OpusFeeds opusFeeds, long ourSsrc,
+    PublishMedia(Stream stream, List<Negotiation.Line> lines, Context context, SerialWorker worker, OpusFeeds opusFeeds,
+                 Vp8Feeds vp8Feeds, SerialWorker videoWorker, long ourSsrc,
                  long keyframeIntervalMs, long rembBps, boolean transportCc, Consumer<byte[]> sendRtcp,
                  WebRtcCounters counters) {
         this.stream = stream;
@@ -65,7 +69,11 @@ final class PublishMedia implements SessionMedia {
         this.aac = new OpusToAac(worker, f -> context.runOnContext(v -> publish(f)));
         boolean opus = lines.stream().anyMatch(l -> l.accepted() && l.codec() == Codec.OPUS);
         this.opusOut = opus ? opusFeeds.passThrough(stream) : null;
-        this.ingest = new WhipIngest(lines, this::publish, this::opus);
+        boolean vp8 = lines.stream().anyMatch(l -> l.accepted() && l.codec() == Codec.VP8);
+        this.vp8Out = vp8 ? vp8Feeds.passThrough(stream) : null;
+        this.h264 = vp8 ? new Vp8ToH264(videoWorker, f -> context.runOnContext(v -> publish(f)), this::keyframeWanted,
+                rembBps > 0 ? (int) Math.min(50_000, rembBps / 1000) : 1500) : null;
+        this.ingest = new WhipIngest(lines, this::publish, this::opus, counters);
         int twcc = -1;
         for (Negotiation.Line l : lines) {
             if (transportCc && l.accepted() && twcc < 0) {
@@ -87,15 +95,16 @@ final class PublishMedia implements SessionMedia {
         if (closed) {
             return;
         }
+        if (f.codec() == Codec.VP8) {
+            // RTMP, HLS and MP4 carry H.264: the stream gets the transcoded copy, WebRTC players the VP8
+            if (vp8Out != null) {
+                vp8Out.frame(f);
+                h264.submit(f);
+            }
+            return;
+        }
         if (f.isConfig()) {
             stream.describe(MediaDescriptions.apply(stream.description(), f));
-        } else if (f.codec() == Codec.VP8 && f.isKeyframe()) {
-            // VP8 has no configuration record: its key frames carry the picture size
-            int[] size = Vp8Packetizer.keyframeSize(f.payload());
-            MediaDescription d = stream.description();
-            if (size != null && (d.videoCodec() != Codec.VP8 || d.width() != size[0] || d.height() != size[1])) {
-                stream.describe(d.withVideo(Codec.VP8, size[0], size[1], d.fps()));
-            }
         }
         stream.publish(f);
     }
@@ -231,6 +240,10 @@ final class PublishMedia implements SessionMedia {
             opusOut.close();
         }
         aac.close();
+        if (vp8Out != null) {
+            vp8Out.close();
+            h264.close();
+        }
         stream.end(reason);
     }
 }
