@@ -14,8 +14,8 @@ import org.estuary.core.webrtc.SdpAnswer;
 import org.estuary.core.webrtc.TransportCc;
 
 /**
- * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through; VP8 goes as is to the
- * stream's WebRTC players ({@link Vp8Feeds}) and is transcoded once to H.264 ({@link Vp8ToH264}) for
+ * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through; VP8 or VP9 goes as is to the
+ * stream's WebRTC players ({@link VideoFeeds}) and is transcoded once to H.264 ({@link ToH264}) for
  * the stream itself (RTMP/HLS/recording readers). Opus goes as is
  * to the stream's WebRTC players ({@link OpusFeeds#passThrough}) and is transcoded once to AAC on a
  * worker for RTMP/HLS readers. Asks for a key frame (PLI) as soon
@@ -31,9 +31,9 @@ final class PublishMedia implements SessionMedia {
     private final WhipIngest ingest;
     private final OpusToAac aac;
     private final OpusFeeds.PassThrough opusOut;
-    /** VP8 publishers: the VP8 as is for WebRTC players, and its H.264 for the stream; null otherwise */
-    private final Vp8Feeds.Feed vp8Out;
-    private final Vp8ToH264 h264;
+    /** VP8/VP9 publishers: the frames as they are for WebRTC players, their H.264 for the stream; null otherwise */
+    private final VideoFeeds.Feed browserVideoOut;
+    private final ToH264 h264;
     private final Context context;
     private final long ourSsrc;
     private final long keyframeIntervalMs;
@@ -56,7 +56,7 @@ final class PublishMedia implements SessionMedia {
     private boolean closed;
 
     PublishMedia(Stream stream, List<Negotiation.Line> lines, Context context, SerialWorker worker, OpusFeeds opusFeeds,
-                 Vp8Feeds vp8Feeds, SerialWorker videoWorker, long ourSsrc,
+                 VideoFeeds videoFeeds, SerialWorker videoWorker, long ourSsrc,
                  long keyframeIntervalMs, long rembBps, boolean transportCc, Consumer<byte[]> sendRtcp,
                  WebRtcCounters counters) {
         this.stream = stream;
@@ -69,9 +69,10 @@ final class PublishMedia implements SessionMedia {
         this.aac = new OpusToAac(worker, f -> context.runOnContext(v -> publish(f)));
         boolean opus = lines.stream().anyMatch(l -> l.accepted() && l.codec() == Codec.OPUS);
         this.opusOut = opus ? opusFeeds.passThrough(stream) : null;
-        boolean vp8 = lines.stream().anyMatch(l -> l.accepted() && l.codec() == Codec.VP8);
-        this.vp8Out = vp8 ? vp8Feeds.passThrough(stream) : null;
-        this.h264 = vp8 ? new Vp8ToH264(videoWorker, f -> context.runOnContext(v -> publish(f)), this::keyframeWanted,
+        Codec browserVideo = lines.stream().filter(l -> l.accepted() && (l.codec() == Codec.VP8 || l.codec() == Codec.VP9))
+                .map(Negotiation.Line::codec).findFirst().orElse(null);
+        this.browserVideoOut = browserVideo != null ? videoFeeds.passThrough(stream, browserVideo) : null;
+        this.h264 = browserVideo != null ? new ToH264(browserVideo, videoWorker, f -> context.runOnContext(v -> publish(f)), this::keyframeWanted,
                 rembBps > 0 ? (int) Math.min(50_000, rembBps / 1000) : 1500) : null;
         this.ingest = new WhipIngest(lines, this::publish, this::opus, counters);
         int twcc = -1;
@@ -95,10 +96,10 @@ final class PublishMedia implements SessionMedia {
         if (closed) {
             return;
         }
-        if (f.codec() == Codec.VP8) {
+        if (f.codec() == Codec.VP8 || f.codec() == Codec.VP9) {
             // RTMP, HLS and MP4 carry H.264: the stream gets the transcoded copy, WebRTC players the VP8
-            if (vp8Out != null) {
-                vp8Out.frame(f);
+            if (browserVideoOut != null) {
+                browserVideoOut.frame(f);
                 h264.submit(f);
             }
             return;
@@ -240,8 +241,8 @@ final class PublishMedia implements SessionMedia {
             opusOut.close();
         }
         aac.close();
-        if (vp8Out != null) {
-            vp8Out.close();
+        if (browserVideoOut != null) {
+            browserVideoOut.close();
             h264.close();
         }
         stream.end(reason);

@@ -71,7 +71,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private ExecutorService audioPool;
     private OpusFeeds opusFeeds;
     private BaselineFeeds baselineFeeds;
-    private final Vp8Feeds vp8Feeds = new Vp8Feeds();
+    private final VideoFeeds videoFeeds = new VideoFeeds();
     /** VP8 → H.264 transcoders of VP8 publishers (one serial worker each); apart from audio so a slow picture never delays sound */
     private java.util.concurrent.ExecutorService videoPool;
     private List<SdpAnswer.Candidate> candidates = List.of();
@@ -257,7 +257,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         m.put("opusTranscoders", opusFeeds == null ? 0L : (long) opusFeeds.running());
         m.put("opusTranscodersStarted", opusFeeds == null ? 0L : opusFeeds.started());
         m.put("opusPassThroughPlayers", opusFeeds == null ? 0L : opusFeeds.passThroughPlayers());
-        m.put("vp8PassThroughPlayers", vp8Feeds.players());
+        m.put("videoPassThroughPlayers", videoFeeds.players());
         m.put("baselineCopies", baselineFeeds == null ? 0L : (long) baselineFeeds.running());
         m.put("baselineCopiesStarted", baselineFeeds == null ? 0L : baselineFeeds.started());
         m.put("sfuRooms", rooms == null ? 0L : (long) rooms.rooms());
@@ -268,16 +268,18 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private static final int VIDEO_QUEUE = 30;
 
     /**
-     * The video codec a player of {@code stream} gets: VP8 as the publisher sent it when the stream is
-     * a WebRTC VP8 publish and the offer takes VP8, else the stream's own (its H.264 copy for VP8).
+     * The video codec a player of {@code stream} gets: VP8/VP9 as the publisher sent it when the stream
+     * is a WebRTC VP8/VP9 publish and the offer takes that codec, else the stream's own (its H.264 copy).
      */
     private Codec playVideo(Stream stream, SdpOffer offer) {
         if (stream == null) {
             return null;
         }
-        if (vp8Feeds.has(stream) && offer.media().stream().anyMatch(m -> m.kind().equals("video") && m.receives()
-                && m.payloadTypes().stream().anyMatch(p -> p.is("VP8")))) {
-            return Codec.VP8;
+        Codec feed = videoFeeds.codec(stream);
+        if (feed != null && offer.media().stream().anyMatch(m -> m.kind().equals("video") && m.receives()
+                && m.payloadTypes().stream().anyMatch(p -> p.is(feed == Codec.VP9 ? "VP9" : "VP8")
+                && (feed != Codec.VP9 || p.fmtpParam("profile-id") == null || "0".equals(p.fmtpParam("profile-id")))))) {
+            return feed;
         }
         Codec c = stream.codec(TrackType.VIDEO);
         return c;
@@ -306,13 +308,13 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 throw new ControlError(409, "Stream name is already in use: " + name);
             }
             s.media = new PublishMedia(stream, lines, context, new SerialWorker(audioPool, 250), opusFeeds,
-                    vp8Feeds, new SerialWorker(videoPool, VIDEO_QUEUE), ourSsrc,
+                    videoFeeds, new SerialWorker(videoPool, VIDEO_QUEUE), ourSsrc,
                     config.keyframeIntervalMs(), config.publishBitrateKbps() * 1000L, config.transportCc(),
                     rtcp -> sendRtcp(s, rtcp), counters);
             stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
         } else {
             Stream stream = streams.find(name).orElseThrow(() -> new ControlError(404, "Stream not found: " + name));
-            s.media = new PlayMedia(stream, lines, context, opusFeeds, baselineFeeds, vp8Feeds, id, r.ownerId(),
+            s.media = new PlayMedia(stream, lines, context, opusFeeds, baselineFeeds, videoFeeds, id, r.ownerId(),
                     raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
@@ -483,14 +485,14 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             }
             // no transport-cc: our offer does not ask for the header extension
             s.media = new PublishMedia(stream, s.lines, context, new SerialWorker(audioPool, 250), opusFeeds,
-                    vp8Feeds, new SerialWorker(videoPool, VIDEO_QUEUE), ourSsrc,
+                    videoFeeds, new SerialWorker(videoPool, VIDEO_QUEUE), ourSsrc,
                     config.keyframeIntervalMs(), config.publishBitrateKbps() * 1000L, false,
                     rtcp -> sendRtcp(s, rtcp), counters);
             stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
         } else {
             String name = d.streamName();
             Stream stream = streams.find(name).orElseThrow(() -> new ControlError(404, "Stream not found: " + name));
-            s.media = new PlayMedia(stream, s.lines, context, opusFeeds, baselineFeeds, vp8Feeds, id, owner,
+            s.media = new PlayMedia(stream, s.lines, context, opusFeeds, baselineFeeds, videoFeeds, id, owner,
                     raw -> sendTo(s, raw), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         // on its own socket: not in byUfrag/byAddress, which belong to the shared port

@@ -20,6 +20,7 @@ import org.estuary.core.webrtc.ReceptionStats;
 import org.estuary.core.webrtc.Rtx;
 import org.estuary.core.webrtc.SdpOffer;
 import org.estuary.core.webrtc.Vp8Depacketizer;
+import org.estuary.core.webrtc.Vp9Depacketizer;
 
 /**
  * A browser's published RTP turned into hub frames: per negotiated m-line a jitter buffer, the
@@ -94,6 +95,7 @@ final class WhipIngest {
             t.depacketizer = switch (l.codec()) {
                 case H264 -> new H264Depacketizer(videoSink(t));
                 case VP8 -> new Vp8Depacketizer(videoSink(t));
+                case VP9 -> new Vp9Depacketizer(videoSink(t));
                 default -> new FramePerPacketDepacketizer(audioSink(t));
             };
             tracks.add(t);

@@ -10,20 +10,20 @@ import org.estuary.media.video.VideoEncoder;
 import org.estuary.media.video.VideoEncoderSettings;
 
 /**
- * A WebRTC publish's VP8 transcoded once to H.264 for the stream's RTMP/HLS/MP4 readers (FLV,
- * MPEG-TS and our MP4 recorder carry H.264; the stream's WebRTC players get the VP8 as it arrived,
- * {@link Vp8Feeds}). Runs on a {@link SerialWorker} (never the event loop); frames go out through
+ * A WebRTC publish's VP8 or VP9 transcoded once to H.264 for the stream's RTMP/HLS/MP4 readers (FLV,
+ * MPEG-TS and our MP4 recorder carry H.264; the stream's WebRTC players get the VP8/VP9 as it arrived,
+ * {@link VideoFeeds}). Runs on a {@link SerialWorker} (never the event loop); frames go out through
  * {@code out} on that worker, so the owner hops them back onto its loop.
  *
- * <p>The H.264 picture size follows the VP8 one (a browser lowering its resolution restarts the
+ * <p>The H.264 picture size follows the source's (a browser lowering its resolution restarts the
  * encoder: a new configuration record, then an IDR). H.264 key frames follow the VP8 ones (the
  * publisher's key frames are asked for every {@code webrtc.keyframeIntervalMs}), so HLS segments
  * and RTMP readers start where WebRTC readers would. A frame dropped because the worker fell behind
  * breaks VP8's reference chain: frames are then skipped up to the next key frame, which is asked
  * for at once.
  */
-final class Vp8ToH264 {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Vp8ToH264.class);
+final class ToH264 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ToH264.class);
     /** Nominal rate for the encoder's rate control; the frames keep their own times. */
     static final int FPS = 30;
     /** Safety net only: key frames normally come from the VP8 ones. */
@@ -33,6 +33,7 @@ final class Vp8ToH264 {
     private final Consumer<Frame> out;
     private final Runnable wantKeyframe;
     private final int bitrateKbps;
+    private final Codec codec;
     /** Event loop side: waiting for a VP8 key frame (start, or after a dropped frame). */
     private boolean waitKey = true;
     private long droppedSeen;
@@ -46,7 +47,8 @@ final class Vp8ToH264 {
      * @param wantKeyframe event loop: ask the publisher for a key frame
      * @param bitrateKbps  the H.264 target (the publisher's REMB ceiling)
      */
-    Vp8ToH264(SerialWorker worker, Consumer<Frame> out, Runnable wantKeyframe, int bitrateKbps) {
+    ToH264(Codec codec, SerialWorker worker, Consumer<Frame> out, Runnable wantKeyframe, int bitrateKbps) {
+        this.codec = codec;
         this.worker = worker;
         this.out = out;
         this.wantKeyframe = wantKeyframe;
@@ -78,7 +80,7 @@ final class Vp8ToH264 {
         }
         try {
             if (decoder == null) {
-                decoder = new VideoDecoder(Codec.VP8, null, 1);
+                decoder = new VideoDecoder(codec, null, 1);
             }
             for (DecodedPicture p : decoder.decode(f)) {
                 try (p) {
@@ -88,7 +90,7 @@ final class Vp8ToH264 {
         } catch (RuntimeException e) {
             if (!failedOnce) {
                 failedOnce = true;
-                LOG.warn("VP8 to H.264: {} (frame skipped; later failures are not logged)", e.getMessage());
+                LOG.warn("{} to H.264: {} (frame skipped; later failures are not logged)", codec, e.getMessage());
             }
         }
     }

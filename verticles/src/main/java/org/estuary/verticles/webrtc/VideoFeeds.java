@@ -5,22 +5,23 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.Stream;
 
 /**
- * The VP8 of a stream published over WebRTC, handed as it arrived to the stream's WebRTC players
- * that take VP8. The stream itself carries the H.264 made from it ({@link Vp8ToH264}) for RTMP,
+ * The VP8 or VP9 of a stream published over WebRTC, handed as it arrived to the stream's WebRTC
+ * players that take that codec. The stream itself carries the H.264 made from it ({@link ToH264}) for RTMP,
  * HLS and recording, and for WebRTC players that offer no VP8. A player joins between key frames,
  * so it asks the publisher for one (PLI) when it subscribes. Engine event loop only.
  */
-final class Vp8Feeds {
+final class VideoFeeds {
     private final Map<Stream, Feed> feeds = new IdentityHashMap<>();
     private long players;
 
-    /** The publisher's side: {@code stream} is published over WebRTC with VP8. */
-    Feed passThrough(Stream stream) {
-        Feed f = new Feed(stream);
+    /** The publisher's side: {@code stream} is published over WebRTC with {@code codec} (VP8, VP9). */
+    Feed passThrough(Stream stream, Codec codec) {
+        Feed f = new Feed(stream, codec);
         Feed old = feeds.put(stream, f);
         if (old != null) {
             old.close();
@@ -28,13 +29,13 @@ final class Vp8Feeds {
         return f;
     }
 
-    /** Whether {@code stream}'s VP8 can be played as it arrived. */
-    boolean has(Stream stream) {
+    /** The codec {@code stream}'s publisher sends, played as it arrived; null when there is no such feed. */
+    Codec codec(Stream stream) {
         Feed f = feeds.get(stream);
-        return f != null && !f.closed;
+        return f == null || f.closed ? null : f.codec;
     }
 
-    /** Subscribes to {@code stream}'s VP8 frames; the returned action leaves. Null when there is no feed. */
+    /** Subscribes to {@code stream}'s VP8/VP9 frames; the returned action leaves. Null when there is no feed. */
     Runnable subscribe(Stream stream, Consumer<Frame> listener) {
         Feed f = feeds.get(stream);
         if (f == null || f.closed) {
@@ -45,18 +46,20 @@ final class Vp8Feeds {
         return () -> f.listeners.remove(listener);
     }
 
-    /** Players that got a WebRTC publisher's VP8 as it arrived, since the engine started. */
+    /** Players that got a WebRTC publisher's VP8/VP9 as it arrived, since the engine started. */
     long players() {
         return players;
     }
 
     final class Feed {
         private final Stream stream;
+        private final Codec codec;
         private final List<Consumer<Frame>> listeners = new ArrayList<>();
         private boolean closed;
 
-        private Feed(Stream stream) {
+        private Feed(Stream stream, Codec codec) {
             this.stream = stream;
+            this.codec = codec;
         }
 
         void frame(Frame f) {
