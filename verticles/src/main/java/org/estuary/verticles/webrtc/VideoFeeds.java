@@ -62,6 +62,11 @@ final class VideoFeeds {
             this.codec = codec;
         }
 
+        /** Players subscribed now. */
+        int players() {
+            return listeners.size();
+        }
+
         void frame(Frame f) {
             if (closed) {
                 return;
