@@ -107,9 +107,7 @@ class WebRtcWhipTest {
     }
 
     /**
-     * WebRTC to WebRTC in VP9 (RFC 9628 depacketised and packetised again): one Chromium publishes
-     * VP9 alone over WHIP, a second plays over WHEP preferring VP9 and decodes the publisher's frames as
-     * they arrived (H.264 WebRTC to WebRTC is the same path as RTMP to WebRTC, WebRtcWhepTest);
+     * WebRTC to WebRTC: one Chromium publishes over WHIP, a second plays over WHEP (frames decoded);
      * then the publishing browser is killed without a word, and the consent timeout frees its
      * session: no sessions, no handshake threads, and the stream is gone.
      */
@@ -117,21 +115,19 @@ class WebRtcWhipTest {
     void chromiumToChromiumThenAVanishingBrowserIsFreed() throws Exception {
         String whip = "http://127.0.0.1:" + web + "/whip/room1";
         String whep = "http://127.0.0.1:" + web + "/whep/room1";
-        try (Chromium publisher = Chromium.open("whip-publish.html", "whip=" + whip + "&secs=600&codec=VP9&only=1",
+        try (Chromium publisher = Chromium.open("whip-publish.html", "whip=" + whip + "&secs=600",
                 EstuaryProcess.logDir().resolve("webrtc-w2w-publisher.log"))) {
             publisher.await(120_000, "PUBLISHING");
             long transcodersBefore = stats().getLong("opusTranscodersStarted");
-            try (Chromium player = Chromium.open("whep-play.html", "whep=" + whep + "&secs=4&codec=VP9",
+            try (Chromium player = Chromium.open("whep-play.html", "whep=" + whep + "&secs=4",
                     EstuaryProcess.logDir().resolve("webrtc-w2w-player.log"))) {
                 JsonObject playing = player.await(120_000, "PLAYING");
                 System.out.println("WebRTC->WebRTC time to first frame: " + playing.getInteger("firstFrameMs") + " ms");
                 JsonObject done = player.await(60_000, "DONE");
                 System.out.println("WebRTC->WebRTC player stats: " + done.encode());
                 JsonObject video = done.getJsonObject("stats").getJsonObject("video");
-                assertTrue(done.getJsonObject("stats").getBoolean("codec_video/VP9", false), done.encode());
                 assertTrue(video.getInteger("framesDecoded", 0) >= 30, done.encode());
-                // 640 unless the publishing Chromium, starved of CPU, scaled its VP9 down (its own adaptation)
-                assertTrue(video.getInteger("frameWidth", 0) >= 320, done.encode());
+                assertEquals(640, video.getInteger("frameWidth"), done.encode());
                 JsonObject audio = done.getJsonObject("stats").getJsonObject("audio");
                 assertTrue(audio.getInteger("packetsReceived", 0) >= 100, done.encode());
                 // the publisher's Opus reaches the player as is (no Opus->AAC->Opus round trip). Judged
@@ -148,7 +144,6 @@ class WebRtcWhipTest {
                 assertTrue(concealed < 0.15, done.encode());
                 JsonObject engine = stats();
                 assertTrue(engine.getLong("opusPassThroughPlayers") >= 1, engine.encode());
-                assertTrue(engine.getLong("videoPassThroughPlayers") >= 1, engine.encode());
                 assertEquals(transcodersBefore, engine.getLong("opusTranscodersStarted"), "no AAC->Opus transcoder: " + engine.encode());
             }
             publisher.kill();
@@ -226,7 +221,7 @@ class WebRtcWhipTest {
                 assertTrue(video.getInteger("framesDecoded") - start.getInteger("framesDecoded") >= 20, done.encode());
                 assertEquals(640, video.getInteger("frameWidth"), done.encode());
             }
-            assertTrue(stats().getLong("videoPassThroughPlayers") >= 1, stats().encode());
+            assertTrue(stats().getLong("videoPassThroughPlayers") >= 1, stats().encode()); // the VP8 went as it arrived
         }
     }
 

@@ -186,16 +186,15 @@ final class PlayMedia implements SessionMedia {
     @Override
     public void connected(SrtpTransform srtp) {
         this.srtp = srtp;
+        // attach now, not at the offer: the reader then starts at the cached GOP (a key frame first)
+        follower.start();
         if ((videoCodec == Codec.VP8 || videoCodec == Codec.VP9) && video != null && videoFeeds.codec(stream) == videoCodec) {
-            // a WebRTC publisher's VP8/VP9 as it arrived (the stream carries its H.264); from its next key frame.
-            // Before our reader attaches: the publisher counts readers beyond its feed's players as H.264 readers
+            // a WebRTC publisher's VP8/VP9 as it arrived (the stream carries its H.264); from its next key frame
             leaveFeed = videoFeeds.subscribe(stream, this::feedFrame);
             if (leaveFeed != null) {
                 keyframeUpstream.run();
             }
         }
-        // attach now, not at the offer: the reader then starts at the cached GOP (a key frame first)
-        follower.start();
         if (audio != null) {
             leaveOpus = opusFeeds.subscribe(stream, this::sendAudio); // a WebRTC publisher's own Opus, else AAC transcoded; neither: none
         }

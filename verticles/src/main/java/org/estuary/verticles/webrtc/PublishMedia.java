@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
-import org.estuary.core.stream.MediaDescription;
 import org.estuary.core.stream.MediaDescriptions;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.webrtc.Negotiation;
@@ -13,7 +12,6 @@ import org.estuary.core.webrtc.ReceptionStats;
 import org.estuary.core.webrtc.RtcpFeedback;
 import org.estuary.core.webrtc.SdpAnswer;
 import org.estuary.core.webrtc.TransportCc;
-import org.estuary.core.webrtc.Vp8Packetizer;
 
 /**
  * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through; VP8 or VP9 goes as is to the
@@ -102,9 +100,7 @@ final class PublishMedia implements SessionMedia {
             // RTMP, HLS and MP4 carry H.264: the stream gets the transcoded copy, WebRTC players the VP8
             if (browserVideoOut != null) {
                 browserVideoOut.frame(f);
-                describeAhead(f);
-                // on demand: only while someone reads the stream other than the players of the VP8/VP9 itself
-                h264.submit(f, stream.readers().size() > browserVideoOut.players());
+                h264.submit(f);
             }
             return;
         }
@@ -112,18 +108,6 @@ final class PublishMedia implements SessionMedia {
             stream.describe(MediaDescriptions.apply(stream.description(), f));
         }
         stream.publish(f);
-    }
-
-    /**
-     * Until the first H.264 exists, the stream is described as H.264 at the VP8 key frame's size: RTMP
-     * metadata, HLS and /stream/find then announce the video a reader will get once it starts the transcode.
-     */
-    private void describeAhead(Frame f) {
-        MediaDescription d = stream.description();
-        if (d.videoCodec() == null && f.isKeyframe()) {
-            int[] size = f.codec() == Codec.VP8 ? Vp8Packetizer.keyframeSize(f.payload()) : null;
-            stream.describe(d.withVideo(Codec.H264, size == null ? 0 : size[0], size == null ? 0 : size[1], d.fps()));
-        }
     }
 
     @Override

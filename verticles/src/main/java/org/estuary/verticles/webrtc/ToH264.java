@@ -15,8 +15,7 @@ import org.estuary.media.video.VideoEncoderSettings;
  * {@link VideoFeeds}). Runs on a {@link SerialWorker} (never the event loop); frames go out through
  * {@code out} on that worker, so the owner hops them back onto its loop.
  *
- * <p>On demand: frames are only transcoded while the stream has readers besides the players fed
- * the VP8/VP9 itself. The H.264 picture size follows the source's (a browser lowering its resolution restarts the
+ * <p>The H.264 picture size follows the source's (a browser lowering its resolution restarts the
  * encoder: a new configuration record, then an IDR). H.264 key frames follow the VP8 ones (the
  * publisher's key frames are asked for every {@code webrtc.keyframeIntervalMs}), so HLS segments
  * and RTMP readers start where WebRTC readers would. A frame dropped because the worker fell behind
@@ -37,9 +36,6 @@ final class ToH264 {
     private final Codec codec;
     /** Event loop side: waiting for a VP8 key frame (start, or after a dropped frame). */
     private boolean waitKey = true;
-    /** Event loop side: transcoding (someone reads the H.264) */
-    private boolean active;
-    private long started;
     private long droppedSeen;
     /** Worker side. */
     private VideoDecoder decoder;
@@ -59,27 +55,8 @@ final class ToH264 {
         this.bitrateKbps = Math.max(100, Math.min(50_000, bitrateKbps));
     }
 
-    /**
-     * Event loop: one frame of the publisher. {@code wanted}: someone reads the H.264 (RTMP, HLS, a
-     * recording, an H.264 WebRTC player...). While nobody does, nothing is decoded or encoded; when a
-     * reader comes, a key frame is asked for and the transcode starts from it.
-     */
-    void submit(Frame f, boolean wanted) {
-        if (!wanted) {
-            if (active) {
-                active = false;
-                waitKey = true;
-            }
-            return;
-        }
-        if (!active) {
-            active = true;
-            started++;
-            waitKey = true;
-            if (!f.isKeyframe()) {
-                wantKeyframe.run();
-            }
-        }
+    /** Event loop: one VP8 frame of the publisher. */
+    void submit(Frame f) {
         if (worker.dropped() != droppedSeen) {
             droppedSeen = worker.dropped();
             waitKey = true;
@@ -90,11 +67,6 @@ final class ToH264 {
         }
         waitKey = false;
         worker.submit(() -> transcode(f), false);
-    }
-
-    /** How often the transcode (re)started for a reader after an idle spell (or at the first). */
-    long starts() {
-        return started;
     }
 
     /** Frees the codecs on the worker, after queued frames. */

@@ -62,11 +62,6 @@ final class VideoFeeds {
             this.codec = codec;
         }
 
-        /** Players subscribed now. */
-        int players() {
-            return listeners.size();
-        }
-
         void frame(Frame f) {
             if (closed) {
                 return;
