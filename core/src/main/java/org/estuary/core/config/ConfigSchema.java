@@ -208,6 +208,7 @@ public final class ConfigSchema {
         t.put("limits.maxRecorders", ValueType.integer(0, 1_000_000));
         t.put("sfu.maxParticipantsPerRoom", ValueType.integer(1, 10_000));
         t.put("sfu.maxRooms", ValueType.integer(1, 1_000_000));
+        t.put("sfu.mixedView", ValueType.bool());
         return t;
     }
 

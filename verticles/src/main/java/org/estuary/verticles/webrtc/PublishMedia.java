@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
+import org.estuary.core.stream.MediaDescription;
 import org.estuary.core.stream.MediaDescriptions;
+import org.estuary.core.webrtc.Vp8Packetizer;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.ReceptionStats;
@@ -97,15 +99,27 @@ final class PublishMedia implements SessionMedia {
             return;
         }
         if (f.codec() == Codec.VP8 || f.codec() == Codec.VP9) {
-            // RTMP, HLS and MP4 carry H.264: the stream gets the transcoded copy, WebRTC players the VP8
+            // RTMP, HLS and MP4 carry H.264: the stream gets the transcoded copy, WebRTC players the VP8/VP9
             if (browserVideoOut != null) {
                 browserVideoOut.frame(f);
                 h264.submit(f);
             }
             return;
         }
+        publishTo(stream, f);
+    }
+
+    /** A browser's frame into a hub stream: configuration and VP8 key frame sizes describe it first. */
+    static void publishTo(Stream stream, Frame f) {
         if (f.isConfig()) {
             stream.describe(MediaDescriptions.apply(stream.description(), f));
+        } else if (f.codec() == Codec.VP8 && f.isKeyframe()) {
+            // VP8 has no configuration record: its key frames carry the picture size (an SFU room's hub feed)
+            int[] size = Vp8Packetizer.keyframeSize(f.payload());
+            MediaDescription d = stream.description();
+            if (size != null && (d.videoCodec() != Codec.VP8 || d.width() != size[0] || d.height() != size[1])) {
+                stream.describe(d.withVideo(Codec.VP8, size[0], size[1], d.fps()));
+            }
         }
         stream.publish(f);
     }

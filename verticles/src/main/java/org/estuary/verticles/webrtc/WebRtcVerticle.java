@@ -390,8 +390,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         WebRtcSession s = new WebRtcSession(id, ufrag, pwd, offer.fingerprint(), req, lines, ourSsrc, System.currentTimeMillis());
         s.publishedName = req.streamName();
         s.media = publish
-                ? new SfuMember(rooms.publish(r, id, lines, ourSsrc, config.publishBitrateKbps() * 1000L,
-                        rtcp -> sendRtcp(s, rtcp), counters), id, raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp),
+                ? new SfuMember(mixedView(r, id, lines, rooms.publish(r, id, lines, ourSsrc, config.publishBitrateKbps() * 1000L,
+                        rtcp -> sendRtcp(s, rtcp), counters)), id, raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp),
                         counters, random)
                 : rooms.subscribe(r, id, lines, raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), counters, random);
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
@@ -403,6 +403,26 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         LOG.info("WebRTC {}: room {} {} {}{}", id, r.room(), r.participant(), publish ? "publishes" : "receives ",
                 publish ? "" : r.from());
         return new Answer(id, answer);
+    }
+
+    /**
+     * With sfu.mixedView, the participant also publishes into the hub as {@code nickName#room}, which
+     * the mixer's name-driven rooms mix into stream {@code room}. A taken name leaves it out of the
+     * mixed view (logged); the participant still joins.
+     */
+    private SfuPublisher mixedView(RoomRequest r, String id, List<Negotiation.Line> lines, SfuPublisher p) {
+        if (!sfuConfig.mixedView()) {
+            return p;
+        }
+        String name = r.participant() + "#" + r.room();
+        try {
+            Stream stream = streams.publish(name, new PublisherInfo(r.ownerId() == null || r.ownerId().isBlank() ? id
+                    : r.ownerId(), "", "WebRTC", r.params()), config.consentTimeoutMs());
+            p.hubFeed(new SfuHubFeed(stream, lines, context, new SerialWorker(audioPool, 250), config.keyframeIntervalMs()));
+        } catch (NameInUseException e) {
+            LOG.warn("Room {}: {} is not in the mixed view: stream {} is already published", r.room(), r.participant(), name);
+        }
+        return p;
     }
 
     @Override

@@ -75,6 +75,11 @@ final class WhipIngest {
         void opus(long ptsUs, long rtpTimestamp, byte[] unit);
     }
 
+    WhipIngest(List<Negotiation.Line> lines, Consumer<Frame> videoOut, OpusAudio audioOut) {
+        this(lines, videoOut, audioOut, null);
+    }
+
+    /** @param counters where RTX packets are counted (null: not counted) */
     WhipIngest(List<Negotiation.Line> lines, Consumer<Frame> videoOut, OpusAudio audioOut, WebRtcCounters counters) {
         this.counters = counters;
         this.videoOut = videoOut;
