@@ -272,11 +272,12 @@ class AgentChurnTest {
         // threads above (1 MiB stacks) and allocator slack.
         assertTrue(after.nativeKb() <= before.nativeKb() + 24 * 1024, "native memory (NMT): " + before + " -> " + after);
         // The heap is touched in full at start, so RSS grows only outside it: JIT code and metaspace
-        // (in NMT's total), malloc arenas of the native codecs, the pool threads. A run at load average
-        // 50-60 grew 97 MiB over the 180 rounds with every JVM-tracked figure flat (not yet explained:
-        // glibc arenas keep freed codec buffers; the mid-run figure printed above tells a steady leak
-        // from growth that levels off). The bound catches what matters most: a codec context leaked
-        // per transcoder or mixer start (an encoder's frame buffers are 1 MiB or more) adds 360 MiB.
+        // (in NMT's total), malloc arenas of the native codecs, the pool threads. Runs at load average
+        // 50-60 grew 62-97 MiB over the 180 rounds with every JVM-tracked figure flat, the part outside
+        // NMT +33 MiB in the first 90 rounds and +11 MiB in the last 90: growth that levels off (glibc
+        // arenas keeping freed codec buffers), not a steady leak. The bound catches what matters most: a
+        // codec context leaked per transcoder or mixer start (an encoder's frame buffers are 1 MiB or
+        // more) adds 360 MiB.
         assertTrue(after.rssKb() <= before.rssKb() + 192 * 1024, "resident size: " + before + " -> " + after);
     }
 
