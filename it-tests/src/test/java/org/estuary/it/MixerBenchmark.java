@@ -56,7 +56,7 @@ class MixerBenchmark {
             double estuaryCpu;
             JsonObject statsBefore;
             JsonObject statsAfter;
-            try (EstuaryProcess server = EstuaryProcess.start("mixer-bench", "mixer.videoWidth=1280",
+            try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("mixer-bench", "mixer.videoWidth=1280",
                     "mixer.videoHeight=720", "mixer.videoFps=30", "mixer.videoBitrateKbps=2000")) {
                 List<Process> pubs = new ArrayList<>();
                 try {

@@ -49,7 +49,7 @@ class MpegTsIngestBenchmark {
     static void start() throws Exception {
         ts = makeTs();
         int from = 20000 + (Ports.free() % 20000);
-        server = EstuaryProcess.start("mpegts-bench", "media.portFrom=" + from, "media.portTo=" + (from + 10));
+        server = EstuaryProcess.startAsUsersRunIt("mpegts-bench", "media.portFrom=" + from, "media.portTo=" + (from + 10));
     }
 
     @AfterAll

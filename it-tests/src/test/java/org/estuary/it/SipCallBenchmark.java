@@ -53,7 +53,7 @@ class SipCallBenchmark {
         List<Long> setupMs = new ArrayList<>();
         long packetsIn;
         long dropped;
-        try (EstuaryProcess server = EstuaryProcess.start("sip-bench", "sip.port=" + sipPort,
+        try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("sip-bench", "sip.port=" + sipPort,
                 "sip.maxCalls=" + (n + 10), "sip.rtpTimeoutMs=0", "sip.noAnswerTimeoutMs=60000");
              Sipp far = Sipp.start("bench", "uas-answer.xml", Map.of("PCAP", pcap.toString(), "HANGUP_MS", "300000"),
                      List.of("-max_socket", String.valueOf(4 * n + 100)))) {

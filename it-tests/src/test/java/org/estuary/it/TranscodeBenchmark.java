@@ -56,7 +56,7 @@ class TranscodeBenchmark {
 
             double estuaryCpu;
             long framesOut;
-            try (EstuaryProcess server = EstuaryProcess.start("transcode-bench")) {
+            try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("transcode-bench")) {
                 Process pub = Ffmpeg.start(List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-re",
                         "-stream_loop", "-1", "-i", src.toString(), "-c", "copy", "-f", "flv", server.rtmpUrl("b720")),
                         EstuaryProcess.logDir().resolve("transcode-bench-pub.log"));

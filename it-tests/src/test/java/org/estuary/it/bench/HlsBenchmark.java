@@ -58,7 +58,7 @@ class HlsBenchmark {
         int hlsPort = Ports.free();
         Process publisher = null;
         Thread mirror = null;
-        try (EstuaryProcess server = EstuaryProcess.start("bench-hls", "hls.port=" + hlsPort, "hls.storage=disk",
+        try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("bench-hls", "hls.port=" + hlsPort, "hls.storage=disk",
                 "hls.directory=" + hlsDir, "hls.segmentDurationSec=2")) {
             publisher = BenchSupport.publish(server.rtmpUrl(NAME), BenchSupport.LOGS.resolve("hls-source.log"));
             BenchSupport.awaitStream(server, NAME);

@@ -50,7 +50,7 @@ class RecordingBenchmark {
                 "-g", "50", "-bf", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-ac", "2",
                 "-movflags", "+faststart", media.resolve("clip.mp4").toString());
         assertEquals(0, made.exitCode(), made.output());
-        try (EstuaryProcess server = EstuaryProcess.start("bench-recording", "media.directory=" + media,
+        try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("bench-recording", "media.directory=" + media,
                 "records.directory=" + records)) {
             List<String> ids = new ArrayList<>();
             for (int i = 1; i <= COUNT; i++) {

@@ -42,7 +42,7 @@ class RtspIngestBenchmark {
         Result ffmpeg;
         double idle;
         try (GstRtspServer gst = GstRtspServer.start("bench", "/cam", "aac", "none");
-             EstuaryProcess server = EstuaryProcess.start("rtsp-bench")) {
+             EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("rtsp-bench")) {
             long gstPid = gstPid(gst);
             Thread.sleep(3_000);
             idle = measure(List.of(server.pid()), seconds).total();

@@ -39,8 +39,8 @@ class ServerPullBenchmark {
         String load = BenchSupport.loadAverage();
         int aWs = Ports.free();
         List<Process> publishers = new ArrayList<>();
-        try (EstuaryProcess a = EstuaryProcess.start("bench-pull-a", "websocket.port=" + aWs);
-             EstuaryProcess b = EstuaryProcess.start("bench-pull-b")) {
+        try (EstuaryProcess a = EstuaryProcess.startAsUsersRunIt("bench-pull-a", "websocket.port=" + aWs);
+             EstuaryProcess b = EstuaryProcess.startAsUsersRunIt("bench-pull-b")) {
             for (int i = 1; i <= COUNT; i++) {
                 publishers.add(BenchSupport.publish(a.rtmpUrl("s" + i), BenchSupport.LOGS.resolve("pull-pub-" + i + ".log")));
             }

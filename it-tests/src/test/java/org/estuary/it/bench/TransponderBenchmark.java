@@ -60,7 +60,7 @@ class TransponderBenchmark {
                 media.resolve("tone.wav").toString());
         assertEquals(0, made.exitCode(), made.output());
         nginx = NginxRtmp.start();
-        server = EstuaryProcess.start("bench-transponder", "media.directory=" + media);
+        server = EstuaryProcess.startAsUsersRunIt("bench-transponder", "media.directory=" + media);
         publisher = BenchSupport.publish(server.rtmpUrl(SOURCE), BenchSupport.LOGS.resolve("transponder-source.log"));
         BenchSupport.awaitStream(server, SOURCE);
         Thread.sleep(3000);

@@ -36,7 +36,7 @@ class WebRtcPlayersBenchmark {
         String load = BenchSupport.loadAverage();
         int web = Ports.free();
         Process publisher = null;
-        try (EstuaryProcess server = EstuaryProcess.start("bench-webrtc", "websocket.port=" + web,
+        try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("bench-webrtc", "websocket.port=" + web,
                 "webrtc.port=" + Ports.free(), "webrtc.privateAddress=127.0.0.1", "webrtc.consentTimeoutMs=30000")) {
             publisher = RtmpFanoutBenchmark.publish(server.rtmpUrl(NAME), BenchSupport.LOGS.resolve("webrtc-source.log"));
             BenchSupport.awaitStream(server, NAME);

@@ -48,7 +48,7 @@ class SfuRoomBenchmark {
         });
         pages.start();
         int ws = Ports.free();
-        try (EstuaryProcess server = EstuaryProcess.start("bench-sfu", "websocket.port=" + ws, "webrtc.port=" + Ports.free(),
+        try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("bench-sfu", "websocket.port=" + ws, "webrtc.port=" + Ports.free(),
                 "webrtc.privateAddress=127.0.0.1", "sfu.maxParticipantsPerRoom=" + Math.max(2, PARTICIPANTS));
              WebDriver browser = WebDriver.start(EstuaryProcess.logDir(), "bench-sfu")) {
             browser.open("http://127.0.0.1:" + pages.getAddress().getPort() + "/sfu-room.html");
