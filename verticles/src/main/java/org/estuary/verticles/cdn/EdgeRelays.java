@@ -248,9 +248,16 @@ final class EdgeRelays implements OnDemandSource {
         }
         relay.lingerTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
             relay.lingerTimer = -1;
-            if (relays.get(relay.name) == relay && readerCount(relay.name) == 0) {
-                drop(relay, "no local readers for " + lingerMs + " ms");
+            if (relays.get(relay.name) != relay || readerCount(relay.name) > 0) {
+                return;
             }
+            if (streams.awaited(relay.name)) {
+                // no local copy just now (the pull is reconnecting, e.g. after a connection reset) but a player
+                // waits for it: dropping the relay would leave that player waiting for nothing
+                armLinger(relay, lingerMs);
+                return;
+            }
+            drop(relay, "no local readers for " + lingerMs + " ms");
         });
     }
 
