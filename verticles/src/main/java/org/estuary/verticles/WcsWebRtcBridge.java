@@ -81,6 +81,7 @@ final class WcsWebRtcBridge implements WcsMedia {
                     + nick + "'");
         }
         var req = new WebRtcSessions.RoomRequest(offerSdp, room, nick, s.published() ? null : s.name(), owner.sessionId(),
+                owner.clientAddress(), owner.params(),
                 members -> listener.event("sfuRoomMembers", new JsonObject().put("roomName", room)
                         .put("participants", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(members)))),
                 reason -> {
@@ -122,6 +123,24 @@ final class WcsWebRtcBridge implements WcsMedia {
             then.run();
         }
         return () -> streams.removeListener(l);
+    }
+
+    @Override
+    public Future<String> reoffer(WcsMediaSession s, String offerSdp) {
+        Open o = open.get(s);
+        if (o == null || o == PENDING) {
+            return Future.failedFuture("No answered peer connection to re-offer on");
+        }
+        return engine.reofferRoom(o.engineId(), offerSdp).map(WebRtcSessions.Answer::sdp);
+    }
+
+    @Override
+    public Future<Void> lease(WcsMediaSession s, String mid, String trackId) {
+        Open o = open.get(s);
+        if (o == null || o == PENDING) {
+            return Future.failedFuture("No answered peer connection to lease a track on");
+        }
+        return engine.leaseTrack(o.engineId(), mid, trackId);
     }
 
     @Override

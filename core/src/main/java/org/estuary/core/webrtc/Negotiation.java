@@ -82,6 +82,29 @@ public final class Negotiation {
         return List.copyOf(out);
     }
 
+    /**
+     * One m-line added by a re-offer that the browser receives on (an SFU room's single peer
+     * connection): H.264 (packetization-mode 1) when offered, else VP8, for video; Opus for audio;
+     * we send on it with {@code ssrc}. Rejected (chosen null) when it does not receive or has none of these.
+     */
+    public static Line sendLine(SdpOffer.Media m, long ssrc) {
+        boolean ok = m.receives() && m.protocol().toUpperCase(Locale.ROOT).contains("SAVPF");
+        SdpOffer.PayloadType pt = null;
+        Codec codec = null;
+        if (ok && m.kind().equals("video")) {
+            pt = pickH264(m);
+            codec = Codec.H264;
+            if (pt == null) {
+                pt = pick(m, "VP8");
+                codec = Codec.VP8;
+            }
+        } else if (ok && m.kind().equals("audio")) {
+            pt = pick(m, "opus");
+            codec = Codec.OPUS;
+        }
+        return pt == null ? new Line(m, null, null, "inactive", -1) : new Line(m, pt, codec, "sendonly", ssrc & 0xFFFFFFFFL);
+    }
+
     private static SdpOffer.PayloadType pick(SdpOffer.Media m, String name) {
         for (SdpOffer.PayloadType p : m.payloadTypes()) {
             if (p.is(name)) {

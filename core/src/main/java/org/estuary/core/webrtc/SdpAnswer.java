@@ -65,8 +65,9 @@ public final class SdpAnswer {
         for (Negotiation.Line l : lines) {
             SdpOffer.Media m = l.offered();
             if (!l.accepted()) {
-                int pt = m.payloadTypes().isEmpty() ? 0 : m.payloadTypes().get(0).pt();
-                s.append("m=").append(m.kind()).append(" 0 ").append(m.protocol()).append(' ').append(pt).append("\r\n");
+                String fmt = m.protocol().toUpperCase(java.util.Locale.ROOT).contains("SCTP") ? "webrtc-datachannel"
+                        : String.valueOf(m.payloadTypes().isEmpty() ? 0 : m.payloadTypes().get(0).pt());
+                s.append("m=").append(m.kind()).append(" 0 ").append(m.protocol()).append(' ').append(fmt).append("\r\n");
                 s.append("c=IN IP4 0.0.0.0\r\n");
                 s.append("a=mid:").append(m.mid()).append("\r\n");
                 s.append("a=inactive\r\n");

@@ -88,7 +88,9 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
                     throw new SdpException("malformed m-line: " + abbreviate(line));
                 }
                 cur = new MediaBuilder(p[0].toLowerCase(Locale.ROOT), p[2]);
-                for (int i = 3; i < p.length; i++) {
+                // a data channel (m=application ... UDP/DTLS/SCTP webrtc-datachannel) has no payload
+                // types: kept without them, and answered as rejected
+                for (int i = 3; i < p.length && p[2].toUpperCase(Locale.ROOT).contains("RTP"); i++) {
                     cur.order.add(parseInt(p[i], "payload type in m-line"));
                 }
                 media.add(cur);

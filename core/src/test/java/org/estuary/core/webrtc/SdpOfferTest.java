@@ -56,6 +56,24 @@ class SdpOfferTest {
     }
 
     @Test
+    void aDataChannelLineIsKeptAndAnsweredRejected() {
+        // the WCS SFU SDK opens a "control" data channel on its one peer connection: a third m-line
+        String offer = CHROMIUM.replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2") + String.join("\r\n",
+                "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0", "a=ice-ufrag:Ab1x",
+                "a=ice-pwd:0123456789abcdefghijklmn", "a=fingerprint:" + FP, "a=setup:actpass", "a=mid:2",
+                "a=sctp-port:5000", "a=max-message-size:262144", "");
+        SdpOffer o = SdpOffer.parse(offer);
+        assertEquals(3, o.media().size());
+        assertEquals(List.of(), o.media().get(2).payloadTypes());
+        List<Negotiation.Line> lines = Negotiation.negotiate(o, true, 100);
+        assertFalse(lines.get(2).accepted());
+        String answer = SdpAnswer.write(lines, "uf", "pw", new byte[32], List.of(new SdpAnswer.Candidate("127.0.0.1", 20000)),
+                "c", "s", 1);
+        assertTrue(answer.contains("a=group:BUNDLE 0 1\r\n"), answer);
+        assertTrue(answer.contains("m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:2\r\n".replace("a=mid", "c=IN IP4 0.0.0.0\r\na=mid")), answer);
+    }
+
+    @Test
     void vp8IsPublishedWhenOfferedAloneAndPlayedToPlayersOfAVp8Stream() {
         // a publisher offering VP8 (and its rtx) but no H.264
         String vp8Only = CHROMIUM.replace("m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103", "m=video 9 UDP/TLS/RTP/SAVPF 96 97")

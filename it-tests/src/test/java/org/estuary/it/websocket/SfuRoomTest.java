@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * the WCS WebSocket API with {@code custom: {roomName, nickName}}. Each publishes once and decodes
  * the other two (getStats), /sfu/stats lists the three with their tracks and subscribers, joins
  * past sfu.maxParticipantsPerRoom are refused, and when one participant's page goes away the
- * others see its tracks end. One server and one browser for the class.
+ * others see its tracks end. carol publishes VP8, the others H.264: each receiver negotiates the
+ * publisher's codec. Room publish and play pass the HTTP hooks (a stub backend on the page server
+ * refuses mallory's publish and eve's play). One server and one browser for the class.
  */
 class SfuRoomTest {
     /** Wall-clock bound, generous: a cold JVM's first DTLS handshakes and three encoders on a loaded 2-core CI machine. */
@@ -37,6 +39,8 @@ class SfuRoomTest {
     private static HttpServer pages;
     private static WebDriver browser;
     private static int wsPort;
+    /** What the stub backend was asked (the hooks' JSON bodies). */
+    private static final java.util.Queue<JsonObject> HOOKED = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,10 +55,22 @@ class SfuRoomTest {
                 }
             }
         });
+        // the operator's backend: refuses mallory's publish and eve's play, allows the rest
+        pages.createContext("/hook/", ex -> {
+            try (ex) {
+                JsonObject ask = new JsonObject(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                HOOKED.add(ask);
+                String nick = ask.getJsonObject("params", new JsonObject()).getString("nickName", "");
+                boolean refuse = "publish".equals(ask.getString("action")) ? nick.startsWith("mallory") : "eve".equals(nick);
+                ex.sendResponseHeaders(refuse ? 403 : 200, -1);
+            }
+        });
         pages.start();
         wsPort = Ports.free();
+        String hooks = "http://127.0.0.1:" + pages.getAddress().getPort() + "/hook/";
         server = EstuaryProcess.start("sfu-room", "websocket.port=" + wsPort, "webrtc.port=" + Ports.free(),
-                "webrtc.privateAddress=127.0.0.1", "sfu.maxParticipantsPerRoom=3");
+                "webrtc.privateAddress=127.0.0.1", "sfu.maxParticipantsPerRoom=3",
+                "hooks.onPublish=" + hooks + "publish", "hooks.onPlay=" + hooks + "play");
         browser = WebDriver.start(EstuaryProcess.logDir(), "sfu-room");
         browser.open("http://127.0.0.1:" + pages.getAddress().getPort() + "/sfu-room.html");
     }
@@ -78,16 +94,16 @@ class SfuRoomTest {
                 java.nio.charset.StandardCharsets.UTF_8) + "&nick=";
         for (String n : NICKS) {
             browser.js("const f = document.createElement('iframe'); f.id = '" + n + "'; f.allow = 'camera; microphone; autoplay';"
-                    + "f.src = '" + base + n + "'; document.body.appendChild(f);");
+                    + "f.src = '" + base + n + ("carol".equals(n) ? "&vcodec=VP8" : "") + "'; document.body.appendChild(f);");
         }
-        // each page decodes the other two: H.264 frames of the camera's 4:3 picture and Opus audio
+        // each page decodes the other two: H.264 (carol's: VP8) frames of the camera's 4:3 picture and Opus audio
         for (String n : NICKS) {
             for (String other : NICKS) {
                 if (!other.equals(n)) {
                     JsonObject s = received(n, other, "framesDecoded", 20);
                     s = received(n, other, "audioPackets", 25);
                     System.out.println("SFU room: " + n + " receives " + other + ": " + s.encode());
-                    assertEquals("video/H264", s.getString("videoCodec"), s.encode());
+                    assertEquals("carol".equals(other) ? "video/VP8" : "video/H264", s.getString("videoCodec"), s.encode());
                     assertEquals("audio/opus", s.getString("audioCodec"), s.encode());
                     int w = s.getInteger("width", 0);
                     int h = s.getInteger("height", 0);
@@ -112,7 +128,13 @@ class SfuRoomTest {
             List<JsonObject> tracks = tracks(p);
             assertEquals(2, tracks.size(), p.encode());
             for (JsonObject t : tracks) {
-                assertEquals("VIDEO".equals(t.getString("type")) ? "H264" : "opus", t.getString("codec"), t.encode());
+                assertEquals("VIDEO".equals(t.getString("type")) ? ("carol".equals(nick) ? "VP8" : "H264") : "opus",
+                        t.getString("codec"), t.encode());
+                if ("VIDEO".equals(t.getString("type"))) {
+                    // read from the key frames (SPS / VP8 frame header): the camera's 4:3 at most 320x240
+                    int w = t.getInteger("width");
+                    assertTrue(w >= 80 && w <= 320 && w * 3 == t.getInteger("height") * 4, t.encode());
+                }
                 Set<String> subs = nickNames(t.getJsonArray("subscribers"));
                 Set<String> others = new TreeSet<>(NICKS);
                 others.remove(nick);
@@ -142,14 +164,50 @@ class SfuRoomTest {
                 assertEquals(1, t.getJsonArray("subscribers").size(), t.encode());
             }
         }
+
+        // dave joins with the WCS SFU SDK's protocol (joinRoom on one peer connection): his tracks
+        // reach alice, who receives him like any member; he receives alice and bob on that same peer
+        // connection (re-offers adding recvonly transceivers, leaseTrack); a lease onto no m-line is refused
+        browser.js("const f = document.createElement('iframe'); f.id = 'dave'; f.allow = 'camera; microphone; autoplay';"
+                + "f.src = '" + base + "dave&sdk=1'; document.body.appendChild(f);");
+        JsonObject dave = received("alice", "dave", "framesDecoded", 10);
+        assertEquals("video/H264", dave.getString("videoCodec"), dave.encode());
+        for (String from : List.of("alice", "bob")) {
+            JsonObject s = received("dave", from, "framesDecoded", 10);
+            s = received("dave", from, "audioPackets", 25);
+            System.out.println("SFU room: dave (one peer connection) receives " + from + ": " + s.encode());
+            assertEquals("video/H264", s.getString("videoCodec"), s.encode());
+            assertEquals("audio/opus", s.getString("audioCodec"), s.encode());
+        }
+        Object sdk = browser.js("return JSON.stringify(" + frame("dave") + ".room.sdk);");
+        assertTrue(String.valueOf(sdk).contains("\"REMOTE_SDP\",\"JOINED:join1\""), String.valueOf(sdk));
+        assertTrue(String.valueOf(sdk).contains("OPERATION_FAILED:leaseTrack-1:No receiving m-line with mid 99"), String.valueOf(sdk));
+        assertEquals("[]", String.valueOf(browser.js("return JSON.stringify(" + frame("dave") + ".room.errors);")));
+        JsonObject withDave = server.post("/sfu/stats", new JsonObject().put("roomName", "r1")).json();
+        assertEquals(Set.of("alice", "bob", "dave"), nickNames(withDave.getJsonArray("participants")), withDave.encode());
+        for (Object o : withDave.getJsonArray("participants")) {
+            JsonObject p = (JsonObject) o;
+            if (!"dave".equals(p.getString("nickName"))) {
+                // alice's tracks go to bob and dave (on dave's one peer connection), bob's to alice and dave
+                for (JsonObject t : tracks(p)) {
+                    assertTrue(nickNames(t.getJsonArray("subscribers")).contains("dave"), t.encode());
+                }
+            }
+        }
     }
 
-    /** A join under a taken nickName, one past sfu.maxParticipantsPerRoom and a receive of nobody fail with reasons. */
+    /**
+     * A join under a taken nickName, one past sfu.maxParticipantsPerRoom, a receive of nobody, and
+     * a publish and a play the backend refuses fail with reasons; the backend saw each room publish
+     * and play with the room as the app and the participant as the stream.
+     */
     private static void refusedJoins() throws Exception {
         String sdp = "v=0\r\n"; // refused before the offer is read
         for (String[] c : new String[][]{{"carol", "publishStream", "carol", "already publishes"},
                                          {"dave", "publishStream", "dave", "is full"},
-                                         {"dave", "playStream", "nobody", "No participant nobody"}}) {
+                                         {"dave", "playStream", "nobody", "No participant nobody"},
+                                         {"mallory", "publishStream", "mallory", "Refused: refused by the backend (HTTP 403)"},
+                                         {"eve", "playStream", "alice", "Refused: refused by the backend (HTTP 403)"}}) {
             try (WcsClient ws = WcsClient.connected(wsPort, new JsonObject().put("appKey", "defaultApp")
                     .put("custom", new JsonObject().put("roomName", "r1").put("nickName", c[0])))) {
                 ws.await("getUserData", Duration.ofSeconds(20));
@@ -159,6 +217,13 @@ class SfuRoomTest {
                 assertTrue(failed.encode().contains(c[3]), failed.encode());
             }
         }
+        for (String n : NICKS) {
+            assertTrue(HOOKED.stream().anyMatch(h -> "publish".equals(h.getString("action")) && "r1".equals(h.getString("app"))
+                    && n.equals(h.getString("streamName")) && "WebSocket".equals(h.getString("protocol"))), n + " " + HOOKED);
+        }
+        assertTrue(HOOKED.stream().anyMatch(h -> "play".equals(h.getString("action")) && "r1".equals(h.getString("app"))
+                && "alice".equals(h.getString("streamName")) && "bob".equals(h.getJsonObject("params").getString("nickName"))),
+                "bob's play of alice was asked: " + HOOKED);
     }
 
     private static List<JsonObject> tracks(JsonObject participant) {

@@ -131,7 +131,13 @@ final class SfuSubscriber implements SessionMedia {
                         }
                     }
                 }
-                case PLI, FIR -> publisher.keyframeWanted();
+                case PLI -> {
+                    // on a room's single peer connection, RTCP carries several leases' feedback
+                    if (byOutSsrc(r.mediaSsrc()) != null) {
+                        publisher.keyframeWanted();
+                    }
+                }
+                case FIR -> publisher.keyframeWanted();
                 default -> { }
             }
         }

@@ -10,8 +10,8 @@ import org.estuary.core.webrtc.ReceptionStats;
 /**
  * One track a room participant publishes (its audio or its video m-line): the SSRC it comes on,
  * reception statistics (loss, for receiver reports and /sfu/stats), the gaps to NACK, the bitrate
- * over the last second, and for H.264 the picture size read from the SPS that comes with each key
- * frame. The SFU forwards its packets as they are; nothing here decodes media. Event-loop only.
+ * over the last second, and the picture size: for H.264 read from the SPS that comes with each key
+ * frame, for VP8 from the key frame header (RFC 6386 §9.1). The SFU forwards its packets as they are; nothing here decodes media. Event-loop only.
  */
 final class SfuTrack {
     /** NACK retries: 3 tries 40 ms apart (an RTT on a LAN), given up after 300 ms. */
@@ -81,7 +81,13 @@ final class SfuTrack {
     /** H.264 (RFC 6184): an SPS alone or in a STAP-A, or an IDR, starts a key frame; the SPS gives the size. */
     private boolean keyframe(byte[] p, int len) {
         int off = payloadOffset(p, len);
-        if (off < 0 || off >= len || codec != Codec.H264) {
+        if (off < 0 || off >= len) {
+            return false;
+        }
+        if (codec == Codec.VP8) {
+            return vp8Keyframe(p, off, len);
+        }
+        if (codec != Codec.H264) {
             return false;
         }
         int type = p[off] & 0x1F;
@@ -120,6 +126,53 @@ final class SfuTrack {
             keyframes++;
         }
         return key;
+    }
+
+    /**
+     * VP8 (RFC 7741): the first packet of a frame (S=1, partition 0) whose frame tag has P=0 starts a
+     * key frame; its header after the start code 9d 01 2a holds the 14-bit width and height.
+     */
+    private boolean vp8Keyframe(byte[] p, int off, int len) {
+        int d = vp8DescriptorLength(p, off, len);
+        if (d < 0 || (p[off] & 0x10) == 0 || (p[off] & 0x0F) != 0) {
+            return false;
+        }
+        int f = off + d;
+        if (f + 10 > len || (p[f] & 0x01) != 0) {
+            return false; // an inter frame, or too short to hold a key frame header
+        }
+        if ((p[f + 3] & 0xFF) != 0x9D || (p[f + 4] & 0xFF) != 0x01 || (p[f + 5] & 0xFF) != 0x2A) {
+            return false;
+        }
+        width = ((p[f + 6] & 0xFF) | (p[f + 7] & 0xFF) << 8) & 0x3FFF;
+        height = ((p[f + 8] & 0xFF) | (p[f + 9] & 0xFF) << 8) & 0x3FFF;
+        keyframes++;
+        return true;
+    }
+
+    /** Bytes of the VP8 payload descriptor at {@code off} (X, I with a 7/15-bit PictureID, L, T/K), -1 when cut short. */
+    static int vp8DescriptorLength(byte[] p, int off, int len) {
+        int n = 1;
+        if ((p[off] & 0x80) != 0) {
+            if (off + 2 > len) {
+                return -1;
+            }
+            int x = p[off + 1] & 0xFF;
+            n = 2;
+            if ((x & 0x80) != 0) {
+                if (off + n + 1 > len) {
+                    return -1;
+                }
+                n += (p[off + n] & 0x80) != 0 ? 2 : 1;
+            }
+            if ((x & 0x40) != 0) {
+                n++;
+            }
+            if ((x & 0x30) != 0) {
+                n++;
+            }
+        }
+        return off + n <= len ? n : -1;
     }
 
     /** Where the RTP payload starts (after CSRCs and the header extension), -1 when malformed. */

@@ -17,7 +17,8 @@ final class WebRtcSession {
     final String pwd;
     final byte[] remoteFingerprint;
     final WebRtcSessions.Request request;
-    final List<Negotiation.Line> lines;
+    /** The answered m-lines (replaced by a room participant's re-offer). */
+    List<Negotiation.Line> lines;
     final long ourSsrc;
     final long createdMs;
     State state = State.WAITING_ICE;

@@ -81,19 +81,46 @@ public interface WebRtcSessions {
      * browser sends, the participant joins the room) or one receiving participant {@code from}'s
      * tracks (the browser receives). Media is forwarded, never decoded.
      *
+     * @param clientAddress for the admission check, as in {@link Request}; the check sees the room as
+     *                  the app and the participant published or received as the stream
+     * @param params    for the admission check, as in {@link Request} (the session's custom fields)
      * @param onMembers for a join: told on the engine's loop the other participants' names each time
      *                  the room's membership changes (and once at the join); may be null
      * @param onClosed  as in {@link Request}; a subscription also ends when {@code from} leaves
      */
     record RoomRequest(String sdpOffer, String room, String participant, String from, String ownerId,
-                       Consumer<java.util.List<String>> onMembers, Consumer<String> onClosed) { }
+                       String clientAddress, Map<String, String> params,
+                       Consumer<java.util.List<String>> onMembers, Consumer<String> onClosed) {
+        public RoomRequest {
+            clientAddress = clientAddress == null ? "" : clientAddress;
+            params = params == null ? Map.of() : params;
+        }
+    }
 
     /**
-     * Answers a room peer connection's offer. Fails with {@link ControlError}: 400 malformed SDP or
+     * Answers a room peer connection's offer after the admission check. Fails with {@link ControlError}:
+     * 403 refused by admission, 400 malformed SDP or
      * names, 404 (receive) {@code from} does not publish in the room, 409 (join) the nickName already
      * publishes there, 503 the room is full (sfu.maxParticipantsPerRoom) or too many rooms.
      */
     Future<Answer> openRoom(RoomRequest request);
+
+    /**
+     * A room participant's re-offer on its publishing peer connection (WCS's SFU SDK keeps one per
+     * room and adds recvonly transceivers to receive others): m-lines already answered keep their
+     * codec, added ones the browser receives on get a codec and an SSRC of ours; the answer keeps
+     * the session's ICE credentials and DTLS (no restart). Fails with {@link ControlError}: 404 no
+     * such room session, 400 malformed SDP, another DTLS fingerprint or m-lines removed.
+     */
+    Future<Answer> reofferRoom(String sessionId, String sdpOffer);
+
+    /**
+     * Forwards another participant's track ({@code "nickName/audio"} or {@code "nickName/video"}) on
+     * the m-line {@code mid} of a room participant's peer connection (added by {@link #reofferRoom});
+     * {@code trackId} null frees the m-line. Fails with {@link ControlError}: 404 unknown session,
+     * m-line or track, 400 a track whose codec the m-line does not carry.
+     */
+    Future<Void> leaseTrack(String sessionId, String mid, String trackId);
 
     /** Ends a session (frees its ports share, threads, codecs); fails with a 404 {@link ControlError} when unknown. */
     Future<Void> close(String sessionId, String reason);

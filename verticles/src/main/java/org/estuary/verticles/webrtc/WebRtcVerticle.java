@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.estuary.core.config.WebRtcConfig;
 import org.estuary.core.session.Admission;
 import org.estuary.core.session.AdmissionDecision;
@@ -109,8 +110,11 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     public Future<?> start() {
         engine = context;
         rooms = new SfuRooms(sfuConfig, (id, why) -> context.runOnContext(v -> {
-            WebRtcSession s = byId.get(id);
-            if (s != null) {
+            int hash = id.indexOf('#');
+            WebRtcSession s = byId.get(hash < 0 ? id : id.substring(0, hash));
+            if (s != null && hash >= 0 && s.media instanceof SfuMember m) {
+                m.leaseClosed(id.substring(hash + 1), why); // one leased track of a single-PC participant
+            } else if (s != null && hash < 0) {
                 closeSession(s, why);
             }
         }));
@@ -193,6 +197,19 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         boolean publish = request.direction() == Direction.PUBLISH;
         AdmissionRequest ask = new AdmissionRequest(publish ? AdmissionRequest.Action.PUBLISH : AdmissionRequest.Action.PLAY,
                 request.protocol(), "", request.streamName(), request.clientAddress(), request.params());
+        Promise<Answer> p = Promise.promise();
+        admit(ask, c, p, d -> {
+            String name = d.streamName().isBlank() ? request.streamName() : d.streamName();
+            answer(p, () -> openHere(request, name));
+        });
+        return p.future();
+    }
+
+    /**
+     * Asks the node's admission chain (access rules, hooks); on {@code c} runs {@code then} when
+     * allowed, or fails {@code p} with a 403 naming the reason.
+     */
+    private void admit(AdmissionRequest ask, Context c, Promise<Answer> p, Consumer<AdmissionDecision> then) {
         Promise<AdmissionDecision> decided = Promise.promise();
         try {
             admission.check(ask).whenComplete((d, e) -> {
@@ -205,17 +222,14 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         } catch (RuntimeException e) {
             decided.fail(e);
         }
-        Promise<Answer> p = Promise.promise();
         decided.future().onComplete(ar -> c.runOnContext(v -> {
             if (ar.failed() || !ar.result().allowed()) {
                 String why = ar.failed() ? String.valueOf(ar.cause().getMessage()) : ar.result().reason();
                 p.fail(new ControlError(403, "Refused: " + why));
                 return;
             }
-            String name = ar.result().streamName().isBlank() ? request.streamName() : ar.result().streamName();
-            answer(p, () -> openHere(request, name));
+            then.accept(ar.result());
         }));
-        return p.future();
     }
 
     @Override
@@ -298,8 +312,14 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         if (c == null || actualPort < 0) {
             return Future.failedFuture(new ControlError(503, "the WebRTC engine is not running"));
         }
+        // a room's publish and play pass the same checks as any other: the app is the room, the
+        // stream the participant published or received (names in a room are nickNames: a backend's
+        // rename is not applied)
+        boolean publish = r.from() == null;
+        AdmissionRequest ask = new AdmissionRequest(publish ? AdmissionRequest.Action.PUBLISH : AdmissionRequest.Action.PLAY,
+                "WebSocket", r.room(), publish ? r.participant() : r.from(), r.clientAddress(), r.params());
         Promise<Answer> p = Promise.promise();
-        c.runOnContext(v -> answer(p, () -> openRoomHere(r)));
+        admit(ask, c, p, d -> answer(p, () -> openRoomHere(r)));
         return p.future();
     }
 
@@ -335,7 +355,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         WebRtcSession s = new WebRtcSession(id, ufrag, pwd, offer.fingerprint(), req, lines, ourSsrc, System.currentTimeMillis());
         s.publishedName = req.streamName();
         s.media = publish
-                ? rooms.publish(r, id, lines, ourSsrc, config.publishBitrateKbps() * 1000L, rtcp -> sendRtcp(s, rtcp), counters)
+                ? new SfuMember(rooms.publish(r, id, lines, ourSsrc, config.publishBitrateKbps() * 1000L,
+                        rtcp -> sendRtcp(s, rtcp), counters), id, raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp),
+                        counters, random)
                 : rooms.subscribe(r, id, lines, raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), counters, random);
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
                 random.nextLong() & Long.MAX_VALUE, false);
@@ -346,6 +368,65 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         LOG.info("WebRTC {}: room {} {} {}{}", id, r.room(), r.participant(), publish ? "publishes" : "receives ",
                 publish ? "" : r.from());
         return new Answer(id, answer);
+    }
+
+    @Override
+    public Future<Answer> reofferRoom(String sessionId, String sdpOffer) {
+        Context c = engine;
+        if (c == null || actualPort < 0) {
+            return Future.failedFuture(new ControlError(503, "the WebRTC engine is not running"));
+        }
+        Promise<Answer> p = Promise.promise();
+        c.runOnContext(v -> answer(p, () -> reofferHere(sessionId, sdpOffer)));
+        return p.future();
+    }
+
+    /** Re-answers within the same ICE/DTLS session: kept m-lines as they were, added ones we send on. */
+    private Answer reofferHere(String sessionId, String sdpOffer) {
+        WebRtcSession s = byId.get(sessionId);
+        if (s == null || !(s.media instanceof SfuMember member)) {
+            throw new ControlError(404, "No room participant session " + sessionId);
+        }
+        SdpOffer offer = SdpOffer.parse(sdpOffer);
+        if (!java.util.Arrays.equals(offer.fingerprint(), s.remoteFingerprint)) {
+            throw new SdpException("the re-offer has another DTLS fingerprint (a restart is not supported)");
+        }
+        Map<String, Negotiation.Line> old = new HashMap<>();
+        s.lines.forEach(l -> old.put(l.offered().mid(), l));
+        List<Negotiation.Line> lines = new ArrayList<>();
+        for (SdpOffer.Media m : offer.media()) {
+            Negotiation.Line kept = old.remove(m.mid());
+            lines.add(kept != null ? kept : Negotiation.sendLine(m, random.nextInt()));
+        }
+        if (!old.isEmpty()) {
+            throw new SdpException("the re-offer lacks m-lines " + old.keySet() + " (m-lines are only added)");
+        }
+        s.lines = List.copyOf(lines);
+        member.lines(s.lines);
+        return new Answer(s.id, SdpAnswer.write(s.lines, s.ufrag, s.pwd, identity.fingerprint, candidates, "estuary",
+                "estuary", random.nextLong() & Long.MAX_VALUE, false));
+    }
+
+    @Override
+    public Future<Void> leaseTrack(String sessionId, String mid, String trackId) {
+        Context c = engine;
+        if (c == null) {
+            return Future.failedFuture(new ControlError(503, "the WebRTC engine is not running"));
+        }
+        Promise<Void> p = Promise.promise();
+        c.runOnContext(v -> {
+            WebRtcSession s = byId.get(sessionId);
+            try {
+                if (s == null || !(s.media instanceof SfuMember member)) {
+                    throw new ControlError(404, "No room participant session " + sessionId);
+                }
+                member.lease(mid, trackId);
+                p.complete();
+            } catch (ControlError e) {
+                p.fail(e);
+            }
+        });
+        return p.future();
     }
 
     @Override

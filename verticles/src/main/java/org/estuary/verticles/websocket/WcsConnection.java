@@ -38,6 +38,8 @@ final class WcsConnection {
     private final long createdAt = System.currentTimeMillis();
     /** Read by the API verticle's REST handlers too (stream subscribers), hence concurrent. */
     private final Map<String, WcsMediaSession> media = new ConcurrentHashMap<>();
+    /** The WCS SFU SDK room this session joined (joinRoom), made at its first room message. */
+    private SfuSdkRoom sdkRoom;
     private io.vertx.core.Context context;
     private State state = State.NEW;
     private String appKey = "";
@@ -76,6 +78,15 @@ final class WcsConnection {
     /** Client-sent fields shown by /connection/find (custom, mediaProviders, client versions). */
     Map<String, Object> attributes() {
         return attributes.getMap();
+    }
+
+    /** The WCS SFU SDK's room signalling on this session, made at its first room message. */
+    private SfuSdkRoom sfuSdkRoom() {
+        if (sdkRoom == null) {
+            sdkRoom = new SfuSdkRoom(hub.media(), this::send, this::run, () -> new WcsMedia.Owner(sessionId, appKey,
+                    ws.remoteAddress() == null ? "" : ws.remoteAddress().hostAddress(), customParams(attributes.getValue("custom"))));
+        }
+        return sdkRoom;
     }
 
     /** Runs {@code r} on this session's event loop (for callers on other threads). */
@@ -202,7 +213,13 @@ final class WcsConnection {
             case "unPublishStream", "stopStream" -> onStop(m);
             case "sendStreamEvent" -> onSendStreamEvent(m);
             case "availableStream" -> onAvailableStream(m);
-            default -> refuse(name, "Unknown or unsupported message '" + name + "'");
+            default -> {
+                if (SfuSdkRoom.MESSAGES.contains(name) && m.hasArgs()) {
+                    sfuSdkRoom().handle(name, m.args());
+                } else {
+                    refuse(name, "Unknown or unsupported message '" + name + "'");
+                }
+            }
         }
     }
 
@@ -550,6 +567,9 @@ final class WcsConnection {
             hub.media().stop(s);
         }
         media.clear();
+        if (sdkRoom != null) {
+            sdkRoom.close();
+        }
         hub.closed(this);
         LOG.info("WebSocket session closed: sessionId={} appKey={} refusedMessages={}", sessionId, appKey, refusedCount);
     }

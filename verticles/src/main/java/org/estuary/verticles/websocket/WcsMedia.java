@@ -42,6 +42,19 @@ public interface WcsMedia {
      */
     Future<String> start(WcsMediaSession s, Owner owner, String offerSdp, JsonObject request, Listener listener);
 
+    /**
+     * A re-offer on a started room participant's peer connection (WCS SFU SDK): completes with the
+     * answer, or fails with a message meant for the client.
+     */
+    default Future<String> reoffer(WcsMediaSession s, String offerSdp) {
+        return Future.failedFuture("Re-offers are not supported");
+    }
+
+    /** Puts another participant's track ("nickName/video") on the m-line {@code mid} of {@code s}'s peer connection; null frees it. */
+    default Future<Void> lease(WcsMediaSession s, String mid, String trackId) {
+        return Future.failedFuture("Track leasing is not supported");
+    }
+
     /** Ends the media session (client unpublish/stop, or the WebSocket closed). Idempotent. */
     void stop(WcsMediaSession s);
 }

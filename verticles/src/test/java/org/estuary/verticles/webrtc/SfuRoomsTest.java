@@ -22,7 +22,7 @@ class SfuRoomsTest {
     private final WebRtcCounters counters = new WebRtcCounters();
 
     private static WebRtcSessions.RoomRequest req(String room, String nick, String from, List<List<String>> heard) {
-        return new WebRtcSessions.RoomRequest("v=0", room, nick, from, "ws-" + nick, heard == null ? null : heard::add, null);
+        return new WebRtcSessions.RoomRequest("v=0", room, nick, from, "ws-" + nick, "", null, heard == null ? null : heard::add, null);
     }
 
     private SfuPublisher join(String room, String nick, List<List<String>> heard) {
@@ -114,5 +114,27 @@ class SfuRoomsTest {
         assertFalse(t.received(delta, delta.length, 1_033), "a non-IDR slice");
         assertEquals(-1, SfuTrack.payloadOffset(new byte[]{(byte) 0x90, 96, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9}, 16),
                 "an extension longer than the packet");
+    }
+
+    @Test
+    void aVp8TrackReadsItsPictureSizeFromAKeyFrameHeader() {
+        // RTP header, then a descriptor X=1 with a 15-bit PictureID (I) and TL0PICIDX (L), S=1, partition 0
+        byte[] key = HexFormat.of().parseHex("80600001000000000000000" + "5" // seq 1, SSRC 5
+                + "90" + "C0" + "8123" + "07" // X|S, I|L, PictureID 0x0123 (M=1), TL0PICIDX
+                + "501D00" + "9D012A" + "8002" + "E001" + "0000"); // tag P=0, start code, 640 (scale 0) x 480
+        SfuTrack t = new SfuTrack("a/video", Codec.VP8, 96, 90_000, 5, true);
+        assertTrue(t.received(key, key.length, 1_000));
+        assertEquals(640, t.width);
+        assertEquals(480, t.height);
+        assertEquals(1, t.keyframes);
+        byte[] inter = key.clone();
+        inter[12 + 5] |= 0x01; // P=1
+        assertFalse(t.received(inter, inter.length, 1_050), "an inter frame");
+        byte[] middle = key.clone();
+        middle[12] = (byte) 0x80; // S=0: not the start of a frame
+        assertFalse(t.received(middle, middle.length, 1_100), "a frame's later packet");
+        assertFalse(t.received(key, 12 + 5 + 6, 1_150), "cut short before the size");
+        assertEquals(1, t.keyframes);
+        assertEquals(-1, SfuTrack.vp8DescriptorLength(new byte[]{(byte) 0x80}, 0, 1), "X set, no extension byte");
     }
 }
