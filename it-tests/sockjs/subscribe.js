@@ -6,7 +6,9 @@
 const EventBus = require('@vertx/eventbus-bridge-client.js');
 
 const [url, stream, seconds] = process.argv.slice(2);
-const eb = new EventBus(url);
+// websocket only, with 30 s to connect: on a loaded machine sockjs-client's own timeout (a few round trips of
+// its /info request) was seen to expire and fall back to another transport
+const eb = new EventBus(url, { transports: ['websocket'], timeout: 30000 });
 const out = line => process.stdout.write(line + '\n');
 setTimeout(() => { out('timeout'); process.exit(1); }, (Number(seconds) || 60) * 1000);
 
