@@ -5,7 +5,8 @@
 #   ./scripts/run.sh --build                      # rebuild first
 #   ./scripts/run.sh --set rtmp.port=1936         # any server option: --conf FILE, --set k=v, --print-config, --help
 #
-# JAVA_OPTS (e.g. "-Xmx2g") is passed to the JVM.
+# JVM flags: conf/jvm.options (why each: README.md, "JVM flags"); JAVA_OPTS, when set,
+# replaces them (e.g. JAVA_OPTS="-Xmx4g -XX:+UseG1GC").
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -27,6 +28,15 @@ if $build || [ ! -f "$jar" ]; then
     mvn -B -q package -DskipTests
 fi
 
+jvm_opts=()
+if [ -n "${JAVA_OPTS:-}" ]; then
+    read -ra jvm_opts <<< "$JAVA_OPTS"
+elif [ -f conf/jvm.options ]; then
+    while IFS= read -r line; do
+        line="${line#"${line%%[![:space:]]*}"}"
+        [ -z "$line" ] || [ "${line:0:1}" = "#" ] || jvm_opts+=("$line")
+    done < conf/jvm.options
+fi
+
 # exec: the server gets Ctrl-C/SIGTERM directly and stops cleanly (exit 0).
-# shellcheck disable=SC2086
-exec java ${JAVA_OPTS:-} -jar "$jar" "${args[@]}"
+exec java "${jvm_opts[@]}" -jar "$jar" "${args[@]}"

@@ -112,6 +112,7 @@ class SipCallBenchmark {
             for (Process p : peers) {
                 Ffmpeg.stop(p);
             }
+            org.estuary.it.support.NginxRtmp.deleteTree(dir);
         }
         Collections.sort(setupMs);
         long p50 = setupMs.get(setupMs.size() / 2);

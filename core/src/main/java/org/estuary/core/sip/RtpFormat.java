@@ -21,6 +21,12 @@ public record RtpFormat(int payloadType, String encoding, int clockRate, int cha
     /** DTMF events on Opus's 48 kHz clock, offered beside Opus. */
     public static final RtpFormat TELEPHONE_EVENT_48K = new RtpFormat(102, "telephone-event", 48000, 1, "0-16");
 
+    /**
+     * H.264 video (RFC 6184) as Estuary offers it: packetization-mode 1 (FU-A/STAP-A, what it sends),
+     * Constrained Baseline level 3.1 (what any phone decodes); payload type dynamic.
+     */
+    public static final RtpFormat H264 = new RtpFormat(96, "H264", 90000, 1, "profile-level-id=42e01f;packetization-mode=1");
+
     /** The audio codecs Estuary can put on a call, in its default preference order (wideband first). */
     public static final List<RtpFormat> AUDIO_CODECS = List.of(OPUS, G722, PCMU, PCMA);
 
@@ -62,6 +68,17 @@ public record RtpFormat(int payloadType, String encoding, int clockRate, int cha
     /** Whether this is G.711 (coded by table look-up, cheap enough for an event loop). */
     public boolean isG711() {
         return encoding.equalsIgnoreCase("PCMU") || encoding.equalsIgnoreCase("PCMA");
+    }
+
+    /** An fmtp parameter's value ({@code packetization-mode}), or null when the fmtp lacks it. */
+    public String fmtpParameter(String name) {
+        for (String kv : fmtp.split(";")) {
+            String[] p = kv.trim().split("=", 2);
+            if (p.length == 2 && p[0].trim().equalsIgnoreCase(name)) {
+                return p[1].trim();
+            }
+        }
+        return null;
     }
 
     public boolean isTelephoneEvent() {

@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The audio part of a SIP session description (RFC 4566 / RFC 3264 offer-answer), enough for a
- * call: where to send RTP, which payload formats, and the direction. Parsing never throws:
- * {@link #parse} returns null for a body without a usable audio line.
+ * One media line of a SIP session description (RFC 4566 / RFC 3264 offer-answer): the audio line
+ * ({@link #parse}) or the video line ({@link #parseVideo}), enough for a call: where to send RTP,
+ * which payload formats, and the direction. Parsing never throws: null for a body without a usable
+ * line of that kind.
  *
  * @param address   the connection address (c=), media-level over session-level
- * @param port      the audio port (0 = rejected stream)
+ * @param port      the media port (0 = rejected stream)
  * @param formats   payload formats in the peer's preference order
  * @param direction sendrecv, sendonly, recvonly or inactive
  */
@@ -64,6 +65,28 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
     }
 
     public static SdpMedia parse(String sdp) {
+        return parse(sdp, "audio");
+    }
+
+    /** The first {@code m=video} line of {@code sdp} (same rules as the audio line), or null. */
+    public static SdpMedia parseVideo(String sdp) {
+        return parse(sdp, "video");
+    }
+
+    /**
+     * H.264 among the peer's video formats, packetization-mode 1 only (Estuary sends FU-A; mode 0
+     * would allow single NAL units only): our description under the peer's payload type, or null.
+     */
+    public RtpFormat chooseH264() {
+        for (RtpFormat f : formats) {
+            if (f.sameCodec(RtpFormat.H264) && "1".equals(f.fmtpParameter("packetization-mode"))) {
+                return RtpFormat.H264.withPayloadType(f.payloadType());
+            }
+        }
+        return null;
+    }
+
+    private static SdpMedia parse(String sdp, String kind) {
         if (sdp == null || sdp.length() > MAX_BYTES) {
             return null;
         }
@@ -75,7 +98,7 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
         List<Integer> payloadTypes = new ArrayList<>();
         List<RtpFormat> mapped = new ArrayList<>();
         List<String[]> fmtps = new ArrayList<>();
-        boolean inAudio = false;
+        boolean inWanted = false;
         boolean seenMedia = false;
         for (String raw : sdp.split("\r?\n")) {
             String line = raw.trim();
@@ -85,21 +108,21 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
             String v = line.substring(2).trim();
             switch (line.charAt(0)) {
                 case 'm' -> {
-                    boolean wasAudio = inAudio;
+                    boolean wasWanted = inWanted;
                     seenMedia = true;
-                    inAudio = false;
-                    if (port >= 0 || wasAudio) {
-                        continue; // only the first audio line counts
+                    inWanted = false;
+                    if (port >= 0 || wasWanted) {
+                        continue; // only the first line of that kind counts
                     }
                     String[] p = v.split("\\s+");
-                    if (p.length >= 4 && p[0].equals("audio") && p[2].toUpperCase(Locale.ROOT).startsWith("RTP/")) {
+                    if (p.length >= 4 && p[0].equals(kind) && p[2].toUpperCase(Locale.ROOT).startsWith("RTP/")) {
                         try {
                             port = Integer.parseInt(p[1].split("/")[0]);
                             for (int i = 3; i < p.length; i++) {
                                 payloadTypes.add(Integer.parseInt(p[i]));
                             }
-                            inAudio = port >= 0 && port <= 65535;
-                            if (!inAudio) {
+                            inWanted = port >= 0 && port <= 65535;
+                            if (!inWanted) {
                                 port = -1;
                             }
                         } catch (NumberFormatException e) {
@@ -114,7 +137,7 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
                         String a = p[2].split("/")[0];
                         if (!seenMedia) {
                             sessionAddress = a;
-                        } else if (inAudio) {
+                        } else if (inWanted) {
                             mediaAddress = a;
                         }
                     }
@@ -123,15 +146,15 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
                     if (v.equals("sendrecv") || v.equals("sendonly") || v.equals("recvonly") || v.equals("inactive")) {
                         if (!seenMedia) {
                             sessionDirection = v;
-                        } else if (inAudio) {
+                        } else if (inWanted) {
                             mediaDirection = v;
                         }
-                    } else if (inAudio && v.startsWith("rtpmap:")) {
+                    } else if (inWanted && v.startsWith("rtpmap:")) {
                         RtpFormat f = rtpmap(v.substring(7));
                         if (f != null) {
                             mapped.add(f);
                         }
-                    } else if (inAudio && v.startsWith("fmtp:")) {
+                    } else if (inWanted && v.startsWith("fmtp:")) {
                         String[] p = v.substring(5).split("\\s+", 2);
                         fmtps.add(new String[] {p[0], p.length > 1 ? p[1] : ""});
                     }
@@ -186,6 +209,15 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
      */
     public static String write(String address, int port, List<RtpFormat> formats, String direction,
                                long sessionId, long version) {
+        return write(address, port, formats, direction, sessionId, version, -1, null);
+    }
+
+    /**
+     * With a video line after the audio one when {@code videoPort >= 0} (port 0 with the peer's
+     * formats: its video refused, RFC 3264 §6).
+     */
+    public static String write(String address, int port, List<RtpFormat> formats, String direction,
+                               long sessionId, long version, int videoPort, List<RtpFormat> videoFormats) {
         StringBuilder sb = new StringBuilder();
         String ipv = address.contains(":") ? "IP6" : "IP4";
         sb.append("v=0\r\n");
@@ -208,6 +240,21 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
         }
         sb.append("a=ptime:20\r\n");
         sb.append("a=").append(direction).append("\r\n");
+        if (videoPort >= 0 && videoFormats != null && !videoFormats.isEmpty()) {
+            sb.append("m=video ").append(videoPort).append(" RTP/AVP");
+            for (RtpFormat f : videoFormats) {
+                sb.append(' ').append(f.payloadType());
+            }
+            sb.append("\r\n");
+            for (RtpFormat f : videoFormats) {
+                sb.append("a=rtpmap:").append(f.payloadType()).append(' ').append(f.encoding()).append('/')
+                        .append(f.clockRate()).append("\r\n");
+                if (!f.fmtp().isEmpty()) {
+                    sb.append("a=fmtp:").append(f.payloadType()).append(' ').append(f.fmtp()).append("\r\n");
+                }
+            }
+            sb.append("a=").append(direction).append("\r\n");
+        }
         return sb.toString();
     }
 }

@@ -84,4 +84,26 @@ class SdpMediaTest {
         assertThrows(IllegalArgumentException.class, () -> RtpFormat.parseList("PCMU,pcmu"));
         assertThrows(IllegalArgumentException.class, () -> RtpFormat.parseList(" , "));
     }
+
+    @Test
+    void videoLineIsReadApartFromAudioAndH264NeedsPacketizationMode1() {
+        String sdp = "v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 4000 RTP/AVP 0\r\nm=video 4002 RTP/AVP 97 98\r\n"
+                + "c=IN IP4 10.0.0.2\r\na=rtpmap:97 H264/90000\r\na=fmtp:97 profile-level-id=42e01f\r\n"
+                + "a=rtpmap:98 H264/90000\r\na=fmtp:98 profile-level-id=42e01f; packetization-mode=1\r\na=sendonly\r\n";
+        assertEquals(4000, SdpMedia.parse(sdp).port());
+        assertEquals("10.0.0.1", SdpMedia.parse(sdp).address());
+        SdpMedia v = SdpMedia.parseVideo(sdp);
+        assertEquals(4002, v.port());
+        assertEquals("10.0.0.2", v.address(), "media-level c= of the video line");
+        assertEquals("sendonly", v.direction());
+        RtpFormat h264 = v.chooseH264();
+        assertEquals(98, h264.payloadType(), "97 is packetization-mode 0 (absent): skipped");
+        assertNull(SdpMedia.parseVideo("v=0\r\nc=IN IP4 1.1.1.1\r\nm=audio 4000 RTP/AVP 0\r\n"));
+        String ours = SdpMedia.write("127.0.0.1", 5000, List.of(RtpFormat.PCMU), "sendrecv", 1, 1, 5002, List.of(RtpFormat.H264));
+        assertTrue(ours.contains("m=video 5002 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+                + "a=fmtp:96 profile-level-id=42e01f;packetization-mode=1\r\n"), ours);
+        assertEquals(5000, SdpMedia.parse(ours).port());
+        assertEquals(96, SdpMedia.parseVideo(ours).chooseH264().payloadType());
+        assertFalse(SdpMedia.write("127.0.0.1", 5000, List.of(RtpFormat.PCMU), "sendrecv", 1, 1).contains("m=video"));
+    }
 }

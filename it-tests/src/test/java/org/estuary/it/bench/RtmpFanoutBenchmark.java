@@ -27,12 +27,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RTMP fan-out: one ~600 kbps publisher, N players from {@link RtmpLoadClient} (its own JVM), run
- * against Estuary ({@code rtmp.instances=2}) and nginx-rtmp ({@code worker_processes 1} by default, see {@link #NGINX_WORKERS}) in the
+ * against Estuary as users run it (conf/jvm.options, default settings) and nginx-rtmp ({@code worker_processes 1} by default, see {@link #NGINX_WORKERS}) in the
  * same run. Prints CPU seconds per GB delivered, players served without drops and memory per
  * player with the ratios Estuary / nginx-rtmp, and appends them to {@code docs/benchmarks.md}.
  *
  * <p>{@code mvn -B -pl it-tests -am verify -Pbenchmark [-Dbench.players=100,500,1000]
- * [-Dbench.seconds=20] [-Dbench.doc=path|none]}
+ * [-Dbench.seconds=20] [-Dbench.rounds=1] [-Dbench.sets=rtmp.writeCoalesceMs=0] [-Dbench.doc=path|none]}
  */
 @Tag("benchmark")
 class RtmpFanoutBenchmark {
@@ -54,19 +54,26 @@ class RtmpFanoutBenchmark {
     void fanoutCostEstuaryVersusNginxRtmp() throws Exception {
         Peers.ffmpeg();
         Peers.require("nginx", "nginx libnginx-mod-rtmp");
-        int[] sizes = Arrays.stream(System.getProperty("bench.players", "100,500,1000").split(","))
+        int[] sizes = Arrays.stream(System.getProperty("bench.players", "100,500,1000,2000").split(","))
                 .map(String::trim).mapToInt(Integer::parseInt).toArray();
         int seconds = Integer.getInteger("bench.seconds", 20);
+        int rounds = Integer.getInteger("bench.rounds", 1);
         Files.createDirectories(LOGS);
         String load = loadAverage();
         List<FanoutRun[]> pairs = new ArrayList<>();
-        for (int n : sizes) {
-            FanoutRun e = runEstuary(n, seconds);
-            FanoutRun g = runNginx(n, seconds);
-            pairs.add(new FanoutRun[] {e, g});
-            System.out.println(row(e) + "\n" + row(g));
+        for (int round = 0; round < rounds; round++) {
+            for (int n : sizes) {
+                // taking turns: the server that went first in one round goes second in the next
+                FanoutRun e = round % 2 == 0 ? runEstuary(n, seconds) : null;
+                FanoutRun g = runNginx(n, seconds);
+                if (e == null) {
+                    e = runEstuary(n, seconds);
+                }
+                pairs.add(new FanoutRun[] {e, g});
+                System.out.println(row(e, seconds) + "\n" + row(g, seconds));
+            }
         }
-        String table = table(pairs);
+        String table = table(pairs, seconds);
         System.out.println("\nRTMP fan-out, " + seconds + " s window\n" + table);
         writeDoc(table, seconds, load);
         for (FanoutRun[] p : pairs) {
@@ -78,7 +85,7 @@ class RtmpFanoutBenchmark {
     }
 
     private FanoutRun runEstuary(int n, int seconds) throws Exception {
-        try (EstuaryProcess server = EstuaryProcess.start("bench-estuary-" + n, "rtmp.instances=2")) {
+        try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("bench-estuary-" + n, estuarySets())) {
             return measure("estuary", n, seconds, server.rtmpUrl(STREAM), () -> List.of(server.pid()));
         }
     }
@@ -200,21 +207,37 @@ class RtmpFanoutBenchmark {
         return clientClasspath;
     }
 
-    private static String row(FanoutRun r) {
+    /** Extra server settings for a run, e.g. {@code -Dbench.sets=rtmp.writeCoalesceMs=0} (comma list). */
+    private static String[] estuarySets() {
+        String sets = System.getProperty("bench.sets", "").trim();
+        return sets.isEmpty() ? new String[0] : sets.split(",");
+    }
+
+    /**
+     * Players per core: N players took {@code cpu} seconds of CPU in a window of {@code seconds},
+     * so one core (one CPU second per second) would serve N * seconds / cpu such players. This
+     * extrapolates linearly from the measured size (issue 14 target 3's stated method).
+     */
+    private static double playersPerCore(FanoutRun r, int seconds) {
+        return r.cpu().total() <= 0 ? 0 : r.players() * (double) seconds / r.cpu().total();
+    }
+
+    private static String row(FanoutRun r, int seconds) {
         JsonObject s = r.summary();
-        return String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %.2f (%.2f + %.2f) | %.1f | %.0f | %.1f | %d | %.1f |",
+        return String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %.2f (%.2f + %.2f) | %.1f | %.0f | %.0f | %.0f | %.1f | %d | %.1f |",
                 r.server(), r.players(), r.full(), s.getInteger("playing"), r.gigabytes(), r.cpu().total(),
                 r.cpu().user(), r.cpu().system(),
-                r.cpuSecondsPerGb(), r.rssLoadedKb() / 1024.0, r.kbPerPlayer(), s.getLong("firstFrameMsP50"),
+                r.cpuSecondsPerGb(), playersPerCore(r, seconds), r.rssLoadedKb() / 1024.0,
+                (r.rssLoadedKb() - r.rssIdleKb()) / 1024.0, r.kbPerPlayer(), s.getLong("firstFrameMsP50"),
                 r.clientCpuSeconds());
     }
 
-    private static String table(List<FanoutRun[]> pairs) {
+    private static String table(List<FanoutRun[]> pairs, int seconds) {
         StringBuilder t = new StringBuilder();
-        t.append("| server | N | full | playing | GB | CPU s (user + sys) | CPU s/GB | RSS MB | KiB/player | 1st frame p50 ms | client CPU s |\n");
-        t.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        t.append("| server | N | full | playing | GB | CPU s (user + sys) | CPU s/GB | players/core | RSS MB | RSS over idle MB | KiB/player | 1st frame p50 ms | client CPU s |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (FanoutRun[] p : pairs) {
-            t.append(row(p[0])).append('\n').append(row(p[1])).append('\n');
+            t.append(row(p[0], seconds)).append('\n').append(row(p[1], seconds)).append('\n');
         }
         t.append("\n| N | CPU s/GB Estuary/nginx | full players Estuary/nginx | memory/player Estuary/nginx |\n");
         t.append("|---|---|---|---|\n");
@@ -235,7 +258,10 @@ class RtmpFanoutBenchmark {
         }
         Path doc = Path.of(where);
         String section = "\n### RTMP fan-out run " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                + "\n\n" + machine() + ", load average before the run: " + load + ", window " + seconds + " s.\n\n"
+                + "\n\n" + machine() + ", load average before the run: " + load + ", window " + seconds + " s.\n"
+                + "Estuary as users run it: JVM flags of scripts/run.sh (" + String.join(" ", EstuaryProcess.runShJvmOptions())
+                + "), default configuration" + (estuarySets().length == 0 ? "" : " except " + String.join(", ", estuarySets()))
+                + " (listeners on loopback ports).\n\n"
                 + table;
         if (!Files.exists(doc)) {
             Files.createDirectories(doc.toAbsolutePath().getParent());

@@ -59,6 +59,33 @@ public final class EstuaryProcess implements AutoCloseable {
         return startRaw(name, rest, rtmp, sets);
     }
 
+    /**
+     * The server as users run it, for benchmarks: the JVM flags of {@code scripts/run.sh} (the
+     * lines of {@code conf/jvm.options}, no test heap cap) and the default configuration except
+     * for loopback listeners on free ports (no {@code rtmp.instances=2}).
+     */
+    public static EstuaryProcess startAsUsersRunIt(String name, String... extraSets) throws Exception {
+        int rest = Ports.free();
+        int rtmp = Ports.free();
+        List<String> sets = loopbackSets(rest, rtmp);
+        sets.remove("rtmp.instances=2");
+        sets.addAll(List.of(extraSets));
+        return startRaw(name, rest, rtmp, sets, runShJvmOptions(), List.of(), false);
+    }
+
+    /** The JVM flags {@code scripts/run.sh} uses when JAVA_OPTS is not set: {@code conf/jvm.options}. */
+    public static List<String> runShJvmOptions() throws IOException {
+        Path options = jar().getParent().getParent().getParent().resolve("conf").resolve("jvm.options");
+        List<String> flags = new ArrayList<>();
+        for (String line : Files.readAllLines(options)) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                flags.add(t);
+            }
+        }
+        return flags;
+    }
+
     /** The {@code --set} values that put every listener on loopback with the given REST/RTMP ports and free others. */
     public static List<String> loopbackSets(int rest, int rtmp) {
         return new ArrayList<>(List.of(
@@ -112,8 +139,16 @@ public final class EstuaryProcess implements AutoCloseable {
 
     private static EstuaryProcess startRaw(String name, int rest, int rtmp, List<String> sets, List<String> jvmArgs,
                                            List<String> launcher) throws Exception {
+        return startRaw(name, rest, rtmp, sets, jvmArgs, launcher, true);
+    }
+
+    private static EstuaryProcess startRaw(String name, int rest, int rtmp, List<String> sets, List<String> jvmArgs,
+                                           List<String> launcher, boolean testHeap) throws Exception {
         List<String> cmd = new ArrayList<>(launcher);
-        cmd.addAll(List.of(javaBin(), "-Xmx512m"));
+        cmd.add(javaBin());
+        if (testHeap) {
+            cmd.add("-Xmx512m");
+        }
         cmd.addAll(jvmArgs);
         // e.g. -Destuary.jvmArgs=-XX:StartFlightRecording=filename=x.jfr to profile a benchmark run
         String extra = System.getProperty("estuary.jvmArgs", "").trim();

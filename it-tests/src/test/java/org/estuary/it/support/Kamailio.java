@@ -31,6 +31,15 @@ public final class Kamailio implements AutoCloseable {
 
     /** {@code estuaryPort}: where calls to unregistered {@code live-*} users are forwarded (0 = nowhere). */
     public static Kamailio start(String password, int maxExpires, int estuaryPort) throws IOException, InterruptedException {
+        return start(password, maxExpires, estuaryPort, "", 0);
+    }
+
+    /**
+     * As {@link #start(String, int, int)}, granting user {@code shortUser} at most {@code shortExpires} s
+     * (its refresh is what a test watches) and everyone else up to {@code maxExpires}.
+     */
+    public static Kamailio start(String password, int maxExpires, int estuaryPort, String shortUser, int shortExpires)
+            throws IOException, InterruptedException {
         String exe = Peers.require("kamailio", "kamailio");
         Path dir = Files.createTempDirectory("kamailio");
         String cfg;
@@ -39,7 +48,8 @@ public final class Kamailio implements AutoCloseable {
         }
         int port = Ports.free();
         cfg = cfg.replace("@PORT@", String.valueOf(port)).replace("@PASSWORD@", password)
-                .replace("@MAX_EXPIRES@", String.valueOf(maxExpires)).replace("@ESTUARY_PORT@", String.valueOf(estuaryPort));
+                .replace("@MAX_EXPIRES@", String.valueOf(maxExpires)).replace("@ESTUARY_PORT@", String.valueOf(estuaryPort))
+                .replace("@SHORT_USER@", shortUser.isEmpty() ? "-" : shortUser).replace("@SHORT_EXPIRES@", String.valueOf(shortExpires));
         Path file = dir.resolve("kamailio.cfg");
         Files.writeString(file, cfg);
         Process p = new ProcessBuilder(List.of(exe, "-f", file.toString(), "-DD", "-E", "-Y", dir.toString(),
@@ -62,6 +72,7 @@ public final class Kamailio implements AutoCloseable {
         return Files.readString(dir.resolve("kamailio.log"), StandardCharsets.ISO_8859_1);
     }
 
+    /** Stops kamailio and removes its temporary directory (config, log, control files). */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
@@ -69,5 +80,6 @@ public final class Kamailio implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
         }
+        NginxRtmp.deleteTree(dir);
     }
 }

@@ -127,6 +127,7 @@ public final class Sipp implements AutoCloseable {
         return Files.exists(f) ? Files.readString(f, StandardCharsets.ISO_8859_1) : "";
     }
 
+    /** Stops sipp and removes its temporary directory (scenario, traces). */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
@@ -134,33 +135,100 @@ public final class Sipp implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
         }
+        NginxRtmp.deleteTree(dir);
     }
 
     /** Writes a pcap (Ethernet/IPv4/UDP/RTP) of PCMU/8000 in 20 ms packets: a sine of {@code hz}. */
     public static Path pcmuTonePcap(Path out, int hz, double seconds) throws IOException {
         int samples = (int) (seconds * 8000);
-        try (DataOutputStream o = new DataOutputStream(Files.newOutputStream(out))) {
+        List<byte[]> packets = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (int n = 0; n * 160 + 160 <= samples; n++) {
+            byte[] rtp = new byte[12 + 160];
+            rtp[0] = (byte) 0x80;
+            rtp[1] = (byte) (n == 0 ? 0x80 : 0);
+            rtp[2] = (byte) (n >> 8);
+            rtp[3] = (byte) n;
+            int ts = n * 160;
+            rtp[4] = (byte) (ts >> 24);
+            rtp[5] = (byte) (ts >> 16);
+            rtp[6] = (byte) (ts >> 8);
+            rtp[7] = (byte) ts;
+            rtp[8] = 0x5E;
+            rtp[9] = (byte) 0xED;
+            rtp[11] = 1;
+            for (int i = 0; i < 160; i++) {
+                int k = n * 160 + i;
+                rtp[12 + i] = ulaw((int) (8000 * Math.sin(2 * Math.PI * hz * k / 8000.0)));
+            }
+            packets.add(rtp);
+            times.add(n * 20_000L);
+        }
+        return writePcap(out, packets, times);
+    }
+
+    /**
+     * Writes a pcap of H.264 RTP (RFC 6184, packetization-mode 1, payload type 96) as FFmpeg's RTP
+     * muxer packetises it: {@code seconds} of libx264 baseline test pattern at {@code size} and
+     * {@code fps}, a key frame (with SPS/PPS in band) every second. FFmpeg sends to a UDP socket
+     * of this test as fast as it encodes; the pcap's times come from the RTP timestamps (90 kHz),
+     * so sipp replays it in real time.
+     */
+    public static Path h264Pcap(Path out, String size, int fps, double seconds) throws IOException, InterruptedException {
+        List<byte[]> packets = new ArrayList<>();
+        try (java.net.DatagramSocket sock = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            sock.setReceiveBufferSize(8 << 20);
+            sock.setSoTimeout(500);
+            Process ff = new ProcessBuilder(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error",
+                    "-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=" + fps, "-t", String.valueOf(seconds),
+                    "-c:v", "libx264", "-profile:v", "baseline", "-preset", "veryfast", "-tune", "zerolatency",
+                    "-pix_fmt", "yuv420p", "-g", String.valueOf(fps), "-bf", "0", "-b:v", "300k",
+                    "-f", "rtp", "-payload_type", "96", "rtp://127.0.0.1:" + sock.getLocalPort() + "?pkt_size=1200")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] buf = new byte[65536];
+            long quietSince = 0;
+            while (true) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                try {
+                    sock.receive(p);
+                    quietSince = 0;
+                    packets.add(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+                } catch (java.net.SocketTimeoutException e) {
+                    if (!ff.isAlive() && ++quietSince >= 2) {
+                        break;
+                    }
+                }
+            }
+            if (ff.exitValue() != 0) {
+                throw new IOException("ffmpeg RTP output failed: exit " + ff.exitValue());
+            }
+        }
+        if (packets.isEmpty()) {
+            throw new IOException("ffmpeg sent no RTP");
+        }
+        List<Long> times = new ArrayList<>();
+        long ts0 = u32(packets.get(0), 4);
+        long last = -1;
+        for (byte[] rtp : packets) {
+            long us = ((u32(rtp, 4) - ts0) & 0xFFFFFFFFL) * 1000 / 90;
+            last = Math.max(us, last + 200); // a frame's packets 0.2 ms apart, in order
+            times.add(last);
+        }
+        return writePcap(out, packets, times);
+    }
+
+    private static long u32(byte[] b, int off) {
+        return ((long) (b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+    }
+
+    /** A pcap (Ethernet/IPv4/UDP, 127.0.0.1:6000 → :6002) of RTP packets sent at {@code timesUs}. */
+    private static Path writePcap(Path out, List<byte[]> packets, List<Long> timesUs) throws IOException {
+        try (DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(out)))) {
             ByteBuffer head = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
             head.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
             o.write(head.array());
-            for (int n = 0; n * 160 + 160 <= samples; n++) {
-                byte[] rtp = new byte[12 + 160];
-                rtp[0] = (byte) 0x80;
-                rtp[1] = (byte) (n == 0 ? 0x80 : 0);
-                rtp[2] = (byte) (n >> 8);
-                rtp[3] = (byte) n;
-                int ts = n * 160;
-                rtp[4] = (byte) (ts >> 24);
-                rtp[5] = (byte) (ts >> 16);
-                rtp[6] = (byte) (ts >> 8);
-                rtp[7] = (byte) ts;
-                rtp[8] = 0x5E;
-                rtp[9] = (byte) 0xED;
-                rtp[11] = 1;
-                for (int i = 0; i < 160; i++) {
-                    int k = n * 160 + i;
-                    rtp[12 + i] = ulaw((int) (8000 * Math.sin(2 * Math.PI * hz * k / 8000.0)));
-                }
+            for (int n = 0; n < packets.size(); n++) {
+                byte[] rtp = packets.get(n);
                 ByteBuffer udp = ByteBuffer.allocate(8 + rtp.length);
                 udp.putShort((short) 6000).putShort((short) 6002).putShort((short) (8 + rtp.length)).putShort((short) 0).put(rtp);
                 ByteBuffer ip = ByteBuffer.allocate(20 + udp.capacity());
@@ -182,7 +250,7 @@ public final class Sipp implements AutoCloseable {
                 byte[] frame = new byte[14 + ipb.length];
                 frame[12] = 0x08;
                 System.arraycopy(ipb, 0, frame, 14, ipb.length);
-                long us = n * 20_000L;
+                long us = timesUs.get(n);
                 ByteBuffer rec = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
                 rec.putInt((int) (us / 1_000_000)).putInt((int) (us % 1_000_000)).putInt(frame.length).putInt(frame.length);
                 o.write(rec.array());

@@ -53,6 +53,9 @@ final class Call {
         /** @param pool where the call's outgoing wideband audio is coded (a serial lane of its own on it) */
         Future<CallMedia> openMedia(CallMedia.Listener listener, java.util.concurrent.Executor pool);
 
+        /** A port pair for a video call's H.264 (given back with {@link #releasePorts}). */
+        Future<org.estuary.verticles.agent.UdpPortPairs.Pair> videoPorts();
+
         void releasePorts(int port);
 
         void sipCallId(Call call, String sipCallId);
@@ -86,6 +89,10 @@ final class Call {
     private long noAnswerTimer = -1;
     private CallMedia rtp;
     private int mediaPort = -1;
+    /** hasVideo calls: H.264 on a port pair of its own (null for audio-only calls). */
+    private CallVideo video;
+    /** nanoTime at the call stream's time 0 (-1 until published): video frames are timed against it. */
+    private volatile long streamStartNanos = -1;
     private boolean closing;
     private Stream stream;
     private String mediaSessionId = "";
@@ -138,25 +145,66 @@ final class Call {
                 finishMedia();
                 return;
             }
-            String nextHop = req.proxyHost() != null ? req.proxyHost() : req.target().host();
-            // name resolution blocks: on a worker, never on the event loop (JAIN-SIP would do it inline)
-            sc.vertx().executeBlocking(() -> InetAddress.getByName(nextHop).getHostAddress(), false)
-                    .onComplete(res -> {
-                        if (closing) {
-                            return;
-                        }
-                        if (res.failed()) {
-                            fail("Cannot resolve " + nextHop + ": " + res.cause().getMessage(), 0, "");
-                            return;
-                        }
-                        int port = req.proxyHost() != null ? req.proxyPort() : req.target().portOrDefault();
-                        if (req.register()) {
-                            register(res.result(), port);
-                        } else {
-                            sendInvite(res.result(), port);
-                        }
-                    });
+            openVideo().onComplete(v -> {
+                if (v.failed()) {
+                    fail("No free media port for video: " + v.cause().getMessage(), 0, "");
+                } else if (closing) {
+                    finishMedia();
+                } else {
+                    dial();
+                }
+            });
         });
+    }
+
+    /** hasVideo: binds the video port pair (nothing to do for audio-only calls). */
+    private Future<Void> openVideo() {
+        if (!req.hasVideo()) {
+            return Future.succeededFuture();
+        }
+        return owner.videoPorts().map(pair -> {
+            video = new CallVideo(pair, this::videoReceived, () -> streamStartNanos);
+            return null;
+        });
+    }
+
+    /** A received H.264 access unit (or its configuration), on the event loop: onto the stream, in order with the audio. */
+    private void videoReceived(org.estuary.core.media.Frame f) {
+        if (stream == null) {
+            return;
+        }
+        if (media.queued() > MAX_MEDIA_BACKLOG) {
+            droppedPackets++;
+            return;
+        }
+        media.execute(() -> {
+            CallToStream t = toStream;
+            if (t != null) {
+                t.video(f);
+            }
+        });
+    }
+
+    /** Resolves the next hop off the event loop, then REGISTERs (when asked) and INVITEs. */
+    private void dial() {
+        String nextHop = req.proxyHost() != null ? req.proxyHost() : req.target().host();
+        // name resolution blocks: on a worker, never on the event loop (JAIN-SIP would do it inline)
+        sc.vertx().executeBlocking(() -> InetAddress.getByName(nextHop).getHostAddress(), false)
+                .onComplete(res -> {
+                    if (closing) {
+                        return;
+                    }
+                    if (res.failed()) {
+                        fail("Cannot resolve " + nextHop + ": " + res.cause().getMessage(), 0, "");
+                        return;
+                    }
+                    int port = req.proxyHost() != null ? req.proxyPort() : req.target().portOrDefault();
+                    if (req.register()) {
+                        register(res.result(), port);
+                    } else {
+                        sendInvite(res.result(), port);
+                    }
+                });
     }
 
     /** sipRegisterRequired: REGISTER (digest) first, INVITE once registered. */
@@ -239,7 +287,8 @@ final class Call {
         if (formats.contains(RtpFormat.OPUS)) {
             formats.add(RtpFormat.TELEPHONE_EVENT_48K);
         }
-        return SdpMedia.write(sc.localHost(), mediaPort, formats, "sendrecv", sdpSessionId, sdpVersion++);
+        return SdpMedia.write(sc.localHost(), mediaPort, formats, "sendrecv", sdpSessionId, sdpVersion++,
+                video == null ? -1 : video.localPort(), List.of(RtpFormat.H264));
     }
 
     // ---------------------------------------------------------------- responses
@@ -339,9 +388,31 @@ final class Call {
         }
         rtp.start(remote.address(), remote.port(), codec, remote.telephoneEvent(codec.clockRate()));
         rtp.setSending(!remote.isHold());
+        startVideo(new String(body, StandardCharsets.UTF_8));
         publishStream();
         return true;
     }
+
+    /**
+     * The far end's video line: H.264 (packetization-mode 1) starts the video leg; none, port 0 or
+     * another codec leaves the call audio-only. Returns the video line our answer needs (RFC 3264:
+     * as many m-lines as the offer), or null when the SDP has none.
+     */
+    private VideoAnswer startVideo(String sdp) {
+        SdpMedia remote = SdpMedia.parseVideo(sdp);
+        if (remote == null) {
+            return null;
+        }
+        RtpFormat h264 = remote.port() == 0 ? null : remote.chooseH264();
+        if (video == null || h264 == null) {
+            return new VideoAnswer(0, remote.formats().isEmpty() ? List.of(RtpFormat.H264) : remote.formats());
+        }
+        video.start(remote.address(), remote.port(), h264, !remote.isHold());
+        return new VideoAnswer(video.localPort(), List.of(h264));
+    }
+
+    /** Our video m-line in an answer: the port (0 = refused) and formats. */
+    private record VideoAnswer(int port, List<RtpFormat> formats) { }
 
     private void publishStream() {
         if (stream != null) {
@@ -362,6 +433,7 @@ final class Call {
             }
         }));
         int rate = sc.config().aacSampleRate();
+        streamStartNanos = System.nanoTime();
         lastAudioNanos = System.nanoTime();
         silenceMarkNanos = lastAudioNanos;
         media.execute(() -> {
@@ -479,7 +551,11 @@ final class Call {
         }
         outName = publishName;
         ServerTransaction st = incomingInvite;
-        owner.openMedia(new MediaEvents(), sc.mediaPool()).onComplete(ar -> {
+        owner.openMedia(new MediaEvents(), sc.mediaPool()).compose(m -> {
+            rtp = m;
+            mediaPort = m.localPort();
+            return openVideo().map(m);
+        }).onComplete(ar -> {
             try {
                 if (ar.failed()) {
                     refuseIncoming(Response.SERVICE_UNAVAILABLE, "No free media port");
@@ -493,8 +569,11 @@ final class Call {
                 }
                 RtpFormat events = offer.telephoneEvent(codec.clockRate());
                 rtp.start(offer.address(), offer.port(), codec, events);
+                byte[] offerBody = incomingRequest.getRawContent();
+                VideoAnswer va = offerBody == null ? null : startVideo(new String(offerBody, StandardCharsets.UTF_8));
                 StreamSource src = new StreamSource(sc.streams(), incomingStream,
                         r -> sc.context().runOnContext(v -> r.run()), media);
+                videoFrom(src);
                 rtp.setSource(src);
                 src.start();
                 List<RtpFormat> formats = new java.util.ArrayList<>();
@@ -505,7 +584,8 @@ final class Call {
                 Response ok = sc.messages().createResponse(Response.OK, incomingRequest);
                 ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(toTag);
                 ok.addHeader(contact());
-                ok.setContent(SdpMedia.write(sc.localHost(), mediaPort, formats, "sendrecv", sdpSessionId, sdpVersion++),
+                ok.setContent(SdpMedia.write(sc.localHost(), mediaPort, formats, "sendrecv", sdpSessionId, sdpVersion++,
+                                va == null ? -1 : va.port(), va == null ? null : va.formats()),
                         sc.headers().createContentTypeHeader("application", "sdp"));
                 incomingInvite = null;
                 st.sendResponse(ok);
@@ -620,6 +700,7 @@ final class Call {
             return;
         }
         String direction = "sendrecv";
+        VideoAnswer va = body == null || body.length == 0 ? null : startVideo(new String(body, StandardCharsets.UTF_8));
         if (remote != null) {
             rtp.start(remote.address(), remote.port(), codec, remote.telephoneEvent(codec.clockRate()));
             boolean hold = remote.isHold();
@@ -634,7 +715,8 @@ final class Call {
         }
         Response ok = sc.messages().createResponse(Response.OK, e.getRequest());
         ok.addHeader(contact());
-        ok.setContent(SdpMedia.write(sc.localHost(), mediaPort, formats, direction, sdpSessionId, sdpVersion++),
+        ok.setContent(SdpMedia.write(sc.localHost(), mediaPort, formats, direction, sdpSessionId, sdpVersion++,
+                        va == null ? -1 : va.port(), va == null ? null : va.formats()),
                 sc.headers().createContentTypeHeader("application", "sdp"));
         serverTransaction(e).sendResponse(ok);
     }
@@ -780,6 +862,10 @@ final class Call {
             int port = mediaPort;
             m.close().onComplete(v -> owner.releasePorts(port));
         }
+        if (video != null) {
+            CallVideo v = video;
+            v.close().onComplete(x -> owner.releasePorts(v.localPort()));
+        }
     }
 
     private void cancelNoAnswer() {
@@ -794,6 +880,9 @@ final class Call {
     void tick(long nanos) {
         if (rtp != null && !closing) {
             rtp.tick(nanos);
+            if (video != null) {
+                video.tick(nanos);
+            }
             if (stream != null && nanos - lastAudioNanos > SILENCE_AFTER_NANOS) {
                 int samples = (int) ((nanos - silenceMarkNanos) * 8000 / 1_000_000_000L);
                 if (samples >= CallMedia.SAMPLES_PER_PACKET) {
@@ -850,8 +939,25 @@ final class Call {
             source.close();
             throw new ControlError(ApiStatus.CONFLICT, "Call " + req.callId() + " is " + status);
         }
+        if (source instanceof StreamSource s) {
+            videoFrom(s);
+        }
         rtp.setSource(source);
         LOG.info("Call {}: sending {}", req.callId(), source instanceof StreamSource s ? "stream " + s.name() : "a sound");
+    }
+
+    /** A video call sends the H.264 of the stream played into it (frames hop from the media thread to the loop). */
+    private void videoFrom(StreamSource s) {
+        CallVideo v = video;
+        if (v == null) {
+            return;
+        }
+        v.sourceChanged();
+        s.videoTo(f -> sc.context().runOnContext(x -> {
+            if (!closing && rtp != null && rtp.source() == s) {
+                v.send(f);
+            }
+        }));
     }
 
     /** {@code /call/inject_stream/terminate}: back to silence. */
@@ -905,7 +1011,7 @@ final class Call {
                 .put("rtmpUrl", req.rtmpUrl())
                 .put("rtmpStream", req.rtmpStream())
                 .put("hasAudio", true)
-                .put("hasVideo", false)
+                .put("hasVideo", req.hasVideo())
                 .put("appKey", req.appKey())
                 .put("sipCallId", sipCallId)
                 .put("mediaProvider", "SIP")
@@ -933,6 +1039,17 @@ final class Call {
                     .put("remoteLost", rtp.remoteLost)
                     .put("remoteFractionLost", rtp.remoteFractionLost)
                     .put("remoteJitterMs", Math.round(rtp.remoteJitterMs * 10) / 10.0);
+        }
+        if (video != null) {
+            j.put("videoCodec", video.format() == null ? null : "H264")
+                    .put("localVideoRtpPort", video.localPort())
+                    .put("remoteVideoRtp", video.remote())
+                    .put("videoPacketsIn", video.packetsIn)
+                    .put("videoFramesIn", video.framesIn)
+                    .put("videoKeyframesIn", video.keyframesIn)
+                    .put("videoDiscarded", video.discarded())
+                    .put("videoPacketsOut", video.packetsOut)
+                    .put("videoFramesOut", video.framesOut);
         }
         return j;
     }

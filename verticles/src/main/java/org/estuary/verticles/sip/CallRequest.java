@@ -11,14 +11,14 @@ import org.estuary.core.sip.SipTarget;
  */
 record CallRequest(String callId, SipTarget target, String callee, String login, String authName, String password,
                    String domain, String proxyHost, int proxyPort, String visibleName, String toStream,
-                   String rtmpUrl, String rtmpStream, String appKey, boolean register) {
+                   String rtmpUrl, String rtmpStream, String appKey, boolean register, boolean hasVideo) {
 
     static final int MAX_NAME = 256;
 
     /** The same request publishing under another name (renamed by the admission point). */
     CallRequest withToStream(String name) {
         return new CallRequest(callId, target, callee, login, authName, password, domain, proxyHost, proxyPort,
-                visibleName, name, rtmpUrl, rtmpStream, appKey, register);
+                visibleName, name, rtmpUrl, rtmpStream, appKey, register, hasVideo);
     }
 
     /** @throws ControlError 400 naming the bad field */
@@ -46,9 +46,6 @@ record CallRequest(String callId, SipTarget target, String callee, String login,
         } catch (IllegalArgumentException e) {
             throw new ControlError(ApiStatus.BAD_REQUEST, e.getMessage());
         }
-        if (bool(q, "hasVideo", false)) {
-            throw new ControlError(ApiStatus.BAD_REQUEST, "hasVideo: video calls are not supported yet (audio only)");
-        }
         if (!bool(q, "hasAudio", true)) {
             throw new ControlError(ApiStatus.BAD_REQUEST, "hasAudio: a call without audio has nothing to bridge");
         }
@@ -69,7 +66,7 @@ record CallRequest(String callId, SipTarget target, String callee, String login,
         return new CallRequest(callId, target, callee, login, or(text(q, "sipAuthenticationName"), login),
                 or(text(q, "sipPassword"), ""), domain == null || domain.isBlank() ? target.host() : domain.trim(),
                 proxyHost, proxyPort, visible, toStream, rtmpUrl, rtmpStream, or(text(q, "appKey"), ""),
-                bool(q, "sipRegisterRequired", false));
+                bool(q, "sipRegisterRequired", false), bool(q, "hasVideo", false));
     }
 
     private static void checkName(String field, String v) {

@@ -88,6 +88,17 @@ final class CallToStream implements AutoCloseable {
         }
     }
 
+    /**
+     * A video call's H.264 as it came (no transcoding): configuration records also update the
+     * stream's description (codec, picture size), as for any ingest.
+     */
+    void video(Frame f) {
+        if (f.isConfig()) {
+            stream.describe(org.estuary.core.stream.MediaDescriptions.apply(stream.description(), f));
+        }
+        stream.publish(f);
+    }
+
     /** PCM at the output rate into AAC access units on the stream. */
     private void encode(float[][] pcm) {
         for (byte[] au : encoder.encode(pcm)) {

@@ -45,6 +45,10 @@ final class Registration {
     private boolean registered;
     private boolean stopped;
     private int registrations;
+    private int lastCode;
+    private String lastPhrase = "";
+    private int grantedSec;
+    private long expiresAtMs;
 
     Registration(SipContext sc, CallRequest req, String hopIp, int hopPort, Listener listener) {
         this.sc = sc;
@@ -66,6 +70,14 @@ final class Registration {
     int registrations() {
         return registrations;
     }
+
+    /** The last final response to a REGISTER (0 before any). */
+    int lastCode() { return lastCode; }
+    String lastPhrase() { return lastPhrase; }
+    /** Seconds the registrar granted last time (0 before a grant). */
+    int grantedSec() { return grantedSec; }
+    /** When the last grant runs out (epoch ms; 0 before a grant). */
+    long expiresAtMs() { return expiresAtMs; }
 
     void start() {
         sc.credentials().put(sipCallId(), new CallCredentials.Credentials(req.authName(), req.password(), req.domain()));
@@ -117,6 +129,9 @@ final class Registration {
                 LOG.info("Call {}: cannot answer the REGISTER challenge: {}", req.callId(), ex.getMessage());
             }
         }
+        // the last answer that settled a REGISTER (a challenge being answered does not count)
+        lastCode = code;
+        lastPhrase = r.getReasonPhrase() == null ? "" : r.getReasonPhrase();
         if (unregistering) {
             sc.credentials().remove(sipCallId());
             return;
@@ -134,6 +149,8 @@ final class Registration {
             granted = eh.getExpires();
         }
         registrations++;
+        grantedSec = granted;
+        expiresAtMs = System.currentTimeMillis() + granted * 1000L;
         long refresh = Math.max(MIN_REFRESH_MS, granted * 1000L * 8 / 10);
         refreshTimer = sc.vertx().setTimer(refresh, t -> send(sc.config().registerExpiresSec()));
         LOG.info("Call {}: registered as {}@{} for {} s (refresh in {} ms)", req.callId(), req.login(), req.domain(),

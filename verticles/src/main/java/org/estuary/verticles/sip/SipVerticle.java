@@ -78,6 +78,8 @@ public final class SipVerticle extends VerticleBase {
     private long checker = -1;
     /** sip.registrar: the node's standing registration (null when none, or between retries). */
     private Registration standing;
+    /** What {@code /call/find {callId: "standing-registration"}} shows of sip.registrar's registration. */
+    private final JsonObject standingView = new JsonObject();
     private long standingRetry = -1;
     private boolean stopping;
     /** A refused or unanswered standing registration is tried again after this long. */
@@ -171,10 +173,13 @@ public final class SipVerticle extends VerticleBase {
         if (config.registrar().isBlank() || stopping) {
             return;
         }
+        if (!standingView.containsKey("status")) {
+            standingView.put("status", "PENDING").put("sipStatus", 0).put("sipMessage", "").put("info", "");
+        }
         org.estuary.core.sip.SipTarget registrar = org.estuary.core.sip.SipTarget.parse(config.registerUser(),
                 config.registrar(), null);
-        CallRequest req = new CallRequest("standing-registration", registrar, config.registerUser(), config.registerUser(),
-                config.registerUser(), config.registerPassword(), registrar.host(), null, 0, "", "", "", "", "", true);
+        CallRequest req = new CallRequest(STANDING_ID, registrar, config.registerUser(), config.registerUser(),
+                config.registerUser(), config.registerPassword(), registrar.host(), null, 0, "", "", "", "", "", true, false);
         // resolving may block: on a worker
         vertx.executeBlocking(() -> java.net.InetAddress.getByName(registrar.host()).getHostAddress(), false)
                 .onComplete(ar -> {
@@ -184,6 +189,9 @@ public final class SipVerticle extends VerticleBase {
                     if (ar.failed()) {
                         LOG.warn("sip.registrar {}: cannot resolve ({}); trying again in {} s", config.registrar(),
                                 ar.cause().getMessage(), STANDING_RETRY_MS / 1000);
+                        standingView.put("status", "FAILED").put("sipStatus", 0).put("sipMessage", "")
+                                .put("info", "Cannot resolve " + registrar.host() + ": " + ar.cause().getMessage())
+                                .put("retryDate", System.currentTimeMillis() + STANDING_RETRY_MS);
                         standingRetry = vertx.setTimer(STANDING_RETRY_MS, t -> registerStanding());
                         return;
                     }
@@ -192,12 +200,18 @@ public final class SipVerticle extends VerticleBase {
                         public void registered(int code, String phrase) {
                             LOG.info("Registered at {} as {}: calls to it are answered here", config.registrar(),
                                     config.registerUser());
+                            standingView.put("status", "REGISTERED").put("info", "").remove("retryDate");
                         }
 
                         @Override
                         public void failed(String why, int code, String phrase) {
                             LOG.warn("sip.registrar {}: {}; trying again in {} s", config.registrar(), why,
                                     STANDING_RETRY_MS / 1000);
+                            Registration failed = standing;
+                            standingView.put("status", "FAILED").put("sipStatus", code)
+                                    .put("sipMessage", phrase == null ? "" : phrase).put("info", why)
+                                    .put("registrations", failed == null ? 0 : failed.registrations())
+                                    .put("retryDate", System.currentTimeMillis() + STANDING_RETRY_MS);
                             standing = null;
                             if (!stopping) {
                                 standingRetry = vertx.setTimer(STANDING_RETRY_MS, t -> registerStanding());
@@ -371,7 +385,7 @@ public final class SipVerticle extends VerticleBase {
         CallRequest req = new CallRequest(callId, new org.estuary.core.sip.SipTarget(name, sc.localHost(), sc.sipPort()),
                 name, user, "", "", host, null, 0,
                 fh.getAddress().getDisplayName() == null ? "" : fh.getAddress().getDisplayName(),
-                callId, "", "", "", false);
+                callId, "", "", "", false, videoOffered(body));
         String sipId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
         // the call exists (and rings) from here: a CANCEL while the admission point decides finds it
         Call call = new Call(sc, req, owner);
@@ -406,6 +420,13 @@ public final class SipVerticle extends VerticleBase {
                 });
     }
 
+    /** Whether an incoming offer has a video line with H.264 Estuary can send and take (packetization-mode 1). */
+    private static boolean videoOffered(byte[] body) {
+        org.estuary.core.sip.SdpMedia v = body == null ? null
+                : org.estuary.core.sip.SdpMedia.parseVideo(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        return v != null && v.port() > 0 && v.chooseH264() != null;
+    }
+
     private void reply(RequestEvent e, int code) throws Exception {
         var st = e.getServerTransaction() != null ? e.getServerTransaction() : provider.getNewServerTransaction(e.getRequest());
         st.sendResponse(sc.messages().createResponse(code, e.getRequest()));
@@ -417,6 +438,11 @@ public final class SipVerticle extends VerticleBase {
         @Override
         public Future<CallMedia> openMedia(CallMedia.Listener listener, java.util.concurrent.Executor pool) {
             return portPairs.bind().map(pair -> new CallMedia(pair.rtp(), pair.rtcp(), pair.port(), listener, pool));
+        }
+
+        @Override
+        public Future<org.estuary.verticles.agent.UdpPortPairs.Pair> videoPorts() {
+            return portPairs.bind();
         }
 
         @Override
@@ -551,6 +577,10 @@ public final class SipVerticle extends VerticleBase {
     private void find(Message<JsonObject> m, Body b, boolean filtered) {
         JsonObject q = b.json();
         JsonArray out = new JsonArray();
+        if (filtered && STANDING_ID.equals(CallRequest.text(q, "callId")) && !config.registrar().isBlank()) {
+            m.reply(new JsonArray().add(standingJson()));
+            return;
+        }
         for (Call c : calls.values()) {
             if (!filtered || matches(c, q)) {
                 out.add(c.toJson());
@@ -561,6 +591,29 @@ public final class SipVerticle extends VerticleBase {
             return;
         }
         m.reply(out);
+    }
+
+    /** The callId under which /call/find shows the standing registration (it is not a call: find_all omits it). */
+    static final String STANDING_ID = "standing-registration";
+
+    /**
+     * sip.registrar's registration: status PENDING (first REGISTER under way), REGISTERED, FAILED
+     * (refused, unanswered or unresolvable; tried again at {@code retryDate}) or UNREGISTERED (node
+     * stopping); the last final SIP response, the grant and when it runs out.
+     */
+    private JsonObject standingJson() {
+        JsonObject j = standingView.copy().put("callId", STANDING_ID).put("user", config.registerUser())
+                .put("registrar", config.registrar()).put("stream", config.registerStream());
+        Registration r = standing;
+        if (r != null) {
+            j.put("sipStatus", r.lastCode()).put("sipMessage", r.lastPhrase()).put("registrations", r.registrations())
+                    .put("expires", r.grantedSec()).put("expiresDate", r.expiresAtMs()).put("sipCallId", r.sipCallId());
+            if (r.isRegistered() && r.expiresAtMs() < System.currentTimeMillis()) {
+                j.put("status", "FAILED").put("info", "The grant ran out before a refresh was answered");
+            }
+        }
+        j.put("status", stopping ? "UNREGISTERED" : j.getString("status", "PENDING"));
+        return j;
     }
 
     private static boolean matches(Call c, JsonObject q) {

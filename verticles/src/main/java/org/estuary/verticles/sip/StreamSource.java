@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A live stream's audio played into a call ({@code /call/inject_stream/startup}): the stream is
+ * A live stream's audio (and, for a video call, its video frames as they are) played into a call
+ * ({@code /call/inject_stream/startup}, an incoming call's stream): the stream is
  * followed by name (across republishes), its audio decoded and resampled to 16 kHz mono on the
  * call's media executor, and the PCM handed to the event loop through a bounded lock-free queue
  * (at most {@link #MAX_QUEUED_SAMPLES}: a burst from the stream's cache or a stalled event loop
@@ -42,6 +43,8 @@ final class StreamSource implements AudioSource, FrameSink {
     private short[] current;
     private int pos;
     private volatile long framesIn;
+    /** Where the stream's video goes (a video call's sender), on the media thread; null = audio only. */
+    private volatile java.util.function.Consumer<Frame> video;
 
     StreamSource(StreamRegistry streams, String name, Executor owner, Executor media) {
         this.name = name;
@@ -55,6 +58,11 @@ final class StreamSource implements AudioSource, FrameSink {
 
     String name() { return name; }
     long framesIn() { return framesIn; }
+
+    /** Also hand on the stream's video frames (a video call); set before {@link #start}. */
+    void videoTo(java.util.function.Consumer<Frame> sink) {
+        video = sink;
+    }
 
     void start() {
         follower.start();
@@ -70,6 +78,11 @@ final class StreamSource implements AudioSource, FrameSink {
 
     @Override
     public void frame(Frame f, Stream source) {
+        java.util.function.Consumer<Frame> v = video;
+        if (f.isVideo() && v != null) {
+            v.accept(f);
+            return;
+        }
         if (!f.isAudio()) {
             return;
         }

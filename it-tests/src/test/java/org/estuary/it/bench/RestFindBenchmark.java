@@ -1,0 +1,190 @@
+package org.estuary.it.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.Ffmpeg;
+import org.estuary.it.support.Peers;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * REST under load (issue 14 target 7): {@code /stream/find_all} with 1,000 live streams, and a
+ * {@code /stream/find} of one of them, each driven by a closed-loop HTTP client (C connections,
+ * every connection sends its next request when the previous answer arrived), after a warm-up.
+ * Prints requests per second, latency p50/p99/max, bytes per answer and the server's CPU.
+ *
+ * <p>The 1,000 streams come from a few ffmpeg processes, each encoding one tiny picture once
+ * and pushing it to 250 stream names through the tee muxer, so the load generator costs little.
+ *
+ * <p>{@code mvn -B -pl it-tests -am verify -Pbenchmark -Dtest=RestFindBenchmark
+ * [-Dbench.streams=1000] [-Dbench.connections=16] [-Dbench.seconds=20] [-Dbench.doc=path|none]}
+ */
+@Tag("benchmark")
+class RestFindBenchmark {
+    private static final int PER_FFMPEG = 250;
+
+    @Test
+    void findAllWithManyStreams() throws Exception {
+        Peers.ffmpeg();
+        int streams = Integer.getInteger("bench.streams", 1000);
+        int connections = Integer.getInteger("bench.connections", 16);
+        int seconds = Integer.getInteger("bench.seconds", 20);
+        Files.createDirectories(BenchSupport.LOGS);
+        String load = BenchSupport.loadAverage();
+        List<Process> publishers = new ArrayList<>();
+        Vertx vertx = Vertx.vertx();
+        try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("bench-rest")) {
+            for (int from = 0; from < streams; from += PER_FFMPEG) {
+                publishers.add(publishMany(server, from, Math.min(streams, from + PER_FFMPEG)));
+            }
+            awaitStreams(server, streams);
+            HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+                    .setDefaultPort(server.restPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
+            List<String> rows = new ArrayList<>();
+            String findOne = new JsonObject().put("name", "s" + (streams / 2)).encode();
+            for (String[] req : new String[][] {{"/stream/find_all", "{}"}, {"/stream/find", findOne}}) {
+                run(http, req[0], req[1], connections, 5, null); // warm-up: JIT, pools
+                Result r = run(http, req[0], req[1], connections, seconds, server);
+                rows.add(String.format(Locale.ROOT, "| `%s` | %d | %d | %.0f | %.2f | %.2f | %.2f | %.0f | %s | %d |",
+                        req[0], streams, connections, r.perSecond(), r.p(0.50), r.p(0.99), r.max(), r.bytesPerAnswer(),
+                        BenchSupport.cpu(r.cpu()), r.errors()));
+                assertTrue(r.count() > 0, "no answer to " + req[0]);
+            }
+            String table = "| request | live streams | connections | requests/s | p50 ms | p99 ms | max ms | bytes/answer | server CPU s (user + sys) in the window | errors |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|\n" + String.join("\n", rows) + "\n";
+            System.out.println(table);
+            BenchSupport.appendDoc("REST /stream/find_all with " + streams + " live streams (issue 14)",
+                    "Load average before the run: " + load + "; Estuary as users run it (JVM flags of scripts/run.sh: "
+                    + String.join(" ", EstuaryProcess.runShJvmOptions()) + ", default settings); the client is a "
+                    + "Vert.x HTTP client in the benchmark's JVM on the same 2 cores (closed loop, keep-alive, "
+                    + connections + " connections), 5 s warm-up, " + seconds + " s window.\n\n" + table);
+        } finally {
+            for (Process p : publishers) {
+                Ffmpeg.stop(p);
+            }
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One ffmpeg: a 64x64 1 fps picture encoded once, pushed to streams s{from}..s{to-1}. */
+    private static Process publishMany(EstuaryProcess server, int from, int to) throws Exception {
+        StringBuilder tee = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            if (tee.length() > 0) {
+                tee.append('|');
+            }
+            tee.append("[f=flv:onfail=ignore]").append(server.rtmpUrl("s" + i));
+        }
+        return Ffmpeg.start(List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
+                "-re", "-f", "lavfi", "-i", "color=c=gray:s=64x64:r=1",
+                "-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast", "-g", "1", "-pix_fmt", "yuv420p",
+                "-f", "tee", tee.toString()), BenchSupport.LOGS.resolve("rest-ffmpeg-" + from + ".log"));
+    }
+
+    private static void awaitStreams(EstuaryProcess server, int streams) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        int seen = 0;
+        while (System.nanoTime() < deadline) {
+            EstuaryProcess.Http r = server.post("/stream/find_all", "{}");
+            seen = r.status() == 200 ? new JsonArray(r.body()).size() : 0;
+            if (seen >= streams) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("only " + seen + " of " + streams + " streams published");
+    }
+
+    private record Result(long count, long errors, double seconds, long bytes, long[] latenciesNanos, ProcStats.Cpu cpu) {
+        double perSecond() { return count / seconds; }
+        double bytesPerAnswer() { return count == 0 ? 0 : bytes / (double) count; }
+        double p(double q) {
+            if (latenciesNanos.length == 0) {
+                return 0;
+            }
+            return latenciesNanos[(int) Math.min(latenciesNanos.length - 1, Math.floor(q * latenciesNanos.length))] / 1e6;
+        }
+        double max() { return latenciesNanos.length == 0 ? 0 : latenciesNanos[latenciesNanos.length - 1] / 1e6; }
+    }
+
+    /** Closed loop for {@code seconds}; the server's CPU over the same window when {@code server} is given. */
+    private static Result run(HttpClient http, String path, String body, int connections, int seconds,
+                              EstuaryProcess server) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong errors = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        long[][] lat = new long[connections][];
+        int[] counts = new int[connections];
+        CountDownLatch done = new CountDownLatch(connections);
+        for (int c = 0; c < connections; c++) {
+            lat[c] = new long[1 << 16];
+            int slot = c;
+            loop(http, path, Buffer.buffer(body), running, errors, bytes, lat, counts, slot, done);
+        }
+        ProcStats.Cpu before = server == null ? null : ProcStats.cpu(List.of(server.pid()));
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        running.set(false);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        ProcStats.Cpu cpu = server == null ? null : ProcStats.cpu(List.of(server.pid())).minus(before);
+        done.await(30, TimeUnit.SECONDS);
+        int total = Arrays.stream(counts).sum();
+        long[] all = new long[total];
+        int k = 0;
+        for (int c = 0; c < connections; c++) {
+            System.arraycopy(lat[c], 0, all, k, Math.min(counts[c], lat[c].length));
+            k += Math.min(counts[c], lat[c].length);
+        }
+        long[] sorted = Arrays.copyOf(all, k);
+        Arrays.sort(sorted);
+        return new Result(total, errors.get(), elapsed, bytes.get(), sorted, cpu);
+    }
+
+    private static void loop(HttpClient http, String path, Buffer body, AtomicBoolean running, AtomicLong errors,
+                             AtomicLong bytes, long[][] lat, int[] counts, int slot, CountDownLatch done) {
+        if (!running.get()) {
+            done.countDown();
+            return;
+        }
+        long t0 = System.nanoTime();
+        http.request(HttpMethod.POST, "/rest-api" + path)
+                .compose(req -> req.putHeader("Content-Type", "application/json").send(body))
+                .compose(resp -> resp.body().map(b -> {
+                    if (resp.statusCode() != 200) {
+                        errors.incrementAndGet();
+                    }
+                    return b.length();
+                }))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        bytes.addAndGet(ar.result());
+                        long[] mine = lat[slot];
+                        if (counts[slot] == mine.length) {
+                            lat[slot] = mine = Arrays.copyOf(mine, mine.length * 2);
+                        }
+                        mine[counts[slot]++] = System.nanoTime() - t0;
+                    } else {
+                        errors.incrementAndGet();
+                    }
+                    loop(http, path, body, running, errors, bytes, lat, counts, slot, done);
+                });
+    }
+}
