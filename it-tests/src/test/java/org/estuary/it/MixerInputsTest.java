@@ -28,14 +28,16 @@ import org.junit.jupiter.api.Test;
  * Mixer inputs of every audio codec the server decodes, each from a real peer: AAC and MP3 over
  * RTMP (ffmpeg; the MP3 one audio-only), G.711 u-law and Opus over RTSP (GStreamer's RTSP server).
  * A user checks that every input's tone is heard in the mix, that the audio-only input shows its
- * avatar, that the name label is drawn on its tile, and that an idle mixer stops and frees itself
- * ({@code mixer.idleTimeoutMs}).
+ * avatar, that the name label is drawn on its tile, that an idle mixer stops and frees itself
+ * ({@code mixer.idleTimeoutMs}), and that a WCS XML layout folder ({@code mixerLayoutDir}, with
+ * {@code videoPositionId}) puts each input's picture in the rectangle its file gives.
  */
 class MixerInputsTest {
     private static final int IDLE_MS = 5000;
     private static final int MAGENTA = 0xFF00FF;
     private static EstuaryProcess server;
     private static Path media;
+    private static Path layouts;
     private static final List<Process> publishers = new ArrayList<>();
     private static final List<GstRtspServer> cameras = new ArrayList<>();
 
@@ -51,9 +53,11 @@ class MixerInputsTest {
         }
         ImageIO.write(avatar, "png", media.resolve("avatar.png").toFile());
         Files.writeString(media.resolve("broken.png"), "not a picture");
+        layouts = media.resolve("layouts");
+        writeLayouts(layouts);
         server = EstuaryProcess.start("mixer-inputs", "mixer.videoWidth=640", "mixer.videoHeight=480",
                 "mixer.videoFps=15", "mixer.videoBitrateKbps=600", "mixer.idleTimeoutMs=" + IDLE_MS,
-                "media.directory=" + media);
+                "media.directory=" + media, "mixer.layoutsDirectory=" + layouts);
     }
 
     @AfterAll
@@ -72,6 +76,36 @@ class MixerInputsTest {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * Folder "wcs": for two inputs a 480x360 picture at the top left and a 160x120 one at the bottom
+     * right; for three, two half-width cells in the top row (ids left, right) and one centred in the
+     * bottom row (id bottom). Folder "broken": a size that is not one, on line 3.
+     */
+    private static void writeLayouts(Path root) throws Exception {
+        Path wcs = Files.createDirectories(root.resolve("wcs"));
+        Files.writeString(wcs.resolve("2_big-and-small.mix"), """
+                <?xml version="1.0" encoding="utf-8"?>
+                <body>
+                  <video width="480" height="360" align="TOP_LEFT"/>
+                  <video width="160" height="120" align="BOTTOM_RIGHT"/>
+                </body>
+                """);
+        Files.writeString(wcs.resolve("3_rows.mix"), """
+                <?xml version="1.0" encoding="utf-8"?>
+                <body>
+                  <row height="50%" align="TOP">
+                    <video width="1col" align="INLINE_HORIZONTAL" id="left"/>
+                    <video width="1col" align="INLINE_HORIZONTAL" id="right"/>
+                  </row>
+                  <row height="50%" align="BOTTOM">
+                    <video width="50%" align="CENTER" id="bottom"/>
+                  </row>
+                </body>
+                """);
+        Path broken = Files.createDirectories(root.resolve("broken"));
+        Files.writeString(broken.resolve("2_bad.mix"), "<body>\n  <video/>\n  <video width=\"huge\"/>\n</body>\n");
     }
 
     private static EstuaryProcess.Http post(String method, JsonObject body) throws Exception {
@@ -303,6 +337,108 @@ class MixerInputsTest {
                     "1500 Hz at " + levels[0] + " dB, 750 Hz at " + levels[1] + " dB, 2500 Hz at " + levels[2] + " dB");
         } finally {
             post("/mixer/terminate", new JsonObject().put("uri", "mixer://mig"));
+        }
+    }
+
+    /** One picture of {@code stream} as a player decodes it (ffmpeg over RTMP), a second into playback. */
+    private static BufferedImage played(String stream) throws Exception {
+        Path png = Files.createTempFile(media, "frame", ".png");
+        try {
+            // frame 15 at 15 fps: past the key frame a player starts on, so a layout change is in it
+            Peers.Result r = Peers.run(30, Peers.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error",
+                    "-rw_timeout", "15000000", "-i", server.rtmpUrl(stream), "-vf", "select=gte(n\\,15)",
+                    "-frames:v", "1", "-y", png.toString());
+            assertEquals(0, r.exitCode(), r.output());
+            return ImageIO.read(png.toFile());
+        } finally {
+            Files.deleteIfExists(png);
+        }
+    }
+
+    /** Fails naming every sampled point whose colour is not the expected one. */
+    private static void expectColours(BufferedImage img, int[][] points) {
+        StringBuilder wrong = new StringBuilder();
+        for (int[] p : points) {
+            int px = img.getRGB(p[0], p[1]) & 0xFFFFFF;
+            if (!near(px, p[2])) {
+                wrong.append(String.format(" (%d,%d) is %06x, want %06x;", p[0], p[1], px, p[2]));
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new AssertionError("layout:" + wrong);
+        }
+    }
+
+    @Test
+    void xmlLayoutFolderPlacesEachInputInItsRectangle() throws Exception {
+        List<Process> colours = new ArrayList<>();   // stopped at the end: the other cases need no extra encoders
+        for (String[] p : new String[][] {{"xred", "0xFF0000"}, {"xgreen", "0x00FF00"}, {"xblue", "0x0000FF"}}) {
+            colours.add(MixerTest.publishTo(server, p[0], "color=c=" + p[1] + ":size=320x240:rate=15", 400));
+        }
+        try {
+            xmlLayoutCase();
+        } finally {
+            for (Process p : colours) {
+                Ffmpeg.stop(p);
+            }
+        }
+    }
+
+    private void xmlLayoutCase() throws Exception {
+        int red = 0xFF0000;
+        int green = 0x00FF00;
+        int blue = 0x0000FF;
+        int black = 0x000000;
+        JsonObject start = new JsonObject().put("uri", "mixer://mx").put("localStreamName", "mixx");
+        // folder names resolve inside mixer.layoutsDirectory only; a broken file is named with its line
+        for (Map.Entry<String, Integer> bad : Map.of("../../etc", 400, "/etc", 400, layouts.getParent().toString(),
+                400, "missing", 404, "broken", 400).entrySet()) {
+            EstuaryProcess.Http r = post("/mixer/startup", start.copy().put("mixerLayoutDir", bad.getKey()));
+            assertEquals(bad.getValue(), r.status(), bad.getKey() + " -> " + r.body());
+            assertTrue(r.isJson(), r.body());
+            assertNull(mixer("mixer://mx"), "refused startup made no mixer");
+        }
+        EstuaryProcess.Http broken = post("/mixer/startup", start.copy().put("mixerLayoutDir", "broken"));
+        assertTrue(broken.body().contains("2_bad.mix:3") && broken.body().contains("huge"), broken.body());
+        for (String name : new String[] {"xred", "xgreen", "xblue"}) {
+            awaitAudio(name);   // before the mixer starts: it would stop after mixer.idleTimeoutMs with no input
+        }
+        // the WCS way, an absolute path, works when it is inside mixer.layoutsDirectory
+        ok("/mixer/startup", start.copy().put("mixerLayoutDir", layouts.resolve("wcs").toString()));
+        JsonObject add = new JsonObject().put("uri", "mixer://mx");
+        try {
+            assertEquals(layouts.resolve("wcs").toString(), mixer("mixer://mx").getString("mixerLayoutDir"));
+            ok("/mixer/add", add.copy().put("remoteStreamName", "xred"));
+            ok("/mixer/add", add.copy().put("remoteStreamName", "xgreen"));
+            RecordingSupport.awaitStream(server, "mixx");
+            // 2_big-and-small.mix: red fills 480x360 at the top left, green 160x120 at the bottom right
+            Await.until(Duration.ofSeconds(30), "two inputs where 2_big-and-small.mix puts them", () -> {
+                expectColours(played("mixx"), new int[][] {{16, 16, red}, {464, 344, red}, {240, 180, red},
+                        {496, 376, green}, {624, 464, green}, {560, 420, green},
+                        {560, 180, black}, {240, 420, black}, {496, 344, black}});
+                return true;
+            });
+            // a position id the folder does not have is refused, and the mixer goes on
+            EstuaryProcess.Http nowhere = post("/mixer/add", add.copy().put("remoteStreamName", "xblue")
+                    .put("videoPositionId", "nowhere"));
+            assertEquals(400, nowhere.status(), nowhere.body());
+            assertTrue(nowhere.isJson() && nowhere.body().contains("nowhere"), nowhere.body());
+            // blue asks for the "left" cell; the others fill the free cells in document order
+            ok("/mixer/add", add.copy().put("remoteStreamName", "xblue").put("videoPositionId", "left"));
+            Await.until(Duration.ofSeconds(30), "three inputs where 3_rows.mix and videoPositionId put them", () -> {
+                expectColours(played("mixx"), new int[][] {{16, 16, blue}, {304, 224, blue}, {160, 120, blue},
+                        {336, 16, red}, {624, 224, red}, {480, 120, red},
+                        {176, 256, green}, {464, 464, green}, {320, 360, green},
+                        {16, 360, black}, {624, 360, black}});
+                return true;
+            });
+            JsonObject blueIn = mixer("mixer://mx").getJsonArray("inputs").getJsonObject(2);
+            assertEquals("left", blueIn.getString("videoPositionId"), blueIn.encode());
+            // back to the mixerLayoutClass layout
+            ok("/mixer/set_parameter", new JsonObject().put("uri", "mixer://mx").put("mixerLayoutDir", ""));
+            assertEquals("", mixer("mixer://mx").getString("mixerLayoutDir"));
+        } finally {
+            post("/mixer/terminate", new JsonObject().put("uri", "mixer://mx"));
         }
     }
 

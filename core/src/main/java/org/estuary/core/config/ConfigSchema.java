@@ -124,6 +124,8 @@ public final class ConfigSchema {
         t.put("mixer.decodeThreads", ValueType.integer(1, 64));
         t.put("mixer.idleTimeoutMs", ValueType.longInteger(0, day));
         t.put("mixer.labelFontSize", ValueType.integer(8, 200));
+        t.put("mixer.layoutsDirectory", ValueType.nonEmptyString());
+        t.put("mixer.layoutDir", ValueType.string());
         t.put("hooks.onConnect", ValueType.httpUrlOrEmpty());
         t.put("hooks.onPublish", ValueType.httpUrlOrEmpty());
         t.put("hooks.onPlay", ValueType.httpUrlOrEmpty());
@@ -210,6 +212,7 @@ public final class ConfigSchema {
         t.put("limits.maxRecorders", ValueType.integer(0, 1_000_000));
         t.put("sfu.maxParticipantsPerRoom", ValueType.integer(1, 10_000));
         t.put("sfu.maxRooms", ValueType.integer(1, 1_000_000));
+        t.put("sfu.mixedView", ValueType.bool());
         return t;
     }
 

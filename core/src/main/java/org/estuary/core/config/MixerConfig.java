@@ -18,18 +18,24 @@ import java.util.Objects;
  * @param decodeThreads    threads that decode a mixer's inputs in parallel (at most the CPU count is used)
  * @param idleTimeoutMs    a mixer none of whose inputs has been receiving for this long stops itself; 0 = never
  * @param labelFontSize    height in pixels of the {@code streamLabel} text drawn on a tile
+ * @param layoutsDirectory where WCS XML layout folders live: {@code mixerLayoutDir} names resolve inside it only
+ * @param layoutDir        the XML layout folder (inside layoutsDirectory) every mixer starts with; "" = none
  */
 public record MixerConfig(boolean autoStart, String desktopKeyword, String layout, int videoWidth, int videoHeight,
                           int videoFps, int videoBitrateKbps, long holdLastFrameMs, String background,
-                          int audioBitrate, int decodeThreads, long idleTimeoutMs, int labelFontSize) {
+                          int audioBitrate, int decodeThreads, long idleTimeoutMs, int labelFontSize,
+                          String layoutsDirectory, String layoutDir) {
 
     public MixerConfig {
         Objects.requireNonNull(desktopKeyword, "desktopKeyword");
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(background, "background");
+        Objects.requireNonNull(layoutsDirectory, "layoutsDirectory");
+        Objects.requireNonNull(layoutDir, "layoutDir");
     }
 
     public static MixerConfig defaults() {
-        return new MixerConfig(true, "desktop", "grid", 1280, 720, 30, 2000, 2000, "#000000", 128_000, 4, 0, 20);
+        return new MixerConfig(true, "desktop", "grid", 1280, 720, 30, 2000, 2000, "#000000", 128_000, 4, 0, 20,
+                "data/mixer-layouts", "");
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.media.TrackType;
@@ -16,9 +17,13 @@ import org.estuary.core.media.TrackType;
  *
  * <p>{@link #publish(Frame)} is called by one publisher thread at a time; it owns the codec
  * configuration, the GOP cache and the readers' queues' producer side. Readers join through
- * {@link #addReader}, from any thread: the join is handed to the publisher thread, which seeds the
- * reader with configuration and the cached GOP before the next live frame, so no frame is missed
- * or duplicated and no lock is taken on the media path.
+ * {@link #addReader}, from any thread, and are seeded with configuration and the cached GOP at once,
+ * so no frame is missed or duplicated. The seeding and {@code publish} exclude each other with a
+ * lock that nothing else takes: uncontended on the media path, and a joiner never waits for the
+ * publisher (when the publisher holds it, the publisher admits the joiner as it lets go). A joiner
+ * must not wait for the next frame: a stream whose publisher is silent for a while (a camera
+ * reconnecting, a slide or time-lapse source, a paused file) would leave it with nothing, not even
+ * the sequence headers and key frame already cached.
  */
 public final class Stream {
     private final String name;
@@ -29,9 +34,11 @@ public final class Stream {
     private final GopCache gop;
     private final List<StreamReader> readers = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<StreamReader> joining = new ConcurrentLinkedQueue<>();
+    /** Held by publish and by whoever admits joiners: the publisher-thread state below is theirs. */
+    private final ReentrantLock producer = new ReentrantLock();
     private final StreamRegistry registry;
 
-    // Publisher-thread state.
+    // Publisher-thread state (guarded by producer).
     private Frame videoConfig;
     private Frame audioConfig;
     private Frame metadata;
@@ -104,8 +111,11 @@ public final class Stream {
     }
 
     /**
-     * Adds a reader. {@code onReadable} is run on the publisher thread when frames are queued and
-     * must only schedule the drain on the reader's own thread.
+     * Adds a reader, seeded with the configuration and cached GOP before this returns when the
+     * publisher is not publishing at that moment (else right after its current frame).
+     * {@code onReadable} is run when frames are queued (on the publisher thread, or on this one for
+     * the seed, possibly before this method returns) and must only schedule the drain on the
+     * reader's own thread.
      */
     public StreamReader addReader(ReaderInfo info, Runnable onReadable) {
         StreamReader r = new StreamReader(this, info, readerCapacity, onReadable);
@@ -119,6 +129,7 @@ public final class Stream {
             // end() may have run between the check and the add: make sure the reader learns it.
             r.wake();
         }
+        admitJoiners();
         return r;
     }
 
@@ -133,6 +144,17 @@ public final class Stream {
         if (ended) {
             return;
         }
+        producer.lock();
+        try {
+            offer(f);
+        } finally {
+            producer.unlock();
+        }
+        // After the live offer: a joiner's seed already holds this frame (GOP cache or config).
+        admitJoiners();
+    }
+
+    private void offer(Frame f) {
         long now = System.currentTimeMillis();
         lastFrameAtMillis = now;
         bytesIn.addAndGet(f.size());
@@ -169,19 +191,27 @@ public final class Stream {
         for (StreamReader r : readers) {
             r.offer(f, hasVideo, configView);
         }
-        // After the live offer: a joiner's seed already holds this frame (GOP cache or config).
-        admitJoiners();
     }
 
-    /** Publisher thread (or any thread once the publisher is gone): readers waiting to join get in. */
+    /**
+     * Any thread: readers waiting to join get in, unless someone else holds the producer side, who
+     * then admits them when it lets go (it checks the queue after unlocking, and a joiner enqueues
+     * before trying: no joiner is left waiting for a frame).
+     */
     private void admitJoiners() {
-        StreamReader j;
-        while ((j = joining.poll()) != null) {
-            if (j.isClosed()) {
-                continue;
+        while (!joining.isEmpty() && producer.tryLock()) {
+            try {
+                StreamReader j;
+                while ((j = joining.poll()) != null) {
+                    if (j.isClosed()) {
+                        continue;
+                    }
+                    j.seed(configView, gop.frames(), gop.usable());
+                    readers.add(j);
+                }
+            } finally {
+                producer.unlock();
             }
-            j.seed(configView, gop.frames(), gop.usable());
-            readers.add(j);
         }
     }
 
@@ -196,11 +226,6 @@ public final class Stream {
         if (audioConfig != null) {
             configView.add(audioConfig);
         }
-    }
-
-    /** The current codec configuration frames (metadata, video, audio). Publisher thread only. */
-    List<Frame> configs() {
-        return configView;
     }
 
     /**

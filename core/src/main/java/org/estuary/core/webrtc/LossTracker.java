@@ -31,16 +31,20 @@ public final class LossTracker {
         this.giveUpMs = giveUpMs;
     }
 
-    /** An RTP packet with sequence number {@code seq} arrived. */
-    public void received(int seq, long nowMs) {
+    /**
+     * An RTP packet with sequence number {@code seq} arrived.
+     *
+     * @return true when it was one we were missing (a retransmission or a late packet that repairs a gap)
+     */
+    public boolean received(int seq, long nowMs) {
         seq &= 0xFFFF;
         if (highest < 0) {
             highest = seq;
-            return;
+            return false;
         }
         int ahead = (seq - highest) & 0xFFFF;
         if (ahead == 0) {
-            return; // a duplicate
+            return false; // a duplicate
         }
         if (ahead < 0x8000) {
             if (ahead > 1 && ahead <= MAX_GAP) {
@@ -55,7 +59,9 @@ public final class LossTracker {
             highest = seq;
         } else if (missing.remove(seq) != null) {
             recovered++; // an older one we were waiting for
+            return true;
         }
+        return false;
     }
 
     /** The sequence numbers to NACK now (possibly none); counts each as one more try. */

@@ -7,10 +7,10 @@ import org.estuary.core.media.Codec;
 
 /**
  * Picks, for each m-line of an offer, the one codec we speak on it and our direction: H.264
- * (packetization-mode 1, constrained baseline preferred) or VP8 for video, Opus for audio. A publish
- * (WHIP) needs m-lines the browser sends on and takes H.264 when offered (RTMP/HLS readers need
- * it), VP8 otherwise; a play (WHEP) needs m-lines it receives on and takes the stream's own video
- * codec (no transcoding between them).
+ * (packetization-mode 1, constrained baseline preferred), VP8 or VP9 (profile 0) for video, Opus for
+ * audio. A publish (WHIP) needs m-lines the browser sends on and takes H.264 when offered (RTMP/HLS
+ * readers need it), VP8 otherwise, VP9 last; a play (WHEP) needs m-lines it receives on and takes
+ * the codec the engine plays the stream in (its own, or a WebRTC publisher's VP8/VP9 as it arrived).
  */
 public final class Negotiation {
 
@@ -50,12 +50,19 @@ public final class Negotiation {
                 if (!publish && playVideo == Codec.VP8) {
                     pt = pick(m, "VP8");
                     codec = pt == null ? null : Codec.VP8;
+                } else if (!publish && playVideo == Codec.VP9) {
+                    pt = pickVp9(m);
+                    codec = pt == null ? null : Codec.VP9;
                 } else {
                     pt = pickH264(m);
                     codec = pt == null ? null : Codec.H264;
                     if (pt == null && publish) {
                         pt = pick(m, "VP8");
                         codec = pt == null ? null : Codec.VP8;
+                    }
+                    if (pt == null && publish) {
+                        pt = pickVp9(m);
+                        codec = pt == null ? null : Codec.VP9;
                     }
                 }
                 haveVideo = pt != null;
@@ -75,8 +82,9 @@ public final class Negotiation {
         }
         if (!any) {
             throw new SdpException(publish
-                    ? "the offer sends no H.264 (packetization-mode=1) or VP8 video or Opus audio on a UDP/TLS/RTP/SAVPF m-line"
-                    : "the offer receives no " + (playVideo == Codec.VP8 ? "VP8" : "H.264 (packetization-mode=1)")
+                    ? "the offer sends no H.264 (packetization-mode=1), VP8 or VP9 (profile 0) video or Opus audio on a UDP/TLS/RTP/SAVPF m-line"
+                    : "the offer receives no " + (playVideo == Codec.VP8 ? "VP8" : playVideo == Codec.VP9 ? "VP9 (profile 0)"
+                    : "H.264 (packetization-mode=1)")
                     + " video (the stream's codec) or Opus audio on a UDP/TLS/RTP/SAVPF m-line");
         }
         return List.copyOf(out);
@@ -108,6 +116,17 @@ public final class Negotiation {
     private static SdpOffer.PayloadType pick(SdpOffer.Media m, String name) {
         for (SdpOffer.PayloadType p : m.payloadTypes()) {
             if (p.is(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** VP9 profile 0 (8-bit 4:2:0, what every browser decodes; no profile-id means 0). */
+    private static SdpOffer.PayloadType pickVp9(SdpOffer.Media m) {
+        for (SdpOffer.PayloadType p : m.payloadTypes()) {
+            String profile = p.fmtpParam("profile-id");
+            if (p.is("VP9") && (profile == null || profile.equals("0"))) {
                 return p;
             }
         }

@@ -54,6 +54,14 @@ public final class ReceptionStats {
         lastTransit = transit;
     }
 
+    /**
+     * A packet we had counted as lost arrived on the RTX stream: it counts as received (the loss
+     * reported to the sender shrinks), but not in the jitter, which a resend's delay would distort.
+     */
+    public void repaired() {
+        received++;
+    }
+
     /** The sender's report arrived: remember its NTP time for LSR/DLSR. */
     public void senderReport(long ntpTime, long arrivalMs) {
         lastSrNtpMiddle = (ntpTime >>> 16) & 0xFFFFFFFFL;

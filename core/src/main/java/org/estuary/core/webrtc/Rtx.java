@@ -72,6 +72,23 @@ public final class Rtx {
         return out;
     }
 
+    /**
+     * The length of {@code p} without its RTP padding (RFC 3550 §5.1: the P bit, the count in the last
+     * byte), {@code len} when unpadded, -1 when the padding count does not fit. Browsers probe
+     * bandwidth with padding-only packets on the RTX stream: header + padding, no OSN.
+     */
+    public static int unpaddedLength(byte[] p, int len) {
+        int header = headerLength(p, len);
+        if (header < 0) {
+            return -1;
+        }
+        if ((p[0] & 0x20) == 0) {
+            return len;
+        }
+        int pad = p[len - 1] & 0xFF;
+        return pad == 0 || len - pad < header ? -1 : len - pad;
+    }
+
     /** Fixed header + CSRCs + header extension, -1 when cut short or not RTP v2 (also the SFU's payload offset). */
     public static int headerLength(byte[] p, int len) {
         if (p == null || len < 12 || len > p.length || (p[0] & 0xC0) != 0x80) {

@@ -40,9 +40,10 @@ public final class SdpAnswer {
     }
 
     /**
-     * @param withRtx announce an RTX stream (RFC 4588: rtx payload type, FID group, {@link Rtx#ssrcFor})
-     *            on video lines we send on, where the offer has an rtx for our codec; the sender
-     *            must then resend on it
+     * @param withRtx accept RTX (RFC 4588) on video lines where the offer has an rtx for our codec: on
+     *            lines we send on, announce our RTX stream (rtx payload type, FID group, {@link Rtx#ssrcFor})
+     *            and resend on it; on lines we receive on, the rtx payload type alone (the browser's FID
+     *            group is in its offer), and the receiver must unwrap what arrives on it
      */
     public static String write(List<Negotiation.Line> lines, String iceUfrag, String icePwd, byte[] fingerprintSha256,
                                List<Candidate> candidates, String cname, String streamId, long sessionVersion,
@@ -74,8 +75,10 @@ public final class SdpAnswer {
                 continue;
             }
             SdpOffer.PayloadType pt = l.chosen();
-            // we resend lost video on an RTX stream (RFC 4588) when the browser offers one for our codec
-            SdpOffer.PayloadType rtx = withRtx && l.sendSsrc() >= 0 && m.kind().equals("video") ? Rtx.payloadTypeFor(m, pt.pt()) : null;
+            // RTX (RFC 4588) when the browser offers one for our codec: on a line we send on we resend lost
+            // video on it; on a line we receive on the browser resends what we NACK on it
+            SdpOffer.PayloadType rtx = withRtx && (l.sendSsrc() >= 0 || l.direction().equals("recvonly")) && m.kind().equals("video")
+                    ? Rtx.payloadTypeFor(m, pt.pt()) : null;
             s.append("m=").append(m.kind()).append(" 9 ").append(m.protocol()).append(' ').append(pt.pt());
             if (rtx != null) {
                 s.append(' ').append(rtx.pt());

@@ -101,6 +101,36 @@ class SdpOfferTest {
     }
 
     @Test
+    void vp9Profile0IsPublishedWhenOfferedAloneAndPlayedToPlayersOfAVp9Publish() {
+        // Chromium's VP9-only offer lists profile 0 and profile 2 (10 bit), each with its rtx
+        String vp9Only = CHROMIUM.replace("m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103", "m=video 9 UDP/TLS/RTP/SAVPF 100 101 98 99")
+                .replaceAll("a=(rtpmap|rtcp-fb|fmtp):(96|97|102|103) [^\r]*\r\n", "")
+                .replace("a=ssrc-group", "a=rtpmap:100 VP9/90000\r\na=fmtp:100 profile-id=2\r\na=rtcp-fb:100 nack\r\n"
+                        + "a=rtpmap:101 rtx/90000\r\na=fmtp:101 apt=100\r\n"
+                        + "a=rtpmap:98 VP9/90000\r\na=fmtp:98 profile-id=0\r\na=rtcp-fb:98 nack\r\na=rtcp-fb:98 nack pli\r\n"
+                        + "a=rtpmap:99 rtx/90000\r\na=fmtp:99 apt=98\r\na=ssrc-group");
+        List<Negotiation.Line> pub = Negotiation.negotiate(SdpOffer.parse(vp9Only), true, 100);
+        assertEquals(Codec.VP9, pub.get(1).codec());
+        assertEquals(98, pub.get(1).chosen().pt(), "profile 0, not the 10-bit profile 2");
+        // the answer accepts profile 0's rtx on the line we receive on
+        String answer = SdpAnswer.write(pub, "u", "p", new byte[32], List.of(), "c", "s", 1, false, true);
+        assertTrue(answer.contains("m=video 9 UDP/TLS/RTP/SAVPF 98 99\r\n"), answer);
+        assertTrue(answer.contains("a=fmtp:99 apt=98\r\n"), answer);
+        // VP8 before VP9, H.264 before both
+        assertEquals(Codec.VP8, Negotiation.negotiate(SdpOffer.parse(vp9Only.replace("a=ssrc-group",
+                "a=rtpmap:96 VP8/90000\r\na=ssrc-group").replace("SAVPF 100 101 98 99", "SAVPF 100 101 98 99 96")), true, 100).get(1).codec());
+
+        String play = vp9Only.replace("a=sendonly", "a=recvonly");
+        List<Negotiation.Line> vp9Play = Negotiation.negotiate(SdpOffer.parse(play), false, 100, Codec.VP9);
+        assertEquals(Codec.VP9, vp9Play.get(1).codec());
+        assertEquals(98, vp9Play.get(1).chosen().pt());
+        SdpException e = assertThrows(SdpException.class, () -> Negotiation.negotiate(SdpOffer.parse(
+                play.replace("a=fmtp:98 profile-id=0", "a=fmtp:98 profile-id=1").replace("a=rtpmap:111 opus/48000/2", "a=rtpmap:111 ilbc/8000")),
+                false, 100, Codec.VP9));
+        assertTrue(e.getMessage().contains("VP9 (profile 0)"), e.getMessage());
+    }
+
+    @Test
     void aPlayAnswerAddsRtxWhereTheBrowserOffersIt() {
         String play = CHROMIUM.replace("a=sendonly", "a=recvonly");
         List<Negotiation.Line> lines = Negotiation.negotiate(SdpOffer.parse(play), false, 100, Codec.VP8);

@@ -96,7 +96,12 @@ final class BenchSupport {
 
     /** Waits until {@code name} is published with video and audio; returns its mediaSessionId. */
     static String awaitStream(EstuaryProcess server, String name) throws Exception {
-        long deadline = System.currentTimeMillis() + 20_000;
+        return awaitStream(server, name, 20_000);
+    }
+
+    /** As {@link #awaitStream(EstuaryProcess, String)}, waiting up to {@code timeoutMs}. */
+    static String awaitStream(EstuaryProcess server, String name, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
         String last = "";
         while (System.currentTimeMillis() < deadline) {
             EstuaryProcess.Http r = server.post("/stream/find", new JsonObject().put("name", name).encode());

@@ -125,7 +125,13 @@ class HlsPlaybackTest {
         long endLatency = startLatency - (long) (fresh.duration() * 1000);
         System.out.printf("HLS classic latency: segment %d (%.3f s) available %d ms after its first frame was received,"
                 + " %d ms after its last%n", fresh.sequence(), fresh.duration(), startLatency, endLatency);
-        assertTrue(endLatency < 1500, "segment listed soon after it is complete: " + endLatency + " ms");
+        // Wall clock on both sides (program date time is the server's receive clock). A segment is
+        // listed when the key frame that closes it arrives, milliseconds after its last frame; the
+        // failure this guards against is a listing a whole segment late (on the next segment's close or a
+        // slow timer), TARGET s or more. Below that, the bound leaves room for the 50 ms poll and a
+        // loaded machine's scheduling (event-loop stalls near 1.5 s were seen at load average 50).
+        assertTrue(endLatency < TARGET * 1000, "segment listed less than a segment after it is complete: "
+                + endLatency + " ms");
         assertTrue(startLatency >= 0, "program date time is not in the future");
     }
 

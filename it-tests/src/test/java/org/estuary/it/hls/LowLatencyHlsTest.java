@@ -71,6 +71,26 @@ class LowLatencyHlsTest {
         return playlist.lines().anyMatch(l -> l.startsWith("#EXT-X-PART:") && l.contains("URI=\"" + uri + "\""));
     }
 
+    /**
+     * Parts listed after {@code uri}: how far the server's ingest had gone past that part when it
+     * wrote the playlist. Promptness judged in media time rather than wall time: a server that
+     * answered late (on a poll timer, at the segment's end) lists the parts completed meanwhile,
+     * whereas a loaded machine slows the publisher, the ingest and the answer alike. One part after
+     * it is allowed: a publisher starved for a moment sends the frames it owes at once (ffmpeg -re
+     * catches up), which completes two parts within a millisecond.
+     */
+    private static long partsAfter(String playlist, String uri) {
+        List<String> parts = playlist.lines().filter(l -> l.startsWith("#EXT-X-PART:")).toList();
+        int at = -1;
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i).contains("URI=\"" + uri + "\"")) {
+                at = i;
+            }
+        }
+        assertTrue(at >= 0, uri + " is listed:\n" + playlist);
+        return parts.size() - 1 - at;
+    }
+
     @Test
     @Order(1)
     void playlistHasPartsServerControlMapAndHint() throws Exception {
@@ -112,19 +132,24 @@ class LowLatencyHlsTest {
             assertTrue(listsPart(aligned.text(), uri), "the answer lists the awaited part " + uri
                     + ":\n" + aligned.text());
             System.out.printf("LL-HLS blocking reload for part %s answered after %d ms%n", uri, aligned.millis());
-            assertTrue(aligned.millis() >= 100, "it blocked until the part existed: " + aligned.millis() + " ms");
-            assertTrue(aligned.millis() <= 1000, "answered within about a part duration: " + aligned.millis() + " ms");
+            // it blocked until the part existed (not listed before, listed in the answer) and answered
+            // as soon as it did: before the part after it was complete (see partsAfter)
+            assertTrue(partsAfter(aligned.text(), uri) <= 1, "answered once " + uri + " was complete, not parts later:\n"
+                    + aligned.text());
             total += aligned.millis();
         }
         System.out.printf("LL-HLS blocking reload: mean wait %d ms for a %.0f ms part target%n", total / rounds, PART * 1000);
 
         // the preload-hinted part itself blocks, then arrives as fMP4 (moof first)
         long[] next = hint(aligned.text());
-        HlsHttp.Answer part = HlsHttp.get(url("/ll/" + next[0] + "." + next[1] + ".m4s"));
+        String hinted = next[0] + "." + next[1] + ".m4s";
+        HlsHttp.Answer part = HlsHttp.get(url("/ll/" + hinted));
         assertEquals(200, part.status());
         assertEquals("moof", new String(part.body(), 4, 4));
         System.out.printf("LL-HLS preload-hinted part fetched after %d ms%n", part.millis());
-        assertTrue(part.millis() <= 1000);
+        // served as soon as it was complete: the playlist read right after lists it as the newest part
+        // or one before (media time again, not a wall-clock bound)
+        assertTrue(partsAfter(HlsHttp.get(url("/ll/ll.m3u8")).text(), hinted) <= 1, "the hinted part was held back");
     }
 
     @Test
@@ -154,7 +179,9 @@ class LowLatencyHlsTest {
         long partEnd = openStart + (long) (partsBefore * 1000);
         long latency = seenAt - partEnd;
         System.out.printf("LL-HLS latency: part %d.%d listed %d ms after its last frame was received%n", h[0], h[1], latency);
-        assertTrue(latency < 500, "part listed soon after it is complete: " + latency);
+        // The figure above is wall clock (the server's program date time against this client's clock)
+        // and printed only; the check is in media time: the part is listed before the next one is complete.
+        assertTrue(partsAfter(a.text(), h[0] + "." + h[1] + ".m4s") <= 1, "part listed soon after it is complete:\n" + a.text());
     }
 
     @Test

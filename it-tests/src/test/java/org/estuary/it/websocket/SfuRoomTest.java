@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * past sfu.maxParticipantsPerRoom are refused, and when one participant's page goes away the
  * others see its tracks end. carol publishes VP8, the others H.264: each receiver negotiates the
  * publisher's codec. Room publish and play pass the HTTP hooks (a stub backend on the page server
- * refuses mallory's publish and eve's play). One server and one browser for the class.
+ * refuses mallory's publish and eve's play). With sfu.mixedView the room is also mixed into stream
+ * r1, which ffprobe reads over RTMP. One server and one browser for the class.
  */
 class SfuRoomTest {
     /** Wall-clock bound, generous: a cold JVM's first DTLS handshakes and three encoders on a loaded 2-core CI machine. */
@@ -69,7 +70,9 @@ class SfuRoomTest {
         wsPort = Ports.free();
         String hooks = "http://127.0.0.1:" + pages.getAddress().getPort() + "/hook/";
         server = EstuaryProcess.start("sfu-room", "websocket.port=" + wsPort, "webrtc.port=" + Ports.free(),
-                "webrtc.privateAddress=127.0.0.1", "sfu.maxParticipantsPerRoom=3",
+                "webrtc.privateAddress=127.0.0.1", "sfu.maxParticipantsPerRoom=3", "sfu.mixedView=true",
+                // the mixed view at the pages' own size: a 720p mixer would take the CPU the three pages need
+                "mixer.videoWidth=320", "mixer.videoHeight=240", "mixer.videoFps=10",
                 "hooks.onPublish=" + hooks + "publish", "hooks.onPlay=" + hooks + "play");
         browser = WebDriver.start(EstuaryProcess.logDir(), "sfu-room");
         browser.open("http://127.0.0.1:" + pages.getAddress().getPort() + "/sfu-room.html");
@@ -142,6 +145,17 @@ class SfuRoomTest {
                 assertTrue(t.getLong("packetsLost", -1L) >= 0, t.encode());
             }
             assertEquals(4, p.getJsonArray("incomingTracks").size(), p.encode());
+        }
+        // sfu.mixedView: the participants are also hub streams nick#r1, mixed into stream r1 (RTMP here)
+        org.estuary.it.support.Ffmpeg.Probe mixed = org.estuary.it.support.Ffmpeg.probe(server.rtmpUrl("r1"), 3);
+        System.out.println("SFU room: mixed view r1 over RTMP: " + mixed);
+        assertEquals("h264", mixed.video().get("codec_name"), mixed.toString());
+        assertEquals("aac", mixed.audio().get("codec_name"), mixed.toString());
+        // frames of both kinds decoded: how many fit in 3 s depends on the (shared, loaded) CPU
+        assertTrue(mixed.videoFrames() >= 5 && mixed.audioFrames() >= 5, mixed.toString());
+        String inputs = server.post("/stream/find_all", new JsonObject()).body();
+        for (String n : NICKS) {
+            assertTrue(inputs.contains("\"" + n + "#r1\""), inputs);
         }
         assertEquals(404, server.post("/sfu/stats", new JsonObject().put("roomName", "nowhere")).status());
         assertEquals(400, server.post("/sfu/stats", new JsonObject()).status());

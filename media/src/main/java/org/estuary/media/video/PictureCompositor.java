@@ -41,6 +41,37 @@ public final class PictureCompositor {
         }
     }
 
+    /**
+     * Draws {@code src} with its top-left corner at ({@code x}, {@code y}) of {@code dst}, only inside
+     * the rectangle ({@code clipX}, {@code clipY}, {@code clipW}, {@code clipH}): a picture larger than
+     * its place, cut to it (a mixer tile that crops instead of letterboxing).
+     */
+    public void paste(DecodedPicture src, DecodedPicture dst, int x, int y, int clipX, int clipY, int clipW, int clipH) {
+        x &= ~1;
+        y &= ~1;
+        clipX &= ~1;
+        clipY &= ~1;
+        dst.makeWritable();
+        for (int p = 0; p < 3; p++) {
+            int shift = p == 0 ? 0 : 1;
+            int dx = x >> shift;
+            int dy = y >> shift;
+            int left = Math.max(Math.max(dx, clipX >> shift), 0);
+            int top = Math.max(Math.max(dy, clipY >> shift), 0);
+            int right = Math.min(Math.min(dx + src.planeWidth(p), (clipX + clipW) >> shift), dst.planeWidth(p));
+            int bottom = Math.min(Math.min(dy + src.planeHeight(p), (clipY + clipH) >> shift), dst.planeHeight(p));
+            int w = right - left;
+            if (w <= 0 || bottom <= top) {
+                continue;
+            }
+            byte[] buf = buffer(w);
+            for (int line = top; line < bottom; line++) {
+                src.readRow(p, line - dy, left - dx, buf, 0, w);
+                dst.writeRow(p, line, left, buf, 0, w);
+            }
+        }
+    }
+
     /** Paints a rectangle of {@code dst} one colour (studio-range Y/U/V). */
     public void fill(DecodedPicture dst, int x, int y, int width, int height, int yv, int uv, int vv) {
         x = Math.max(0, x & ~1);

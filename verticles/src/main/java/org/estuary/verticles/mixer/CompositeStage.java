@@ -55,17 +55,22 @@ final class CompositeStage implements Stage<CompositeStage.Tick, DecodedPicture>
     private void compose(long now) {
         compositor.copy(background, canvas);
         List<String> names = new ArrayList<>();
+        List<String> positions = new ArrayList<>();
         List<MixerInput> shown = new ArrayList<>();
         for (MixerInput in : look.inputs()) {
             if (in.tiled()) {
                 names.add(in.streamName);
+                positions.add(in.positionId());
                 shown.add(in);
             }
         }
         MixerSettings s = look.settings().get();
-        List<Tile> tiles = layoutFor(s.layout(), names).arrange(names, canvas.width(), canvas.height());
+        List<Tile> tiles = layoutFor(s.layout(), names).arrange(names, positions, canvas.width(), canvas.height());
         for (int i = 0; i < shown.size(); i++) {
             MixerInput in = shown.get(i);
+            if (tiles.get(i) == null) {
+                continue;   // an XML layout with fewer places than inputs: heard, not seen
+            }
             try {
                 drawTile(in, tiles.get(i), now);
             } catch (RuntimeException e) {
@@ -80,7 +85,7 @@ final class CompositeStage implements Stage<CompositeStage.Tick, DecodedPicture>
 
     /** A screen-share input switches any layout to the desktop arrangement. */
     private MixerLayout layoutFor(MixerLayout configured, List<String> names) {
-        if (configured instanceof DesktopLayout) {
+        if (configured instanceof DesktopLayout || configured instanceof XmlLayoutFolder) {   // the folder has its own
             return configured;
         }
         DesktopLayout desktop = new DesktopLayout(look.desktopKeyword(), configured);
@@ -92,10 +97,11 @@ final class CompositeStage implements Stage<CompositeStage.Tick, DecodedPicture>
         int[] size = in.wantVideo ? in.sourceSize() : null;
         DecodedPicture p = null;
         if (size != null) {
-            Tile fit = tile.fit(size[0], size[1]);
+            // crop: scaled to cover the tile and cut to it; otherwise scaled to fit inside it whole
+            Tile fit = tile.crop() ? tile.cover(size[0], size[1]) : tile.fit(size[0], size[1]);
             p = in.pictureFor(fit, now, look.holdNanos());
             if (p != null) {
-                compositor.paste(p, canvas, fit.x(), fit.y());
+                compositor.paste(p, canvas, fit.x(), fit.y(), tile.x(), tile.y(), tile.width(), tile.height());
             }
         }
         if (p == null) {

@@ -48,6 +48,7 @@ final class MixerInput implements FrameSink {
     private volatile boolean watermarkChanged;
     private volatile String label;
     private volatile TileImage avatar;
+    private volatile String positionId;
 
     // ---- worker thread state ----
     private VideoDecoder video;
@@ -127,6 +128,9 @@ final class MixerInput implements FrameSink {
 
     String label() { return label; }
     void setLabel(String text) { label = TileLabel.clean(text); }
+    /** The XML layout position this input asked for ({@code videoPositionId}), or null. */
+    String positionId() { return positionId; }
+    void setPositionId(String id) { positionId = id; }
     TileImage avatar() { return avatar; }
     void setAvatar(TileImage image) { avatar = image; }
 
@@ -144,7 +148,7 @@ final class MixerInput implements FrameSink {
                 .put("audioLevel", audioLevel).put("videoMuted", videoMuted).put("hasVideo", wantVideo)
                 .put("hasAudio", wantAudio).put("connected", connected())
                 .put("audioCodec", audioCodec == null ? null : audioCodec.name())
-                .put("streamLabel", label).put("avatar", avatar != null);
+                .put("streamLabel", label).put("avatar", avatar != null).put("videoPositionId", positionId);
     }
 
     boolean connected() {

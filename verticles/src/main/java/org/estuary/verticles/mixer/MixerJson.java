@@ -23,6 +23,7 @@ final class MixerJson {
                 .put("localMediaSessionId", m.mediaSessionId()).putNull("remoteMediaSessionId")
                 .putNull("remoteStreamName").put("status", m.status().name()).put("hasVideo", m.hasVideo)
                 .put("hasAudio", m.hasAudio).put("record", false).put("mixerLayoutClass", s.layoutName())
+                .put("mixerLayoutDir", s.layout() instanceof XmlLayoutFolder f ? f.name : "")
                 .put("mixerVideoWidth", s.width()).put("mixerVideoHeight", s.height()).put("mixerVideoFps", s.fps())
                 .put("mixerVideoBitrateKbps", s.bitrateKbps()).put("background", m.background().description())
                 .put("watermark", m.watermarkName()).put("mixerAutoCreated", m.automatic).put("mediaSessions", sessions)

@@ -12,4 +12,13 @@ interface MixerLayout {
 
     /** One tile per input name, in the same order. */
     List<Tile> arrange(List<String> inputNames, int width, int height);
+
+    /**
+     * Like {@link #arrange(List, int, int)}, with the position each input asked for
+     * ({@code videoPositionId}; null entries = none). Only XML layouts have positions; a null tile
+     * means the layout has no place for that input (it is heard, not seen).
+     */
+    default List<Tile> arrange(List<String> inputNames, List<String> positionIds, int width, int height) {
+        return arrange(inputNames, width, height);
+    }
 }

@@ -57,6 +57,8 @@ public final class MixerVerticle extends VerticleBase {
     private final StreamRegistry streams;
     private final MixerConfig config;
     private final MediaFiles files;
+    private final MediaFiles layoutFolders;
+    private XmlLayoutFolder defaultLayouts;
     private final Map<String, Mixer> mixers = new LinkedHashMap<>();
     private final MixerLoadTest loadTest = new MixerLoadTest(this);
     private StreamListener autoMixing;
@@ -66,6 +68,7 @@ public final class MixerVerticle extends VerticleBase {
         this.streams = streams;
         this.config = config;
         this.files = new MediaFiles(mediaDirectory);
+        this.layoutFolders = new MediaFiles(Path.of(config.layoutsDirectory()));
     }
 
     @Override
@@ -90,7 +93,14 @@ public final class MixerVerticle extends VerticleBase {
         }
         // the configured background may be an image file: read it once, off the event loop
         Future<Void> bg = vertx.executeBlocking(() -> background(null)).onSuccess(b -> defaultBackground = b).mapEmpty();
-        return api.ready().compose(v -> bg);
+        // mixer.layoutDir: a broken folder must not stop the server; mixers then use mixer.layout
+        Future<Void> xml = config.layoutDir().isBlank() ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> loadLayouts(config.layoutDir(), classLayout()))
+                        .onSuccess(f -> defaultLayouts = f)
+                        .onFailure(e -> LOG.error("mixer.layoutDir {} not used (mixers use mixer.layout {}): {}",
+                                config.layoutDir(), config.layout(), e.getMessage()))
+                        .<Void>mapEmpty().recover(e -> Future.succeededFuture());
+        return api.ready().compose(v -> bg).compose(v -> xml);
     }
 
     /** The configured background, read at start (auto-created and load-test mixers use it). */
@@ -129,16 +139,18 @@ public final class MixerVerticle extends VerticleBase {
             throw new ControlError(ApiStatus.BAD_REQUEST, "hasVideo and hasAudio are both false: nothing to mix");
         }
         checkFree(uri, output);
-        // images come from files: read them off the event loop, then create on this context
+        Object layoutDir = b.getValue("mixerLayoutDir");
+        MixerSettings base = settings;
+        // images and layout files come from files: read them off the event loop, then create on this context
         vertx.<Object[]>executeBlocking(() -> new Object[] {background(bg), wm == null || wm.isBlank() ? null
-                : new PlacedWatermark(readImage(wm), WatermarkPlacement.TOP_LEFT)})
+                : new PlacedWatermark(readImage(wm), WatermarkPlacement.TOP_LEFT), withLayoutDir(base, layoutDir)})
             .onComplete(ar -> {
                 try {
                     if (ar.failed()) {
                         throw ar.cause() instanceof ControlError e ? e
                                 : new ControlError(ApiStatus.INTERNAL, ar.cause().getMessage());
                     }
-                    Mixer mixer = create(uri, output, hasVideo, hasAudio, false, settings,
+                    Mixer mixer = create(uri, output, hasVideo, hasAudio, false, (MixerSettings) ar.result()[2],
                             (MixerBackground) ar.result()[0], (PlacedWatermark) ar.result()[1], wm);
                     m.reply(mixer.toJson());
                 } catch (ControlError e) {
@@ -215,9 +227,12 @@ public final class MixerVerticle extends VerticleBase {
             throw new ControlError(ApiStatus.BAD_REQUEST, "streamLabel is longer than " + TileLabel.MAX_LENGTH + " characters");
         }
         String avatar = body.string("avatar");
+        String position = positionId(mixer, b.getValue("videoPositionId"));
         checkAddable(mixer, name);
         if (avatar == null || avatar.isBlank()) {
-            addInput(mixer, name, video, audio, false).setLabel(label);
+            MixerInput in = addInput(mixer, name, video, audio, false);
+            in.setLabel(label);
+            in.setPositionId(position);
             m.reply(null);
             return;
         }
@@ -234,12 +249,32 @@ public final class MixerVerticle extends VerticleBase {
                 }
                 MixerInput in = addInput(mixer, name, video, audio, false);
                 in.setLabel(label);
+                in.setPositionId(position);
                 in.setAvatar(ar.result());
                 m.reply(null);
             } catch (ControlError e) {
                 m.fail(e.status(), e.getMessage());
             }
         });
+    }
+
+    /** A {@code videoPositionId}: null when absent; 400 unless the mixer's XML layout has a video with that id. */
+    private static String positionId(Mixer mixer, Object value) {
+        if (value == null || value instanceof String s && s.isEmpty()) {
+            return null;
+        }
+        if (!(value instanceof String id) || id.length() > 128) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "videoPositionId must be a string of 1..128 characters");
+        }
+        if (!(mixer.settings().layout() instanceof XmlLayoutFolder f)) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "videoPositionId " + id + " needs an XML layout: "
+                    + mixer.uri + " has none (mixerLayoutDir)");
+        }
+        if (!f.hasPosition(id)) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "videoPositionId " + id + ": no <video id=\"" + id
+                    + "\"> in layout folder " + f.name);
+        }
+        return id;
     }
 
     /** The checks of {@link #addInput}, for answering before slow work (reading an avatar). */
@@ -358,28 +393,100 @@ public final class MixerVerticle extends VerticleBase {
             any |= b.containsKey(k);
         }
         if (!any) {
-            throw new ControlError(ApiStatus.BAD_REQUEST, "Nothing to change: give mixerLayoutClass, mixerVideoWidth,"
-                    + " mixerVideoHeight, mixerVideoFps or mixerVideoBitrateKbps");
+            throw new ControlError(ApiStatus.BAD_REQUEST, "Nothing to change: give mixerLayoutClass, mixerLayoutDir,"
+                    + " mixerVideoWidth, mixerVideoHeight, mixerVideoFps or mixerVideoBitrateKbps");
         }
-        JsonObject copy = b.copy();
-        if (b.containsKey("mixerLayoutDir") && !b.containsKey("mixerLayoutClass")) {
-            // XML layout folders are not supported; an empty value means "back to the default"
-            String dir = b.getString("mixerLayoutDir");
-            if (dir != null && !dir.isBlank()) {
-                throw new ControlError(ApiStatus.BAD_REQUEST, "mixerLayoutDir (XML layouts) is not supported;"
-                        + " use mixerLayoutClass grid, center or desktop");
+        MixerSettings s = settingsFrom(b, mixer.settings());
+        if (!b.containsKey("mixerLayoutDir")) {
+            mixer.setSettings(s);
+            m.reply(null);
+            return;
+        }
+        // a layout folder is read and checked off the event loop; "" = back to mixerLayoutClass
+        Object dir = b.getValue("mixerLayoutDir");
+        vertx.executeBlocking(() -> withLayoutDir(s, dir)).onComplete(ar -> {
+            if (ar.failed()) {
+                m.fail(ar.cause() instanceof ControlError e ? e.status() : ApiStatus.INTERNAL, ar.cause().getMessage());
+                return;
             }
-            copy.put("mixerLayoutClass", config.layout());
+            mixer.setSettings(ar.result());
+            m.reply(null);
+        });
+    }
+
+    /**
+     * Blocking: {@code s} with the XML layout folder {@code dir} ("" = none: the mixerLayoutClass
+     * layout alone; null = keep {@code s}'s layout).
+     */
+    private MixerSettings withLayoutDir(MixerSettings s, Object dir) {
+        if (dir == null) {
+            return s;
         }
-        mixer.setSettings(settingsFrom(copy, mixer.settings()));
-        m.reply(null);
+        MixerLayout classLayout = s.layout() instanceof XmlLayoutFolder f ? f.fallback : s.layout();
+        if (!(dir instanceof String name)) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "mixerLayoutDir must be a string (a folder name)");
+        }
+        if (name.isBlank()) {
+            return s.with(s.layoutName(), classLayout, s.width(), s.height(), s.fps(), s.bitrateKbps());
+        }
+        return s.with(s.layoutName(), loadLayouts(name, classLayout), s.width(), s.height(), s.fps(), s.bitrateKbps());
+    }
+
+    /** The mixerLayoutClass (configured) layout, without XML. */
+    private MixerLayout classLayout() {
+        MixerLayout layout = MixerLayouts.byName(config.layout(), config.desktopKeyword());
+        return layout == null ? MixerLayouts.grid() : layout;
+    }
+
+    /**
+     * Blocking: the layout folder {@code name} inside mixer.layoutsDirectory, every file checked.
+     * 400 for a name outside it or a broken file (naming file and line), 404 for a missing folder.
+     */
+    private XmlLayoutFolder loadLayouts(String name, MixerLayout fallback) {
+        Path dir = layoutFolder(name);
+        try {
+            return XmlLayoutFolder.load(dir, name, config.desktopKeyword(), fallback);
+        } catch (XmlLayoutParser.BadLayout e) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "mixerLayoutDir " + name + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new ControlError(ApiStatus.INTERNAL, "mixerLayoutDir " + name + ": cannot read: " + e);
+        }
+    }
+
+    /** The folder for a mixerLayoutDir: a name inside mixer.layoutsDirectory, or an absolute path inside it (WCS style). */
+    private Path layoutFolder(String name) {
+        String relative = name;
+        try {
+            Path given = Path.of(name);
+            if (given.isAbsolute()) {
+                Path n = given.normalize();
+                if (!n.startsWith(layoutFolders.root())) {
+                    throw new ControlError(ApiStatus.BAD_REQUEST, "mixerLayoutDir " + name
+                            + " is outside mixer.layoutsDirectory: name a folder inside it");
+                }
+                relative = layoutFolders.root().relativize(n).toString();
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "mixerLayoutDir " + name + " is not a folder name");
+        }
+        Path p;
+        try {
+            p = layoutFolders.resolve(relative);
+        } catch (MediaFiles.BadNameException e) {
+            throw new ControlError(ApiStatus.BAD_REQUEST, "mixerLayoutDir " + name
+                    + " must name a folder inside mixer.layoutsDirectory");
+        }
+        if (!Files.isDirectory(p)) {
+            throw new ControlError(ApiStatus.NOT_FOUND, "Layout folder not found in mixer.layoutsDirectory: " + name);
+        }
+        return p;
     }
 
     // ---- settings and images ----
 
     MixerSettings defaultSettings() {
-        MixerLayout layout = MixerLayouts.byName(config.layout(), config.desktopKeyword());
-        return new MixerSettings(config.layout(), layout == null ? MixerLayouts.grid() : layout, config.videoWidth(),
+        MixerLayout layout = defaultLayouts != null ? defaultLayouts : classLayout();
+        return new MixerSettings(config.layout(), layout, config.videoWidth(),
                 config.videoHeight(), config.videoFps(), config.videoBitrateKbps());
     }
 

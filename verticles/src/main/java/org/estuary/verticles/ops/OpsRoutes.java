@@ -129,6 +129,19 @@ public final class OpsRoutes {
         p.labelledCounter("estuary_limit_refusals_total", "Requests refused by a limit of the limits section", "limit", refusals);
         Runtime rt = Runtime.getRuntime();
         p.gauge("estuary_jvm_heap_used_bytes", "JVM heap in use", rt.totalMemory() - rt.freeMemory());
+        // Off-heap figures for leak checks (the churn test, the soak benchmark): the JDK's own direct
+        // buffers and Netty's (its pooled allocator allocates without the JDK's accounting).
+        long direct = 0;
+        for (java.lang.management.BufferPoolMXBean b
+                : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if ("direct".equals(b.getName())) {
+                direct = b.getMemoryUsed();
+            }
+        }
+        p.gauge("estuary_jvm_direct_buffer_bytes", "JDK direct ByteBuffers in use", direct);
+        p.gauge("estuary_netty_direct_bytes", "Direct memory Netty counts as in use (-1 when it does not count)",
+                io.netty.util.internal.PlatformDependent.usedDirectMemory());
+        p.gauge("estuary_jvm_threads", "Live JVM threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
         p.gauge("estuary_uptime_seconds", "Seconds since the node started", (System.currentTimeMillis() - startedAt) / 1000);
         ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(p.toString());
     }

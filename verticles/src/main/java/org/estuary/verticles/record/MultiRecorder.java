@@ -86,6 +86,7 @@ final class MultiRecorder {
         inputs.put(s.mediaSessionId(), in);
         in.reader = s.addReader(ReaderInfo.internal(UUID.randomUUID().toString(), "MultiRecorder"),
                 () -> lane.execute(in::drain));
+        lane.execute(in::drain); // the join's seed may have signalled before in.reader was set
     }
 
     /** Detaches an input; its tracks stay in the file with what was recorded so far. */
@@ -134,7 +135,7 @@ final class MultiRecorder {
     /** One input stream and its tracks in the shared file. Lane thread only (but the reader). */
     private final class Input {
         final Stream stream;
-        StreamReader reader;
+        volatile StreamReader reader;
         Frame videoConfig;
         Frame audioConfig;
         int videoTrack = -1;
@@ -147,7 +148,7 @@ final class MultiRecorder {
         }
 
         void drain() {
-            if (done || reader.isClosed()) {
+            if (done || reader == null || reader.isClosed()) {
                 return;
             }
             reader.beginDrain();

@@ -38,7 +38,8 @@ final class StreamRecorder {
     private final SerialLane lane;
     private final Consumer<StreamRecorder> onStreamEnded;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private StreamReader reader;
+    /** Set once by start(); the seed may signal (and a drain run) before that, which then does nothing. */
+    private volatile StreamReader reader;
 
     // Lane state.
     private Frame videoConfig;
@@ -78,6 +79,7 @@ final class StreamRecorder {
         reader = stream.addReader(ReaderInfo.internal(UUID.randomUUID().toString(), "Recorder"),
                 () -> lane.execute(this::drain));
         stream.setRecording(true);
+        lane.execute(this::drain); // the join's seed may have signalled before `reader` was set
     }
 
     /** Finishes the current file; completes when it is closed and renamed. */
@@ -87,7 +89,8 @@ final class StreamRecorder {
     }
 
     private void drain() {
-        if (done) {
+        StreamReader reader = this.reader;
+        if (done || reader == null) {
             return;
         }
         reader.beginDrain();

@@ -206,10 +206,7 @@ public final class ApiMethods {
      * Fields the reference defines that Estuary does not act on yet, by method: a request that sets
      * one is refused with 400 naming it, never silently ignored (an empty value is "not given").
      */
-    static final Map<String, Map<String, String>> NOT_SUPPORTED = Map.of(
-        "/mixer/startup", Map.of("mixerLayoutDir", "XML layout folders are not supported; use mixerLayoutClass grid, center or desktop"),
-        "/mixer/add", Map.of(
-            "videoPositionId", "layout positions by id are not supported; the layout places inputs in order"));
+    static final Map<String, Map<String, String>> NOT_SUPPORTED = Map.of();   // none left (mixer XML layouts landed)
 
     /** The method served at {@code path} (a seed path or an alias), if any. */
     public static Optional<ApiMethod> find(String path) {

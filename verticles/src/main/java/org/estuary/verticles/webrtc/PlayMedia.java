@@ -19,6 +19,7 @@ import org.estuary.core.webrtc.RtcpFeedback;
 import org.estuary.core.webrtc.Rtx;
 import org.estuary.core.webrtc.SdpOffer;
 import org.estuary.core.webrtc.Vp8Packetizer;
+import org.estuary.core.webrtc.Vp9Packetizer;
 
 /**
  * A browser playing a Stream (WHEP, playStream): H.264 access units packetised (STAP-A for SPS/PPS,
@@ -59,6 +60,10 @@ final class PlayMedia implements SessionMedia {
     private final OpusFeeds opusFeeds;
     private final BaselineFeeds baselineFeeds;
     private Runnable leaveOpus = () -> { };
+    private final VideoFeeds videoFeeds;
+    /** Leaves the publisher's VP8 feed; null while the video comes from the stream */
+    private Runnable leaveFeed;
+    private boolean feedKeyframeSeen;
     /** Reads the baseline copy of a source with B-frames; null while the source's own video is sent. */
     private StreamReader baselineReader;
     /** The source has B-frames: its own H.264 is no longer sent (the baseline copy's is). */
@@ -66,6 +71,7 @@ final class PlayMedia implements SessionMedia {
     private boolean baselineAcquired;
     private final H264Packetizer packetizer = new H264Packetizer(MAX_PAYLOAD);
     private final Vp8Packetizer vp8Packetizer;
+    private final Vp9Packetizer vp9Packetizer;
     /** What the player's video line carries (the stream's codec): H.264 or VP8. */
     private Codec videoCodec;
     private final Out video;
@@ -125,6 +131,7 @@ final class PlayMedia implements SessionMedia {
     }
 
     PlayMedia(Stream stream, List<Negotiation.Line> lines, Context context, OpusFeeds opusFeeds, BaselineFeeds baselineFeeds,
+              VideoFeeds videoFeeds,
               String sessionId,
               String ownerId, Consumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, Runnable keyframeUpstream,
               WebRtcCounters counters, java.util.Random random) {
@@ -144,7 +151,7 @@ final class PlayMedia implements SessionMedia {
             }
             Out o = new Out(l.sendSsrc(), l.chosen().pt(), l.chosen().clockRate(), random.nextInt() & 0xFFFFFFFFL,
                     random.nextInt(0x8000));
-            if (l.codec() == Codec.H264 || l.codec() == Codec.VP8) {
+            if (l.codec() == Codec.H264 || l.codec() == Codec.VP8 || l.codec() == Codec.VP9) {
                 v = o;
                 videoCodec = l.codec();
                 SdpOffer.PayloadType rtx = Rtx.payloadTypeFor(l.offered(), l.chosen().pt()); // as the answer says
@@ -161,7 +168,9 @@ final class PlayMedia implements SessionMedia {
         this.audio = a;
         this.opusFeeds = opusFeeds;
         this.baselineFeeds = baselineFeeds;
+        this.videoFeeds = videoFeeds;
         this.vp8Packetizer = new Vp8Packetizer(MAX_PAYLOAD, random.nextInt(0x8000));
+        this.vp9Packetizer = new Vp9Packetizer(MAX_PAYLOAD, random.nextInt(0x8000));
         this.follower = StreamFollower.of(stream)
                 .owner(r -> context.runOnContext(x -> r.run()))
                 .reader(s -> new ReaderInfo(sessionId, ownerId == null || ownerId.isBlank() ? sessionId : ownerId,
@@ -179,6 +188,13 @@ final class PlayMedia implements SessionMedia {
         this.srtp = srtp;
         // attach now, not at the offer: the reader then starts at the cached GOP (a key frame first)
         follower.start();
+        if ((videoCodec == Codec.VP8 || videoCodec == Codec.VP9) && video != null && videoFeeds.codec(stream) == videoCodec) {
+            // a WebRTC publisher's VP8/VP9 as it arrived (the stream carries its H.264); from its next key frame
+            leaveFeed = videoFeeds.subscribe(stream, this::feedFrame);
+            if (leaveFeed != null) {
+                keyframeUpstream.run();
+            }
+        }
         if (audio != null) {
             leaveOpus = opusFeeds.subscribe(stream, this::sendAudio); // a WebRTC publisher's own Opus, else AAC transcoded; neither: none
         }
@@ -194,6 +210,15 @@ final class PlayMedia implements SessionMedia {
             paced();
             context.runOnContext(x -> drain()); // more may be queued: yield to the loop's other work first
         }
+    }
+
+    /** A frame of the publisher's VP8 feed: sent from the first key frame on. */
+    private void feedFrame(Frame f) {
+        if (closed || srtp == null || (!feedKeyframeSeen && !f.isKeyframe())) {
+            return;
+        }
+        feedKeyframeSeen = true;
+        video(f);
     }
 
     private void drainBaseline() {
@@ -304,6 +329,7 @@ final class PlayMedia implements SessionMedia {
         }
         if (video != null && f.codec() == videoCodec) {
             List<byte[]> payloads = f.codec() == Codec.VP8 ? vp8Packetizer.packetize(f.payload())
+                    : f.codec() == Codec.VP9 ? vp9Packetizer.packetize(f.payload())
                     : packetizer.packetize(f.payload(), f.isKeyframe() ? parameterSets : List.of());
             for (int i = 0; i < payloads.size(); i++) {
                 send(video, f.dtsUs(), payloads.get(i), i == payloads.size() - 1);
@@ -428,6 +454,10 @@ final class PlayMedia implements SessionMedia {
         released = true;
         closed = true;
         leaveOpus.run();
+        if (leaveFeed != null) {
+            leaveFeed.run();
+            leaveFeed = null;
+        }
         follower.stop();
         if (baselineReader != null) {
             baselineReader.close();

@@ -7,16 +7,18 @@ import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 import org.estuary.core.stream.MediaDescription;
 import org.estuary.core.stream.MediaDescriptions;
+import org.estuary.core.webrtc.Vp8Packetizer;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.ReceptionStats;
 import org.estuary.core.webrtc.RtcpFeedback;
 import org.estuary.core.webrtc.SdpAnswer;
 import org.estuary.core.webrtc.TransportCc;
-import org.estuary.core.webrtc.Vp8Packetizer;
 
 /**
- * A browser publishing into a Stream (WHIP, publishStream): H.264 or VP8 passes through, Opus goes as is
+ * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through; VP8 or VP9 goes as is to the
+ * stream's WebRTC players ({@link VideoFeeds}) and is transcoded once to H.264 ({@link ToH264}) for
+ * the stream itself (RTMP/HLS/recording readers). Opus goes as is
  * to the stream's WebRTC players ({@link OpusFeeds#passThrough}) and is transcoded once to AAC on a
  * worker for RTMP/HLS readers. Asks for a key frame (PLI) as soon
  * as SRTP is up, until one arrives, and then every {@code keyframeIntervalMs} so HLS segments and
@@ -31,6 +33,9 @@ final class PublishMedia implements SessionMedia {
     private final WhipIngest ingest;
     private final OpusToAac aac;
     private final OpusFeeds.PassThrough opusOut;
+    /** VP8/VP9 publishers: the frames as they are for WebRTC players, their H.264 for the stream; null otherwise */
+    private final VideoFeeds.Feed browserVideoOut;
+    private final ToH264 h264;
     private final Context context;
     private final long ourSsrc;
     private final long keyframeIntervalMs;
@@ -52,7 +57,8 @@ final class PublishMedia implements SessionMedia {
     private long lastMediaSsrc;
     private boolean closed;
 
-    PublishMedia(Stream stream, List<Negotiation.Line> lines, Context context, SerialWorker worker, OpusFeeds opusFeeds, long ourSsrc,
+    PublishMedia(Stream stream, List<Negotiation.Line> lines, Context context, SerialWorker worker, OpusFeeds opusFeeds,
+                 VideoFeeds videoFeeds, SerialWorker videoWorker, long ourSsrc,
                  long keyframeIntervalMs, long rembBps, boolean transportCc, Consumer<byte[]> sendRtcp,
                  WebRtcCounters counters) {
         this.stream = stream;
@@ -65,7 +71,12 @@ final class PublishMedia implements SessionMedia {
         this.aac = new OpusToAac(worker, f -> context.runOnContext(v -> publish(f)));
         boolean opus = lines.stream().anyMatch(l -> l.accepted() && l.codec() == Codec.OPUS);
         this.opusOut = opus ? opusFeeds.passThrough(stream) : null;
-        this.ingest = new WhipIngest(lines, this::publish, this::opus);
+        Codec browserVideo = lines.stream().filter(l -> l.accepted() && (l.codec() == Codec.VP8 || l.codec() == Codec.VP9))
+                .map(Negotiation.Line::codec).findFirst().orElse(null);
+        this.browserVideoOut = browserVideo != null ? videoFeeds.passThrough(stream, browserVideo) : null;
+        this.h264 = browserVideo != null ? new ToH264(browserVideo, videoWorker, f -> context.runOnContext(v -> publish(f)), this::keyframeWanted,
+                rembBps > 0 ? (int) Math.min(50_000, rembBps / 1000) : 1500) : null;
+        this.ingest = new WhipIngest(lines, this::publish, this::opus, counters);
         int twcc = -1;
         for (Negotiation.Line l : lines) {
             if (transportCc && l.accepted() && twcc < 0) {
@@ -87,10 +98,23 @@ final class PublishMedia implements SessionMedia {
         if (closed) {
             return;
         }
+        if (f.codec() == Codec.VP8 || f.codec() == Codec.VP9) {
+            // RTMP, HLS and MP4 carry H.264: the stream gets the transcoded copy, WebRTC players the VP8/VP9
+            if (browserVideoOut != null) {
+                browserVideoOut.frame(f);
+                h264.submit(f);
+            }
+            return;
+        }
+        publishTo(stream, f);
+    }
+
+    /** A browser's frame into a hub stream: configuration and VP8 key frame sizes describe it first. */
+    static void publishTo(Stream stream, Frame f) {
         if (f.isConfig()) {
             stream.describe(MediaDescriptions.apply(stream.description(), f));
         } else if (f.codec() == Codec.VP8 && f.isKeyframe()) {
-            // VP8 has no configuration record: its key frames carry the picture size
+            // VP8 has no configuration record: its key frames carry the picture size (an SFU room's hub feed)
             int[] size = Vp8Packetizer.keyframeSize(f.payload());
             MediaDescription d = stream.description();
             if (size != null && (d.videoCodec() != Codec.VP8 || d.width() != size[0] || d.height() != size[1])) {
@@ -231,6 +255,10 @@ final class PublishMedia implements SessionMedia {
             opusOut.close();
         }
         aac.close();
+        if (browserVideoOut != null) {
+            browserVideoOut.close();
+            h264.close();
+        }
         stream.end(reason);
     }
 }

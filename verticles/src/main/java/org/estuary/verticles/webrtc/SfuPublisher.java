@@ -38,6 +38,8 @@ final class SfuPublisher implements SessionMedia {
     private long lastPliMs;
     private boolean keyframeWanted;
     private boolean closed;
+    /** The participant's copy in the hub (sfu.mixedView), or null. */
+    private SfuHubFeed hub;
 
     SfuPublisher(String participant, SfuRoom room, String sessionId, List<Negotiation.Line> lines, long ourSsrc,
                  long rembBps, Consumer<byte[]> sendRtcp, WebRtcCounters counters) {
@@ -56,6 +58,11 @@ final class SfuPublisher implements SessionMedia {
                         l.offered().primarySsrc(), nack));
             }
         }
+    }
+
+    /** Also publishes this participant into the hub (sfu.mixedView). */
+    void hubFeed(SfuHubFeed feed) {
+        this.hub = feed;
     }
 
     List<SfuTrack> tracks() {
@@ -93,6 +100,9 @@ final class SfuPublisher implements SessionMedia {
             return;
         }
         t.received(pkt, plain, nowMs);
+        if (hub != null) {
+            hub.rtp(pkt, plain, nowMs);
+        }
         for (SfuSubscriber s : subscribers) {
             s.forward(t, pkt, plain, nowMs);
         }
@@ -195,6 +205,9 @@ final class SfuPublisher implements SessionMedia {
             return;
         }
         feedback(nowMs);
+        if (hub != null && hub.keyframeDue(nowMs)) {
+            keyframeWanted = true; // the hub's HLS segments and mixer want fresh key frames; browsers send none unasked
+        }
         if (keyframeWanted && nowMs - lastPliMs >= PLI_MIN_MS) {
             requestKeyframe(nowMs);
         }
@@ -252,6 +265,9 @@ final class SfuPublisher implements SessionMedia {
             return;
         }
         closed = true;
+        if (hub != null) {
+            hub.close(reason);
+        }
         room.left(this, reason);
     }
 }

@@ -7,6 +7,10 @@ import java.util.concurrent.atomic.LongAdder;
 /** What the engine refused or lost, counted (bad input is dropped, never answered, never fatal). */
 final class WebRtcCounters {
     final LongAdder stunChecks = new LongAdder();
+    /** RTX packets from publishers (RFC 4588): resends restored into the jitter buffer, and padding-only probes */
+    final LongAdder rtxReceived = new LongAdder();
+    final LongAdder rtxRepaired = new LongAdder();
+    final LongAdder rtxPadding = new LongAdder();
     final LongAdder stunBadIntegrity = new LongAdder();
     final LongAdder stunUnknownUser = new LongAdder();
     final LongAdder stunMalformed = new LongAdder();
@@ -49,6 +53,9 @@ final class WebRtcCounters {
         m.put("rembSent", rembSent.sum());
         m.put("packetsRetransmitted", retransmitted.sum());
         m.put("rtxPacketsSent", rtxSent.sum());
+        m.put("rtxPacketsReceived", rtxReceived.sum());
+        m.put("rtxPacketsRepaired", rtxRepaired.sum());
+        m.put("rtxPaddingReceived", rtxPadding.sum());
         return m;
     }
 }

@@ -72,6 +72,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private ExecutorService audioPool;
     private OpusFeeds opusFeeds;
     private BaselineFeeds baselineFeeds;
+    private final VideoFeeds videoFeeds = new VideoFeeds();
+    /** VP8 → H.264 transcoders of VP8 publishers (one serial worker each); apart from audio so a slow picture never delays sound */
+    private java.util.concurrent.ExecutorService videoPool;
     private List<SdpAnswer.Candidate> candidates = List.of();
     private volatile int actualPort = -1;
     private long timer = -1;
@@ -132,6 +135,12 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 return t;
             });
             opusFeeds = new OpusFeeds(context, audioPool);
+            AtomicInteger vn = new AtomicInteger();
+            videoPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "webrtc-video-" + vn.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
             baselineFeeds = new BaselineFeeds(vertx, streams);
             socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(4 << 20).setSendBufferSize(4 << 20));
             socket.handler(this::packet);
@@ -182,6 +191,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         }
         if (audioPool != null) {
             audioPool.shutdown();
+        }
+        if (videoPool != null) {
+            videoPool.shutdown();
         }
         return socket == null ? Future.succeededFuture() : socket.close();
     }
@@ -259,10 +271,32 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         m.put("opusTranscoders", opusFeeds == null ? 0L : (long) opusFeeds.running());
         m.put("opusTranscodersStarted", opusFeeds == null ? 0L : opusFeeds.started());
         m.put("opusPassThroughPlayers", opusFeeds == null ? 0L : opusFeeds.passThroughPlayers());
+        m.put("videoPassThroughPlayers", videoFeeds.players());
         m.put("baselineCopies", baselineFeeds == null ? 0L : (long) baselineFeeds.running());
         m.put("baselineCopiesStarted", baselineFeeds == null ? 0L : baselineFeeds.started());
         m.put("sfuRooms", rooms == null ? 0L : (long) rooms.rooms());
         return m;
+    }
+
+    /** Frames a VP8 publisher's transcoder may queue (1 s at 30 fps); beyond that it skips to the next key frame. */
+    private static final int VIDEO_QUEUE = 30;
+
+    /**
+     * The video codec a player of {@code stream} gets: VP8/VP9 as the publisher sent it when the stream
+     * is a WebRTC VP8/VP9 publish and the offer takes that codec, else the stream's own (its H.264 copy).
+     */
+    private Codec playVideo(Stream stream, SdpOffer offer) {
+        if (stream == null) {
+            return null;
+        }
+        Codec feed = videoFeeds.codec(stream);
+        if (feed != null && offer.media().stream().anyMatch(m -> m.kind().equals("video") && m.receives()
+                && m.payloadTypes().stream().anyMatch(p -> p.is(feed == Codec.VP9 ? "VP9" : "VP8")
+                && (feed != Codec.VP9 || p.fmtpParam("profile-id") == null || "0".equals(p.fmtpParam("profile-id")))))) {
+            return feed;
+        }
+        Codec c = stream.codec(TrackType.VIDEO);
+        return c;
     }
 
     private Answer openHere(Request r, String name) {
@@ -272,7 +306,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         SdpOffer offer = SdpOffer.parse(r.sdpOffer());
         boolean publish = r.direction() == Direction.PUBLISH;
         long ourSsrc = random.nextInt() & 0xFFFFFFFFL;
-        Codec playVideo = publish ? null : streams.find(name).map(st -> st.codec(TrackType.VIDEO)).orElse(null);
+        Codec playVideo = publish ? null : playVideo(streams.find(name).orElse(null), offer);
         List<Negotiation.Line> lines = Negotiation.negotiate(offer, publish, (ourSsrc + 1) & 0xFFFFFFFFL, playVideo);
         String id = token(16);
         String ufrag = token(8);
@@ -287,17 +321,18 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             } catch (NameInUseException e) {
                 throw new ControlError(409, "Stream name is already in use: " + name);
             }
-            s.media = new PublishMedia(stream, lines, context, new SerialWorker(audioPool, 250), opusFeeds, ourSsrc,
+            s.media = new PublishMedia(stream, lines, context, new SerialWorker(audioPool, 250), opusFeeds,
+                    videoFeeds, new SerialWorker(videoPool, VIDEO_QUEUE), ourSsrc,
                     config.keyframeIntervalMs(), config.publishBitrateKbps() * 1000L, config.transportCc(),
                     rtcp -> sendRtcp(s, rtcp), counters);
             stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
         } else {
             Stream stream = streams.find(name).orElseThrow(() -> new ControlError(404, "Stream not found: " + name));
-            s.media = new PlayMedia(stream, lines, context, opusFeeds, baselineFeeds, id, r.ownerId(),
+            s.media = new PlayMedia(stream, lines, context, opusFeeds, baselineFeeds, videoFeeds, id, r.ownerId(),
                     raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
-                random.nextLong() & Long.MAX_VALUE, publish && config.transportCc(), !publish);
+                random.nextLong() & Long.MAX_VALUE, publish && config.transportCc(), true); // RTX both ways
         byId.put(id, s);
         timersOn();
         byUfrag.put(ufrag, s);
@@ -355,8 +390,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         WebRtcSession s = new WebRtcSession(id, ufrag, pwd, offer.fingerprint(), req, lines, ourSsrc, System.currentTimeMillis());
         s.publishedName = req.streamName();
         s.media = publish
-                ? new SfuMember(rooms.publish(r, id, lines, ourSsrc, config.publishBitrateKbps() * 1000L,
-                        rtcp -> sendRtcp(s, rtcp), counters), id, raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp),
+                ? new SfuMember(mixedView(r, id, lines, rooms.publish(r, id, lines, ourSsrc, config.publishBitrateKbps() * 1000L,
+                        rtcp -> sendRtcp(s, rtcp), counters)), id, raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp),
                         counters, random)
                 : rooms.subscribe(r, id, lines, raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), counters, random);
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
@@ -368,6 +403,26 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         LOG.info("WebRTC {}: room {} {} {}{}", id, r.room(), r.participant(), publish ? "publishes" : "receives ",
                 publish ? "" : r.from());
         return new Answer(id, answer);
+    }
+
+    /**
+     * With sfu.mixedView, the participant also publishes into the hub as {@code nickName#room}, which
+     * the mixer's name-driven rooms mix into stream {@code room}. A taken name leaves it out of the
+     * mixed view (logged); the participant still joins.
+     */
+    private SfuPublisher mixedView(RoomRequest r, String id, List<Negotiation.Line> lines, SfuPublisher p) {
+        if (!sfuConfig.mixedView()) {
+            return p;
+        }
+        String name = r.participant() + "#" + r.room();
+        try {
+            Stream stream = streams.publish(name, new PublisherInfo(r.ownerId() == null || r.ownerId().isBlank() ? id
+                    : r.ownerId(), "", "WebRTC", r.params()), config.consentTimeoutMs());
+            p.hubFeed(new SfuHubFeed(stream, lines, context, new SerialWorker(audioPool, 250), config.keyframeIntervalMs()));
+        } catch (NameInUseException e) {
+            LOG.warn("Room {}: {} is not in the mixed view: stream {} is already published", r.room(), r.participant(), name);
+        }
+        return p;
     }
 
     @Override
@@ -530,14 +585,15 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                 throw new ControlError(409, "Stream name is already in use: " + d.streamName());
             }
             // no transport-cc: our offer does not ask for the header extension
-            s.media = new PublishMedia(stream, s.lines, context, new SerialWorker(audioPool, 250), opusFeeds, ourSsrc,
+            s.media = new PublishMedia(stream, s.lines, context, new SerialWorker(audioPool, 250), opusFeeds,
+                    videoFeeds, new SerialWorker(videoPool, VIDEO_QUEUE), ourSsrc,
                     config.keyframeIntervalMs(), config.publishBitrateKbps() * 1000L, false,
                     rtcp -> sendRtcp(s, rtcp), counters);
             stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
         } else {
             String name = d.streamName();
             Stream stream = streams.find(name).orElseThrow(() -> new ControlError(404, "Stream not found: " + name));
-            s.media = new PlayMedia(stream, s.lines, context, opusFeeds, baselineFeeds, id, owner,
+            s.media = new PlayMedia(stream, s.lines, context, opusFeeds, baselineFeeds, videoFeeds, id, owner,
                     raw -> sendTo(s, raw), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         // on its own socket: not in byUfrag/byAddress, which belong to the shared port

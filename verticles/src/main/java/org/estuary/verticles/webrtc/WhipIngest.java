@@ -17,7 +17,10 @@ import org.estuary.core.rtsp.RtpPacket;
 import org.estuary.core.webrtc.LossTracker;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.ReceptionStats;
+import org.estuary.core.webrtc.Rtx;
+import org.estuary.core.webrtc.SdpOffer;
 import org.estuary.core.webrtc.Vp8Depacketizer;
+import org.estuary.core.webrtc.Vp9Depacketizer;
 
 /**
  * A browser's published RTP turned into hub frames: per negotiated m-line a jitter buffer, the
@@ -45,6 +48,9 @@ final class WhipIngest {
         LossTracker loss;
         long packets;
         long keyframes;
+        /** The RTX stream (RFC 4588) the browser resends this track's packets on: payload type from the offer, SSRC learnt */
+        int rtxPt = -1;
+        long rtxSsrc = -1;
 
         Track(Codec codec, int payloadType, int clockRate, long ssrc, MediaClock.Track clock) {
             this.codec = codec;
@@ -59,6 +65,7 @@ final class WhipIngest {
     private final List<Track> tracks = new ArrayList<>();
     private final Consumer<Frame> videoOut;
     private final OpusAudio audioOut;
+    private final WebRtcCounters counters;
     private long unknownSsrc;
     private long malformed;
 
@@ -69,6 +76,12 @@ final class WhipIngest {
     }
 
     WhipIngest(List<Negotiation.Line> lines, Consumer<Frame> videoOut, OpusAudio audioOut) {
+        this(lines, videoOut, audioOut, null);
+    }
+
+    /** @param counters where RTX packets are counted (null: not counted) */
+    WhipIngest(List<Negotiation.Line> lines, Consumer<Frame> videoOut, OpusAudio audioOut, WebRtcCounters counters) {
+        this.counters = counters;
         this.videoOut = videoOut;
         this.audioOut = audioOut;
         for (Negotiation.Line l : lines) {
@@ -80,10 +93,14 @@ final class WhipIngest {
             if (l.chosen().feedback().stream().anyMatch(f -> f.equalsIgnoreCase("nack"))) {
                 // retries 3 times 40 ms apart, within the jitter buffer's wait for a missing packet
                 t.loss = new LossTracker(NACK_RETRY_MS, 3, JITTER_MS * 4);
+                // the answer accepted the offer's rtx for our codec (SdpAnswer): resends come on it
+                SdpOffer.PayloadType rtx = Rtx.payloadTypeFor(l.offered(), l.chosen().pt());
+                t.rtxPt = rtx == null || l.codec().type() != org.estuary.core.media.TrackType.VIDEO ? -1 : rtx.pt();
             }
             t.depacketizer = switch (l.codec()) {
                 case H264 -> new H264Depacketizer(videoSink(t));
                 case VP8 -> new Vp8Depacketizer(videoSink(t));
+                case VP9 -> new Vp9Depacketizer(videoSink(t));
                 default -> new FramePerPacketDepacketizer(audioSink(t));
             };
             tracks.add(t);
@@ -93,13 +110,17 @@ final class WhipIngest {
     /** The track an SSRC belongs to, learning it by payload type when the offer had no a=ssrc; null when unknown. */
     Track trackFor(long ssrc, int payloadType) {
         for (Track t : tracks) {
-            if (t.ssrc == ssrc) {
+            if (t.ssrc == ssrc || (t.rtxSsrc == ssrc && ssrc >= 0)) {
                 return t;
             }
         }
         for (Track t : tracks) {
             if (t.ssrc < 0 && t.payloadType == payloadType) {
                 t.ssrc = ssrc;
+                return t;
+            }
+            if (t.rtxSsrc < 0 && t.rtxPt == payloadType && t.ssrc != ssrc) {
+                t.rtxSsrc = ssrc; // the offer's FID group names it too; the payload type is enough
                 return t;
             }
         }
@@ -137,8 +158,12 @@ final class WhipIngest {
         return malformed;
     }
 
-    /** A decrypted RTP packet of {@code t}. */
+    /** A decrypted RTP packet of {@code t} (or of its RTX stream). */
     void rtp(Track t, byte[] pkt, int len, long nowMs) {
+        if (t.rtxPt >= 0 && (pkt[1] & 0x7F) == t.rtxPt) {
+            rtx(t, pkt, len, nowMs);
+            return;
+        }
         RtpPacket p = RtpPacket.parse(Arrays.copyOf(pkt, len));
         if (p == null || p.payloadType() != t.payloadType) {
             malformed++;
@@ -154,6 +179,53 @@ final class WhipIngest {
         }
         for (RtpPacket r : t.jitter.push(p.sequence(), p, nowMs)) {
             t.depacketizer.accept(r);
+        }
+    }
+
+    /**
+     * A packet of {@code t}'s RTX stream: the original (OSN as its sequence number, the track's payload
+     * type and SSRC) goes into the jitter buffer, where it fills the gap we NACKed. Padding-only packets
+     * (the browser probing for bandwidth) carry nothing and are only counted; resends of packets that
+     * were not missing (probes too, or a NACK answered twice) are dropped by the jitter buffer as late.
+     */
+    private void rtx(Track t, byte[] pkt, int len, long nowMs) {
+        int plain = Rtx.unpaddedLength(pkt, len);
+        int header = plain < 0 ? -1 : Rtx.headerLength(pkt, plain);
+        if (header < 0) {
+            malformed++;
+            return;
+        }
+        if (plain < header + 2) {
+            if (plain == header && (pkt[0] & 0x20) != 0) {
+                count(counters == null ? null : counters.rtxPadding);
+            } else {
+                malformed++; // no room for the OSN
+            }
+            return;
+        }
+        byte[] unpadded = Arrays.copyOf(pkt, plain);
+        unpadded[0] &= ~0x20;
+        byte[] original = Rtx.unwrap(unpadded, plain, t.payloadType, Math.max(0, t.ssrc));
+        RtpPacket p = original == null ? null : RtpPacket.parse(original);
+        if (p == null) {
+            malformed++;
+            return;
+        }
+        count(counters == null ? null : counters.rtxReceived);
+        if (t.loss != null && t.loss.received(p.sequence(), nowMs)) {
+            count(counters == null ? null : counters.rtxRepaired);
+            if (t.reception != null) {
+                t.reception.repaired();
+            }
+        }
+        for (RtpPacket r : t.jitter.push(p.sequence(), p, nowMs)) {
+            t.depacketizer.accept(r);
+        }
+    }
+
+    private static void count(java.util.concurrent.atomic.LongAdder a) {
+        if (a != null) {
+            a.increment();
         }
     }
 

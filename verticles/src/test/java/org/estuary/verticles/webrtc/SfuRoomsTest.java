@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Room membership, its refusals and a leaver's clean-up, without sockets; and what a track reads from its packets. */
 class SfuRoomsTest {
     private final List<String> closed = new ArrayList<>();
-    private final SfuRooms rooms = new SfuRooms(new SfuConfig(2, 2), (id, why) -> closed.add(id + ": " + why));
+    private final SfuRooms rooms = new SfuRooms(new SfuConfig(2, 2, false), (id, why) -> closed.add(id + ": " + why));
     private final WebRtcCounters counters = new WebRtcCounters();
 
     private static WebRtcSessions.RoomRequest req(String room, String nick, String from, List<List<String>> heard) {
@@ -136,5 +136,50 @@ class SfuRoomsTest {
         assertFalse(t.received(key, 12 + 5 + 6, 1_150), "cut short before the size");
         assertEquals(1, t.keyframes);
         assertEquals(-1, SfuTrack.vp8DescriptorLength(new byte[]{(byte) 0x80}, 0, 1), "X set, no extension byte");
+    }
+
+    @Test
+    void aSinglePeerConnectionLeasesOtherMembersTracksOntoItsAddedMLines() {
+        // alice publishes H.264 video; bob's one peer connection re-offered two recvonly m-lines
+        org.estuary.core.webrtc.SdpOffer pub = org.estuary.core.webrtc.SdpOffer.parse(String.join("\r\n", "v=0",
+                "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=ice-ufrag:u", "a=ice-pwd:0123456789abcdefghijklmn",
+                "a=fingerprint:sha-256 " + "AB:".repeat(31) + "CD",
+                "m=video 9 UDP/TLS/RTP/SAVPF 102", "a=mid:0", "a=sendonly", "a=rtpmap:102 H264/90000",
+                "a=fmtp:102 packetization-mode=1;profile-level-id=42e01f", "a=ssrc:77 cname:c",
+                "m=video 9 UDP/TLS/RTP/SAVPF 96", "a=mid:1", "a=recvonly", "a=rtpmap:96 VP8/90000",
+                "m=audio 9 UDP/TLS/RTP/SAVPF 111", "a=mid:2", "a=recvonly", "a=rtpmap:111 opus/48000/2",
+                "m=video 9 UDP/TLS/RTP/SAVPF 102", "a=mid:3", "a=recvonly", "a=rtpmap:102 H264/90000",
+                "a=fmtp:102 packetization-mode=1;profile-level-id=42e01f", ""));
+        WebRtcSessions.RoomRequest ra = req("r", "alice", null, null);
+        rooms.check(ra);
+        rooms.publish(ra, "pub-alice", org.estuary.core.webrtc.Negotiation.negotiate(pub, true, 1), 1, 0, b -> { }, counters);
+        SfuPublisher bobPub = join("r", "bob", null);
+        List<byte[]> sent = new ArrayList<>();
+        SfuMember bob = new SfuMember(bobPub, "pub-bob", sent::add, b -> { }, counters, new Random(2));
+        List<org.estuary.core.webrtc.Negotiation.Line> slots = List.of(
+                org.estuary.core.webrtc.Negotiation.sendLine(pub.media().get(1), 500),
+                org.estuary.core.webrtc.Negotiation.sendLine(pub.media().get(2), 501),
+                org.estuary.core.webrtc.Negotiation.sendLine(pub.media().get(3), 502));
+        bob.lines(slots);
+        assertEquals(Codec.VP8, slots.get(0).codec(), "VP8 where H.264 is not offered");
+        assertEquals(404, status(() -> bob.lease("9", "alice/video")), "no such m-line");
+        assertEquals(404, status(() -> bob.lease("1", "carol/video")), "no such track");
+        assertEquals(404, status(() -> bob.lease("1", "bob/audio")), "not its own");
+        assertEquals(400, status(() -> bob.lease("1", "alice/video")), "alice's H.264 on a VP8 m-line");
+        assertEquals(404, status(() -> bob.lease("2", "alice/audio")), "alice publishes no audio");
+        JsonObject stats = rooms.stats("r").orElseThrow();
+        assertTrue(stats.encode().contains("\"subscribers\":[]"), stats.encode());
+        bob.lease("1", null); // freeing an empty m-line is fine
+        bob.lease("3", "alice/video");
+        JsonObject leased = rooms.stats("r").orElseThrow();
+        assertTrue(leased.encode().contains("\"subscribers\":[{\"nickName\":\"bob\""), leased.encode());
+        // alice leaves: the room ends bob's lease by its id (session#mid), not bob's peer connection
+        closed.clear();
+        SfuRoom room = bobPub.room;
+        room.left(room.participant("alice"), "gone");
+        assertEquals(List.of("pub-bob#3: alice left the room (gone)"), closed);
+        bob.leaseClosed("3", "alice left");
+        bob.close("gone");
+        assertEquals(0, rooms.rooms(), "the last one out closes the room");
     }
 }
