@@ -90,4 +90,37 @@ class AdmissionChainTest {
     void rulesWithoutSettingsRestrictNothing() {
         assertFalse(new StaticRules(AddressFilter.any(), AddressFilter.any(), "", "", "secret").restrictsAnything());
     }
+
+    /** A player of an ABR rendition or master is judged as a player of the source (the rules see "cam"). */
+    @Test
+    void derivedNamesAreJudgedAsTheirSource() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AdmissionChain chain = new AdmissionChain()
+                .deriving(n -> n.endsWith("-HLS-ABR-STREAM") ? n.substring(0, n.length() - 15) : null)
+                .deriving(n -> n.equals("cam-360p") ? "cam" : null)
+                .add(r -> {
+                    seen.add(r.streamName());
+                    return CompletableFuture.completedFuture("mallory".equals(r.params().get("viewer"))
+                            ? AdmissionDecision.deny("not for you") : AdmissionDecision.allow(r));
+                });
+        AdmissionRequest alice = play("cam-360p", "alice");
+        AdmissionDecision d = decide(chain, alice);
+        assertTrue(d.allowed());
+        assertEquals("cam-360p", d.streamName(), "the derived name is served");
+        assertFalse(decide(chain, play("cam-360p", "mallory")).allowed());
+        assertFalse(decide(chain, play("cam-HLS-ABR-STREAM", "mallory"))
+                .allowed());
+        assertEquals(List.of("cam", "cam", "cam"), seen);
+        // a publisher of such a name is not a player: judged by its own name
+        decide(chain, new AdmissionRequest(AdmissionRequest.Action.PUBLISH, "RTMP", "live", "cam-360p", "", Map.of()));
+        assertEquals("cam-360p", seen.get(3));
+        // a rename of the source carries over to the suffix
+        AdmissionChain renaming = new AdmissionChain().deriving(n -> n.equals("cam-360p") ? "cam" : null)
+                .add(r -> CompletableFuture.completedFuture(new AdmissionDecision(true, "", "studio", Map.of())));
+        assertEquals("studio-360p", decide(renaming, alice).streamName());
+    }
+
+    private static AdmissionRequest play(String name, String viewer) {
+        return new AdmissionRequest(AdmissionRequest.Action.PLAY, "HLS", "", name, "10.0.0.7", Map.of("viewer", viewer));
+    }
 }

@@ -215,6 +215,63 @@ class HlsJsLatencyTest {
         judge(r, "later LL viewer", LL_MAX_LATENCY, 0.5);
     }
 
+    /**
+     * Adaptive HLS when low latency is on: the master (version 9) lists both renditions, whose playlists are
+     * LL playlists (parts, a preload hint, blocking reload, fMP4 init) with segments aligned as in classic
+     * mode (same number, key frame at the same time); hls.js with {@code lowLatencyMode} plays the master.
+     * Runs last: its transcoders would load the machine under the latency cases.
+     */
+    @Test
+    @Order(5)
+    void abrInLowLatencyModeHasAlignedLlRenditionsThatHlsJsPlays() throws Exception {
+        String base = "http://127.0.0.1:" + llPort;
+        String masterUrl = base + "/cam-HLS-ABR-STREAM/cam-HLS-ABR-STREAM.m3u8";
+        try {
+            HlsHttp.Answer m = HlsHttp.get(masterUrl);
+            assertEquals(200, m.status(), m.text());
+            System.out.println("LL ABR master playlist:\n" + m.text());
+            assertTrue(m.text().contains("#EXT-X-VERSION:9"), m.text());
+            List<String> uris = new ArrayList<>();
+            java.util.regex.Matcher inf = java.util.regex.Pattern.compile("#EXT-X-STREAM-INF:[^\n]*RESOLUTION=(\\d+x\\d+)[^\n]*\n(\\S+)\n")
+                    .matcher(m.text());
+            List<String> sizes = new ArrayList<>();
+            while (inf.find()) {
+                sizes.add(inf.group(1));
+                uris.add(java.net.URI.create(masterUrl).resolve(inf.group(2)).toString());
+            }
+            assertEquals(List.of("640x360", "426x240"), sizes, m.text());
+            for (String u : uris) {
+                String pl = HlsHttp.get(u).text();
+                for (String tag : List.of("#EXT-X-VERSION:9", "CAN-BLOCK-RELOAD=YES", "#EXT-X-PART-INF:PART-TARGET=",
+                        "#EXT-X-PART:DURATION=", "#EXT-X-PRELOAD-HINT:TYPE=PART", "#EXT-X-MAP:URI=")) {
+                    assertTrue(pl.contains(tag), u + " lacks " + tag + ":\n" + pl);
+                }
+            }
+            // blocking reload of a rendition: the next segment's first part is answered once it exists
+            long next = newestCommon(List.of(uris.get(1))) + 1;
+            HlsHttp.Answer blocked = HlsHttp.get(uris.get(1) + "?_HLS_msn=" + next + "&_HLS_part=0");
+            assertEquals(200, blocked.status(), blocked.text());
+            assertTrue(blocked.text().contains("URI=\"" + next + ".0.m4s\""), "part 0 of " + next + " listed: " + blocked.text());
+            assertSegmentsAligned(uris, 0);
+
+            int p = browser.addPlayer(masterUrl, true);
+            JsonObject st = awaitPlaying(p, "LL ABR");
+            assertEquals(2, st.getJsonArray("levels").size(), st.encode());
+            double at = st.getDouble("currentTime");
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (st.getDouble("currentTime") < at + 2) {
+                assertNull(st.getString("fatal"), st.encode());
+                assertTrue(System.currentTimeMillis() < deadline, "LL ABR: hls.js stalled: " + st.encode());
+                Thread.sleep(250);
+                st = browser.state(p);
+            }
+            System.out.println("LL ABR hls.js: " + st.encode());
+            browser.removePlayer(p);
+        } finally {
+            ll.post("/hls/terminate", "{\"name\":\"cam-HLS-ABR-STREAM\"}");
+        }
+    }
+
     /** Runs first: besides classic HLS, it loads hls.js's worker and Chromium's decoder once (a warm browser). */
     @Test
     @Order(1)
@@ -263,7 +320,7 @@ class HlsJsLatencyTest {
                 assertEquals(String.valueOf(sizes.get(i)[1]), probe.video().get("height"), probe.toString());
                 assertEquals("aac", probe.audio().get("codec_name"), probe.toString());
             }
-            assertSegmentsAligned(uris);
+            assertSegmentsAligned(uris, 0);
 
             int p = browser.addPlayer(base + "/cam-HLS-ABR-STREAM/cam-HLS-ABR-STREAM.m3u8", false);
             JsonObject st = awaitPlaying(p, "ABR");
@@ -283,6 +340,34 @@ class HlsJsLatencyTest {
             st = browser.state(p);
             assertTrue(st.getDouble("currentTime") > at, "plays on after the switch: " + st.encode());
             System.out.println("ABR hls.js after the switch: " + st.encode());
+
+            // The source stops and is published again while hls.js plays the master: the renditions keep one
+            // media-time grid (their transcoders share one timeline), so the segments made after the republish
+            // (from the second after the one open at the stop) are aligned again, and hls.js plays on.
+            long before = newestCommon(uris);
+            Ffmpeg.stop(classicPublisher);
+            deadline = System.currentTimeMillis() + 10_000;
+            while (classic.post("/stream/find", "{\"name\":\"cam\"}").status() != 404) {
+                assertTrue(System.currentTimeMillis() < deadline, "cam still published after its publisher stopped");
+                Thread.sleep(100);
+            }
+            classicPublisher = Ffmpeg.publish(classic.rtmpUrl("cam"), "640x360", 30, 0,
+                    EstuaryProcess.logDir().resolve("hlsjs-classic-ffmpeg-again.log"));
+            awaitPublished(classic, "cam");
+            double atRepublish = browser.state(p).getDouble("currentTime");
+            long checked = assertSegmentsAligned(uris, before + 2);
+            System.out.printf("ABR after the republish: segments %d..%d aligned%n", before + 2, checked);
+            HlsHttp.Answer again = HlsHttp.get(base + "/cam-HLS-ABR-STREAM/cam-HLS-ABR-STREAM.m3u8");
+            assertEquals(200, again.status(), again.text());
+            assertEquals(2, again.text().split("#EXT-X-STREAM-INF", -1).length - 1, again.text());
+            deadline = System.currentTimeMillis() + 30_000;
+            st = browser.state(p);
+            while (st.getDouble("currentTime") < atRepublish + 2) { // two seconds of media played after the republish
+                assertNull(st.getString("fatal"), st.encode());
+                assertTrue(System.currentTimeMillis() < deadline, "hls.js stalled after the republish: " + st.encode());
+                Thread.sleep(250);
+                st = browser.state(p);
+            }
             browser.removePlayer(p);
 
             assertEquals(200, classic.post("/hls/terminate", "{\"name\":\"cam-HLS-ABR-STREAM\"}").status());
@@ -304,21 +389,46 @@ class HlsJsLatencyTest {
 
     /**
      * Segments with the same media sequence number in every variant start with a key frame at the same
-     * time. The newest two common segments are downloaded at once (a variant's transcoder may run behind
-     * the other on a loaded machine, so the common ones can be the oldest of one window), then probed.
+     * time: the newest two that every variant lists, numbered {@code minSeq} or later (waited for), are
+     * downloaded at once (a variant's transcoder may run behind the other on a loaded machine, so the
+     * common ones can be the oldest of one window), then probed; fMP4 segments (low latency) with their
+     * init segment. Returns the newest number checked.
      */
-    private static void assertSegmentsAligned(List<String> uris) throws Exception {
+    private static long assertSegmentsAligned(List<String> uris, long minSeq) throws Exception {
         List<Map<Long, String>> bySeq = new ArrayList<>();
-        for (String u : uris) {
-            Map<Long, String> segs = new java.util.TreeMap<>();
-            for (HlsHttp.Segment seg : HlsHttp.segments(HlsHttp.get(u).text())) {
-                segs.put(seg.sequence(), java.net.URI.create(u).resolve(seg.uri()).toString());
+        List<Long> common = new ArrayList<>();
+        Map<String, String> initOf = new java.util.HashMap<>();
+        long deadline = System.currentTimeMillis() + 40_000; // a few 2 s segments on a loaded machine
+        while (true) {
+            bySeq.clear();
+            for (String u : uris) {
+                String text = HlsHttp.get(u).text();
+                java.util.regex.Matcher map = java.util.regex.Pattern.compile("#EXT-X-MAP:URI=\"([^\"]+)\"").matcher(text);
+                String init = null;
+                while (map.find()) {
+                    init = java.net.URI.create(u).resolve(map.group(1)).toString(); // the newest one
+                }
+                Map<Long, String> segs = new java.util.TreeMap<>();
+                for (HlsHttp.Segment seg : HlsHttp.segments(text)) {
+                    String url = java.net.URI.create(u).resolve(seg.uri()).toString();
+                    segs.put(seg.sequence(), url);
+                    if (init != null) {
+                        initOf.put(url, init);
+                    }
+                }
+                bySeq.add(segs);
             }
-            bySeq.add(segs);
+            common = new ArrayList<>(bySeq.get(0).keySet());
+            for (Map<Long, String> v : bySeq) {
+                common.retainAll(v.keySet());
+            }
+            common.removeIf(seq -> seq < minSeq);
+            if (common.size() >= 2) {
+                break;
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "segments from " + minSeq + " on listed by every variant: " + bySeq);
+            Thread.sleep(500);
         }
-        List<Long> common = new ArrayList<>(bySeq.get(0).keySet());
-        common.retainAll(bySeq.get(1).keySet());
-        assertTrue(common.size() >= 2, "segments listed by both variants: " + bySeq);
         List<Long> checked = new ArrayList<>(common.subList(common.size() - 2, common.size()));
         Map<String, byte[]> files = new java.util.LinkedHashMap<>();
         for (long seq : List.of(checked.get(1), checked.get(0))) { // newest first: the oldest may leave a window
@@ -331,21 +441,42 @@ class HlsJsLatencyTest {
         for (long seq : checked) {
             List<Double> starts = new ArrayList<>();
             for (Map<Long, String> v : bySeq) {
-                Path ts = Files.createTempFile("abr-" + seq + "-", ".ts");
+                String url = v.get(seq);
+                Path file = Files.createTempFile("abr-" + seq + "-", initOf.containsKey(url) ? ".mp4" : ".ts");
                 try {
-                    Files.write(ts, files.get(v.get(seq)));
+                    if (initOf.containsKey(url)) {
+                        HlsHttp.Answer init = HlsHttp.get(initOf.get(url));
+                        assertEquals(200, init.status(), initOf.get(url));
+                        Files.write(file, init.body());
+                        Files.write(file, files.get(url), java.nio.file.StandardOpenOption.APPEND);
+                    } else {
+                        Files.write(file, files.get(url));
+                    }
                     Peers.Result r = Peers.run(30, Peers.ffprobe(), "-v", "error", "-select_streams", "v",
-                            "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", ts.toString());
+                            "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", file.toString());
                     String[] first = r.output().trim().split("\n")[0].split(",");
                     assertTrue(first.length >= 2 && first[1].startsWith("K"), "segment " + seq + " starts on a key frame: " + r);
                     starts.add(Double.parseDouble(first[0]));
                 } finally {
-                    Files.deleteIfExists(ts);
+                    Files.deleteIfExists(file);
                 }
             }
             System.out.printf("ABR segment %d starts at %s s in the variants%n", seq, starts);
-            assertEquals(starts.get(0), starts.get(1), 0.0015, "segment " + seq + " starts at the same media time");
+            for (double start : starts) {
+                assertEquals(starts.get(0), start, 0.0015, "segment " + seq + " starts at the same media time");
+            }
         }
+        return checked.get(1);
+    }
+
+    /** The newest segment number every variant lists. */
+    private static long newestCommon(List<String> uris) throws Exception {
+        long newest = Long.MAX_VALUE;
+        for (String u : uris) {
+            List<HlsHttp.Segment> segs = HlsHttp.segments(HlsHttp.get(u).text());
+            newest = Math.min(newest, segs.isEmpty() ? 0 : segs.get(segs.size() - 1).sequence());
+        }
+        return newest;
     }
 
     private static JsonObject awaitPlaying(int p, String label) throws Exception {

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.estuary.it.support.Await;
 import org.estuary.it.support.EstuaryProcess;
@@ -44,6 +45,9 @@ class AdmissionHooksTest {
             if (call.path().equals("/publish") && b.getString("protocol", "").equals("RTMP")
                     && !"good".equals(params.getString("token"))) {
                 return CallbackServer.Answer.deny();
+            }
+            if (name.equals("abrcam") && "mallory".equals(params.getString("viewer"))) {
+                return CallbackServer.Answer.deny(); // only abrcam itself: its renditions must be judged as abrcam
             }
             if (name.equals("alias")) {
                 return new CallbackServer.Answer(200, "{\"streamName\":\"real\",\"fields\":{\"owner\":\"alice\"}}");
@@ -190,6 +194,50 @@ class AdmissionHooksTest {
                 && "some-file.mp4".equals(c.body().getString("streamName"))));
         // allowed: the static handler answers (404 for a file that does not exist), not a refusal
         assertEquals(404, server.get("/records/some-file.mp4").status());
+    }
+
+    /**
+     * Issue 16: adaptive HLS of {@code abrcam} is judged as {@code abrcam}. The backend refuses abrcam to
+     * mallory (and would let anyone watch a stream named {@code abrcam-240p}): mallory gets neither the master
+     * playlist nor the rendition's playlist, nor the rendition over RTMP; alice gets both playlists, and
+     * the backend was only ever asked about {@code abrcam}.
+     */
+    @Test
+    void abrMasterAndRenditionsAreAdmittedAsTheirSource() throws Exception {
+        Process pub = Ffmpeg.publish(server.rtmpUrl("abrcam?token=good"), "426x240", 25, 0,
+                EstuaryProcess.logDir().resolve("admission-hooks-pub-abrcam.log"));
+        String base = "http://127.0.0.1:" + hlsPort;
+        try {
+            awaitStream("abrcam");
+            String master = Await.value(Duration.ofSeconds(40), "ABR master playlist", () -> {
+                HttpResponse<String> r = get(base + "/abrcam-HLS-ABR-STREAM/abrcam-HLS-ABR-STREAM.m3u8?viewer=alice");
+                assertNotEquals(403, r.statusCode(), r.body());
+                return r.statusCode() == 200 ? r.body() : null;
+            });
+            assertTrue(master.contains("abrcam-240p.m3u8?viewer=alice"), "a 240p source gets the 240p rung: " + master);
+            String variant = Await.value(Duration.ofSeconds(30), "rendition playlist", () -> {
+                HttpResponse<String> r = get(base + "/abrcam-240p/abrcam-240p.m3u8?viewer=alice");
+                assertNotEquals(403, r.statusCode(), r.body());
+                return r.statusCode() == 200 ? r.body() : null;
+            });
+            assertTrue(variant.contains("#EXTINF"), variant);
+
+            HttpResponse<String> m = get(base + "/abrcam-HLS-ABR-STREAM/abrcam-HLS-ABR-STREAM.m3u8?viewer=mallory");
+            assertEquals(403, m.statusCode(), "mallory's master playlist: " + m.body());
+            HttpResponse<String> v = get(base + "/abrcam-240p/abrcam-240p.m3u8?viewer=mallory");
+            assertEquals(403, v.statusCode(), "mallory's rendition playlist: " + v.body());
+            Ffmpeg.Probe rtmp = Ffmpeg.probe(server.rtmpUrl("abrcam-240p?viewer=mallory"), 2);
+            assertEquals(0, rtmp.videoFrames(), "mallory's RTMP play of the rendition: " + rtmp);
+            assertTrue(Ffmpeg.probe(server.rtmpUrl("abrcam-240p?viewer=alice"), 2).videoFrames() > 0,
+                    "alice's RTMP play of the rendition");
+
+            List<String> asked = backend.calls("/play").stream().map(c -> c.body().getString("streamName", ""))
+                    .filter(n -> n.startsWith("abrcam")).distinct().toList();
+            assertEquals(List.of("abrcam"), asked, "the backend is asked about the source only");
+        } finally {
+            server.post("/hls/terminate", new JsonObject().put("name", "abrcam-HLS-ABR-STREAM"));
+            Ffmpeg.stop(pub);
+        }
     }
 
     private static HttpResponse<String> get(String url) throws Exception {

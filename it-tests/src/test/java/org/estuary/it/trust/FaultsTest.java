@@ -3,9 +3,7 @@ package org.estuary.it.trust;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.vertx.core.json.JsonObject;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -235,28 +233,5 @@ class FaultsTest {
             Ffmpeg.stop(filler);
         }
         steadyIsUndisturbed();
-    }
-
-    /** One FLV tag: type (8 audio, 9 video), timestamp in ms, body (the RTMP message payload). */
-    private record FlvTag(int type, long timestamp, byte[] body) {
-        static List<FlvTag> readAll(Path file) throws IOException {
-            List<FlvTag> tags = new ArrayList<>();
-            try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(raw)) {
-                in.skipNBytes(9 + 4); // header, PreviousTagSize0
-                while (in.available() > 0) {
-                    int type = in.readUnsignedByte();
-                    int size = (in.readUnsignedShort() << 8) | in.readUnsignedByte();
-                    long ts = (in.readUnsignedShort() << 8) | in.readUnsignedByte();
-                    ts |= (long) in.readUnsignedByte() << 24;
-                    in.skipNBytes(3); // stream id
-                    byte[] body = in.readNBytes(size);
-                    in.skipNBytes(4); // PreviousTagSize
-                    if (type == MessageType.VIDEO || type == MessageType.AUDIO) {
-                        tags.add(new FlvTag(type, ts, body));
-                    }
-                }
-            }
-            return tags;
-        }
     }
 }

@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.estuary.core.amf.AmfException;
@@ -19,15 +22,17 @@ import org.estuary.core.rtmp.RtmpMessage;
 import org.estuary.core.rtmp.RtmpProtocolException;
 
 /**
- * A blocking RTMP client that only speaks commands (connect, createStream) and reads the
- * answers: enough to hold connections and streams open and see a refusal's code and text. It
- * stands in for a flooding client; the real-client side of each limit is ffmpeg.
+ * A blocking RTMP client that only speaks commands (connect, createStream, publish, play) and reads
+ * the answers: enough to hold connections and streams open and see a refusal's code and text. It
+ * stands in for a flooding client; the real-client side of each limit is ffmpeg. A player made of it
+ * keeps the media messages it receives ({@link #awaitMedia}), to see exactly what a joiner is sent.
  */
 final class RtmpCommandClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final ChunkDecoder decoder = new ChunkDecoder(16 * 1024 * 1024);
     private final Deque<RtmpCommand> commands = new ArrayDeque<>();
+    private final List<FlvTag> media = new ArrayList<>();
     private double tx = 1;
 
     private RtmpCommandClient(Socket socket) throws IOException {
@@ -91,6 +96,37 @@ final class RtmpCommandClient implements AutoCloseable {
         return awaitCommand("onStatus");
     }
 
+    /**
+     * Sends play for {@code name} on {@code streamId} and returns the server's first onStatus
+     * (NetStream.Play.Reset / Play.Start, or the refusal).
+     */
+    RtmpCommand play(int streamId, String name) throws IOException {
+        RtmpCommand c = RtmpCommand.of("play", tx++, null, name, -2.0);
+        socket.getOutputStream().write(ChunkEncoder.encode(c.toMessage(RtmpCommand.COMMAND_CSID, streamId), 128));
+        return awaitCommand("onStatus");
+    }
+
+    /**
+     * Reads until the media messages received so far satisfy {@code done} (or the socket timeout
+     * passes: an IOException); returns them all.
+     */
+    List<FlvTag> awaitMedia(Predicate<List<FlvTag>> done, int timeoutMs) throws IOException {
+        socket.setSoTimeout(timeoutMs);
+        byte[] buf = new byte[16 * 1024];
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!done.test(media)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no such media within " + timeoutMs + " ms; got " + media.size() + " messages");
+            }
+            int n = in.read(buf);
+            if (n < 0) {
+                throw new IOException("connection closed after " + media.size() + " media messages");
+            }
+            feed(buf, n);
+        }
+        return media;
+    }
+
     /** Sends one media message (FLV tag body) on {@code streamId}, chunked at 128 bytes. */
     void sendMedia(int streamId, int typeId, long timestamp, byte[] payload) throws IOException {
         socket.getOutputStream().write(ChunkEncoder.encode(new RtmpMessage(typeId == MessageType.AUDIO ? 4 : 6, typeId,
@@ -141,7 +177,9 @@ final class RtmpCommandClient implements AutoCloseable {
     private void feed(byte[] buf, int n) throws IOException {
         try {
             decoder.feed(buf, 0, n, m -> {
-                if (m.typeId() == MessageType.COMMAND_AMF0) {
+                if (m.typeId() == MessageType.VIDEO || m.typeId() == MessageType.AUDIO) {
+                    media.add(new FlvTag(m.typeId(), m.timestamp(), m.payload()));
+                } else if (m.typeId() == MessageType.COMMAND_AMF0) {
                     try {
                         commands.add(RtmpCommand.parse(m.payload()));
                     } catch (AmfException e) {

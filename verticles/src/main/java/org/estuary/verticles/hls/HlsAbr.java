@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.estuary.core.control.Addresses;
 import org.estuary.core.hls.HlsSegmenter;
 import org.estuary.core.hls.PlaylistWriter;
@@ -66,8 +67,8 @@ final class HlsAbr {
     private final List<Profile> ladder;
     private final int segmentMs;
     private final Map<String, AbrSet> sets = new LinkedHashMap<>();
-    /** Variant stream name → its set's source. */
-    private final Map<String, String> variantOf = new LinkedHashMap<>();
+    /** Variant stream name → its set's source; read by the admission chain from any thread. */
+    private final Map<String, String> variantOf = new ConcurrentHashMap<>();
 
     HlsAbr(HlsServerVerticle server, Vertx vertx, StreamRegistry streams, List<String> profiles, int segmentSec) {
         this.server = server;
@@ -82,6 +83,11 @@ final class HlsAbr {
     static String sourceOf(String name) {
         return name != null && name.endsWith(SUFFIX) && name.length() > SUFFIX.length()
                 ? name.substring(0, name.length() - SUFFIX.length()) : null;
+    }
+
+    /** Any thread: the source of a rendition of a running (or starting) set, else null. */
+    String sourceOfVariant(String stream) {
+        return variantOf.get(stream);
     }
 
     /** True when {@code stream} is a rendition of a running set (its agent numbers segments by media time). */

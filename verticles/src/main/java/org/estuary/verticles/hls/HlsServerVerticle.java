@@ -19,6 +19,7 @@ import org.estuary.core.config.HlsStorage;
 import org.estuary.core.hls.HlsSettings;
 import org.estuary.core.limits.Limits;
 import org.estuary.core.session.Admission;
+import org.estuary.core.session.AdmissionChain;
 import org.estuary.core.stream.StreamRegistry;
 import org.estuary.verticles.agent.Body;
 import org.estuary.verticles.agent.Control;
@@ -52,7 +53,7 @@ public final class HlsServerVerticle extends VerticleBase {
     private TlsServers tls;
     private int tlsPort = -1;
     private volatile HttpServer tlsServer;
-    private HlsAbr abr;
+    private volatile HlsAbr abr;
 
     public HlsServerVerticle(HlsConfig config, String bindAddress, String publicHost, StreamRegistry streams,
                              String nodeId) {
@@ -65,10 +66,27 @@ public final class HlsServerVerticle extends VerticleBase {
                 config.lowLatency(), config.partDurationMs() * 1_000L);
     }
 
-    /** Viewers are let in by {@code admission} (default: everyone). Call before deploying. */
+    /**
+     * Viewers are let in by {@code admission} (default: everyone). Call before deploying. When it is the node's
+     * chain, ABR names are judged as their source there, for every protocol: the master
+     * {@code <name>-HLS-ABR-STREAM} and a running rendition {@code <name>-360p} as {@code <name>}.
+     */
     public HlsServerVerticle admission(Admission admission) {
         this.admission = new HlsAdmission(admission);
+        if (admission instanceof AdmissionChain chain) {
+            chain.deriving(this::abrSourceOf);
+        }
         return this;
+    }
+
+    /** Any thread: the source an ABR master or running rendition name shows, else null. */
+    private String abrSourceOf(String name) {
+        String master = HlsAbr.sourceOf(name);
+        if (master != null) {
+            return master;
+        }
+        HlsAbr a = abr;
+        return a == null ? null : a.sourceOfVariant(name);
     }
 
     HlsAdmission admission() {

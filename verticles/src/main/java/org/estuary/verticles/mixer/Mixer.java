@@ -171,6 +171,10 @@ final class Mixer {
             LOG.info("Mixer {} stopping: {}", uri, reason);
             status = status == MixerStatus.FAILED ? status : MixerStatus.TERMINATED;
             running = false;
+            // The output name is free once terminate has answered: a client that starts the mixer
+            // again at once must not find it taken while the worker is still closing the codecs
+            // (AgentChurnTest). The worker's own end() below is then a no-op.
+            output.end("Mixer " + uri + " stopped");
             wake();
         }
     }

@@ -39,7 +39,8 @@ final class Transcoder {
     private final long createdAt = System.currentTimeMillis();
     private final Runnable onStopped;
     // worker-thread state
-    private final SourceClock clock = new SourceClock();
+    private final SourceClock clock;
+    private final boolean sharedClock;
     private final TranscoderVideo video;
     private final TranscoderAudio audio;
     private volatile MediaDescription outDescription;
@@ -50,9 +51,12 @@ final class Transcoder {
     private volatile long sourceRestarts;
     private volatile long errors;
 
+    /** @param timeline the output timeline shared with the source's other aligned transcoders, or null (its own) */
     Transcoder(Context ctx, StreamRegistry registry, TranscodeSpec spec, Stream output, PlacedWatermark watermark,
-               int defaultAudioBitrate, Runnable onStopped) {
+               int defaultAudioBitrate, SourceClock.Timeline timeline, Runnable onStopped) {
         this.ctx = ctx;
+        this.sharedClock = timeline != null;
+        this.clock = timeline == null ? new SourceClock() : new SourceClock(timeline);
         this.spec = spec;
         this.output = output;
         this.onStopped = onStopped;
@@ -127,7 +131,11 @@ final class Transcoder {
     private final class Media implements FrameSink {
         @Override
         public void sourceChanged(Stream source) {
-            clock.rebase();
+            if (sharedClock) {
+                clock.rebase(source.mediaSessionId()); // the same offset as the other renditions of this publish
+            } else {
+                clock.rebase();
+            }
         }
 
         @Override

@@ -52,6 +52,13 @@ public final class TranscoderVerticle extends VerticleBase {
     private final MediaFiles files;
     private final TranscoderConfig config;
     private final Map<String, Transcoder> transcoders = new LinkedHashMap<>();
+    /** Output timelines of aligned transcoders ({@code keyFrameAlignMs}), by source and period, with their users. */
+    private final Map<String, SharedTimeline> timelines = new LinkedHashMap<>();
+
+    private static final class SharedTimeline {
+        final SourceClock.Timeline timeline = new SourceClock.Timeline();
+        int users;
+    }
 
     public TranscoderVerticle(StreamRegistry streams, Path mediaDirectory, TranscoderConfig config) {
         this.config = config;
@@ -125,8 +132,18 @@ public final class TranscoderVerticle extends VerticleBase {
             m.fail(ApiStatus.CONFLICT, "Stream name is already in use: " + spec.localStreamName());
             return;
         }
+        String timelineKey = spec.keyFrameAlignMs() > 0 ? spec.remoteStreamName() + "|" + spec.keyFrameAlignMs() : null;
+        SharedTimeline shared = timelineKey == null ? null : timelines.computeIfAbsent(timelineKey, k -> new SharedTimeline());
+        if (shared != null) {
+            shared.users++;
+        }
         Transcoder t = new Transcoder(context, streams, spec, output, watermark, config.audioBitrate(),
-                () -> transcoders.remove(spec.uri()));
+                shared == null ? null : shared.timeline, () -> {
+                    transcoders.remove(spec.uri());
+                    if (shared != null && --shared.users == 0) {
+                        timelines.remove(timelineKey, shared);
+                    }
+                });
         transcoders.put(spec.uri(), t);
         t.start();
         m.reply(t.toJson());

@@ -67,4 +67,26 @@ class TranscodeRequestsTest {
         assertTrue(t > 5_040_000, "continues after the last time: " + t);
         assertEquals(t + 40_000, clock.map(Frame.media(Codec.H264, 40_000, 40_000, false, new byte[1])).dtsUs());
     }
+
+    /**
+     * Aligned renditions of one source share a timeline: after a republish they take the same offset even
+     * when one saw the old publish further than the other, or sees a later frame of the new one first.
+     */
+    @Test
+    void sharedTimelineGivesEveryRenditionTheSameOffsetAfterARepublish() {
+        SourceClock.Timeline shared = new SourceClock.Timeline();
+        SourceClock a = new SourceClock(shared);
+        SourceClock b = new SourceClock(shared);
+        a.rebase("first");
+        b.rebase("first");
+        assertEquals(9_000_000, a.map(Frame.media(Codec.H264, 9_000_000, 9_000_000, true, new byte[1])).dtsUs());
+        assertEquals(9_000_000, b.map(Frame.media(Codec.H264, 9_000_000, 9_000_000, true, new byte[1])).dtsUs());
+        a.map(Frame.media(Codec.H264, 9_040_000, 9_040_000, false, new byte[1])); // b never saw this one
+        a.rebase("second");
+        b.rebase("second");
+        long ta = a.map(Frame.media(Codec.H264, 0, 0, true, new byte[1])).dtsUs();
+        long tb = b.map(Frame.media(Codec.H264, 2_000_000, 2_000_000, true, new byte[1])).dtsUs(); // b starts later
+        assertTrue(ta > 9_040_000, "continues after the last time: " + ta);
+        assertEquals(ta + 2_000_000, tb, "the same offset for the same publish");
+    }
 }

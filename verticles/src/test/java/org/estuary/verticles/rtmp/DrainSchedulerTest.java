@@ -1,0 +1,49 @@
+package org.estuary.verticles.rtmp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class DrainSchedulerTest {
+    /**
+     * Players whose drain is requested again as fast as it runs (an overloaded machine: frames keep
+     * arriving) must not keep the event loop to themselves: other tasks of the loop run in between.
+     */
+    @Test
+    void drainsRequestedDuringAPassWaitForTheNextSoOtherTasksRunBetween() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Context ctx = vertx.getOrCreateContext();
+            DrainScheduler scheduler = new DrainScheduler(ctx, 0);
+            AtomicInteger runs = new AtomicInteger();
+            int each = 5_000;
+            CountDownLatch done = new CountDownLatch(3);
+            for (int p = 0; p < 3; p++) {
+                Runnable[] self = new Runnable[1];
+                AtomicInteger mine = new AtomicInteger();
+                self[0] = () -> {
+                    runs.incrementAndGet();
+                    if (mine.incrementAndGet() < each) {
+                        scheduler.request(self[0]); // more frames arrived meanwhile
+                    } else {
+                        done.countDown();
+                    }
+                };
+                scheduler.request(self[0]);
+            }
+            AtomicInteger seenByOtherTask = new AtomicInteger(-1);
+            ctx.runOnContext(v -> seenByOtherTask.set(runs.get()));
+            assertTrue(done.await(30, TimeUnit.SECONDS), "every drain ran");
+            assertEquals(3 * each, runs.get());
+            assertTrue(seenByOtherTask.get() >= 0 && seenByOtherTask.get() < 100,
+                    "another task of the loop ran after a pass or two, not after every drain: " + seenByOtherTask.get());
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+}
