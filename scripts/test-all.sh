@@ -2,9 +2,9 @@
 # Runs every Estuary test: unit tests of all modules and the black-box it-tests, which start the
 # real server jar against real peers (ffmpeg/ffprobe; nginx-rtmp for relay tests; a GStreamer RTSP
 # server for RTSP ingest).
-# hls.js for the browser HLS test, the WCS Web SDK for WebSdkTest and s3rver (the S3-compatible
-# server of VodS3Test) are installed by those tests (npm ci in it-tests/hlsjs, it-tests/websdk,
-# it-tests/s3) when missing.
+# hls.js for the browser HLS test, the WCS Web SDK for WebSdkTest, s3rver (the S3-compatible
+# server of VodS3Test) and the SockJS event-bus client of CdnTest are installed by those tests (npm ci
+# in it-tests/hlsjs, it-tests/websdk, it-tests/s3, it-tests/sockjs) when missing.
 # Benchmarks are not run (they are the it-tests "benchmark" group, see it-tests/pom.xml).
 #
 #   ./scripts/test-all.sh            # installs missing peers with apt-get, then mvn -B verify

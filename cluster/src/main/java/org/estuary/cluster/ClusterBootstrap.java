@@ -33,9 +33,17 @@ import java.util.Optional;
  *       {@code -Dvertx.hazelcast.config=<file>} at your own Hazelcast file (it replaces the base that
  *       {@link ConfigUtil#loadConfig()} returns) and leave {@code members} empty: then the join section of
  *       your file is used as it is. Name, properties, port and interface are still applied on top.</li>
- *   <li><b>Failure detection:</b> on a real network a host that vanishes without closing its sockets is only
- *       noticed by heartbeats; we lower {@code hazelcast.max.no.heartbeat.seconds} from 60 to 15. Override
- *       with the system property of the same name.</li>
+ *   <li><b>Failure detection</b> is bounded by two settings (each overridable with the system property of the
+ *       same name). A member whose process died on a host that is still up is noticed by failed connections:
+ *       Hazelcast reconnects at least once per heartbeat, and after {@code hazelcast.connection.monitor.max.faults}
+ *       (3) refused connects more than 100 ms apart the member is suspected and removed, so within about
+ *       4 heartbeats; we send one every {@value #HEARTBEAT_SECONDS} s ({@code hazelcast.heartbeat.interval.seconds},
+ *       5 by default), so ~4 s, 0.3-1 s on loopback where other traffic reconnects sooner. A host that vanishes
+ *       without refusing connections (power loss, network cut) is noticed by missing heartbeats after
+ *       {@code hazelcast.max.no.heartbeat.seconds}: {@value #NO_HEARTBEAT_SECONDS} s here (60 by default), checked
+ *       every heartbeat, so within {@value #NO_HEARTBEAT_SECONDS} + {@value #HEARTBEAT_SECONDS} s. Lower is not
+ *       safer: a member that is only starved of CPU for that long (seen on loaded shared machines) would be
+ *       removed although alive, and Hazelcast merges it back only after its split-brain delay (minutes).</li>
  *   <li><b>Versions:</b> all nodes must run the same Hazelcast version (rolling upgrades are Enterprise).</li>
  *   <li><b>JDK 17:</b> start with {@code --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
  *       --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
@@ -50,6 +58,11 @@ public final class ClusterBootstrap {
     /** System property vertx-hazelcast reads to load an operator-supplied Hazelcast file. */
     static final String CONFIG_PROPERTY = "vertx.hazelcast.config";
     static final String MAX_NO_HEARTBEAT = "hazelcast.max.no.heartbeat.seconds";
+    static final String HEARTBEAT_INTERVAL = "hazelcast.heartbeat.interval.seconds";
+    /** Default of {@value #HEARTBEAT_INTERVAL}: how often members heartbeat (and so retry a lost connection). */
+    public static final int HEARTBEAT_SECONDS = 1;
+    /** Default of {@value #MAX_NO_HEARTBEAT}: a member silent this long is removed. */
+    public static final int NO_HEARTBEAT_SECONDS = 10;
 
     private ClusterBootstrap() { }
 
@@ -85,7 +98,8 @@ public final class ClusterBootstrap {
             // Vert.x close() leaves the cluster in order; Hazelcast's own hook would race with it.
             .setProperty("hazelcast.shutdownhook.enabled", "false")
             .setProperty("hazelcast.logging.type", "slf4j")
-            .setProperty(MAX_NO_HEARTBEAT, System.getProperty(MAX_NO_HEARTBEAT, "15"));
+            .setProperty(HEARTBEAT_INTERVAL, System.getProperty(HEARTBEAT_INTERVAL, String.valueOf(HEARTBEAT_SECONDS)))
+            .setProperty(MAX_NO_HEARTBEAT, System.getProperty(MAX_NO_HEARTBEAT, String.valueOf(NO_HEARTBEAT_SECONDS)));
 
         NetworkConfig network = config.getNetworkConfig()
             .setPort(settings.port()).setPortAutoIncrement(true).setPortCount(PORT_COUNT);

@@ -78,6 +78,7 @@ public final class NodeDirectory {
     private JsonObject endpoints = new JsonObject();
     /** Set by {@code /cdn/remove_node} on another node: we stay out of the table until enforced ACTIVE again. */
     private boolean removed;
+    private volatile String relayVia = "";
 
     public NodeDirectory(Vertx vertx, NodeIdentity identity, SharedTables tables, Settings settings) {
         this.vertx = vertx;
@@ -109,6 +110,15 @@ public final class NodeDirectory {
     /** Called (on the directory's context) when a node taken out by {@code /cdn/remove_node} is back. */
     public void onRejoin(Runnable listener) {
         rejoinListeners.add(listener);
+    }
+
+    /**
+     * The node this node relays streams through ({@code cdn.relayVia}; "" = from their origins), published so other
+     * nodes can see where a relay chain through this node goes (and refuse one that loops).
+     */
+    public void relayVia(String nodeId) {
+        this.relayVia = nodeId == null ? "" : nodeId;
+        refresh();
     }
 
     /** Where other nodes reach this node's services, e.g. {@code {"rtmp": 1935}}; written on the next refresh. */
@@ -145,6 +155,7 @@ public final class NodeDirectory {
             .put("load", new JsonObject().put("cpu", load.cpuPercent()).put("streams", load.streams())
                 .put("players", load.players()).put("transcoders", load.transcoders()))
             .put("endpoints", endpoints.copy())
+            .put("relayVia", relayVia)
             .put("version", settings.version())
             .put("startedAt", startedAt)
             .put("updatedAt", System.currentTimeMillis())

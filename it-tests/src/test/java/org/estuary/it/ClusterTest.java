@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.estuary.it.support.Await;
 import org.estuary.it.support.EstuaryProcess;
 import org.estuary.it.support.Ffmpeg;
+import org.estuary.it.support.Peers;
 import org.estuary.it.support.Ports;
 import org.estuary.it.support.StreamApi;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two clustered nodes (Hazelcast over loopback): each sees the other in {@code /cdn/show_nodes},
- * answered live over the clustered event bus, and a node that stops drops out of the list.
+ * answered live over the clustered event bus, and a node that stops drops out of the list. B is an edge set to
+ * refuse publishers ({@code cdn.edgePublish: refuse}).
  */
 class ClusterTest {
     private static EstuaryProcess a;
@@ -39,6 +41,12 @@ class ClusterTest {
                 "cluster.eventBusPort=" + Ports.free(), "node.id=" + nodeId};
     }
 
+    private static String[] more(String[] sets, String... extra) {
+        String[] all = java.util.Arrays.copyOf(sets, sets.length + extra.length);
+        System.arraycopy(extra, 0, all, sets.length, extra.length);
+        return all;
+    }
+
     private static JsonArray showNodes(EstuaryProcess node) throws Exception {
         EstuaryProcess.Http r = node.post("/cdn/show_nodes", "");
         assertEquals(200, r.status(), r.toString());
@@ -57,7 +65,9 @@ class ClusterTest {
         int portA = Ports.free();
         int portB = Ports.free();
         a = EstuaryProcess.start("cluster-a", clusterSets(cluster, "node-a", portA, portA, portB));
-        b = EstuaryProcess.start("cluster-b", clusterSets(cluster, "node-b", portB, portA, portB));
+        // B is an edge that refuses publishers (cdn.edgePublish: refuse); A has the default origin role.
+        b = EstuaryProcess.start("cluster-b", more(clusterSets(cluster, "node-b", portB, portA, portB),
+                "cluster.role=edge", "cdn.edgePublish=refuse"));
         assertTrue(a.logText().contains("clustered"), "node A runs clustered: " + EstuaryProcess.tail(a.log()));
 
         JsonArray both = Await.value(Duration.ofSeconds(30), "node A to list both nodes ACTIVE", () -> {
@@ -86,6 +96,15 @@ class ClusterTest {
                 assertEquals("node-a", onA.get(0).getString("nodeId"));
                 assertEquals(List.of(), StreamApi.all(b), "node B has no streams, try " + i);
             }
+            // A publisher reaching the edge is refused with a protocol error naming why, and the edge logs it.
+            Peers.Result refused = Peers.run(30, Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error",
+                    "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "2", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-f", "flv", b.rtmpUrl("onedge"));
+            assertNotEquals(0, refused.exitCode(), "the edge took a publisher: " + refused.output());
+            assertTrue(refused.output().contains("Publishing refused: not an origin node"), refused.output());
+            Await.until(Duration.ofSeconds(10), "the refusal in the edge's log",
+                    () -> b.logText().contains("PUBLISH onedge refused: not an origin node"));
+            assertEquals(List.of(), StreamApi.all(b), "nothing published on the edge");
         } finally {
             Ffmpeg.stop(publisher);
         }

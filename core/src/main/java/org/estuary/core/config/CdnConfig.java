@@ -12,21 +12,25 @@ import java.util.Objects;
  * @param aclKeyParameter      name of the query parameter players present their access key in
  * @param bridgeEnabled        serve the TCP event-bus bridge (outbound stream/connection/node events only)
  * @param bridgePort           TCP port of the event-bus bridge
+ * @param sockJsPort           HTTP port of the SockJS event-bus bridge (path /eventbus), served with the TCP one;
+ *                             0 = no SockJS bridge
+ * @param bridgeInbound        regex of the addresses bridge clients may send to; "" = none (outbound only)
  * @param edgePublish          what a node without the origin role does with a publisher
  * @param relayVia             node id an edge relays every stream through (an edge → edge chain); "" = the
  *                             stream's origin
  */
 public record CdnConfig(long relayLingerMs, long loadRefreshMs, int cpuThresholdPercent, int transcoderThreshold,
                         String aclKeyParameter, boolean bridgeEnabled, int bridgePort, EdgePublish edgePublish,
-                        String relayVia) {
+                        String relayVia, int sockJsPort, String bridgeInbound) {
 
     public CdnConfig {
         Objects.requireNonNull(aclKeyParameter, "aclKeyParameter");
         Objects.requireNonNull(edgePublish, "edgePublish");
         Objects.requireNonNull(relayVia, "relayVia");
+        Objects.requireNonNull(bridgeInbound, "bridgeInbound");
     }
 
     public static CdnConfig defaults() {
-        return new CdnConfig(5000, 3000, 90, 0, "aclAuth", false, 7000, EdgePublish.ORIGIN, "");
+        return new CdnConfig(5000, 3000, 90, 0, "aclAuth", false, 7000, EdgePublish.ORIGIN, "", 7001, "");
     }
 }

@@ -195,6 +195,8 @@ public final class ConfigSchema {
         t.put("cdn.bridgePort", ValueType.port());
         t.put("cdn.edgePublish", ValueType.oneOf(EdgePublish.class));
         t.put("cdn.relayVia", ValueType.string());
+        t.put("cdn.sockJsPort", ValueType.port());
+        t.put("cdn.bridgeInbound", ValueType.string());
         t.put("limits.maxConnections", ValueType.integer(0, 1_000_000));
         t.put("limits.maxConnectionsPerAddress", ValueType.integer(0, 1_000_000));
         t.put("limits.newConnectionsPerSecondPerAddress", ValueType.integer(0, 1_000_000));

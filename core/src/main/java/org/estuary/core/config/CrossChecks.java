@@ -41,6 +41,11 @@ final class CrossChecks {
         if (rest.auth() == RestAuth.BEARER && rest.tokens().isEmpty() && rest.tokensFile().isBlank()) {
             problems.add("rest.tokens: rest.auth is bearer but neither rest.tokens nor rest.tokensFile is set");
         }
+        try {
+            java.util.regex.Pattern.compile(config.cdn().bridgeInbound());
+        } catch (java.util.regex.PatternSyntaxException e) {
+            problems.add("cdn.bridgeInbound: not a regular expression: " + e.getDescription());
+        }
         TlsConfig tls = config.tls();
         if (tls.certFile().isBlank() != tls.keyFile().isBlank()) {
             problems.add("tls.certFile: give both tls.certFile and tls.keyFile, or neither");
@@ -63,6 +68,7 @@ final class CrossChecks {
         }
         if (config.cdn().bridgeEnabled()) {
             tcpPorts.put("cdn.bridgePort", config.cdn().bridgePort());
+            tcpPorts.put("cdn.sockJsPort", config.cdn().sockJsPort());
         }
         Map<Integer, String> owner = new LinkedHashMap<>();
         tcpPorts.forEach((key, port) -> {

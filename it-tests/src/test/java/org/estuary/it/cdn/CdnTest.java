@@ -7,14 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.estuary.cluster.ClusterBootstrap;
 import org.estuary.it.support.Await;
 import org.estuary.it.support.EstuaryProcess;
 import org.estuary.it.support.Ffmpeg;
+import org.estuary.it.support.NodePackages;
 import org.estuary.it.support.Peers;
 import org.estuary.it.support.Ports;
 import org.estuary.it.support.StreamApi;
@@ -41,6 +46,9 @@ class CdnTest {
     private static final List<Process> players = new ArrayList<>();
     private static final int BRIDGE_PORT = Ports.free();
     private static final int EDGE_HLS_PORT = Ports.free();
+    private static final int SOCKJS_PORT = Ports.free();
+    /** The SockJS subscriber's npm folder, installed (npm ci, when missing) while the JVMs start. */
+    private static CompletableFuture<Path> sockJsClient;
     /**
      * Waits that only bound how long a correct server may take on the shared CI machine: with a load average
      * near 40 on 2 cores an ffmpeg start alone was seen to take 14 s. Timing claims use their own bounds.
@@ -49,14 +57,22 @@ class CdnTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        sockJsClient = CompletableFuture.supplyAsync(() -> {
+            try {
+                return NodePackages.installed("sockjs", "node_modules/@vertx/eventbus-bridge-client.js/vertx-eventbus.js", 300);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         String cluster = "cdn-" + UUID.randomUUID(); // keeps this cluster apart from any other on the machine
         int[] hz = {Ports.free(), Ports.free(), Ports.free()};
         String members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2];
         // One after the other: three JVMs joining at once on the loaded shared machine were seen to need more
-        // than the server's own 120 s start-up limit (Hazelcast join plus partition migration).
+        // than the server's own 120 s start-up limit (Hazelcast join plus partition migration), and so were two
+        // (edge and origin2 together after origin1, at a load average of 40).
         origin1 = start("cdn-origin1", cluster, hz[0], members, "origin");
         edge = start("cdn-edge", cluster, hz[1], members, "edge", "cdn.bridgeEnabled=true", "cdn.bridgePort=" + BRIDGE_PORT,
-                "hls.port=" + EDGE_HLS_PORT);
+                "cdn.sockJsPort=" + SOCKJS_PORT, "hls.port=" + EDGE_HLS_PORT);
         // origin2 also makes profile renditions (a transcoder node besides origin1, the stream's first origin), and
         // its relays (of sources, and of streams its players ask for) go through the edge: an edge -> edge chain
         origin2 = start("cdn-origin2", cluster, hz[2], members, "origin,transcoder", "cdn.relayVia=cdn-edge");
@@ -68,7 +84,7 @@ class CdnTest {
                 "cluster.host=127.0.0.1", "cluster.port=" + port, "cluster.members=" + members,
                 "cluster.eventBusPort=" + Ports.free(), "cluster.role=" + role, "node.id=" + name,
                 // the CPU threshold would make nodes of this shared, loaded test machine PASSIVE at random
-                "cdn.cpuThresholdPercent=0", "cdn.relayLingerMs=2000", "cdn.loadRefreshMs=1000",
+                "cdn.cpuThresholdPercent=0", "cdn.relayLingerMs=1000", "cdn.loadRefreshMs=1000",
                 // a player of a rendition waits for a relay from the origin to the transcoder node (here through the
                 // edge), an FFmpeg encoder start and a relay to the edge: seen near 10 s on the loaded shared machine
                 // (5 s default) and 37 s at a load average of 70
@@ -189,11 +205,11 @@ class CdnTest {
         System.out.printf("CDN time to first frame (ffmpeg start included): edge, cold relay %d ms; origin direct %d ms%n",
                 edgeMs, originMs);
 
-        Ffmpeg.Probe probe = Ffmpeg.probe(edge.rtmpUrl(STREAM), 3);
+        Ffmpeg.Probe probe = Ffmpeg.probe(edge.rtmpUrl(STREAM), 2);
         assertEquals("h264", probe.video().get("codec_name"), probe.toString());
         assertEquals("320", probe.video().get("width"), probe.toString());
         assertEquals("180", probe.video().get("height"), probe.toString());
-        assertTrue(probe.videoFrames() >= 15, "frames decoded through the edge: " + probe);
+        assertTrue(probe.videoFrames() >= 10, "frames decoded through the edge: " + probe);
         assertEquals("aac", probe.audio().get("codec_name"), probe.toString());
         assertTrue(probe.audioFrames() > 0, probe.toString());
 
@@ -228,7 +244,7 @@ class CdnTest {
             Ffmpeg.stop(p);
         }
         players.clear();
-        // relayLingerMs is 2 s: the relay goes once the last player left, not before.
+        // relayLingerMs is 1 s: the relay goes once the last player left, not before.
         Await.until(LOADED, "the relay dropped after the last edge player left",
                 () -> StreamApi.players(origin1, STREAM).isEmpty() && StreamApi.publisher(edge, STREAM) == null);
         assertFalse(routes(edge).isEmpty(), "the origin stream and its route stay");
@@ -350,7 +366,7 @@ class CdnTest {
         long firstFrameMs = timeToFirstFrameMs(edge.rtmpUrl(STREAM + "-small"), 90);
         System.out.printf("CDN rendition through the transcoder node: first frame after %d ms (ffmpeg start included)%n",
                 firstFrameMs);
-        Ffmpeg.Probe probe = Ffmpeg.probe(edge.rtmpUrl(STREAM + "-small"), 3);
+        Ffmpeg.Probe probe = Ffmpeg.probe(edge.rtmpUrl(STREAM + "-small"), 2);
         assertEquals("h264", probe.video().get("codec_name"), probe.toString());
         assertEquals("160", probe.video().get("width"), probe.toString());
         assertEquals("96", probe.video().get("height"), probe.toString());
@@ -379,7 +395,7 @@ class CdnTest {
         }
         assertEquals(200, edge.post("/cdn/profile/remove", new JsonObject().put("name", "-tiny")).status());
         assertEquals(404, edge.post("/cdn/profile/remove", new JsonObject().put("name", "-tiny")).status());
-        // Nobody watches the rendition any more: the transcoder and its source relay go (relayLingerMs 2 s each),
+        // Nobody watches the rendition any more: the transcoder and its source relay go (relayLingerMs 1 s each),
         // so the origin is left with no player before the next test counts them.
         Await.until(LOADED, "the rendition and the transcoder node's relay gone",
                 () -> origin2.post("/transcoder2/find_all", "").status() == 404 && StreamApi.players(origin1, STREAM).isEmpty());
@@ -403,9 +419,15 @@ class CdnTest {
                     "edge player still running 10 s after the origin died");
         }
         long endedMs = (System.nanoTime() - t0) / 1_000_000;
-        // The issue asks for 5 s; Hazelcast's member-removal detection is the bound, and on this shared, loaded
-        // 2-core machine it was seen at 7.5 s, hence the margin. The figure is printed below.
-        Await.until(Duration.ofSeconds(15), "the dead origin's route removed", () -> !routes(edge).getMap().containsValue(STREAM));
+        // The route goes when Hazelcast removes the member. A killed process's connections are refused, which
+        // Hazelcast notices within a few heartbeats (1 s each; seen 0.8-1.2 s idle, 3-6 s at load averages of
+        // 30-57); its hard bound is the heartbeat deadline, for a member that is silent instead: 10 s without a
+        // heartbeat, checked every heartbeat (ClusterBootstrap): 11 s. 4 s more cover the new member list reaching
+        // the edge and this REST poll on the loaded shared machine, where Hazelcast's own threads run late (the
+        // crashed-process path alone was seen at 9.2 s at a load average of 60). The figure is printed below.
+        Duration bound = Duration.ofSeconds(ClusterBootstrap.NO_HEARTBEAT_SECONDS + ClusterBootstrap.HEARTBEAT_SECONDS + 4L);
+        Await.until(bound.minusNanos(System.nanoTime() - t0), "the dead origin's route removed within " + bound + " of the kill",
+                () -> !routes(edge).getMap().containsValue(STREAM));
         long routeMs = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("CDN failover: edge players ended %d ms, route removed %d ms after kill -9 of the origin%n",
                 endedMs, routeMs);
@@ -504,7 +526,15 @@ class CdnTest {
 
     @Test
     @Order(9)
-    void aTcpBridgeClientOnTheEdgeSeesStreamEventsOfAnotherNodeAndCannotSend() throws Exception {
+    void bridgeClientsOnTheEdgeTcpAndSockJsSeeStreamEventsOfAnotherNodeAndCannotSend() throws Exception {
+        // A SockJS client as a browser page would use it (sockjs-client + @vertx/eventbus-bridge-client.js, in node),
+        // subscribed beside the TCP client below: both must see the same stream's events.
+        Path sockJsDir = sockJsClient.get(5, TimeUnit.MINUTES);
+        Path sockJsLog = EstuaryProcess.logDir().resolve("cdn-sockjs-subscriber.log");
+        Process sockJs = new ProcessBuilder(Peers.require("node", "nodejs"), "subscribe.js",
+                "http://127.0.0.1:" + SOCKJS_PORT + "/eventbus", "bridged", "90").directory(sockJsDir.toFile())
+                .redirectErrorStream(true).redirectOutput(sockJsLog.toFile()).start();
+        players.add(sockJs); // stopped by stopAll if this test fails half-way
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", BRIDGE_PORT)) {
             socket.setSoTimeout(30_000);
             var out = new java.io.DataOutputStream(socket.getOutputStream());
@@ -531,7 +561,8 @@ class CdnTest {
             assertEquals("err", denied.getString("type"), denied.encode());
             assertEquals("access_denied", denied.getString("message"), denied.encode());
             send.accept(new JsonObject().put("type", "register").put("address", "estuary.events.stream"));
-            Thread.sleep(1_000); // the registration reaches the clustered bus before the publish starts
+            Await.until(LOADED, "the SockJS subscriber registered", () -> Files.readString(sockJsLog).contains("registered"));
+            Thread.sleep(1_000); // the registrations reach the clustered bus before the publish starts
 
             Process shortLived = Ffmpeg.publish(origin2.rtmpUrl("bridged"), "160x120", 10, 0,
                     EstuaryProcess.logDir().resolve("cdn-bridge-publisher.log"));
@@ -553,6 +584,16 @@ class CdnTest {
                 Ffmpeg.stop(shortLived);
             }
         }
+        // The SockJS client exits 0 once it saw "unpublished" (1 on a close or its own 90 s limit).
+        assertTrue(sockJs.waitFor(30, TimeUnit.SECONDS), "SockJS subscriber still running: " + Files.readString(sockJsLog));
+        List<String> lines = Files.readAllLines(sockJsLog);
+        assertEquals(0, sockJs.exitValue(), String.join("\n", lines));
+        assertTrue(lines.contains("open websocket"), "the SockJS websocket transport: " + lines);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("denied") && l.contains("access_denied")),
+                "a send through the SockJS bridge is refused: " + lines);
+        assertEquals(List.of("published bridged cdn-origin2", "unpublished bridged cdn-origin2"),
+                lines.stream().filter(l -> l.contains(" bridged ")).toList());
+        players.remove(sockJs);
     }
 
     /**

@@ -94,6 +94,7 @@ public final class CdnVerticle extends VerticleBase {
                 relays = new EdgeRelays(vertx, context, streams, routes, directory, config.relayVia(),
                     config.relayLingerMs(), playWaitMs, accessLists.relayQuery(identity.nodeId()));
                 routes.exclude(s -> relays.isRelayed(s.name()));
+                directory.relayVia(config.relayVia());
             }
             profiles = new Profiles(tables);
             renditions = new Renditions(vertx, context, streams, routes, profiles, directory, relays,
@@ -113,7 +114,7 @@ public final class CdnVerticle extends VerticleBase {
         }).compose(v -> {
             if (config.bridgeEnabled()) {
                 bridge = new EventBridge();
-                return bridge.start(vertx, bindAddress, config.bridgePort());
+                return bridge.start(vertx, bindAddress, config.bridgePort(), config.sockJsPort(), config.bridgeInbound());
             }
             return Future.succeededFuture();
         }).compose(v -> {
@@ -149,8 +150,13 @@ public final class CdnVerticle extends VerticleBase {
         if (refusal == null && relays != null) {
             refusal = renditions.refusal(request.streamName());
         }
-        return CompletableFuture.completedFuture(refusal == null ? AdmissionDecision.allow(request)
-            : AdmissionDecision.deny(refusal));
+        if (refusal != null || relays == null) {
+            return CompletableFuture.completedFuture(refusal == null ? AdmissionDecision.allow(request)
+                : AdmissionDecision.deny(refusal));
+        }
+        // a relay of it would loop through cdn.relayVia settings: refused with the loop named, not waited for
+        return relays.loopRefusal(request.streamName()).map(loop -> loop == null ? AdmissionDecision.allow(request)
+            : AdmissionDecision.deny(loop)).toCompletionStage();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.estuary.cluster.NodeDirectory;
@@ -155,6 +156,13 @@ final class EdgeRelays implements OnDemandSource {
             if (relays.get(name) != relay) {
                 return; // dropped while the source node was looked up
             }
+            if (found.failed()) {
+                // a relayVia loop: started, it would play itself round the chain forever
+                LOG.error("{} for stream {} (origin {}): not relaying; fix cdn.relayVia on these nodes",
+                    found.cause().getMessage(), name, relay.originNodeId);
+                drop(relay, found.cause().getMessage());
+                return;
+            }
             JsonObject source = found.result();
             relay.sourceNodeId = source.getString("nodeId");
             relay.uri = "rtmp://" + source.getString("host") + ":" + source.getInteger("rtmpPort") + "/live/" + name
@@ -173,7 +181,8 @@ final class EdgeRelays implements OnDemandSource {
     /**
      * Where the relay of a stream routed to {@code route} connects ({@code nodeId}, {@code host}, {@code rtmpPort}):
      * the {@code relayVia} node when one is set, live and not the origin itself (it relays the stream from the
-     * origin in turn, or further along its own chain), else the origin. Never fails.
+     * origin in turn, or further along its own chain), else the origin. Fails only when the chain of
+     * {@code relayVia} settings from here loops ({@link RelayChain}), with the loop as the message.
      */
     private Future<JsonObject> source(JsonObject route) {
         JsonObject origin = new JsonObject().put("nodeId", route.getString("nodeId")).put("host", route.getString("host"))
@@ -181,14 +190,56 @@ final class EdgeRelays implements OnDemandSource {
         if (relayVia.isEmpty() || relayVia.equals(selfNodeId) || relayVia.equals(route.getString("nodeId"))) {
             return Future.succeededFuture(origin);
         }
-        return directory.entry(relayVia).map(entry -> {
+        return liveNodes().compose(nodes -> {
+            List<String> loop = RelayChain.loop(selfNodeId, route.getString("nodeId"), relayViaOf(nodes));
+            if (!loop.isEmpty()) {
+                return Future.failedFuture(RelayChain.describe(loop));
+            }
+            JsonObject entry = nodes.get(relayVia);
             Integer port = entry == null ? null : entry.getJsonObject("endpoints", new JsonObject()).getInteger("rtmp");
             if (port == null || entry.getString("host") == null) {
                 LOG.warn("Relay node {} is not live (or has no RTMP port yet): relaying from the origin", relayVia);
-                return origin;
+                return Future.succeededFuture(origin);
             }
-            return new JsonObject().put("nodeId", relayVia).put("host", entry.getString("host")).put("rtmpPort", port);
-        }).otherwise(origin);
+            return Future.succeededFuture(
+                new JsonObject().put("nodeId", relayVia).put("host", entry.getString("host")).put("rtmpPort", port));
+        });
+    }
+
+    /**
+     * Why a player of {@code name} on this node is refused because relaying it would loop ({@code "Relay loop: a -> b
+     * -> a"}), or null: a stream live here, unrouted, routed to this node, or a chain that reaches the origin.
+     */
+    Future<String> loopRefusal(String name) {
+        JsonObject route = routes.lookup(name).orElse(null);
+        if (relayVia.isEmpty() || route == null || selfNodeId.equals(route.getString("nodeId"))
+            || streams.find(name).isPresent() || relays.containsKey(name)) {
+            return Future.succeededFuture();
+        }
+        return liveNodes().map(nodes -> {
+            List<String> loop = RelayChain.loop(selfNodeId, route.getString("nodeId"), relayViaOf(nodes));
+            return loop.isEmpty() ? null : RelayChain.describe(loop);
+        }).otherwise((String) null);
+    }
+
+    /** The table entries of the live nodes by node id; empty when the table cannot be read. */
+    private Future<Map<String, JsonObject>> liveNodes() {
+        return directory.liveEntries().map(entries -> {
+            Map<String, JsonObject> byId = new java.util.HashMap<>();
+            entries.forEach(e -> byId.put(e.getString("nodeId"), e));
+            return byId;
+        }).otherwise(Map.of());
+    }
+
+    /** A live node's relayVia ("" for none; this node's own from its setting), null for a node that is not live. */
+    private java.util.function.Function<String, String> relayViaOf(Map<String, JsonObject> nodes) {
+        return id -> {
+            if (selfNodeId.equals(id)) {
+                return relayVia;
+            }
+            JsonObject entry = nodes.get(id);
+            return entry == null ? null : entry.getString("relayVia", "");
+        };
     }
 
     private void armLinger(Relay relay, long delayMs) {
@@ -197,9 +248,16 @@ final class EdgeRelays implements OnDemandSource {
         }
         relay.lingerTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
             relay.lingerTimer = -1;
-            if (relays.get(relay.name) == relay && readerCount(relay.name) == 0) {
-                drop(relay, "no local readers for " + lingerMs + " ms");
+            if (relays.get(relay.name) != relay || readerCount(relay.name) > 0) {
+                return;
             }
+            if (streams.awaited(relay.name)) {
+                // no local copy just now (the pull is reconnecting, e.g. after a connection reset) but a player
+                // waits for it: dropping the relay would leave that player waiting for nothing
+                armLinger(relay, lingerMs);
+                return;
+            }
+            drop(relay, "no local readers for " + lingerMs + " ms");
         });
     }
 
