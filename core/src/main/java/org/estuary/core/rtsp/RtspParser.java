@@ -136,6 +136,10 @@ public final class RtspParser {
 
     static RtspMessage parseHead(String head) throws RtspProtocolException {
         String[] lines = head.split("\r?\n");
+        if (lines.length == 0) {
+            // a head of line breaks only: split drops every (empty) piece
+            throw new RtspProtocolException("empty message head");
+        }
         String first = lines[0];
         RtspMessage m;
         if (first.startsWith("RTSP/")) {
