@@ -47,10 +47,16 @@ thread_snapshot() { # pid -> "tid ticks switches" sorted
 
 echo "== conditions: $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), load average $(cut -d' ' -f1-3 /proc/loadavg), $N publisher(s), warm-up ${WARM} s, window ${SECS} s"
 
-# ---- Estuary
+# ---- Estuary, with the JVM flags of scripts/run.sh (conf/jvm.options)
+jvm_opts=()
+while IFS= read -r line; do
+    line="${line#"${line%%[![:space:]]*}"}"
+    [ -z "$line" ] || [ "${line:0:1}" = "#" ] || jvm_opts+=("$line")
+done < conf/jvm.options
+echo "== Estuary JVM flags (conf/jvm.options): ${jvm_opts[*]}"
 rtmp=$(free_port)
 : >"$work/estuary.log"
-(cd "$work" && exec java -jar "$jar" --set rtmp.port="$rtmp" --set rest.port="$(free_port)" --set hls.port="$(free_port)" \
+(cd "$work" && exec java "${jvm_opts[@]}" -jar "$jar" --set rtmp.port="$rtmp" --set rest.port="$(free_port)" --set hls.port="$(free_port)" \
     --set websocket.port="$(free_port)" --set sip.port="$(free_port)" --set webrtc.port="$(free_port)" \
     --set cluster.port="$(free_port)" >"$work/estuary.log" 2>&1) &
 server=$!
