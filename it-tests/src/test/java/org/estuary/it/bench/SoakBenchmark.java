@@ -69,7 +69,7 @@ class SoakBenchmark {
 
     private static void soak(List<Sample> samples, int minutes, int players, int viewers, int sampleSeconds, Path logs,
                              Path records, int hlsPort) throws Exception {
-        try (EstuaryProcess server = EstuaryProcess.startWithJvmArgs("soak", List.of("-XX:NativeMemoryTracking=summary"),
+        try (EstuaryProcess server = EstuaryProcess.startWithJvmArgs("soak", usersJvmFlagsWithNmt(),
                 "records.directory=" + records, "hls.port=" + hlsPort, "rtmp.instances=2");
              GstRtspServer camera = GstRtspServer.start("soak-camera", "/cam", "aac", "none")) {
             Process publisher = RtmpFanoutBenchmark.publish(server.rtmpUrl("soak"), logs.resolve("publisher.log"));
@@ -142,6 +142,21 @@ class SoakBenchmark {
         }
     }
 
+    /** The JVM flags users run with ({@code conf/jvm.options}, as {@code scripts/run.sh}), plus NMT for the native figures. */
+    private static List<String> jvmFlags() {
+        try {
+            return usersJvmFlagsWithNmt();
+        } catch (java.io.IOException e) {
+            return List.of("(conf/jvm.options unreadable: " + e.getMessage() + ")");
+        }
+    }
+
+    private static List<String> usersJvmFlagsWithNmt() throws java.io.IOException {
+        List<String> flags = new java.util.ArrayList<>(EstuaryProcess.runShJvmOptions());
+        flags.add("-XX:NativeMemoryTracking=summary");
+        return flags;
+    }
+
     private static void call(EstuaryProcess server, String path, JsonObject body) throws Exception {
         EstuaryProcess.Http r = server.post(path, body);
         assertEquals(200, r.status(), path + " " + r.body());
@@ -150,6 +165,7 @@ class SoakBenchmark {
     private static String report(List<Sample> samples, int minutes, int players, int viewers, String load, String loadEnd) {
         StringBuilder sb = new StringBuilder("Soak: " + minutes + " min, " + players + " RTMP players, " + viewers
                 + " HLS viewers, a recording rotating every minute, a transcoder, an RTSP agent restarted every minute;"
+                + " JVM flags " + String.join(" ", jvmFlags()) + ", " + Runtime.getRuntime().availableProcessors() + " cores;"
                 + " under load (load average " + load + " at start, " + loadEnd + " at the end).\n\n"
                 + "| s | RSS MiB | heap after GC MiB | direct MiB (JDK + Netty) | native (NMT thread+other+internal) MiB"
                 + " | threads | fds |\n|---|---|---|---|---|---|---|\n");
