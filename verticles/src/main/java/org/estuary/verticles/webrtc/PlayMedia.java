@@ -190,7 +190,7 @@ final class PlayMedia implements SessionMedia {
         follower.start();
         if ((videoCodec == Codec.VP8 || videoCodec == Codec.VP9) && video != null && videoFeeds.codec(stream) == videoCodec) {
             // a WebRTC publisher's VP8/VP9 as it arrived (the stream carries its H.264); from its next key frame
-            leaveFeed = videoFeeds.subscribe(stream, this::feedFrame);
+            leaveFeed = videoFeeds.subscribe(stream, sessionId, this::feedFrame); // sessionId: our reader's id
             if (leaveFeed != null) {
                 keyframeUpstream.run();
             }
