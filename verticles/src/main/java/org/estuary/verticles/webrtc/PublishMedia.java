@@ -16,7 +16,7 @@ import org.estuary.core.webrtc.SdpAnswer;
 import org.estuary.core.webrtc.TransportCc;
 
 /**
- * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through; VP8 or VP9 goes as is to the
+ * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through; VP8, VP9 or AV1 goes as is to the
  * stream's WebRTC players ({@link VideoFeeds}) and is transcoded to H.264 ({@link ToH264}) for
  * the stream itself only while someone reads it (RTMP, HLS, recording, a transcoder, a WebRTC player
  * without VP8/VP9: any reader of the stream that is not one of the feed's players); it stops
@@ -87,7 +87,7 @@ final class PublishMedia implements SessionMedia {
         this.aac = new OpusToAac(worker, f -> context.runOnContext(v -> publish(f)));
         boolean opus = lines.stream().anyMatch(l -> l.accepted() && l.codec() == Codec.OPUS);
         this.opusOut = opus ? opusFeeds.passThrough(stream) : null;
-        Codec browserVideo = lines.stream().filter(l -> l.accepted() && (l.codec() == Codec.VP8 || l.codec() == Codec.VP9))
+        Codec browserVideo = lines.stream().filter(l -> l.accepted() && browserCodec(l.codec()))
                 .map(Negotiation.Line::codec).findFirst().orElse(null);
         this.browserVideoOut = browserVideo != null ? videoFeeds.passThrough(stream, browserVideo) : null;
         this.h264 = browserVideo != null ? new ToH264(browserVideo, videoWorker, f -> context.runOnContext(v -> publish(f)), this::keyframeWanted,
@@ -117,7 +117,7 @@ final class PublishMedia implements SessionMedia {
         if (f.codec() == Codec.H264 && h264 != null && !h264.running()) {
             return; // the transcode's last frames, queued on its worker when it stopped
         }
-        if (f.codec() == Codec.VP8 || f.codec() == Codec.VP9) {
+        if (browserCodec(f.codec())) {
             // RTMP, HLS and MP4 carry H.264: the stream gets the transcoded copy, WebRTC players the VP8/VP9
             if (browserVideoOut != null) {
                 browserVideoOut.frame(f);
@@ -194,9 +194,15 @@ final class PublishMedia implements SessionMedia {
         MediaDescription d = stream.description();
         if (d.videoCodec() == null && f.isKeyframe()) {
             int[] size = f.codec() == Codec.VP8 ? Vp8Packetizer.keyframeSize(f.payload())
-                    : org.estuary.core.webrtc.Vp9Packetizer.keyframeSize(f.payload());
+                    : f.codec() == Codec.VP9 ? org.estuary.core.webrtc.Vp9Packetizer.keyframeSize(f.payload())
+                    : null; // AV1: the size is in the sequence header; the transcode's first frame tells
             stream.describe(d.withVideo(Codec.H264, size == null ? 0 : size[0], size == null ? 0 : size[1], d.fps()));
         }
+    }
+
+    /** Codecs that go as they are to WebRTC players of the same codec and are transcoded to H.264 for the rest. */
+    static boolean browserCodec(Codec c) {
+        return c == Codec.VP8 || c == Codec.VP9 || c == Codec.AV1;
     }
 
     /** A browser's frame into a hub stream: configuration and VP8 key frame sizes describe it first. */
