@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Transcode 720p30 → 360p30 with libopenh264: CPU seconds Estuary spends (whole process, RTMP
- * ingest included) vs the ffmpeg CLI doing the same decode/scale/encode with the same encoder, over
- * the same real-time window, in the same run. Appends a row to docs/benchmarks.md ("Transcoding").
+ * Transcode 720p30 → 360p30 and 720p30 → 360p15 with libopenh264: CPU seconds Estuary spends (whole
+ * process, RTMP ingest included) vs the ffmpeg CLI doing the same decode/scale/encode with the same
+ * encoder, over the same real-time window after the same warm-up, in the same run (issue 14 target:
+ * ratio ≤ 0.8). Appends a row to docs/benchmarks.md ("Transcoding").
  * Run with {@code mvn -B -pl it-tests -am verify -Pbenchmark -Dtest=TranscodeBenchmark}.
  */
 @Tag("benchmark")
@@ -36,15 +37,26 @@ class TranscodeBenchmark {
     }
 
     private static double window(long pid) throws Exception {
-        Thread.sleep(WARMUP_S * 1000L);
         double before = cpuSeconds(pid);
         Thread.sleep(WINDOW_S * 1000L);
         return cpuSeconds(pid) - before;
     }
 
+    /** One case: the output frame rate (the source is 30 fps; 15 makes the server drop frames before scaling). */
+    private record Case(int fps) {
+        String label() {
+            return "720p30 → 360p" + fps + ", libopenh264, " + WINDOW_S + " s";
+        }
+    }
+
+    /**
+     * Each case {@code bench.rounds} times (default 2), Estuary and the CLI taking turns, because the
+     * CLI's own CPU for the same 20 s varied by a quarter between runs on this machine.
+     */
     @Test
     void transcode720pTo360pCpuVsFfmpegCli() throws Exception {
         Peers.require("ffmpeg", "ffmpeg");
+        int rounds = Integer.getInteger("bench.rounds", 2);
         Path dir = Files.createTempDirectory("estuary-transcode-bench");
         Path src = dir.resolve("src720p30.flv");
         try {
@@ -53,50 +65,77 @@ class TranscodeBenchmark {
                     "-i", "testsrc2=size=1280x720:rate=30", "-t", "10", "-c:v", "libx264", "-profile:v", "baseline",
                     "-preset", "veryfast", "-g", "60", "-bf", "0", "-pix_fmt", "yuv420p", "-b:v", "2500k", src.toString());
             assertEquals(0, made.exitCode(), made.output());
-
-            double estuaryCpu;
-            long framesOut;
-            try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("transcode-bench")) {
-                Process pub = Ffmpeg.start(List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-re",
-                        "-stream_loop", "-1", "-i", src.toString(), "-c", "copy", "-f", "flv", server.rtmpUrl("b720")),
-                        EstuaryProcess.logDir().resolve("transcode-bench-pub.log"));
-                try {
-                    await(server, "b720");
-                    JsonObject body = new JsonObject().put("uri", "transcoder://bench").put("remoteStreamName", "b720")
-                            .put("localStreamName", "b360").put("encoder", new JsonObject().put("width", 640)
-                                    .put("height", 360).put("fps", 30).put("keyFrameInterval", 60).put("bitrate", 800)
-                                    .put("type", "OPENH264"));
-                    assertEquals(200, server.post("/transcoder/startup", body.encode()).status());
-                    estuaryCpu = window(server.pid());
-                    framesOut = server.post("/transcoder/find", "{\"uri\":\"transcoder://bench\"}").array()
-                            .getJsonObject(0).getJsonObject("stats").getLong("framesOut");
-                } finally {
-                    Ffmpeg.stop(pub);
+            String load = loadAverage();
+            for (int round = 0; round < rounds; round++) {
+                for (Case c : List.of(new Case(30), new Case(15))) {
+                    runCase(c, src, load);
                 }
             }
-
-            // the same work with the CLI: bundled FFmpeg 7.1.1 (the one with libopenh264), bicubic scale
-            String cli = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
-            Process ff = Ffmpeg.start(List.of(cli, "-hide_banner", "-nostdin", "-v", "error", "-re", "-stream_loop", "-1",
-                    "-i", src.toString(), "-an", "-vf", "scale=640:360:flags=bicubic", "-r", "30",
-                    "-c:v", "libopenh264", "-b:v", "800k", "-g", "60", "-f", "null", "-"),
-                    EstuaryProcess.logDir().resolve("transcode-bench-cli.log"));
-            double cliCpu;
-            try {
-                cliCpu = window(ff.pid());
-            } finally {
-                Ffmpeg.stop(ff);
-            }
-            double ratio = estuaryCpu / cliCpu;
-            String row = String.format(java.util.Locale.ROOT, "| %s | 720p30 → 360p30, libopenh264, %d s | %.2f | %.2f | **%.2f** | %s | %d |%n",
-                    LocalDate.now(), WINDOW_S, estuaryCpu, cliCpu, ratio, ratio <= 1.1 ? "met" : "missed", framesOut);
-            appendRow(row);
-            System.out.println("Transcoding benchmark: " + row);
-            assertTrue(framesOut > WINDOW_S * 25L, "Estuary kept up with real time: " + framesOut + " frames");
-            assertTrue(ratio < 3, "Estuary CPU within 3x of the CLI (regression guard): " + row);
         } finally {
             Files.deleteIfExists(src);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    private static void runCase(Case c, Path src, String load) throws Exception {
+        double estuaryCpu;
+        long framesOut;
+        try (EstuaryProcess server = EstuaryProcess.startAsUsersRunIt("transcode-bench")) {
+            Process pub = Ffmpeg.start(List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-re",
+                    "-stream_loop", "-1", "-i", src.toString(), "-c", "copy", "-f", "flv", server.rtmpUrl("b720")),
+                    EstuaryProcess.logDir().resolve("transcode-bench-pub.log"));
+            try {
+                await(server, "b720");
+                JsonObject body = new JsonObject().put("uri", "transcoder://bench").put("remoteStreamName", "b720")
+                        .put("localStreamName", "b360").put("encoder", new JsonObject().put("width", 640)
+                                .put("height", 360).put("fps", c.fps()).put("keyFrameInterval", 2 * c.fps()).put("bitrate", 800)
+                                .put("type", "OPENH264"));
+                assertEquals(200, server.post("/transcoder/startup", body.encode()).status());
+                Thread.sleep(WARMUP_S * 1000L);
+                long framesBefore = framesOut(server);
+                estuaryCpu = window(server.pid());
+                framesOut = framesOut(server) - framesBefore;
+            } finally {
+                Ffmpeg.stop(pub);
+            }
+        }
+
+        // the same work with the CLI: bundled FFmpeg 7.1.1 (the one with libopenh264), bicubic scale.
+        // For 15 fps the CLI gets its cheapest form too: the fps filter before scale (not "-r 15",
+        // which scales all 30 frames and drops half of them at the output).
+        String cli = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+        String filter = (c.fps() == 30 ? "" : "fps=" + c.fps() + ",") + "scale=640:360:flags=bicubic";
+        Process ff = Ffmpeg.start(List.of(cli, "-hide_banner", "-nostdin", "-v", "error", "-re", "-stream_loop", "-1",
+                "-i", src.toString(), "-an", "-vf", filter, "-r", String.valueOf(c.fps()),
+                "-c:v", "libopenh264", "-b:v", "800k", "-g", String.valueOf(2 * c.fps()), "-f", "null", "-"),
+                EstuaryProcess.logDir().resolve("transcode-bench-cli.log"));
+        double cliCpu;
+        try {
+            Thread.sleep(WARMUP_S * 1000L);
+            cliCpu = window(ff.pid());
+        } finally {
+            Ffmpeg.stop(ff);
+        }
+        double ratio = estuaryCpu / cliCpu;
+        String row = String.format(java.util.Locale.ROOT, "| %s | %s (load %s) | %.2f | %.2f | **%.2f** | %s | %d |%n",
+                LocalDate.now(), c.label(), load, estuaryCpu, cliCpu, ratio, ratio <= 0.8 ? "met" : "missed", framesOut);
+        appendRow(row);
+        System.out.println("Transcoding benchmark: " + row);
+        // 80 % of real time: frames the window counted, with a margin for a loaded 2-core machine
+        assertTrue(framesOut > WINDOW_S * c.fps() * 8L / 10, "Estuary kept up with real time: " + framesOut + " frames");
+        assertTrue(ratio < 3, "Estuary CPU within 3x of the CLI (regression guard): " + row);
+    }
+
+    private static long framesOut(EstuaryProcess server) throws Exception {
+        return server.post("/transcoder/find", "{\"uri\":\"transcoder://bench\"}").array()
+                .getJsonObject(0).getJsonObject("stats").getLong("framesOut");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
         }
     }
 
@@ -122,7 +161,7 @@ class TranscodeBenchmark {
                 Transcode 720p30 → 360p30 (decode H.264, bicubic scale, libopenh264 encode): CPU seconds of the
                 whole Estuary process (RTMP ingest, hub, transcoder) vs the bundled ffmpeg 7.1.1 CLI doing the
                 same decode/scale/encode from a file, both in real time over the same window, same run.
-                Target: ratio ≤ 1.1. Rows are appended by `TranscodeBenchmark` (`-Pbenchmark`).
+                Target: ratio ≤ 0.8 (issue 14; 1.1 before). Rows are appended by `TranscodeBenchmark` (`-Pbenchmark`).
 
                 | date | case | Estuary CPU s | ffmpeg CLI CPU s | ratio | target | Estuary frames out |
                 |---|---|---|---|---|---|---|

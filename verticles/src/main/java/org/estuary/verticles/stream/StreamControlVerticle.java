@@ -3,6 +3,7 @@ package org.estuary.verticles.stream;
 import org.estuary.verticles.agent.Control;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +36,7 @@ public final class StreamControlVerticle extends VerticleBase {
     private final ConnectionRegistry connections;
     private final String nodeId;
     private StreamListener listener;
+    private FindAllSnapshot findAll;
 
     public StreamControlVerticle(StreamRegistry streams, ConnectionRegistry connections, String nodeId) {
         this.streams = streams;
@@ -45,51 +47,79 @@ public final class StreamControlVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Control api = new Control(vertx, LOG)
-                .on("/stream/find_all", (m, b) -> findStreams(m, false))
-                .on("/stream/find", (m, b) -> findStreams(m, true))
+                .on("/stream/find_all", (m, b) -> findAllStreams(m))
+                .on("/stream/find", (m, b) -> findStreams(m))
                 .on("/stream/terminate", (m, b) -> terminateStreams(m))
                 .on("/connection/find_all", (m, b) -> findConnections(m, false))
                 .on("/connection/find", (m, b) -> findConnections(m, true))
                 .on("/connection/terminate", (m, b) -> terminateConnection(m));
         listener = new EventPublisher();
         streams.addListener(listener);
+        findAll = new FindAllSnapshot(streams);
+        streams.addListener(findAll);
         return api.ready();
     }
 
     @Override
     public Future<?> stop() {
         streams.removeListener(listener);
+        streams.removeListener(findAll);
         return Future.succeededFuture();
     }
 
     /** Every stream of this node: publishers first, then players. */
     private List<JsonObject> allStreams() {
+        return streamsNamed(null, null);
+    }
+
+    /**
+     * The Stream objects of this node, publishers first, then players; only those of stream
+     * {@code name} and/or with {@code mediaSessionId} when given (null: any). The hub's objects are
+     * chosen before any JSON is built: a find of one stream among thousands builds one or a few.
+     */
+    private List<JsonObject> streamsNamed(String name, String mediaSessionId) {
         List<JsonObject> out = new ArrayList<>();
         for (Stream s : streams.streams()) {
-            out.add(StreamJson.publisher(s, nodeId));
+            if ((name == null || name.equals(s.name())) && (mediaSessionId == null || mediaSessionId.equals(s.mediaSessionId()))) {
+                out.add(StreamJson.publisher(s, nodeId));
+            }
         }
         for (StreamReader r : streams.readers()) {
-            if (r.info().player()) {
+            if (r.info().player() && (name == null || name.equals(r.stream().name()))
+                    && (mediaSessionId == null || mediaSessionId.equals(r.info().mediaSessionId()))) {
                 out.add(StreamJson.player(r, nodeId));
             }
         }
         return out;
     }
 
-    private void findStreams(Message<JsonObject> m, boolean filtered) {
-        JsonObject q = Body.of(m).json();
-        Predicate<JsonObject> match = filtered ? StreamFilter.of(q) : o -> true;
-        JsonArray result = new JsonArray();
-        allStreams().stream().filter(match).forEach(result::add);
-        if (result.isEmpty() && filtered) {
-            askElsewhere(m, "/stream/find", "Stream not found");
-            return;
-        }
-        if (result.isEmpty()) {
+    private void findAllStreams(Message<JsonObject> m) {
+        Buffer answer = findAll.answer(() -> {
+            List<JsonObject> all = allStreams();
+            return all.isEmpty() ? null : new JsonArray(new ArrayList<>(all)).toBuffer();
+        });
+        if (answer == null) {
             m.fail(ApiStatus.NOT_FOUND, "Streams not found");
             return;
         }
+        m.reply(answer);
+    }
+
+    private void findStreams(Message<JsonObject> m) {
+        JsonObject q = Body.of(m).json();
+        Predicate<JsonObject> match = StreamFilter.of(q);
+        JsonArray result = new JsonArray();
+        streamsNamed(string(q, "name"), string(q, "mediaSessionId")).stream().filter(match).forEach(result::add);
+        if (result.isEmpty()) {
+            askElsewhere(m, "/stream/find", "Stream not found");
+            return;
+        }
         m.reply(result);
+    }
+
+    private static String string(JsonObject q, String key) {
+        Object v = q.getValue(key);
+        return v == null ? null : String.valueOf(v);
     }
 
     /**

@@ -70,7 +70,11 @@ final class StreamJson {
     static final long MUTED_AFTER_MS = 3_000;
 
     private static boolean muted(long lastAtMillis) {
-        return lastAtMillis == 0 || System.currentTimeMillis() - lastAtMillis > MUTED_AFTER_MS;
+        return muted(lastAtMillis, System.currentTimeMillis());
+    }
+
+    static boolean muted(long lastAtMillis, long nowMillis) {
+        return lastAtMillis == 0 || nowMillis - lastAtMillis > MUTED_AFTER_MS;
     }
 
     private static void media(JsonObject o, MediaDescription d, long bitrateBps, Stream s, String transport) {

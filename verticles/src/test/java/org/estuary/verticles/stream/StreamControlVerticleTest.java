@@ -43,6 +43,9 @@ class StreamControlVerticleTest {
     private static JsonArray call(Vertx vertx, String path, JsonObject body) throws Exception {
         Object r = vertx.eventBus().request(Addresses.api(path), body).toCompletionStage().toCompletableFuture()
                 .get(5, TimeUnit.SECONDS).body();
+        if (r instanceof io.vertx.core.buffer.Buffer b) {
+            return new JsonArray(b); // find_all's pre-encoded answer
+        }
         return r == null ? null : (JsonArray) r;
     }
 
@@ -85,6 +88,37 @@ class StreamControlVerticleTest {
         assertEquals(1, call(vertx, "/stream/find", new JsonObject().put("published", false)).size());
         assertEquals(1, call(vertx, "/stream/find", new JsonObject().put("appKey", "live").put("published", "true")).size());
         assertEquals(404, failure(vertx, "/stream/find", new JsonObject().put("name", "nope")));
+    }
+
+    @Test
+    void findAllSharesItsAnswerOnlyWhileNothingButCountersChanged(Vertx vertx) throws Exception {
+        Stream s = streams.publish("snap", new PublisherInfo("", "live", "Flash", Map.of()), 10_000);
+        assertEquals(1, call(vertx, "/stream/find_all", new JsonObject()).size());
+        // a player joining, the recording flag and the description each show in the very next answer
+        var r = s.addReader(new ReaderInfo("snap-p", "", "live", "Flash", true), () -> { });
+        assertEquals(2, call(vertx, "/stream/find_all", new JsonObject()).size(), "a new player is listed at once");
+        s.setRecording(true);
+        assertTrue(call(vertx, "/stream/find_all", new JsonObject()).getJsonObject(0).getBoolean("record"));
+        s.describe(MediaDescription.EMPTY.withVideo(Codec.H264, 320, 240, 25));
+        assertEquals(320, call(vertx, "/stream/find_all", new JsonObject()).getJsonObject(0).getInteger("width"));
+        r.close();
+        assertEquals(1, call(vertx, "/stream/find_all", new JsonObject()).size(), "a player that left is gone at once");
+        s.end("Unpublished");
+        assertEquals(404, failure(vertx, "/stream/find_all", new JsonObject()));
+    }
+
+    @Test
+    void findOfOneNameAmongManyBuildsOnlyItsOwn(Vertx vertx) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            streams.publish("many" + i, new PublisherInfo("", "live", "Flash", Map.of()), 10_000);
+        }
+        JsonArray one = call(vertx, "/stream/find", new JsonObject().put("name", "many77"));
+        assertEquals(1, one.size());
+        assertEquals("many77", one.getJsonObject(0).getString("name"));
+        String id = one.getJsonObject(0).getString("mediaSessionId");
+        assertEquals("many77", call(vertx, "/stream/find", new JsonObject().put("mediaSessionId", id))
+                .getJsonObject(0).getString("name"));
+        assertEquals(404, failure(vertx, "/stream/find", new JsonObject().put("name", "many77").put("mediaSessionId", "other")));
     }
 
     @Test
