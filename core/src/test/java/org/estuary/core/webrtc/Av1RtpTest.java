@@ -119,7 +119,7 @@ class Av1RtpTest {
     void lossOrAContinuationWithoutItsStartDropsTheUnitOnly() {
         Av1Packetizer p = new Av1Packetizer(1200);
         List<byte[]> key = p.packetize(unit(true, 3000, 4), true);
-        send(key.subList(0, 1), 100);
+        depacketizer.accept(packet(key.get(0), 100, false));
         seq++; // the second packet is lost
         depacketizer.accept(packet(key.get(2), 100, true));
         assertEquals(0, out.size());
