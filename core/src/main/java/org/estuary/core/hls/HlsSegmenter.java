@@ -74,6 +74,16 @@ public final class HlsSegmenter {
     private Cut deferred;
     private long nextSequence;
     private long discontinuitySequence;
+    // the last media playlist rendered and what it was rendered from (see mediaPlaylist)
+    private String rendered;
+    private HlsSegment renderedLast;
+    private HlsSegment renderedOpen;
+    private long renderedFirst;
+    private int renderedLastParts;
+    private boolean renderedLastComplete;
+    private int renderedSize;
+    private long renderedDiscontinuity;
+    private int renderedTarget;
     private int targetDurationSec;
     private long segmentsMade;
     private boolean sequencesFromMediaTime;
@@ -445,7 +455,27 @@ public final class HlsSegmenter {
     // ---- playlist state ----
 
     public String mediaPlaylist() {
-        return PlaylistWriter.media(window, discontinuitySequence, targetDurationSec, settings, preloadHint());
+        // Every viewer polls the playlist once per target duration (LL-HLS: once per part), and it
+        // changes only at the window's ends: render it once per change, not once per request.
+        HlsSegment last = window.isEmpty() ? null : window.get(window.size() - 1);
+        long first = window.isEmpty() ? -1 : window.get(0).sequence();
+        int lastParts = last == null ? 0 : last.parts().size();
+        boolean lastComplete = last != null && last.complete();
+        if (rendered == null || renderedLast != last || renderedFirst != first || renderedLastParts != lastParts
+                || renderedLastComplete != lastComplete || renderedSize != window.size()
+                || renderedDiscontinuity != discontinuitySequence || renderedTarget != targetDurationSec
+                || renderedOpen != open) {
+            rendered = PlaylistWriter.media(window, discontinuitySequence, targetDurationSec, settings, preloadHint());
+            renderedLast = last;
+            renderedFirst = first;
+            renderedLastParts = lastParts;
+            renderedLastComplete = lastComplete;
+            renderedSize = window.size();
+            renderedDiscontinuity = discontinuitySequence;
+            renderedTarget = targetDurationSec;
+            renderedOpen = open;
+        }
+        return rendered;
     }
 
     /** URI of the part that will come next (low latency), or null. */

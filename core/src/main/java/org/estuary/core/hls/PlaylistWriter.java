@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /** Renders media and master playlists (RFC 8216bis text). */
 public final class PlaylistWriter {
@@ -93,7 +92,12 @@ public final class PlaylistWriter {
     /** One master-playlist entry. */
     public record Variant(String uri, long bandwidth, int width, int height, String codecs) { }
 
+    /** {@code v} with three decimals, as {@code %.3f} in the root locale, without a Formatter per call. */
     static String num(double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
+        long thousandths = Math.round(v * 1000);
+        String sign = thousandths < 0 ? "-" : "";
+        long abs = Math.abs(thousandths);
+        long frac = abs % 1000;
+        return sign + abs / 1000 + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
     }
 }
