@@ -144,6 +144,15 @@ final class WcsWebRtcBridge implements WcsMedia {
     }
 
     @Override
+    public Future<Void> roomControl(WcsMediaSession s, String op, String target, String value) {
+        Open o = open.get(s);
+        if (o == null || o == PENDING) {
+            return Future.failedFuture("No answered peer connection");
+        }
+        return engine.roomControl(o.engineId(), op, target, value);
+    }
+
+    @Override
     public void stop(WcsMediaSession s) {
         Open o = open.remove(s);
         if (o != null && o != PENDING) {

@@ -48,6 +48,23 @@ public final class SdpAnswer {
     public static String write(List<Negotiation.Line> lines, String iceUfrag, String icePwd, byte[] fingerprintSha256,
                                List<Candidate> candidates, String cname, String streamId, long sessionVersion,
                                boolean transportCc, boolean withRtx) {
+        return write(lines, iceUfrag, icePwd, fingerprintSha256, candidates, cname, streamId, sessionVersion, transportCc,
+                withRtx, false);
+    }
+
+    /** The MID and RID (RFC 8852) header extensions: a simulcast layer's packets say which layer they are. */
+    public static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    public static final String RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+
+    /**
+     * @param simulcast accept the simulcast layers (RFC 8853) a line we receive on offers, when it also
+     *                  offers the RID header extension: {@code a=rid:<id> recv} and {@code a=simulcast:recv}
+     *                  for each, with the MID and RID extensions (an SFU room's publisher; the receiver
+     *                  must then tell the layers apart by their RID, {@link SimulcastRid})
+     */
+    public static String write(List<Negotiation.Line> lines, String iceUfrag, String icePwd, byte[] fingerprintSha256,
+                               List<Candidate> candidates, String cname, String streamId, long sessionVersion,
+                               boolean transportCc, boolean withRtx, boolean simulcast) {
         StringBuilder s = new StringBuilder(2048);
         s.append("v=0\r\n");
         s.append("o=- ").append(sessionVersion).append(" 2 IN IP4 127.0.0.1\r\n");
@@ -112,6 +129,18 @@ public final class SdpAnswer {
             if (twcc > 0) {
                 // we receive: the browser numbers its packets transport-wide and we feed back their arrival
                 s.append("a=extmap:").append(twcc).append(' ').append(TransportCc.URI).append("\r\n");
+            }
+            int rid = simulcast && l.direction().equals("recvonly") && !m.rids().isEmpty() ? m.extId(RID_URI) : -1;
+            if (rid > 0) {
+                int mid = m.extId(MID_URI);
+                if (mid > 0) {
+                    s.append("a=extmap:").append(mid).append(' ').append(MID_URI).append("\r\n");
+                }
+                s.append("a=extmap:").append(rid).append(' ').append(RID_URI).append("\r\n");
+                for (String r : m.rids()) {
+                    s.append("a=rid:").append(r).append(" recv\r\n");
+                }
+                s.append("a=simulcast:recv ").append(String.join(";", m.rids())).append("\r\n");
             }
             for (String fb : pt.feedback()) {
                 String f = fb.toLowerCase(Locale.ROOT);

@@ -38,15 +38,29 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
         }
     }
 
-    /** One m-line. {@code direction} is the offerer's (sendonly = it publishes to us). */
+    /**
+     * One m-line. {@code direction} is the offerer's (sendonly = it publishes to us). {@code rids}: the
+     * simulcast layers it sends (RFC 8853 {@code a=simulcast:send}, in that order, alternatives and
+     * paused ({@code ~}) layers left out; else its {@code a=rid:<id> send} lines), empty without simulcast.
+     */
     public record Media(String kind, String mid, String direction, String protocol, List<PayloadType> payloadTypes,
-                        List<Long> ssrcs, Map<Integer, String> extmap, boolean rtcpMux) {
+                        List<Long> ssrcs, Map<Integer, String> extmap, boolean rtcpMux, List<String> rids) {
         public boolean sends() {
             return direction.equals("sendrecv") || direction.equals("sendonly");
         }
 
         public boolean receives() {
             return direction.equals("sendrecv") || direction.equals("recvonly");
+        }
+
+        /** The a=extmap id of header extension {@code uri} (one-byte or two-byte form: 1-255), or -1. */
+        public int extId(String uri) {
+            for (var e : extmap.entrySet()) {
+                if (uri.equals(e.getValue()) && e.getKey() >= 1 && e.getKey() <= 255) {
+                    return e.getKey();
+                }
+            }
+            return -1;
         }
 
         /** The primary SSRC the browser sends on (the first one, not the RTX of an FID group). */
@@ -158,6 +172,8 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
         final Map<Integer, List<String>> fb = new LinkedHashMap<>();
         final List<Long> ssrcs = new ArrayList<>();
         final Map<Integer, String> extmap = new LinkedHashMap<>();
+        final List<String> ridLines = new ArrayList<>();
+        final List<String> simulcast = new ArrayList<>();
         String mid = "";
         String direction = "sendrecv";
         boolean rtcpMux;
@@ -207,6 +223,23 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
                         extmap.put(parseInt(id, "a=extmap id"), p[1]);
                     }
                 }
+                case "rid" -> {
+                    String[] p = val.trim().split(" ");
+                    if (p.length >= 2 && p[1].equals("send") && p[0].matches("[A-Za-z0-9_-]{1,32}") && ridLines.size() < 8) {
+                        ridLines.add(p[0]);
+                    }
+                }
+                case "simulcast" -> {
+                    String[] p = val.trim().split(" ");
+                    if (p.length >= 2 && p[0].equals("send")) {
+                        for (String alt : p[1].split(";")) {
+                            String first = alt.split(",")[0]; // alternatives: the first one is the layer
+                            if (!first.startsWith("~") && !first.isEmpty() && simulcast.size() < 8) {
+                                simulcast.add(first);
+                            }
+                        }
+                    }
+                }
                 default -> { }
             }
         }
@@ -222,7 +255,8 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
                 int ch = map.length > 2 ? parseInt(map[2], "a=rtpmap channels") : 1;
                 pts.add(new PayloadType(pt, map[0], rate, ch, fmtp.get(pt), List.copyOf(fb.getOrDefault(pt, List.of()))));
             }
-            return new Media(kind, mid, direction, protocol, List.copyOf(pts), List.copyOf(ssrcs), Map.copyOf(extmap), rtcpMux);
+            return new Media(kind, mid, direction, protocol, List.copyOf(pts), List.copyOf(ssrcs), Map.copyOf(extmap), rtcpMux,
+                    List.copyOf(simulcast.isEmpty() ? ridLines : simulcast.stream().filter(ridLines::contains).toList()));
         }
     }
 

@@ -74,7 +74,10 @@ class SfuRoomTest {
                 // the mixed view at the pages' own size: a 720p mixer would take the CPU the three pages need
                 "mixer.videoWidth=320", "mixer.videoHeight=240", "mixer.videoFps=10",
                 "hooks.onPublish=" + hooks + "publish", "hooks.onPlay=" + hooks + "play");
-        browser = WebDriver.start(EstuaryProcess.logDir(), "sfu-room");
+        // libwebrtc sends one simulcast layer per 320x180-ish of picture; the simulcast case's 320x240
+        // camera needs its three layers (80x60, 160x120, 320x240) without a camera CPU cost of 720p
+        browser = WebDriver.start(EstuaryProcess.logDir(), "sfu-room",
+                List.of("--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/"));
         browser.open("http://127.0.0.1:" + pages.getAddress().getPort() + "/sfu-room.html");
     }
 
@@ -205,9 +208,94 @@ class SfuRoomTest {
                 // alice's tracks go to bob and dave (on dave's one peer connection), bob's to alice and dave
                 for (JsonObject t : tracks(p)) {
                     assertTrue(nickNames(t.getJsonArray("subscribers")).contains("dave"), t.encode());
+                    // dave leases audio and video on two m-lines: still one subscriber entry per track
+                    assertEquals(2, t.getJsonArray("subscribers").size(), t.encode());
                 }
+            } else {
+                // and his incoming tracks: alice's and bob's audio and video, each once
+                assertEquals(4, p.getJsonArray("incomingTracks").size(), p.encode());
             }
         }
+    }
+
+    /**
+     * Simulcast in room r2: sim publishes three VP8 layers by RID (l, m, h: a quarter, half and the
+     * full 320x240); the server learns each layer's SSRC from its RID header extension and forwards
+     * one layer to each subscriber. viewer (the SFU SDK's protocol, audio only) decodes sim's video;
+     * its changeQuality to "l" and back to "h" changes the picture it decodes (switches at a key
+     * frame of the new layer, with sequence numbers, timestamps and VP8 picture ids continued), and
+     * /sfu/stats shows sim's layers and the layer viewer gets. viewer's muteTrack flags its audio.
+     */
+    @Test
+    void simulcastLayersAndAChosenLayerPerSubscriber() throws Exception {
+        String base = "/sfu-room.html?room=r2&ws=" + java.net.URLEncoder.encode("ws://127.0.0.1:" + wsPort + "/",
+                java.nio.charset.StandardCharsets.UTF_8) + "&nick=";
+        browser.js("const f = document.createElement('iframe'); f.id = 'sim'; f.allow = 'camera; microphone; autoplay';"
+                + "f.src = '" + base + "sim&vcodec=VP8&simulcast=1'; document.body.appendChild(f);");
+        browser.js("const f = document.createElement('iframe'); f.id = 'viewer'; f.allow = 'camera; microphone; autoplay';"
+                + "f.src = '" + base + "viewer&sdk=1&audioOnly=1&recvCodec=VP8'; document.body.appendChild(f);");
+        try {
+            JsonObject first = received("viewer", "sim", "framesDecoded", 10);
+            assertEquals("video/VP8", first.getString("videoCodec"), first.encode());
+            JsonObject layered = Await.value(Duration.ofSeconds(30), "sim's three layers in /sfu/stats", () -> {
+                JsonObject st = server.post("/sfu/stats", new JsonObject().put("roomName", "r2")).json();
+                JsonObject v = video(st, "sim");
+                return v != null && v.getJsonArray("layers") != null && v.getJsonArray("layers").stream()
+                        .map(JsonObject.class::cast).filter(l -> l.getLong("ssrc") >= 0 && l.getInteger("width") > 0)
+                        .count() == 3 ? st : null;
+            });
+            System.out.println("SFU simulcast: /sfu/stats " + layered.encode());
+            JsonObject v = video(layered, "sim");
+            List<JsonObject> layers = v.getJsonArray("layers").stream().map(JsonObject.class::cast).toList();
+            // best first: widest; Chromium may scale all layers down on a loaded CPU, so only the order is fixed
+            assertTrue(layers.get(0).getInteger("width") > layers.get(2).getInteger("width"), v.encode());
+            String low = layers.get(2).getString("rid");
+            String high = layers.get(0).getString("rid");
+            int lowWidth = layers.get(2).getInteger("width");
+            assertEquals(Set.of("viewer"), nickNames(v.getJsonArray("subscribers")), v.encode());
+            assertEquals(1, v.getJsonArray("subscribers").size(), "one entry per subscriber: " + v.encode());
+
+            browser.js("return " + frame("viewer") + ".room.quality('sim', '" + low + "');");
+            JsonObject small = Await.value(T, "viewer decodes sim's layer " + low, () -> {
+                JsonObject s = stats("viewer", "sim");
+                return s != null && s.getInteger("width", 0) > 0 && s.getInteger("width") <= lowWidth ? s : null;
+            });
+            JsonObject atLow = server.post("/sfu/stats", new JsonObject().put("roomName", "r2")).json();
+            assertEquals(low, video(atLow, "sim").getJsonArray("subscribers").getJsonObject(0).getString("quality"), atLow.encode());
+            long framesAtLow = small.getLong("framesDecoded");
+            browser.js("return " + frame("viewer") + ".room.quality('sim', '" + high + "');");
+            JsonObject big = Await.value(T, "viewer decodes sim's layer " + high + " again", () -> {
+                JsonObject s = stats("viewer", "sim");
+                return s != null && s.getInteger("width", 0) > lowWidth && s.getLong("framesDecoded") > framesAtLow + 5 ? s : null;
+            });
+            System.out.println("SFU simulcast: viewer decoded " + small.encode() + " at " + low + ", " + big.encode() + " at " + high);
+
+            // the SDK's muteTrack flags viewer's own audio for the others (/sfu/stats)
+            browser.js("return " + frame("viewer") + ".room.mute('viewer/audio', true);");
+            Await.value(Duration.ofSeconds(10), "viewer/audio muted in /sfu/stats", () -> {
+                JsonObject st = server.post("/sfu/stats", new JsonObject().put("roomName", "r2")).json();
+                return st.encode().contains("\"id\":\"viewer/audio\"") && tracksOf(st, "viewer").stream()
+                        .anyMatch(t -> "viewer/audio".equals(t.getString("id")) && t.getBoolean("muted")) ? st : null;
+            });
+            assertEquals("[]", String.valueOf(browser.js("return JSON.stringify(" + frame("viewer") + ".room.errors);")));
+        } finally {
+            browser.js("['sim', 'viewer'].forEach(n => { const f = document.getElementById(n); if (f) f.remove(); });");
+        }
+    }
+
+    private static JsonObject video(JsonObject stats, String nick) {
+        return tracksOf(stats, nick).stream().filter(t -> "VIDEO".equals(t.getString("type"))).findFirst().orElse(null);
+    }
+
+    private static List<JsonObject> tracksOf(JsonObject stats, String nick) {
+        return stats.getJsonArray("participants").stream().map(JsonObject.class::cast)
+                .filter(p -> nick.equals(p.getString("nickName"))).findFirst().map(SfuRoomTest::tracks).orElse(List.of());
+    }
+
+    private static JsonObject stats(String nick, String from) throws Exception {
+        Object o = browser.js("const w = " + frame(nick) + "; return w && w.room ? JSON.stringify(w.room.stats['" + from
+                + "'] || null) : null;");
+        return o == null || "null".equals(o) ? null : new JsonObject((String) o);
     }
 
     /**

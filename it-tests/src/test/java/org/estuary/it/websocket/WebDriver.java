@@ -29,6 +29,11 @@ final class WebDriver implements AutoCloseable {
     }
 
     static WebDriver start(Path logDir, String name) throws Exception {
+        return start(logDir, name, List.of());
+    }
+
+    /** @param extraArgs more Chromium switches (e.g. a field trial a test needs) */
+    static WebDriver start(Path logDir, String name, List<String> extraArgs) throws Exception {
         int port = Ports.free();
         Files.createDirectories(logDir);
         Process p = new ProcessBuilder("chromedriver", "--port=" + port, "--allowed-ips=127.0.0.1",
@@ -52,7 +57,8 @@ final class WebDriver implements AutoCloseable {
         }
         Path profile = Files.createTempDirectory("estuary-chromium");
         d.profile = profile;
-        List<String> args = List.of("--headless=new", "--no-sandbox", "--disable-gpu",
+        List<String> args = new java.util.ArrayList<>(extraArgs);
+        args.addAll(List.of("--headless=new", "--no-sandbox", "--disable-gpu",
                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                 "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection",
                 "--disable-features=WebRtcHideLocalIpsWithMdns,OptimizationHints,Translate,MediaRouter",
@@ -60,7 +66,7 @@ final class WebDriver implements AutoCloseable {
                 "--no-first-run", "--disable-extensions",
                 // nothing leaves the machine: every name but loopback is unresolvable, any proxy use fails
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-                "--proxy-server=127.0.0.1:9", "--user-data-dir=" + profile);
+                "--proxy-server=127.0.0.1:9", "--user-data-dir=" + profile));
         JsonObject caps = new JsonObject().put("capabilities", new JsonObject().put("alwaysMatch", new JsonObject()
                 .put("browserName", "chrome")
                 .put("goog:chromeOptions", new JsonObject().put("binary", chromium()).put("args", new JsonArray(args)))));

@@ -93,6 +93,17 @@ final class SfuMember implements SessionMedia {
         release(mid);
     }
 
+    /** Forces the simulcast layer of the video leased on {@code mid} (null mid: every lease); false when none matched. */
+    boolean quality(String mid, String quality) {
+        boolean any = false;
+        for (var e : leases.entrySet()) {
+            if (mid == null || mid.equals(e.getKey())) {
+                any |= e.getValue().quality(quality);
+            }
+        }
+        return any;
+    }
+
     /** Lines of this connection we send on, by mid (for the re-answer's bookkeeping). */
     Map<String, Negotiation.Line> slots() {
         return slots;
@@ -121,6 +132,9 @@ final class SfuMember implements SessionMedia {
     @Override
     public void tick(long nowMs) {
         publisher.tick(nowMs);
+        for (SfuSubscriber s : List.copyOf(leases.values())) {
+            s.tick(nowMs);
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.ReceptionStats;
 import org.estuary.core.webrtc.RtcpFeedback;
+import org.estuary.core.webrtc.SdpAnswer;
 
 /**
  * A room participant's published tracks (its one publishing peer connection): decrypts each
@@ -33,6 +34,10 @@ final class SfuPublisher implements SessionMedia {
     private final Consumer<byte[]> sendRtcp;
     private final WebRtcCounters counters;
     private SrtpTransform srtp;
+    /** The RID header extension's id on the simulcast video line, -1 without simulcast. */
+    private int ridExt = -1;
+    /** With simulcast, the one layer the hub copy (sfu.mixedView) gets: the first whose size is known. */
+    private SfuTrack hubLayer;
     private long lastFeedbackMs;
     private long lastReportMs;
     private long lastPliMs;
@@ -53,11 +58,44 @@ final class SfuPublisher implements SessionMedia {
         for (Negotiation.Line l : lines) {
             if (l.accepted()) {
                 boolean nack = l.chosen().feedback().stream().anyMatch(f -> f.equalsIgnoreCase("nack"));
-                tracks.add(new SfuTrack(participant + "/" + (l.codec().type() == org.estuary.core.media.TrackType.VIDEO
-                        ? "video" : "audio"), l.codec(), l.chosen().pt(), l.chosen().clockRate(),
-                        l.offered().primarySsrc(), nack));
+                String id = participant + "/" + (l.codec().type() == org.estuary.core.media.TrackType.VIDEO ? "video" : "audio");
+                int ridExt = l.offered().rids().isEmpty() ? -1 : l.offered().extId(SdpAnswer.RID_URI);
+                if (ridExt > 0) {
+                    // simulcast: one SfuTrack per layer, its SSRC learnt from the RID its first packets carry
+                    this.ridExt = ridExt;
+                    for (String rid : l.offered().rids()) {
+                        tracks.add(new SfuTrack(id, rid, l.codec(), l.chosen().pt(), l.chosen().clockRate(), -1, nack));
+                    }
+                } else {
+                    tracks.add(new SfuTrack(id, l.codec(), l.chosen().pt(), l.chosen().clockRate(),
+                            l.offered().primarySsrc(), nack));
+                }
             }
         }
+    }
+
+    /** The simulcast layers of video track {@code id}, best first (widest, then highest bitrate); one entry without simulcast. */
+    List<SfuTrack> layers(SfuTrack of, long nowMs) {
+        List<SfuTrack> out = new ArrayList<>();
+        for (SfuTrack t : tracks) {
+            if (t.id.equals(of.id)) {
+                out.add(t);
+            }
+        }
+        out.sort((a, b) -> a.width != b.width ? Integer.compare(b.width, a.width)
+                : Long.compare(b.bitrate(nowMs), a.bitrate(nowMs)));
+        return out;
+    }
+
+    /** One entry per track id (a simulcast video's first layer stands for it). */
+    List<SfuTrack> distinctTracks() {
+        List<SfuTrack> out = new ArrayList<>();
+        for (SfuTrack t : tracks) {
+            if (out.stream().noneMatch(o -> o.id.equals(t.id))) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** Also publishes this participant into the hub (sfu.mixedView). */
@@ -89,8 +127,9 @@ final class SfuPublisher implements SessionMedia {
 
     @Override
     public void rtp(byte[] pkt, int len, long nowMs) {
-        SfuTrack t = trackFor(SrtpTransform.u32(pkt, 8), pkt[1] & 0x7F);
-        if (t == null) {
+        long ssrc = SrtpTransform.u32(pkt, 8);
+        SfuTrack t = trackFor(ssrc, pkt[1] & 0x7F);
+        if (t == null && ridExt < 0) {
             counters.unknownSsrc.increment();
             return;
         }
@@ -99,12 +138,22 @@ final class SfuPublisher implements SessionMedia {
             counters.srtpFailures.increment();
             return;
         }
-        t.received(pkt, plain, nowMs);
-        if (hub != null) {
+        if (t == null) {
+            // a simulcast layer's new SSRC: the RID in its header extension says which layer (RFC 8852)
+            String rid = org.estuary.core.webrtc.SimulcastRid.of(pkt, plain, ridExt);
+            t = rid == null ? null : tracks.stream().filter(x -> rid.equals(x.rid) && x.ssrc < 0).findFirst().orElse(null);
+            if (t == null) {
+                counters.unknownSsrc.increment();
+                return;
+            }
+            t.ssrc = ssrc;
+        }
+        boolean key = t.received(pkt, plain, nowMs);
+        if (hub != null && (t.rid == null || hubLayer == t || (hubLayer == null && t.width > 0 && (hubLayer = t) == t))) {
             hub.rtp(pkt, plain, nowMs);
         }
         for (SfuSubscriber s : subscribers) {
-            s.forward(t, pkt, plain, nowMs);
+            s.forward(t, pkt, plain, key, nowMs);
         }
         feedback(nowMs);
     }
@@ -117,7 +166,7 @@ final class SfuPublisher implements SessionMedia {
             }
         }
         for (SfuTrack t : tracks) {
-            if (t.ssrc < 0 && t.payloadType == pt) {
+            if (t.ssrc < 0 && t.rid == null && t.payloadType == pt) {
                 t.ssrc = ssrc;
                 return t;
             }
@@ -232,31 +281,76 @@ final class SfuPublisher implements SessionMedia {
         }
     }
 
-    /** This participant's entry of /sfu/stats. */
+    /**
+     * This participant's entry of /sfu/stats: one entry per track; a simulcast video's size, bitrate
+     * and counts are its widest layer's, with every layer under {@code layers}. Each subscriber is
+     * listed once per track it receives (an SFU SDK member leases audio and video on two m-lines of
+     * one peer connection: two subscriptions, one participant).
+     */
     JsonObject stats(long nowMs) {
         JsonArray out = new JsonArray();
-        for (SfuTrack t : tracks) {
+        for (SfuTrack first : distinctTracks()) {
+            List<SfuTrack> layers = layers(first, nowMs);
+            SfuTrack t = layers.get(0);
             JsonObject o = new JsonObject().put("id", t.id).put("type", t.video() ? "VIDEO" : "AUDIO")
                     .put("codec", switch (t.codec) {
                         case OPUS -> "opus";
                         case VP8 -> "VP8";
+                        case VP9 -> "VP9";
                         default -> "H264";
                     })
                     .put("ssrc", t.ssrc).put("bitrate", t.bitrate(nowMs)).put("packets", t.packets)
-                    .put("bytes", t.bytes).put("packetsLost", t.lost()).put("alive", t.bitrate(nowMs) > 0);
+                    .put("bytes", t.bytes).put("packetsLost", t.lost()).put("alive", t.bitrate(nowMs) > 0)
+                    .put("muted", muted.contains(t.id));
             if (t.video()) {
                 o.put("width", t.width).put("height", t.height).put("keyFrames", t.keyframes);
             } else {
                 o.put("sampleRate", t.clockRate);
             }
-            JsonArray subs = new JsonArray();
-            for (SfuSubscriber s : subscribers) {
-                subs.add(new JsonObject().put("nickName", s.participant).put("packets", s.sent(t)));
+            if (t.rid != null) {
+                JsonArray ls = new JsonArray();
+                for (SfuTrack l : layers) {
+                    ls.add(new JsonObject().put("rid", l.rid).put("ssrc", l.ssrc).put("width", l.width).put("height", l.height)
+                            .put("bitrate", l.bitrate(nowMs)).put("packets", l.packets).put("packetsLost", l.lost())
+                            .put("keyFrames", l.keyframes));
+                }
+                o.put("layers", ls);
             }
-            o.put("subscribers", subs);
+            java.util.Map<String, JsonObject> subs = new java.util.LinkedHashMap<>();
+            for (SfuSubscriber s : subscribers) {
+                if (s.carries(t)) {
+                    JsonObject e = subs.computeIfAbsent(s.participant, n -> new JsonObject().put("nickName", n).put("packets", 0L));
+                    e.put("packets", e.getLong("packets") + s.sent(t));
+                    if (t.rid != null) {
+                        e.put("quality", s.layer(t));
+                    }
+                }
+            }
+            o.put("subscribers", new JsonArray(new ArrayList<>(subs.values())));
             out.add(o);
         }
         return new JsonObject().put("nickName", participant).put("outgoingTracks", out);
+    }
+
+    /** Track ids ("nick/video") the participant muted (SFU SDK muteTrack): flagged in /sfu/stats. */
+    final java.util.Set<String> muted = new java.util.TreeSet<>();
+
+    /** Flags track {@code trackId} (null: all) muted or not; 404 when the participant has no such track. */
+    void mute(String trackId, boolean mute) {
+        boolean any = false;
+        for (SfuTrack t : distinctTracks()) {
+            if (trackId == null || trackId.equals(t.id)) {
+                any = true;
+                if (mute) {
+                    muted.add(t.id);
+                } else {
+                    muted.remove(t.id);
+                }
+            }
+        }
+        if (!any) {
+            throw new org.estuary.verticles.agent.ControlError(404, "No track " + trackId + " of " + participant);
+        }
     }
 
     @Override

@@ -106,9 +106,11 @@ final class SfuRoom {
             JsonArray incoming = new JsonArray();
             for (SfuSubscriber s : subscriptions) {
                 if (s.participant.equals(p.participant)) {
-                    for (SfuTrack t : s.publisher.tracks()) {
-                        incoming.add(new JsonObject().put("id", t.id).put("quality", (String) null)
-                                .put("packets", s.sent(t)));
+                    for (SfuTrack t : s.publisher.distinctTracks()) {
+                        if (s.carries(t)) {
+                            incoming.add(new JsonObject().put("id", t.id).put("quality", t.rid == null ? null : s.layer(t))
+                                    .put("packets", s.sent(t)).put("estimate", s.estimate()));
+                        }
                     }
                 }
             }

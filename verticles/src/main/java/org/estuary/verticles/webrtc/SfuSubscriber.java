@@ -8,6 +8,7 @@ import org.estuary.core.media.Codec;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.RtcpFeedback;
 import org.estuary.core.webrtc.RtpRewriter;
+import org.estuary.core.webrtc.Vp8PictureIds;
 
 /**
  * One participant receiving another's tracks on a peer connection of its own: every forwarded
@@ -28,12 +29,24 @@ final class SfuSubscriber implements SessionMedia {
         final int[] historySeq = new int[HISTORY];
         long packets;
         long octets;
+        /** Simulcast: the layer forwarded now, the one wanted (switched to at its next key frame). */
+        SfuTrack current;
+        SfuTrack target;
+        /** Simulcast: a layer's RID or high/medium/low chosen by the client; null = by bandwidth. */
+        String forced;
+        long switches;
+        final Vp8PictureIds pictureIds = new Vp8PictureIds();
 
         Out(Codec codec, RtpRewriter rewriter) {
             this.codec = codec;
             this.rewriter = rewriter;
         }
     }
+
+    /** A REMB older than this no longer limits the layer choice. */
+    private static final long ESTIMATE_MAX_AGE_MS = 5000;
+    /** Up a layer only when it fits in this share of the estimate; stay while it fits in all of it (no flapping). */
+    private static final double UP_SHARE = 0.85;
 
     final String participant;
     final SfuPublisher publisher;
@@ -45,6 +58,9 @@ final class SfuSubscriber implements SessionMedia {
     private SrtpTransform srtp;
     private boolean closed;
     long retransmits;
+    /** The subscriber's browser's bandwidth estimate for this connection (its REMB), and when it came. */
+    private long estimateBps = -1;
+    private long estimateAtMs;
 
     SfuSubscriber(String participant, SfuPublisher publisher, String sessionId, List<Negotiation.Line> lines,
                   Consumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, WebRtcCounters counters, Random random) {
@@ -68,8 +84,13 @@ final class SfuSubscriber implements SessionMedia {
         publisher.keyframeWanted(); // PLI on join: the browser can decode nothing before a key frame
     }
 
-    /** A plain packet of the publisher's track {@code t}: rewritten, protected and sent. */
-    void forward(SfuTrack t, byte[] plain, int len, long nowMs) {
+    /**
+     * A plain packet of the publisher's track {@code t}: rewritten, protected and sent. Of a simulcast
+     * video only the chosen layer's packets go; a switch to another layer happens at that layer's
+     * key frame ({@code key}: this packet starts one), the sequence numbers, timestamps and VP8
+     * picture numbers continuing where the old layer's stopped.
+     */
+    void forward(SfuTrack t, byte[] plain, int len, boolean key, long nowMs) {
         if (srtp == null || closed) {
             return;
         }
@@ -77,7 +98,22 @@ final class SfuSubscriber implements SessionMedia {
         if (o == null) {
             return;
         }
+        if (t.rid != null) {
+            if (o.target == null) {
+                choose(o, t, nowMs);
+            }
+            if (t != o.current) {
+                if (t != o.target || !key) {
+                    return;
+                }
+                o.current = t;
+                o.switches++;
+            }
+        }
         byte[] p = java.util.Arrays.copyOf(plain, len);
+        if (t.rid != null && t.codec == Codec.VP8) {
+            o.pictureIds.rewrite(p, SfuTrack.payloadOffset(p, len), len, t.ssrc);
+        }
         if (!o.rewriter.rewrite(p, len, nowMs)) {
             return;
         }
@@ -92,6 +128,83 @@ final class SfuSubscriber implements SessionMedia {
         o.packets++;
         o.octets += len - 12;
         sendRaw.accept(s);
+    }
+
+    /** Picks the layer of simulcast track {@code t} this subscriber should get; a new one gets a PLI. */
+    private void choose(Out o, SfuTrack t, long nowMs) {
+        List<SfuTrack> all = publisher.layers(t, nowMs);
+        List<SfuTrack> layers = all.stream().filter(l -> l.ssrc >= 0 && l.bitrate(nowMs) > 0).toList();
+        if (layers.isEmpty()) {
+            layers = all.stream().filter(l -> l.ssrc >= 0).toList();
+        }
+        if (layers.isEmpty()) {
+            return;
+        }
+        SfuTrack pick = null;
+        if (o.forced != null) {
+            for (SfuTrack l : layers) {
+                if (o.forced.equals(l.rid)) {
+                    pick = l;
+                }
+            }
+            if (pick == null) {
+                pick = switch (o.forced) {
+                    case "high" -> layers.get(0);
+                    case "medium" -> layers.get(layers.size() / 2);
+                    case "low" -> layers.get(layers.size() - 1);
+                    default -> null;
+                };
+            }
+        }
+        if (pick == null) {
+            long budget = estimateBps > 0 && nowMs - estimateAtMs <= ESTIMATE_MAX_AGE_MS ? estimateBps : Long.MAX_VALUE;
+            for (SfuTrack l : layers) {
+                if (l.bitrate(nowMs) <= (l == o.current ? budget : (long) (budget * UP_SHARE))) {
+                    pick = l;
+                    break;
+                }
+            }
+            if (pick == null) {
+                pick = layers.get(layers.size() - 1);
+            }
+        }
+        if (pick != o.target) {
+            o.target = pick;
+            if (pick != o.current) {
+                publisher.keyframeWanted();
+            }
+        }
+    }
+
+    /** Forces simulcast layer {@code quality} (a RID, or high/medium/low) of the video this subscriber gets; null: by bandwidth. */
+    boolean quality(String quality) {
+        boolean any = false;
+        for (Out o : outs) {
+            if (o.codec.type() == org.estuary.core.media.TrackType.VIDEO) {
+                o.forced = quality == null || quality.isBlank() || quality.equals("auto") ? null : quality;
+                if (o.current != null || o.target != null) {
+                    choose(o, o.current != null ? o.current : o.target, System.currentTimeMillis());
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** True when this subscription receives the publisher's track {@code t} (its kind and codec). */
+    boolean carries(SfuTrack t) {
+        return outFor(t.codec) != null;
+    }
+
+    /** The RID of the layer of simulcast track {@code t} forwarded now, null before the first. */
+    String layer(SfuTrack t) {
+        Out o = outFor(t.codec);
+        return o == null || o.current == null ? null : o.current.rid;
+    }
+
+    /** The subscriber's REMB estimate (bit/s), -1 when none came. */
+    long estimate() {
+        return estimateBps;
     }
 
     private Out outFor(Codec c) {
@@ -116,6 +229,18 @@ final class SfuSubscriber implements SessionMedia {
 
     @Override
     public void rtcp(byte[] pkt, int len, long nowMs) {
+        for (int off = 0; off + 4 <= len && (pkt[off] & 0xC0) == 0x80; ) {
+            int plen = 4 * ((((pkt[off + 2] & 0xFF) << 8) | (pkt[off + 3] & 0xFF)) + 1);
+            if (off + plen > len) {
+                break;
+            }
+            long remb = plen >= 20 ? RtcpFeedback.rembBitrate(java.util.Arrays.copyOfRange(pkt, off, off + plen), plen) : -1;
+            if (remb >= 0) {
+                estimateBps = remb; // the browser's receive-side estimate for this connection: the layer budget
+                estimateAtMs = nowMs;
+            }
+            off += plen;
+        }
         for (RtcpFeedback.Request r : RtcpFeedback.parse(pkt, len)) {
             switch (r.kind()) {
                 case NACK -> {
@@ -162,9 +287,15 @@ final class SfuSubscriber implements SessionMedia {
                 o.packets, o.octets));
     }
 
+    /** Re-chooses simulcast layers (bandwidth and the layers' bitrates move); sender reports follow the publisher's. */
     @Override
     public void tick(long nowMs) {
-        // sender reports follow the publisher's (senderReport); NACKs and PLIs are answered as they come
+        for (Out o : outs) {
+            SfuTrack any = o.current != null ? o.current : o.target;
+            if (any != null && !closed) {
+                choose(o, any, nowMs);
+            }
+        }
     }
 
     @Override

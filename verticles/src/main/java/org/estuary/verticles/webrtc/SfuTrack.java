@@ -18,6 +18,8 @@ final class SfuTrack {
     private static final long NACK_RETRY_MS = 40;
 
     final String id;
+    /** The simulcast layer's RID (RFC 8852), null for a track without simulcast. */
+    final String rid;
     final Codec codec;
     final int payloadType;
     final int clockRate;
@@ -34,7 +36,12 @@ final class SfuTrack {
     private long bitrate;
 
     SfuTrack(String id, Codec codec, int payloadType, int clockRate, long ssrc, boolean nack) {
+        this(id, null, codec, payloadType, clockRate, ssrc, nack);
+    }
+
+    SfuTrack(String id, String rid, Codec codec, int payloadType, int clockRate, long ssrc, boolean nack) {
         this.id = id;
+        this.rid = rid;
         this.codec = codec;
         this.payloadType = payloadType;
         this.clockRate = clockRate;

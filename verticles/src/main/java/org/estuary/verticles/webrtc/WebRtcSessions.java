@@ -122,6 +122,17 @@ public interface WebRtcSessions {
      */
     Future<Void> leaseTrack(String sessionId, String mid, String trackId);
 
+    /**
+     * A room participant's control on its peer connection: {@code quality} forces the simulcast layer
+     * (a RID, high/medium/low; null or "auto": by the browser's bandwidth estimate) of the video leased
+     * on m-line {@code target} (null: every lease); {@code mute} / {@code unmute} flags the
+     * participant's own track {@code target} ("nick/video"; null: all of them) as muted for the
+     * others and in /sfu/stats. Fails with {@link ControlError}: 404 unknown session, m-line or track, 400 unknown op.
+     */
+    default Future<Void> roomControl(String sessionId, String op, String target, String value) {
+        return Future.failedFuture(new ControlError(501, "room controls are not served"));
+    }
+
     /** Ends a session (frees its ports share, threads, codecs); fails with a 404 {@link ControlError} when unknown. */
     Future<Void> close(String sessionId, String reason);
 

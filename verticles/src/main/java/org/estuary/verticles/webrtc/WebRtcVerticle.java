@@ -396,7 +396,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                         counters, random)
                 : rooms.subscribe(r, id, lines, raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), counters, random);
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
-                random.nextLong() & Long.MAX_VALUE, false);
+                random.nextLong() & Long.MAX_VALUE, false, false, true); // simulcast: the SFU forwards one layer per subscriber
         byId.put(id, s);
         timersOn();
         byUfrag.put(ufrag, s);
@@ -460,7 +460,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         s.lines = List.copyOf(lines);
         member.lines(s.lines);
         return new Answer(s.id, SdpAnswer.write(s.lines, s.ufrag, s.pwd, identity.fingerprint, candidates, "estuary",
-                "estuary", random.nextLong() & Long.MAX_VALUE, false));
+                "estuary", random.nextLong() & Long.MAX_VALUE, false, false, true));
     }
 
     @Override
@@ -477,6 +477,36 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
                     throw new ControlError(404, "No room participant session " + sessionId);
                 }
                 member.lease(mid, trackId);
+                p.complete();
+            } catch (ControlError e) {
+                p.fail(e);
+            }
+        });
+        return p.future();
+    }
+
+    @Override
+    public Future<Void> roomControl(String sessionId, String op, String target, String value) {
+        Context c = engine;
+        if (c == null) {
+            return Future.failedFuture(new ControlError(503, "the WebRTC engine is not running"));
+        }
+        Promise<Void> p = Promise.promise();
+        c.runOnContext(v -> {
+            WebRtcSession s = byId.get(sessionId);
+            try {
+                if (s == null || !(s.media instanceof SfuMember member)) {
+                    throw new ControlError(404, "No room participant session " + sessionId);
+                }
+                switch (op) {
+                    case "quality" -> {
+                        if (!member.quality(target, value)) {
+                            throw new ControlError(404, "No video leased" + (target == null ? "" : " on m-line " + target));
+                        }
+                    }
+                    case "mute", "unmute" -> member.publisher.mute(target, op.equals("mute"));
+                    default -> throw new ControlError(400, "Unknown room control " + op);
+                }
                 p.complete();
             } catch (ControlError e) {
                 p.fail(e);

@@ -18,15 +18,15 @@ import java.util.function.Supplier;
  * members' tracks ({@code ADD_TRACKS}/{@code REMOVE_TRACKS}, ids "nickName/audio|video"). To
  * receive, the client adds recvonly transceivers and re-offers ({@code updateRoomState}: answered
  * by REMOTE_SDP with its tid, then {@code ACK}), then {@code leaseTrack {remoteTrackId, localMid}}
- * puts a track on one of them ({@code ACK}). {@code leaveRoom} ends it ({@code LEFT}). The SDK's
- * other room operations are answered {@code OPERATION_FAILED} with the reason. One room per
+ * puts a track on one of them ({@code ACK}). {@code leaveRoom} ends it ({@code LEFT}). {@code changeQuality} picks a leased
+ * video's simulcast layer, {@code muteTrack} flags a track muted (/sfu/stats). The SDK's other room
+ * operations are answered {@code OPERATION_FAILED} with the reason. One room per
  * session, as the SDK allows. Event-loop only (the connection's).
  */
 final class SfuSdkRoom {
     /** What the SDK sends with a room id that we answer as not served (its Operations names). */
     private static final Map<String, String> UNSERVED = Map.of(
-            "changeQuality", "CHANGE_QUALITY",
-            "muteTrack", "MUTE_TRACKS", "muteRemoteTrack", "MUTE_TRACKS", "destroyRoom", "ROOM_DESTROY",
+            "muteRemoteTrack", "MUTE_TRACKS", "destroyRoom", "ROOM_DESTROY",
             "evictParticipant", "ROOM_UPDATE", "renameParticipant", "RENAME_PARTICIPANT",
             "sendControlMessage", "SEND_CONTROL_MESSAGE");
     static final Set<String> MESSAGES = Set.of("joinRoom", "leaveRoom", "updateRoomState", "leaseTrack",
@@ -62,8 +62,12 @@ final class SfuSdkRoom {
             case "leaveRoom" -> leave(a);
             case "updateRoomState" -> update(a);
             case "leaseTrack" -> lease(a);
+            case "changeQuality" -> control(a, "CHANGE_QUALITY", "quality", str(a, "localMid", null),
+                    str(a, "quality", null));
+            case "muteTrack" -> control(a, "MUTE_TRACKS", Boolean.FALSE.equals(a.getValue("mute")) ? "unmute" : "mute",
+                    str(a, "id", str(a, "trackId", null)), null);
             default -> failed(str(a, "roomId", str(a, "id", room)), UNSERVED.getOrDefault(message, message),
-                    "'" + message + "' is not served: Estuary serves joinRoom, updateRoomState, leaseTrack and leaveRoom",
+                    "'" + message + "' is not served: Estuary serves joinRoom, updateRoomState, leaseTrack, changeQuality, muteTrack and leaveRoom",
                     a.getValue("internalMessageId"));
         }
     }
@@ -215,6 +219,28 @@ final class SfuSdkRoom {
         media.lease(s, mid, str(a, "remoteTrackId", null)).onComplete(ar -> onLoop.accept(() -> {
             if (ar.failed()) {
                 failed(id, "LEASE_TRACK", ar.cause().getMessage(), ref);
+            } else {
+                callback(id, new JsonObject().put("type", "ACK").put("internalMessageId", ref));
+            }
+        }));
+    }
+
+    /**
+     * {@code changeQuality {roomId, localMid?, quality}}: the simulcast layer (a RID, high/medium/low,
+     * auto) of the video leased on that m-line (all leases without localMid); {@code muteTrack
+     * {roomId, id: "nick/video", mute}}: flags the participant's own track. ACK, or OPERATION_FAILED.
+     */
+    private void control(JsonObject a, String operation, String op, String target, String value) {
+        Object ref = a.getValue("internalMessageId");
+        String id = str(a, "roomId", str(a, "id", room));
+        WcsMediaSession s = joined;
+        if (s == null) {
+            failed(id, operation, "Not in a room", ref);
+            return;
+        }
+        media.roomControl(s, op, target, value).onComplete(ar -> onLoop.accept(() -> {
+            if (ar.failed()) {
+                failed(id, operation, ar.cause().getMessage(), ref);
             } else {
                 callback(id, new JsonObject().put("type", "ACK").put("internalMessageId", ref));
             }

@@ -55,6 +55,11 @@ public interface WcsMedia {
         return Future.failedFuture("Track leasing is not supported");
     }
 
+    /** A room participant's control on its peer connection: see WebRtcSessions#roomControl. */
+    default Future<Void> roomControl(WcsMediaSession s, String op, String target, String value) {
+        return Future.failedFuture("Room controls are not supported");
+    }
+
     /** Ends the media session (client unpublish/stop, or the WebSocket closed). Idempotent. */
     void stop(WcsMediaSession s);
 }
