@@ -426,6 +426,36 @@ class CdnTest {
     @Test
     @Order(6)
     void originKilledEndsEdgePlayersAndARepublishedStreamPlaysAgain() throws Exception {
+        // A publisher on the edge (cdn.edgePublish: relay) forwarded to origin1 (origin2 PASSIVE while it is chosen):
+        // when origin1 dies below, the edge forwards it again to origin2.
+        assertEquals(200, origin2.post("/cdn/enforce_state", new JsonObject().put("state", "PASSIVE")).status());
+        Process movingPublisher = null;
+        try {
+            try {
+                Await.until(LOADED, "origin2 PASSIVE as seen from the edge",
+                        () -> "PASSIVE".equals(node(showNodes(edge), "cdn-origin2").getString("globalState")));
+                movingPublisher = Ffmpeg.publish(edge.rtmpUrl("edgemoves"), "160x120", 10, 0,
+                        EstuaryProcess.logDir().resolve("cdn-edge-moving-publisher.log"));
+                Await.until(LOADED, "edgemoves forwarded to origin1", () -> "cdn-origin1".equals(originOf(edge, "edgemoves")));
+            } finally {
+                assertEquals(200, origin2.post("/cdn/enforce_state", "{}").status());
+            }
+            Await.until(LOADED, "origin2 ACTIVE again as seen from the edge",
+                    () -> "ACTIVE".equals(node(showNodes(edge), "cdn-origin2").getString("globalState")));
+            edgePlayersEndAndTheStreamPlaysAgainOnTheOtherOrigin();
+            Await.until(LOADED, "edgemoves forwarded again, to origin2",
+                    () -> "cdn-origin2".equals(originOf(edge, "edgemoves")));
+            Ffmpeg.Probe moved = Ffmpeg.probe(origin2.rtmpUrl("edgemoves"), 2);
+            assertEquals("160", moved.video().get("width"), moved.toString());
+            assertTrue(moved.videoFrames() >= 10, "the edge's publish played on its new origin: " + moved);
+        } finally {
+            Ffmpeg.stop(movingPublisher);
+        }
+        Await.until(LOADED, "the route of edgemoves gone", () -> originOf(edge, "edgemoves") == null);
+    }
+
+    /** Kills origin1 (the stream's origin): the edge's players end, and the stream republished on origin2 plays. */
+    private static void edgePlayersEndAndTheStreamPlaysAgainOnTheOtherOrigin() throws Exception {
         for (int i = 0; i < 2; i++) {
             players.add(Ffmpeg.play(edge.rtmpUrl(STREAM), EstuaryProcess.logDir().resolve("cdn-failover-player" + i + ".log")));
         }
