@@ -117,7 +117,10 @@ public final class EstuaryServer {
         Admissions.configure(admission, vertx, config.access(), config.hooks(), identity.nodeId());
         Future<String> notifier = config.hooks().onEvent().isEmpty() ? Future.succeededFuture()
                 : vertx.deployVerticle(new LifecycleNotifier(config.hooks()));
-        Future<String> control = vertx.deployVerticle(new StreamControlVerticle(streams, connections, identity.nodeId()));
+        // A worker: building /stream/find_all for thousands of streams takes tens of milliseconds,
+        // which must not happen on an event loop that also carries RTMP connections' media.
+        Future<String> control = vertx.deployVerticle(new StreamControlVerticle(streams, connections, identity.nodeId()),
+                new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
         var cdnConfig = config.cdn();
         NodeDirectoryVerticle directoryVerticle = new NodeDirectoryVerticle(identity, cluster.hazelcast(),
                 new NodeDirectory.Settings(NodeDirectory.defaultVersion(), LoadProbe.of(streams),

@@ -34,6 +34,7 @@ public final class HlsSegmenter {
     private final HlsSettings settings;
     private final HlsSink sink;
     private final List<HlsSegment> window = new ArrayList<>();
+    private final java.util.ArrayDeque<Retired> retired = new java.util.ArrayDeque<>();
 
     private Frame videoConfig;
     private Frame audioConfig;
@@ -408,10 +409,10 @@ public final class HlsSegmenter {
         segmentsMade++;
         targetDurationSec = Math.max(targetDurationSec, (int) Math.round(duration));
         open = null;
-        trim();
+        trim(endUs);
     }
 
-    private void trim() {
+    private void trim(long nowUs) {
         int complete = 0;
         for (HlsSegment s : window) {
             if (s.complete()) {
@@ -424,11 +425,11 @@ public final class HlsSegmenter {
             if (gone.discontinuity()) {
                 discontinuitySequence++;
             }
-            sink.remove(gone.uri());
-            dropParts(gone);
+            retire(gone.uri(), gone.durationSec(), nowUs);
+            dropParts(gone, nowUs);
             if (gone.initUri() != null && window.stream().noneMatch(s -> gone.initUri().equals(s.initUri()))
                     && !gone.initUri().equals(initUri)) {
-                sink.remove(gone.initUri());
+                retire(gone.initUri(), gone.durationSec(), nowUs);
             }
         }
         // parts are only listed for the last few segments
@@ -440,17 +441,36 @@ public final class HlsSegmenter {
                 continue;
             }
             if (++seen > keep) {
-                dropParts(s);
+                dropParts(s, nowUs);
             }
+        }
+        while (!retired.isEmpty() && retired.peekFirst().dueUs() <= nowUs) {
+            sink.remove(retired.pollFirst().uri());
         }
     }
 
-    private void dropParts(HlsSegment s) {
+    private void dropParts(HlsSegment s, long nowUs) {
         for (HlsPart p : s.parts()) {
-            sink.remove(p.uri());
+            retire(p.uri(), p.durationSec(), nowUs);
         }
         s.dropParts();
     }
+
+    /**
+     * A file that left the playlist stays in the sink for its own duration plus the playlist's
+     * (RFC 8216 §6.2.2; the same holds for partial segments), in media time: a viewer that read
+     * a playlist listing it just before, or fell a little behind, still gets it instead of a 404.
+     */
+    private void retire(String uri, double durationSec, long nowUs) {
+        double playlistSec = 0;
+        for (HlsSegment s : window) {
+            playlistSec += s.durationSec();
+        }
+        retired.add(new Retired(uri, nowUs + (long) ((durationSec + playlistSec) * 1e6)));
+    }
+
+    /** A file out of the playlist and when (media time) it may be removed. */
+    private record Retired(String uri, long dueUs) { }
 
     // ---- playlist state ----
 

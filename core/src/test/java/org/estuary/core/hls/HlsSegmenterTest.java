@@ -68,11 +68,15 @@ class HlsSegmenterTest {
         assertTrue(p.contains("#EXT-X-MEDIA-SEQUENCE:2\n"), p);
         assertTrue(p.contains("2.ts\n") && p.contains("4.ts\n") && !p.contains("1.ts"), p);
         assertFalse(p.contains("EXT-X-PART"), p);
-        assertEquals(List.of("0.ts", "1.ts"), sink.removed, "segments deleted as they leave the window");
-        assertTrue(sink.files.containsKey("4.ts"));
+        // RFC 8216 6.2.2: out of the playlist, a segment stays fetchable for its duration plus the
+        // playlist's (2 + 6 s of media here): 0.ts left at 8 s, 1.ts at 10 s
+        assertEquals(List.of(), sink.removed, "segments kept a while after they leave the window");
+        assertTrue(sink.files.containsKey("0.ts") && sink.files.containsKey("4.ts"));
         assertEquals(0, sink.files.get("4.ts").length % 188);
         // segment 2 starts at media time 4 s, which arrived at 1_700_000_004_000
         assertTrue(p.contains("#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:24.000Z\n"), p);
+        feed(s, 11_000_000L, 25 * 10, 25); // on to 21 s
+        assertEquals(List.of("0.ts", "1.ts", "2.ts"), sink.removed, "removed 8 s of media after leaving the window");
     }
 
     @Test
@@ -245,6 +249,8 @@ class HlsSegmenterTest {
         String p = s.mediaPlaylist();
         assertFalse(p.contains("URI=\"2.0.m4s\""), p);
         assertTrue(p.contains("URI=\"4.0.m4s\""), p);
+        assertFalse(sink.removed.contains("0.0.m4s"), "a part out of the playlist is still served a while");
+        feed(s, (25 * 7 + 1) * 40_000L, 25 * 10, 25); // 10 s more: past the part's and the playlist's duration
         assertTrue(sink.removed.contains("0.0.m4s"));
         assertFalse(sink.files.containsKey("0.1.m4s"));
     }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves {@code /stream/find_all}, {@code /stream/find}, {@code /stream/terminate} and
  * {@code /connection/*} from the node's hub, and publishes stream lifecycle events on
- * {@link Addresses#STREAM_EVENTS}.
+ * {@link Addresses#STREAM_EVENTS}. Deployed as a worker verticle (one request at a time, off the
+ * event loops): a find_all over thousands of streams must not delay media on a shared event loop.
  */
 public final class StreamControlVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(StreamControlVerticle.class);
