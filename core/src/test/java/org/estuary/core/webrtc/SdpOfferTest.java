@@ -131,6 +131,34 @@ class SdpOfferTest {
     }
 
     @Test
+    void av1Profile0IsPublishedWhenOfferedAloneAndPlayedToPlayersOfAnAv1Publish() {
+        // Chromium's AV1 receive capabilities list profile 0 and profile 1 (4:4:4)
+        String av1Only = CHROMIUM.replace("m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103", "m=video 9 UDP/TLS/RTP/SAVPF 47 48 45 46")
+                .replaceAll("a=(rtpmap|rtcp-fb|fmtp):(96|97|102|103) [^\r]*\r\n", "")
+                .replace("a=ssrc-group", "a=rtpmap:47 AV1/90000\r\na=fmtp:47 level-idx=5;profile=1;tier=0\r\na=rtcp-fb:47 nack\r\n"
+                        + "a=rtpmap:48 rtx/90000\r\na=fmtp:48 apt=47\r\n"
+                        + "a=rtpmap:45 AV1/90000\r\na=fmtp:45 level-idx=5;profile=0;tier=0\r\na=rtcp-fb:45 nack\r\na=rtcp-fb:45 nack pli\r\n"
+                        + "a=rtpmap:46 rtx/90000\r\na=fmtp:46 apt=45\r\na=ssrc-group");
+        List<Negotiation.Line> pub = Negotiation.negotiate(SdpOffer.parse(av1Only), true, 100);
+        assertEquals(Codec.AV1, pub.get(1).codec());
+        assertEquals(45, pub.get(1).chosen().pt(), "profile 0, not the 4:4:4 profile 1");
+        String answer = SdpAnswer.write(pub, "u", "p", new byte[32], List.of(), "c", "s", 1, false, true);
+        assertTrue(answer.contains("a=rtpmap:45 AV1/90000\r\n"), answer);
+        // VP9 before AV1
+        assertEquals(Codec.VP9, Negotiation.negotiate(SdpOffer.parse(av1Only.replace("a=ssrc-group",
+                "a=rtpmap:98 VP9/90000\r\na=ssrc-group").replace("SAVPF 47 48 45 46", "SAVPF 47 48 45 46 98")), true, 100).get(1).codec());
+
+        String play = av1Only.replace("a=sendonly", "a=recvonly");
+        List<Negotiation.Line> av1Play = Negotiation.negotiate(SdpOffer.parse(play), false, 100, Codec.AV1);
+        assertEquals(Codec.AV1, av1Play.get(1).codec());
+        assertEquals(45, av1Play.get(1).chosen().pt());
+        SdpException e = assertThrows(SdpException.class, () -> Negotiation.negotiate(SdpOffer.parse(
+                play.replace("profile=0;", "profile=2;").replace("a=rtpmap:111 opus/48000/2", "a=rtpmap:111 ilbc/8000")),
+                false, 100, Codec.AV1));
+        assertTrue(e.getMessage().contains("AV1 (profile 0)"), e.getMessage());
+    }
+
+    @Test
     void aPlayAnswerAddsRtxWhereTheBrowserOffersIt() {
         String play = CHROMIUM.replace("a=sendonly", "a=recvonly");
         List<Negotiation.Line> lines = Negotiation.negotiate(SdpOffer.parse(play), false, 100, Codec.VP8);

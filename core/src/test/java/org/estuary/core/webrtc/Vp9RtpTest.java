@@ -78,6 +78,25 @@ class Vp9RtpTest {
     }
 
     @Test
+    void keyFrameSizeIsReadFromTheUncompressedHeader() {
+        // libvpx-vp9 (ffmpeg testsrc 640x480, profile 1 4:4:4): the first 16 bytes of its key frame
+        assertArrayEquals(new int[] {640, 480}, Vp9Packetizer.keyframeSize(hex("a2498342e027f01df60638241c184a10")));
+        // profile 0, color space 1 (BT.601), studio range: 0x82, sync code, 0010, 639, 479
+        assertArrayEquals(new int[] {640, 480}, Vp9Packetizer.keyframeSize(hex("8249834220 27f01df0 0000".replace(" ", ""))));
+        assertNull(Vp9Packetizer.keyframeSize(hex("8649834220 27f01df0 0000".replace(" ", ""))), "inter frame");
+        assertNull(Vp9Packetizer.keyframeSize(hex("8249834320 27f01df0 0000".replace(" ", ""))), "bad sync code");
+        assertNull(Vp9Packetizer.keyframeSize(hex("824983")), "short");
+    }
+
+    private static byte[] hex(String h) {
+        byte[] b = new byte[h.length() / 2];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) Integer.parseInt(h.substring(2 * i, 2 * i + 2), 16);
+        }
+        return b;
+    }
+
+    @Test
     void framesOfAnySizeRoundTripWithBAndEAndP() {
         Vp9Packetizer pk = new Vp9Packetizer(1150, 0x7FFE);
         int[] sizes = {1, 100, 1147, 1148, 5000, 60_000};

@@ -40,7 +40,9 @@ class RtmpFanoutBenchmark {
     private static final int FPS = 25;
     private static final int CHUNK_SIZE = 4096; // Estuary's default; nginx gets the same
     private static final int WARMUP_PLAYERS = 500;
-    private static final int WARMUP_SECONDS = 10;
+    // 30 s by default (10 before): 10 s left the JIT compiling inside the window, which weighs most
+    // at 100 players where the window's CPU is small (C2 0.6-1.8 s per 20 s window in profiles)
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmupSeconds", 30);
     /**
      * nginx-rtmp workers. 1 by default: with more, a live stream stays in its publisher's worker
      * and rtmp_auto_push is meant to relay it to the others, but with the Debian build here
@@ -258,7 +260,7 @@ class RtmpFanoutBenchmark {
         }
         Path doc = Path.of(where);
         String section = "\n### RTMP fan-out run " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                + "\n\n" + machine() + ", load average before the run: " + load + ", window " + seconds + " s.\n"
+                + "\n\n" + machine() + ", load average before the run: " + load + ", window " + seconds + " s after a " + WARMUP_SECONDS + " s warm-up round of up to " + WARMUP_PLAYERS + " players.\n"
                 + "Estuary as users run it: JVM flags of scripts/run.sh (" + String.join(" ", EstuaryProcess.runShJvmOptions())
                 + "), default configuration" + (estuarySets().length == 0 ? "" : " except " + String.join(", ", estuarySets()))
                 + " (listeners on loopback ports).\n\n"

@@ -72,6 +72,7 @@ final class PlayMedia implements SessionMedia {
     private final H264Packetizer packetizer = new H264Packetizer(MAX_PAYLOAD);
     private final Vp8Packetizer vp8Packetizer;
     private final Vp9Packetizer vp9Packetizer;
+    private final org.estuary.core.webrtc.Av1Packetizer av1Packetizer;
     /** What the player's video line carries (the stream's codec): H.264 or VP8. */
     private Codec videoCodec;
     private final Out video;
@@ -151,7 +152,7 @@ final class PlayMedia implements SessionMedia {
             }
             Out o = new Out(l.sendSsrc(), l.chosen().pt(), l.chosen().clockRate(), random.nextInt() & 0xFFFFFFFFL,
                     random.nextInt(0x8000));
-            if (l.codec() == Codec.H264 || l.codec() == Codec.VP8 || l.codec() == Codec.VP9) {
+            if (l.codec() == Codec.H264 || PublishMedia.browserCodec(l.codec())) {
                 v = o;
                 videoCodec = l.codec();
                 SdpOffer.PayloadType rtx = Rtx.payloadTypeFor(l.offered(), l.chosen().pt()); // as the answer says
@@ -171,6 +172,7 @@ final class PlayMedia implements SessionMedia {
         this.videoFeeds = videoFeeds;
         this.vp8Packetizer = new Vp8Packetizer(MAX_PAYLOAD, random.nextInt(0x8000));
         this.vp9Packetizer = new Vp9Packetizer(MAX_PAYLOAD, random.nextInt(0x8000));
+        this.av1Packetizer = new org.estuary.core.webrtc.Av1Packetizer(MAX_PAYLOAD);
         this.follower = StreamFollower.of(stream)
                 .owner(r -> context.runOnContext(x -> r.run()))
                 .reader(s -> new ReaderInfo(sessionId, ownerId == null || ownerId.isBlank() ? sessionId : ownerId,
@@ -188,9 +190,9 @@ final class PlayMedia implements SessionMedia {
         this.srtp = srtp;
         // attach now, not at the offer: the reader then starts at the cached GOP (a key frame first)
         follower.start();
-        if ((videoCodec == Codec.VP8 || videoCodec == Codec.VP9) && video != null && videoFeeds.codec(stream) == videoCodec) {
+        if (PublishMedia.browserCodec(videoCodec) && video != null && videoFeeds.codec(stream) == videoCodec) {
             // a WebRTC publisher's VP8/VP9 as it arrived (the stream carries its H.264); from its next key frame
-            leaveFeed = videoFeeds.subscribe(stream, this::feedFrame);
+            leaveFeed = videoFeeds.subscribe(stream, sessionId, this::feedFrame); // sessionId: our reader's id
             if (leaveFeed != null) {
                 keyframeUpstream.run();
             }
@@ -330,6 +332,7 @@ final class PlayMedia implements SessionMedia {
         if (video != null && f.codec() == videoCodec) {
             List<byte[]> payloads = f.codec() == Codec.VP8 ? vp8Packetizer.packetize(f.payload())
                     : f.codec() == Codec.VP9 ? vp9Packetizer.packetize(f.payload())
+                    : f.codec() == Codec.AV1 ? av1Packetizer.packetize(f.payload(), f.isKeyframe())
                     : packetizer.packetize(f.payload(), f.isKeyframe() ? parameterSets : List.of());
             for (int i = 0; i < payloads.size(); i++) {
                 send(video, f.dtsUs(), payloads.get(i), i == payloads.size() - 1);

@@ -16,9 +16,11 @@ import org.estuary.core.webrtc.SdpAnswer;
 import org.estuary.core.webrtc.TransportCc;
 
 /**
- * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through; VP8 or VP9 goes as is to the
- * stream's WebRTC players ({@link VideoFeeds}) and is transcoded once to H.264 ({@link ToH264}) for
- * the stream itself (RTMP/HLS/recording readers). Opus goes as is
+ * A browser publishing into a Stream (WHIP, publishStream): H.264 passes through; VP8, VP9 or AV1 goes as is to the
+ * stream's WebRTC players ({@link VideoFeeds}) and is transcoded to H.264 ({@link ToH264}) for
+ * the stream itself only while someone reads it (RTMP, HLS, recording, a transcoder, a WebRTC player
+ * without VP8/VP9: any reader of the stream that is not one of the feed's players); it stops
+ * {@link #TRANSCODE_LINGER_MS} after the last such reader left. Opus goes as is
  * to the stream's WebRTC players ({@link OpusFeeds#passThrough}) and is transcoded once to AAC on a
  * worker for RTMP/HLS readers. Asks for a key frame (PLI) as soon
  * as SRTP is up, until one arrives, and then every {@code keyframeIntervalMs} so HLS segments and
@@ -47,7 +49,21 @@ final class PublishMedia implements SessionMedia {
     /** Receiver reports (loss, jitter, LSR) and REMB go out this often. */
     static final long REPORT_MS = 1000;
 
+    /**
+     * How long the H.264 transcode outlives its last reader: a player reconnecting, or ffprobe
+     * followed by ffmpeg, finds it running instead of restarting the codecs.
+     */
+    static final long TRANSCODE_LINGER_MS = 5000;
+    /** The VP8/VP9 since its last key frame, beyond which the transcode start waits for a key frame instead. */
+    private static final int PRIMER_MAX_FRAMES = 200;
+    private static final long PRIMER_MAX_BYTES = 4 << 20;
+
     private final int transportCcId;
+    /** The publisher's VP8/VP9 frames since its last key frame (primes the transcode's decoder at its start) */
+    private final List<Frame> sinceKey = new java.util.ArrayList<>();
+    private long sinceKeyBytes;
+    /** When the H.264 transcode lost its last reader (0: it has some, or is not running) */
+    private long unreadSinceMs;
     private final long rembBps;
     private long lastReportMs;
     private final TransportCc transportCc = new TransportCc();
@@ -71,7 +87,7 @@ final class PublishMedia implements SessionMedia {
         this.aac = new OpusToAac(worker, f -> context.runOnContext(v -> publish(f)));
         boolean opus = lines.stream().anyMatch(l -> l.accepted() && l.codec() == Codec.OPUS);
         this.opusOut = opus ? opusFeeds.passThrough(stream) : null;
-        Codec browserVideo = lines.stream().filter(l -> l.accepted() && (l.codec() == Codec.VP8 || l.codec() == Codec.VP9))
+        Codec browserVideo = lines.stream().filter(l -> l.accepted() && browserCodec(l.codec()))
                 .map(Negotiation.Line::codec).findFirst().orElse(null);
         this.browserVideoOut = browserVideo != null ? videoFeeds.passThrough(stream, browserVideo) : null;
         this.h264 = browserVideo != null ? new ToH264(browserVideo, videoWorker, f -> context.runOnContext(v -> publish(f)), this::keyframeWanted,
@@ -98,15 +114,95 @@ final class PublishMedia implements SessionMedia {
         if (closed) {
             return;
         }
-        if (f.codec() == Codec.VP8 || f.codec() == Codec.VP9) {
+        if (f.codec() == Codec.H264 && h264 != null && !h264.running()) {
+            return; // the transcode's last frames, queued on its worker when it stopped
+        }
+        if (browserCodec(f.codec())) {
             // RTMP, HLS and MP4 carry H.264: the stream gets the transcoded copy, WebRTC players the VP8/VP9
             if (browserVideoOut != null) {
                 browserVideoOut.frame(f);
+                describeAhead(f);
+                transcodeOnDemand(System.currentTimeMillis());
                 h264.submit(f);
+                keepSinceKey(f);
             }
             return;
         }
         publishTo(stream, f);
+    }
+
+    /**
+     * Starts the H.264 transcode when the stream has a reader other than the VP8/VP9 feed's players,
+     * stops it {@link #TRANSCODE_LINGER_MS} after the last one left (its cached GOP is then dropped:
+     * the next reader starts at the restarted transcode's first IDR, not at a stale picture).
+     */
+    private void transcodeOnDemand(long nowMs) {
+        boolean wanted = false;
+        for (org.estuary.core.stream.StreamReader r : stream.readers()) {
+            if (!browserVideoOut.isPlayer(r.info().mediaSessionId())) {
+                wanted = true;
+                break;
+            }
+        }
+        if (wanted) {
+            unreadSinceMs = 0;
+            if (!h264.running()) {
+                counters.h264TranscodeStarts.increment();
+                counters.h264TranscodesRunning.increment();
+                h264.start(sinceKey);
+            }
+        } else if (h264.running()) {
+            if (unreadSinceMs == 0) {
+                unreadSinceMs = nowMs;
+            } else if (nowMs - unreadSinceMs >= TRANSCODE_LINGER_MS) {
+                unreadSinceMs = 0;
+                stopTranscode();
+                stream.dropCachedGop();
+            }
+        }
+    }
+
+    private void stopTranscode() {
+        if (h264 != null && h264.running()) {
+            counters.h264TranscodesRunning.decrement();
+            h264.stop();
+        }
+    }
+
+    /** Frames since the last key frame, bounded (beyond: none; the transcode then starts at a key frame). */
+    private void keepSinceKey(Frame f) {
+        if (f.isKeyframe()) {
+            sinceKey.clear();
+            sinceKeyBytes = 0;
+        } else if (sinceKey.isEmpty()) {
+            return;
+        }
+        if (sinceKey.size() >= PRIMER_MAX_FRAMES || sinceKeyBytes + f.size() > PRIMER_MAX_BYTES) {
+            sinceKey.clear();
+            sinceKeyBytes = 0;
+            return;
+        }
+        sinceKey.add(f);
+        sinceKeyBytes += f.size();
+    }
+
+    /**
+     * Until the first H.264 exists the stream is described as H.264 at the key frame's size: /stream/find,
+     * RTMP metadata, HLS and WebRTC players without VP8/VP9 then see the video they get once the transcode runs.
+     */
+    private void describeAhead(Frame f) {
+        MediaDescription d = stream.description();
+        if (d.videoCodec() == null && f.isKeyframe()) {
+            int[] size = f.codec() == Codec.VP8 ? Vp8Packetizer.keyframeSize(f.payload())
+                    : f.codec() == Codec.VP9 ? org.estuary.core.webrtc.Vp9Packetizer.keyframeSize(f.payload())
+                    : null; // AV1: the size is in the sequence header; the transcode's first frame tells
+            stream.describe(d.withVideo(Codec.H264, size == null ? 0 : size[0], size == null ? 0 : size[1], d.fps()));
+        }
+    }
+
+    /** Codecs that go as they are to WebRTC players of the same codec and are transcoded to H.264 for the rest. */
+    static boolean browserCodec(Codec c) {
+        return c == Codec.VP8 || c == Codec.VP9 || c == Codec.AV1;
     }
 
     /** A browser's frame into a hub stream: configuration and VP8 key frame sizes describe it first. */
@@ -257,7 +353,9 @@ final class PublishMedia implements SessionMedia {
         aac.close();
         if (browserVideoOut != null) {
             browserVideoOut.close();
+            stopTranscode();
             h264.close();
+            sinceKey.clear();
         }
         stream.end(reason);
     }

@@ -15,6 +15,13 @@ import org.estuary.media.video.VideoEncoderSettings;
  * {@link VideoFeeds}). Runs on a {@link SerialWorker} (never the event loop); frames go out through
  * {@code out} on that worker, so the owner hops them back onto its loop.
  *
+ * <p>On demand ({@link PublishMedia} decides): {@link #start} when the first reader that needs H.264
+ * comes (RTMP, HLS, a recording, a transcoder, a WebRTC player without VP8...), {@link #stop} after
+ * the last left; nothing is decoded or encoded in between. A start primes a fresh decoder with the
+ * publisher's frames since its last key frame (decoded, not encoded) and encodes from the current
+ * frame, which the fresh encoder makes an IDR: the first reader gets a decodable picture within a
+ * frame, without waiting for the publisher's next key frame (one is asked for anyway).
+ *
  * <p>The H.264 picture size follows the source's (a browser lowering its resolution restarts the
  * encoder: a new configuration record, then an IDR). H.264 key frames follow the VP8 ones (the
  * publisher's key frames are asked for every {@code webrtc.keyframeIntervalMs}), so HLS segments
@@ -34,7 +41,9 @@ final class ToH264 {
     private final Runnable wantKeyframe;
     private final int bitrateKbps;
     private final Codec codec;
-    /** Event loop side: waiting for a VP8 key frame (start, or after a dropped frame). */
+    /** Event loop side: transcoding now (someone reads the H.264). */
+    private boolean running;
+    /** Event loop side: waiting for a key frame (no primer at the start, or after a dropped frame). */
     private boolean waitKey = true;
     private long droppedSeen;
     /** Worker side. */
@@ -55,8 +64,43 @@ final class ToH264 {
         this.bitrateKbps = Math.max(100, Math.min(50_000, bitrateKbps));
     }
 
-    /** Event loop: one VP8 frame of the publisher. */
+    boolean running() {
+        return running;
+    }
+
+    /**
+     * Event loop: starts transcoding. {@code sinceKey}: the publisher's frames from its last key
+     * frame up to the one before the next {@link #submit} (empty when unknown): decoded to bring the
+     * fresh decoder up to date, so the next frame is encoded at once, as an IDR.
+     */
+    void start(List<Frame> sinceKey) {
+        if (running) {
+            return;
+        }
+        running = true;
+        droppedSeen = worker.dropped();
+        boolean primed = !sinceKey.isEmpty() && sinceKey.get(0).isKeyframe();
+        waitKey = !primed;
+        if (primed) {
+            List<Frame> primer = List.copyOf(sinceKey);
+            worker.submit(() -> prime(primer), true);
+        }
+        wantKeyframe.run();
+    }
+
+    /** Event loop: stops transcoding and frees the codecs (on the worker, after queued frames). */
+    void stop() {
+        if (running) {
+            running = false;
+            worker.submit(this::release, true);
+        }
+    }
+
+    /** Event loop: one VP8/VP9 frame of the publisher; ignored while stopped. */
     void submit(Frame f) {
+        if (!running) {
+            return;
+        }
         if (worker.dropped() != droppedSeen) {
             droppedSeen = worker.dropped();
             waitKey = true;
@@ -69,9 +113,30 @@ final class ToH264 {
         worker.submit(() -> transcode(f), false);
     }
 
-    /** Frees the codecs on the worker, after queued frames. */
+    /** Frees the codecs on the worker, after queued frames; for good. */
     void close() {
-        worker.submit(this::release, true);
+        running = false;
+        worker.submit(() -> {
+            closed = true;
+            release();
+        }, true);
+    }
+
+    private void prime(List<Frame> frames) {
+        if (closed) {
+            return;
+        }
+        try {
+            release(); // a fresh decoder: the primer starts at a key frame
+            decoder = new VideoDecoder(codec, null, 1);
+            for (Frame f : frames) {
+                for (DecodedPicture p : decoder.decode(f)) {
+                    p.close();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{} to H.264: priming with {} frames failed: {}", codec, frames.size(), e.getMessage());
+        }
     }
 
     private void transcode(Frame f) {
@@ -120,7 +185,6 @@ final class ToH264 {
     }
 
     private void release() {
-        closed = true;
         if (decoder != null) {
             decoder.close();
             decoder = null;

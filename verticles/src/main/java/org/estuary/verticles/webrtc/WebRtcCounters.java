@@ -30,6 +30,9 @@ final class WebRtcCounters {
     final LongAdder rembSent = new LongAdder();
     final LongAdder retransmitted = new LongAdder();
     final LongAdder rtxSent = new LongAdder();
+    /** VP8/VP9 publishes' H.264 transcodes (on demand): started since the engine started, running now */
+    final LongAdder h264TranscodeStarts = new LongAdder();
+    final LongAdder h264TranscodesRunning = new LongAdder();
 
     Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -56,6 +59,8 @@ final class WebRtcCounters {
         m.put("rtxPacketsReceived", rtxReceived.sum());
         m.put("rtxPacketsRepaired", rtxRepaired.sum());
         m.put("rtxPaddingReceived", rtxPadding.sum());
+        m.put("h264Transcodes", h264TranscodesRunning.sum());
+        m.put("h264TranscodesStarted", h264TranscodeStarts.sum());
         return m;
     }
 }

@@ -291,8 +291,9 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         }
         Codec feed = videoFeeds.codec(stream);
         if (feed != null && offer.media().stream().anyMatch(m -> m.kind().equals("video") && m.receives()
-                && m.payloadTypes().stream().anyMatch(p -> p.is(feed == Codec.VP9 ? "VP9" : "VP8")
-                && (feed != Codec.VP9 || p.fmtpParam("profile-id") == null || "0".equals(p.fmtpParam("profile-id")))))) {
+                && m.payloadTypes().stream().anyMatch(p -> p.is(feed.apiName())
+                && (feed != Codec.VP9 || p.fmtpParam("profile-id") == null || "0".equals(p.fmtpParam("profile-id")))
+                && (feed != Codec.AV1 || p.fmtpParam("profile") == null || "0".equals(p.fmtpParam("profile")))))) {
             return feed;
         }
         Codec c = stream.codec(TrackType.VIDEO);

@@ -101,6 +101,7 @@ final class WhipIngest {
                 case H264 -> new H264Depacketizer(videoSink(t));
                 case VP8 -> new Vp8Depacketizer(videoSink(t));
                 case VP9 -> new Vp9Depacketizer(videoSink(t));
+                case AV1 -> new org.estuary.core.webrtc.Av1Depacketizer(videoSink(t));
                 default -> new FramePerPacketDepacketizer(audioSink(t));
             };
             tracks.add(t);
