@@ -46,7 +46,8 @@ public final class NodeDirectory {
     public static final String ACTIVE = NodeStates.ACTIVE;
     public static final String UNREACHABLE = "UNREACHABLE";
     public static final String NEW_STREAMS_ALLOWED = NodeStates.NEW_STREAMS_ALLOWED;
-    static final String MEMBER_ID = "memberId";
+    /** Field of a node (and route) entry naming the Hazelcast member that wrote it. */
+    public static final String MEMBER_ID = "memberId";
     /** Node events (joined, state, removed, left), published cluster-wide for outside subscribers (bridge). */
     public static final String NODE_EVENTS = "estuary.events.node";
 

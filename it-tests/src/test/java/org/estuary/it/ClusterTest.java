@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two clustered nodes (Hazelcast over loopback): each sees the other in {@code /cdn/show_nodes},
- * answered live over the clustered event bus, and a node that stops drops out of the list. B is an edge set to
- * refuse publishers ({@code cdn.edgePublish: refuse}).
+ * answered live over the clustered event bus, and a node that stops drops out of the list. Both are edges: A with
+ * the default {@code cdn.edgePublish: origin} (a publisher makes it the stream's origin), B set to refuse publishers
+ * ({@code cdn.edgePublish: refuse}); {@code CdnTest} covers {@code relay}.
  */
 class ClusterTest {
     private static EstuaryProcess a;
@@ -64,8 +65,8 @@ class ClusterTest {
         String cluster = "it-" + UUID.randomUUID();
         int portA = Ports.free();
         int portB = Ports.free();
-        a = EstuaryProcess.start("cluster-a", clusterSets(cluster, "node-a", portA, portA, portB));
-        // B is an edge that refuses publishers (cdn.edgePublish: refuse); A has the default origin role.
+        a = EstuaryProcess.start("cluster-a", more(clusterSets(cluster, "node-a", portA, portA, portB), "cluster.role=edge"));
+        // B is an edge that refuses publishers (cdn.edgePublish: refuse); A an edge with the default (origin).
         b = EstuaryProcess.start("cluster-b", more(clusterSets(cluster, "node-b", portB, portA, portB),
                 "cluster.role=edge", "cdn.edgePublish=refuse"));
         assertTrue(a.logText().contains("clustered"), "node A runs clustered: " + EstuaryProcess.tail(a.log()));
@@ -90,6 +91,12 @@ class ClusterTest {
                 EstuaryProcess.logDir().resolve("cluster-ffmpeg.log"));
         try {
             StreamApi.awaitPublished(a, "oncluster");
+            // cdn.edgePublish: origin: the edge that took the publisher is the stream's origin, on every node
+            Await.until(Duration.ofSeconds(30), "node B to route oncluster to node A", () -> {
+                EstuaryProcess.Http r = b.post("/cdn/show_routes", "");
+                return r.status() == 200 && r.json().getMap().entrySet().stream()
+                        .anyMatch(e -> "oncluster".equals(e.getValue()) && e.getKey().contains("-node-a-"));
+            });
             for (int i = 0; i < 6; i++) {
                 List<JsonObject> onA = StreamApi.all(a);
                 assertEquals(1, onA.size(), "node A lists its stream, try " + i + ": " + onA);

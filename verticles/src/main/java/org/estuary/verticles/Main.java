@@ -70,10 +70,12 @@ public final class Main {
 
         EstuaryServer server = new EstuaryServer(config);
         try {
-            server.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            server.start().toCompletionStage().toCompletableFuture().get(config.node().startupTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            System.err.println("estuary: start-up failed: " + cause.getMessage());
+            System.err.println("estuary: start-up failed: " + (e instanceof java.util.concurrent.TimeoutException
+                    ? "not finished within node.startupTimeoutMs (" + config.node().startupTimeoutMs() + " ms)"
+                    : cause.getMessage()));
             server.stop().toCompletionStage().toCompletableFuture().completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
             System.exit(1);
             return;

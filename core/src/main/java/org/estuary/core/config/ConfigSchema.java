@@ -44,6 +44,7 @@ public final class ConfigSchema {
         t.put("node.bindAddress", ValueType.nonEmptyString());
         t.put("node.publicHost", ValueType.string());
         t.put("node.shutdownTimeoutMs", ValueType.longInteger(0, day));
+        t.put("node.startupTimeoutMs", ValueType.longInteger(1_000, day));
         t.put("node.nativeTransport", ValueType.bool());
         t.put("rest.port", ValueType.port());
         t.put("rest.corsAllowOrigin", ValueType.string());

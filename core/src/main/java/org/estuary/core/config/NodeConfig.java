@@ -15,10 +15,13 @@ import java.util.UUID;
  * @param bindAddress       interface every listener binds to
  * @param publicHost        host name/address advertised to clients and peers; "" means "detect at start"
  * @param shutdownTimeoutMs how long a graceful shutdown may take, in milliseconds
+ * @param startupTimeoutMs  how long start-up may take before the process gives up (exit 1), in milliseconds: a
+ *                          clustered node joining a loaded cluster (Hazelcast join, partition migration) can
+ *                          need minutes
  * @param nativeTransport   run the network on Linux epoll (Netty native) when it loads, else Java NIO
  */
 public record NodeConfig(String id, String bindAddress, String publicHost, long shutdownTimeoutMs,
-                         boolean nativeTransport) {
+                         long startupTimeoutMs, boolean nativeTransport) {
 
     public NodeConfig {
         Objects.requireNonNull(id, "id");
@@ -27,7 +30,7 @@ public record NodeConfig(String id, String bindAddress, String publicHost, long 
     }
 
     public static NodeConfig defaults() {
-        return new NodeConfig("", "0.0.0.0", "", 5000, true);
+        return new NodeConfig("", "0.0.0.0", "", 5000, 180_000, true);
     }
 
     /**
@@ -37,7 +40,7 @@ public record NodeConfig(String id, String bindAddress, String publicHost, long 
     public NodeConfig resolve() {
         String resolvedId = id.isBlank() ? UUID.randomUUID().toString() : id;
         String resolvedHost = publicHost.isBlank() ? detectPublicHost() : publicHost;
-        return new NodeConfig(resolvedId, bindAddress, resolvedHost, shutdownTimeoutMs, nativeTransport);
+        return new NodeConfig(resolvedId, bindAddress, resolvedHost, shutdownTimeoutMs, startupTimeoutMs, nativeTransport);
     }
 
     /** The first IPv4 address of an up, non-loopback interface, or 127.0.0.1 if there is none. */

@@ -36,7 +36,7 @@ class ConfigSchemaTest {
         NodeConfig resolved = NodeConfig.defaults().resolve();
         assertFalse(resolved.id().isBlank());
         assertFalse(resolved.publicHost().isBlank());
-        NodeConfig fixed = new NodeConfig("n1", "0.0.0.0", "example.org", 1, true).resolve();
+        NodeConfig fixed = new NodeConfig("n1", "0.0.0.0", "example.org", 1, 180_000, true).resolve();
         assertEquals("n1", fixed.id());
         assertEquals("example.org", fixed.publicHost());
     }

@@ -162,6 +162,7 @@ public final class RtmpLoadClient {
                 .put("bytes", bytes).put("videoMessages", video).put("audioMessages", audio)
                 .put("mbitPerPlayer", round(bytes * 8 / window / 1e6 / players))
                 .put("firstFrameMsP50", pct(firstFrame, 0.5)).put("firstFrameMsP95", pct(firstFrame, 0.95))
+                .put("firstFrameMsP99", pct(firstFrame, 0.99))
                 .put("firstFrameMsMax", firstFrame.length == 0 ? -1 : firstFrame[firstFrame.length - 1])
                 .put("failures", new JsonObject(new TreeMap<>(failures)))
                 .put("clientCpuSeconds", round(ownCpuSeconds()));

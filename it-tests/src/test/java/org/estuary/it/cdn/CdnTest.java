@@ -68,11 +68,14 @@ class CdnTest {
         int[] hz = {Ports.free(), Ports.free(), Ports.free()};
         String members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2];
         // One after the other: three JVMs joining at once on the loaded shared machine were seen to need more
-        // than the server's own 120 s start-up limit (Hazelcast join plus partition migration), and so were two
+        // than the server's start-up limit of the time, 120 s (Hazelcast join plus partition migration; now
+        // node.startupTimeoutMs, 180 s), and so were two
         // (edge and origin2 together after origin1, at a load average of 40).
         origin1 = start("cdn-origin1", cluster, hz[0], members, "origin");
+        // the edge forwards its publishers' streams to an origin (cdn.edgePublish: relay; ClusterTest covers the
+        // default, origin, and refuse)
         edge = start("cdn-edge", cluster, hz[1], members, "edge", "cdn.bridgeEnabled=true", "cdn.bridgePort=" + BRIDGE_PORT,
-                "cdn.sockJsPort=" + SOCKJS_PORT, "hls.port=" + EDGE_HLS_PORT);
+                "cdn.sockJsPort=" + SOCKJS_PORT, "hls.port=" + EDGE_HLS_PORT, "cdn.edgePublish=relay");
         // origin2 also makes profile renditions (a transcoder node besides origin1, the stream's first origin), and
         // its relays (of sources, and of streams its players ask for) go through the edge: an edge -> edge chain
         origin2 = start("cdn-origin2", cluster, hz[2], members, "origin,transcoder", "cdn.relayVia=cdn-edge");
@@ -301,23 +304,40 @@ class CdnTest {
 
     @Test
     @Order(4)
-    void aPublisherOnTheEdgeMakesItTheStreamsOriginForTheOtherNodes() throws Exception {
+    void aPublisherOnTheEdgeIsRelayedToAnOriginThatOtherNodesPlayItFrom() throws Exception {
         Process onEdge = Ffmpeg.publish(edge.rtmpUrl("edgepub"), "160x120", 10, 0,
                 EstuaryProcess.logDir().resolve("cdn-edge-publisher.log"));
+        String originId;
         try {
-            Await.until(LOADED, "the route of edgepub", () -> "cdn-edge".equals(originOf(origin1, "edgepub")));
-            // origin2 (a transcoder node, so it relays) plays it from the edge
-            Ffmpeg.Probe probe = Ffmpeg.probe(origin2.rtmpUrl("edgepub"), 2);
+            // cdn.edgePublish: relay: the edge pushes the stream to the least loaded origin, whose publish is the route
+            originId = Await.value(LOADED, "the route of edgepub", () -> originOf(origin1, "edgepub"));
+            System.out.println("CDN edge publish relayed to " + originId);
+            assertTrue(originId.equals("cdn-origin1") || originId.equals("cdn-origin2"), "routed to an origin: " + originId);
+            assertTrue(routes(edge).getMap().entrySet().stream().anyMatch(e -> "edgepub".equals(e.getValue())
+                    && e.getKey().contains("-" + originId + "-")), "/cdn/show_routes names the origin: " + routes(edge));
+            JsonObject hops = edge.post("/cdn/stream/show_routes", new JsonObject().put("streamName", "edgepub")).json();
+            assertEquals(originId, hops.getJsonArray("0-STREAM-cdn-edge").getJsonObject(0).getString("originNodeId"),
+                    "the edge shows its hop to the origin: " + hops.encode());
+            EstuaryProcess origin = originId.equals("cdn-origin1") ? origin1 : origin2;
+            Ffmpeg.Probe probe = Ffmpeg.probe(origin.rtmpUrl("edgepub"), 2);
             assertEquals("160", probe.video().get("width"), probe.toString());
-            assertTrue(probe.videoFrames() >= 10, "frames of a stream published on the edge, played elsewhere: " + probe);
+            assertEquals("120", probe.video().get("height"), probe.toString());
+            assertTrue(probe.videoFrames() >= 10, "frames of a stream published on the edge, played on its origin: " + probe);
+            assertTrue(StreamApi.publisher(edge, "edgepub") != null, "the edge keeps the publish for its own players");
         } finally {
             Ffmpeg.stop(onEdge);
         }
+        // the publisher left the edge: the push ends, and with it the origin's copy and the route
         Await.until(LOADED, "the route of edgepub gone", () -> originOf(origin1, "edgepub") == null);
+        Await.until(LOADED, "the origin's copy of edgepub gone",
+                () -> StreamApi.publisher(originId.equals("cdn-origin1") ? origin1 : origin2, "edgepub") == null);
+        // the push, waiting for its source to come back, must not make the edge relay the origin's copy back to itself
+        assertFalse(edge.logText().contains("Edge relay of edgepub"), "the edge never relays a stream it forwards");
 
         // A player that asks origin2 before any node has the stream waits (rtmp.playWaitTimeoutMs) and gets it
-        // relayed once it is routed. The stream appears on the edge through the edge's own /pull/rtmp/pull of
-        // origin1's stream (a local publish like a publisher's, without an ffmpeg start the wait could outlast).
+        // relayed once it is routed, through its relayVia (origin1 -> edge -> origin2). The stream appears on origin1
+        // through origin1's own /pull/rtmp/pull of its stream (a local publish like a publisher's, without an
+        // ffmpeg start the wait could outlast).
         long connected = connects(origin2);
         java.util.concurrent.CompletableFuture<Ffmpeg.Probe> early = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
@@ -329,13 +349,15 @@ class CdnTest {
         Await.until(LOADED, "the early player connected to origin2", () -> connects(origin2) > connected);
         Thread.sleep(500); // its play command follows the connect at once
         JsonObject pull = new JsonObject().put("uri", origin1.rtmpUrl(STREAM)).put("localStreamName", "late");
-        assertEquals(200, edge.post("/pull/rtmp/pull", pull).status());
+        assertEquals(200, origin1.post("/pull/rtmp/pull", pull).status());
         try {
             Ffmpeg.Probe probe = early.get(90, TimeUnit.SECONDS);
             assertTrue(probe.videoFrames() >= 10, "the player waiting since before the stream was routed plays: " + probe);
             assertTrue(origin2.logText().contains("Edge relay of late started for readers waiting"), "it waited");
+            assertTrue(origin2.logText().contains("Edge relay of late from origin cdn-origin1 through cdn-edge"),
+                    "a real chain: origin1 -> edge -> origin2");
         } finally {
-            edge.post("/pull/rtmp/terminate", new JsonObject().put("uri", origin1.rtmpUrl(STREAM)));
+            origin1.post("/pull/rtmp/terminate", new JsonObject().put("uri", origin1.rtmpUrl(STREAM)));
         }
         Await.until(LOADED, "the route of late gone", () -> originOf(origin1, "late") == null);
     }

@@ -57,6 +57,8 @@ public final class CdnVerticle extends VerticleBase {
     private Profiles profiles;
     private Renditions renditions;
     private ClusterRequests clusterRequests;
+    /** Publishes forwarded to an origin ({@code cdn.edgePublish: relay} on a node without the origin role), or null. */
+    private EdgeForwards forwards;
 
     /**
      * @param playWaitMs how long players wait for a stream; a new relay gets that long to see its first reader
@@ -93,9 +95,18 @@ public final class CdnVerticle extends VerticleBase {
             if (identity.has(NodeIdentity.EDGE) || identity.has(NodeIdentity.TRANSCODER)) {
                 relays = new EdgeRelays(vertx, context, streams, routes, directory, config.relayVia(),
                     config.relayLingerMs(), playWaitMs, accessLists.relayQuery(identity.nodeId()));
-                routes.exclude(s -> relays.isRelayed(s.name()));
                 directory.relayVia(config.relayVia());
             }
+            if (config.edgePublish() == EdgePublish.RELAY && !identity.has(NodeIdentity.ORIGIN)) {
+                forwards = new EdgeForwards(vertx, context, streams, directory, accessLists.relayQuery(identity.nodeId()));
+                if (relays != null) {
+                    relays.localOnly(forwards::isForwarded);
+                }
+            }
+            // Never this node's routes: its relays' local copies, and (on a transcoder node, which routes what is
+            // published on it) the publishes it forwards to an origin, which routes them.
+            routes.exclude(s -> (relays != null && relays.isRelayed(s.name()))
+                || (forwards != null && forwards.isForwarded(s.name())));
             profiles = new Profiles(tables);
             renditions = new Renditions(vertx, context, streams, routes, profiles, directory, relays,
                 config.relayLingerMs(), playWaitMs, config.loadRefreshMs());
@@ -104,6 +115,9 @@ public final class CdnVerticle extends VerticleBase {
             if (relays != null) {
                 relays.onUnrouted(renditions::demand);
                 relays.start();
+            }
+            if (forwards != null) {
+                forwards.start();
             }
             accessLists.onChange(this::recheckPlayers);
             // A list belongs to one publish: when the route of a stream changes, the lists valid here may too.
@@ -142,6 +156,10 @@ public final class CdnVerticle extends VerticleBase {
         if (request.action() == AdmissionRequest.Action.PUBLISH && config.edgePublish() == EdgePublish.REFUSE
             && !directory.identity().has(NodeIdentity.ORIGIN)) {
             return CompletableFuture.completedFuture(AdmissionDecision.deny(NOT_ORIGIN));
+        }
+        if (request.action() == AdmissionRequest.Action.PUBLISH && forwards != null) {
+            return forwards.admit(request.streamName()).map(refusal -> refusal == null ? AdmissionDecision.allow(request)
+                : AdmissionDecision.deny(refusal)).toCompletionStage();
         }
         if (request.action() != AdmissionRequest.Action.PLAY) {
             return CompletableFuture.completedFuture(AdmissionDecision.allow(request));
@@ -214,6 +232,9 @@ public final class CdnVerticle extends VerticleBase {
         if (relays != null) {
             relays.stop();
         }
+        if (forwards != null) {
+            forwards.stop();
+        }
         return routes == null ? Future.succeededFuture() : routes.stop();
     }
 
@@ -243,7 +264,8 @@ public final class CdnVerticle extends VerticleBase {
 
     /**
      * The route a player of {@code streamName} takes from this node: {@code <n>-STREAM-<nodeId>} keys in hop
-     * order (origin first, then this node when it relays), each with that hop's details.
+     * order (origin first, then this node when it relays), each with that hop's details; on a node that takes the
+     * publisher and relays it to the origin ({@code cdn.edgePublish: relay}), {@code 0-STREAM-<thisNode>} first.
      */
     private void showStreamRoutes(Message<?> m, Body body) {
         String name = body.string("streamName");
@@ -258,6 +280,12 @@ public final class CdnVerticle extends VerticleBase {
                 return;
             }
             JsonObject out = new JsonObject();
+            JsonObject forward = forwards == null ? null : forwards.describe(name);
+            if (forward != null) {
+                // published here and relayed to the origin (cdn.edgePublish: relay): the hop before the origin
+                out.put("0-STREAM-" + directory.identity().nodeId(), new JsonArray().add(
+                    forward.put("nodeId", directory.identity().nodeId()).put("role", NodeIdentity.EDGE)));
+            }
             out.put("1-STREAM-" + route.getString("nodeId"), new JsonArray().add(route.copy().put("role", NodeIdentity.ORIGIN)));
             JsonObject relay = relays == null ? null : relays.describe(name);
             if (relay != null) {

@@ -71,6 +71,8 @@ final class EdgeRelays implements OnDemandSource {
     /** Node id every relay goes through (an edge → edge chain), or "" for the stream's origin. */
     private final String relayVia;
     private volatile java.util.function.Function<String, String> unrouted = name -> null;
+    /** Names never relayed here: the streams this node forwards to their origin (cdn.edgePublish: relay). */
+    private volatile java.util.function.Predicate<String> localOnly = name -> false;
 
     /**
      * @param startGraceMs how long a new relay may wait for its first reader (a player's own wait for the
@@ -124,6 +126,9 @@ final class EdgeRelays implements OnDemandSource {
     /** Called on the player's thread by the stream hub for a name that is not live here. */
     @Override
     public String demand(String name) {
+        if (localOnly.test(name)) {
+            return null; // its publisher is (or was just now) here: wait for it, never for the origin's copy of it
+        }
         var route = routes.lookup(name).orElse(null);
         if (route == null) {
             return unrouted.apply(name);
@@ -140,13 +145,21 @@ final class EdgeRelays implements OnDemandSource {
         ensure(name, route);
     }
 
+    /**
+     * Names this node never relays (any thread): its own publishes it forwards to their origin, whose route points
+     * back at a copy of this node's stream. Call before start.
+     */
+    void localOnly(java.util.function.Predicate<String> localOnly) {
+        this.localOnly = localOnly;
+    }
+
     /** Asked (any thread) for a name no route names, e.g. a profile rendition: the name to wait for, or null. */
     void onUnrouted(java.util.function.Function<String, String> unrouted) {
         this.unrouted = unrouted;
     }
 
     private void ensure(String name, JsonObject route) {
-        if (relays.containsKey(name) || streams.find(name).isPresent()) {
+        if (relays.containsKey(name) || streams.find(name).isPresent() || localOnly.test(name)) {
             return;
         }
         Relay relay = new Relay(name, route.getString("nodeId"), route.getString("mediaSessionId"));
