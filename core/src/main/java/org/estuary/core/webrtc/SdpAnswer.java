@@ -17,6 +17,13 @@ public final class SdpAnswer {
 
     private SdpAnswer() { }
 
+    /** The one-byte a=extmap id (1-14) of abs-send-time on {@code m}, when it also offers goog-remb; else -1. */
+    public static int absSendTimeId(SdpOffer.Media m) {
+        int id = m.extId(ABS_SEND_TIME_URI);
+        boolean remb = m.payloadTypes().stream().anyMatch(p -> p.feedback().stream().anyMatch(f -> f.equalsIgnoreCase("goog-remb")));
+        return id >= 1 && id <= 14 && remb ? id : -1;
+    }
+
     /** The a=extmap id the offer gave the transport-wide sequence number on {@code m}, or -1. */
     public static int transportCcId(SdpOffer.Media m) {
         for (var e : m.extmap().entrySet()) {
@@ -55,9 +62,12 @@ public final class SdpAnswer {
     /** The MID and RID (RFC 8852) header extensions: a simulcast layer's packets say which layer they are. */
     public static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
     public static final String RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    /** abs-send-time: stamped by an SFU on what it sends, so the browser's receive-side estimator sends REMB. */
+    public static final String ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
 
     /**
-     * @param simulcast accept the simulcast layers (RFC 8853) a line we receive on offers, when it also
+     * @param simulcast (an SFU room) on lines we send on, answer abs-send-time (we stamp it, so the
+     *                  browser estimates its bandwidth and sends REMB); and accept the simulcast layers (RFC 8853) a line we receive on offers, when it also
      *                  offers the RID header extension: {@code a=rid:<id> recv} and {@code a=simulcast:recv}
      *                  for each, with the MID and RID extensions (an SFU room's publisher; the receiver
      *                  must then tell the layers apart by their RID, {@link SimulcastRid})
@@ -141,6 +151,10 @@ public final class SdpAnswer {
                     s.append("a=rid:").append(r).append(" recv\r\n");
                 }
                 s.append("a=simulcast:recv ").append(String.join(";", m.rids())).append("\r\n");
+            }
+            int ast = simulcast && l.sendSsrc() >= 0 ? absSendTimeId(m) : -1;
+            if (ast > 0) {
+                s.append("a=extmap:").append(ast).append(' ').append(ABS_SEND_TIME_URI).append("\r\n");
             }
             for (String fb : pt.feedback()) {
                 String f = fb.toLowerCase(Locale.ROOT);

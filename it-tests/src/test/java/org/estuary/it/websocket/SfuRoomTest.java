@@ -270,6 +270,16 @@ class SfuRoomTest {
             });
             System.out.println("SFU simulcast: viewer decoded " + small.encode() + " at " + low + ", " + big.encode() + " at " + high);
 
+            // back to the choice by bandwidth: viewer's browser estimates it from the abs-send-time the
+            // SFU stamps and sends REMB; on loopback it covers a layer (which one depends on the CPU)
+            browser.js("return " + frame("viewer") + ".room.quality('sim', 'auto');");
+            JsonObject auto = Await.value(Duration.ofSeconds(30), "viewer's REMB estimate in /sfu/stats", () -> {
+                JsonObject st = server.post("/sfu/stats", new JsonObject().put("roomName", "r2")).json();
+                return incoming(st, "viewer", "sim/video").getLong("estimate", -1L) > 0 ? st : null;
+            });
+            System.out.println("SFU simulcast: auto " + incoming(auto, "viewer", "sim/video").encode());
+            assertTrue(incoming(auto, "viewer", "sim/video").getString("quality") != null, auto.encode());
+
             // the SDK's muteTrack flags viewer's own audio for the others (/sfu/stats)
             browser.js("return " + frame("viewer") + ".room.mute('viewer/audio', true);");
             Await.value(Duration.ofSeconds(10), "viewer/audio muted in /sfu/stats", () -> {
@@ -285,6 +295,12 @@ class SfuRoomTest {
 
     private static JsonObject video(JsonObject stats, String nick) {
         return tracksOf(stats, nick).stream().filter(t -> "VIDEO".equals(t.getString("type"))).findFirst().orElse(null);
+    }
+
+    private static JsonObject incoming(JsonObject stats, String nick, String trackId) {
+        return stats.getJsonArray("participants").stream().map(JsonObject.class::cast)
+                .filter(p -> nick.equals(p.getString("nickName"))).flatMap(p -> p.getJsonArray("incomingTracks").stream())
+                .map(JsonObject.class::cast).filter(t -> trackId.equals(t.getString("id"))).findFirst().orElse(new JsonObject());
     }
 
     private static List<JsonObject> tracksOf(JsonObject stats, String nick) {

@@ -297,6 +297,7 @@ final class SfuPublisher implements SessionMedia {
                         case OPUS -> "opus";
                         case VP8 -> "VP8";
                         case VP9 -> "VP9";
+                        case AV1 -> "AV1";
                         default -> "H264";
                     })
                     .put("ssrc", t.ssrc).put("bitrate", t.bitrate(nowMs)).put("packets", t.packets)

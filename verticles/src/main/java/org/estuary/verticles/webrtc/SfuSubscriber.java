@@ -35,11 +35,18 @@ final class SfuSubscriber implements SessionMedia {
         /** Simulcast: a layer's RID or high/medium/low chosen by the client; null = by bandwidth. */
         String forced;
         long switches;
+        /** When the bandwidth choice last changed the target, and when the first packet went (estimator warm-up). */
+        long chosenAtMs;
+        long startedMs;
         final Vp8PictureIds pictureIds = new Vp8PictureIds();
 
-        Out(Codec codec, RtpRewriter rewriter) {
+        /** The abs-send-time extension id negotiated on this line, -1 when none. */
+        final int absSendTime;
+
+        Out(Codec codec, RtpRewriter rewriter, int absSendTime) {
             this.codec = codec;
             this.rewriter = rewriter;
+            this.absSendTime = absSendTime;
         }
     }
 
@@ -47,6 +54,13 @@ final class SfuSubscriber implements SessionMedia {
     private static final long ESTIMATE_MAX_AGE_MS = 5000;
     /** Up a layer only when it fits in this share of the estimate; stay while it fits in all of it (no flapping). */
     private static final double UP_SHARE = 0.85;
+    /**
+     * The browser's receive-side estimate starts low and follows what it receives (at most about 1.5x),
+     * so it is not believed for its first seconds, and a choice by bandwidth holds a while: without
+     * that a subscriber would see layers flap every second.
+     */
+    private static final long ESTIMATE_WARMUP_MS = 8000;
+    private static final long AUTO_HOLD_MS = 4000;
 
     final String participant;
     final SfuPublisher publisher;
@@ -73,7 +87,7 @@ final class SfuSubscriber implements SessionMedia {
         for (Negotiation.Line l : lines) {
             if (l.accepted() && l.sendSsrc() >= 0) {
                 outs.add(new Out(l.codec(), new RtpRewriter(l.sendSsrc(), l.chosen().pt(), l.chosen().clockRate(),
-                        random.nextInt(0x10000), random.nextInt() & 0xFFFFFFFFL)));
+                        random.nextInt(0x10000), random.nextInt() & 0xFFFFFFFFL), org.estuary.core.webrtc.SdpAnswer.absSendTimeId(l.offered())));
             }
         }
     }
@@ -110,7 +124,8 @@ final class SfuSubscriber implements SessionMedia {
                 o.switches++;
             }
         }
-        byte[] p = java.util.Arrays.copyOf(plain, len);
+        byte[] p = o.absSendTime > 0 ? withAbsSendTime(plain, len, o.absSendTime) : java.util.Arrays.copyOf(plain, len);
+        len = p.length;
         if (t.rid != null && t.codec == Codec.VP8) {
             o.pictureIds.rewrite(p, SfuTrack.payloadOffset(p, len), len, t.ssrc);
         }
@@ -123,11 +138,40 @@ final class SfuSubscriber implements SessionMedia {
             return;
         }
         int seq = ((p[2] & 0xFF) << 8) | (p[3] & 0xFF);
+        if (o.startedMs == 0) {
+            o.startedMs = nowMs;
+        }
         o.history[seq % HISTORY] = s;
         o.historySeq[seq % HISTORY] = seq;
         o.packets++;
         o.octets += len - 12;
         sendRaw.accept(s);
+    }
+
+    /**
+     * A copy of plain packet {@code plain} whose header extensions (the publisher's, under its ids)
+     * are replaced by one abs-send-time (6.18 fixed-point seconds, one-byte form): what Chromium's
+     * receive-side bandwidth estimator needs to send REMB, the layer choice's budget.
+     */
+    static byte[] withAbsSendTime(byte[] plain, int len, int id) {
+        int head = 12 + 4 * (plain[0] & 0x0F);
+        int payload = SfuTrack.payloadOffset(plain, len);
+        if (payload < 0 || head > len) {
+            return java.util.Arrays.copyOf(plain, len);
+        }
+        byte[] p = new byte[head + 8 + len - payload];
+        System.arraycopy(plain, 0, p, 0, head);
+        p[0] |= 0x10;
+        p[head] = (byte) 0xBE;
+        p[head + 1] = (byte) 0xDE;
+        p[head + 3] = 1;
+        long ast = ((System.nanoTime() / 1000) << 18) / 1_000_000;
+        p[head + 4] = (byte) ((id << 4) | 2);
+        p[head + 5] = (byte) (ast >>> 16);
+        p[head + 6] = (byte) (ast >>> 8);
+        p[head + 7] = (byte) ast;
+        System.arraycopy(plain, payload, p, head + 8, len - payload);
+        return p;
     }
 
     /** Picks the layer of simulcast track {@code t} this subscriber should get; a new one gets a PLI. */
@@ -157,7 +201,9 @@ final class SfuSubscriber implements SessionMedia {
             }
         }
         if (pick == null) {
-            long budget = estimateBps > 0 && nowMs - estimateAtMs <= ESTIMATE_MAX_AGE_MS ? estimateBps : Long.MAX_VALUE;
+            boolean believed = estimateBps > 0 && nowMs - estimateAtMs <= ESTIMATE_MAX_AGE_MS
+                    && o.startedMs > 0 && nowMs - o.startedMs >= ESTIMATE_WARMUP_MS;
+            long budget = believed ? estimateBps : Long.MAX_VALUE;
             for (SfuTrack l : layers) {
                 if (l.bitrate(nowMs) <= (l == o.current ? budget : (long) (budget * UP_SHARE))) {
                     pick = l;
@@ -167,9 +213,13 @@ final class SfuSubscriber implements SessionMedia {
             if (pick == null) {
                 pick = layers.get(layers.size() - 1);
             }
+            if (o.target != null && pick != o.target && layers.contains(o.target) && nowMs - o.chosenAtMs < AUTO_HOLD_MS) {
+                pick = o.target; // the last choice by bandwidth stands a while
+            }
         }
         if (pick != o.target) {
             o.target = pick;
+            o.chosenAtMs = nowMs;
             if (pick != o.current) {
                 publisher.keyframeWanted();
             }
