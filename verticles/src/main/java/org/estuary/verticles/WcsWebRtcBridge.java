@@ -89,7 +89,8 @@ final class WcsWebRtcBridge implements WcsMedia {
                     if (o != null) {
                         listener.ended(looksFailed(reason), reason);
                     }
-                });
+                },
+                muted -> listener.event("sfuTrackMuted", muted.put("roomName", room)));
         open.put(s, PENDING);
         return engine.openRoom(req).onFailure(e -> open.remove(s, PENDING)).map(a -> {
             if (!open.replace(s, PENDING, new Open(a.sessionId(), () -> { }))) {

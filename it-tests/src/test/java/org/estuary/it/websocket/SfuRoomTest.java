@@ -224,7 +224,8 @@ class SfuRoomTest {
      * one layer to each subscriber. viewer (the SFU SDK's protocol, audio only) decodes sim's video;
      * its changeQuality to "l" and back to "h" changes the picture it decodes (switches at a key
      * frame of the new layer, with sequence numbers, timestamps and VP8 picture ids continued), and
-     * /sfu/stats shows sim's layers and the layer viewer gets. viewer's muteTrack flags its audio.
+     * /sfu/stats shows sim's layers and the layer viewer gets. viewer's muteTrack flags its audio in
+     * /sfu/stats and sim hears it (notifyStreamEvent sfuTrackMuted).
      */
     @Test
     void simulcastLayersAndAChosenLayerPerSubscriber() throws Exception {
@@ -287,6 +288,9 @@ class SfuRoomTest {
                 return st.encode().contains("\"id\":\"viewer/audio\"") && tracksOf(st, "viewer").stream()
                         .anyMatch(t -> "viewer/audio".equals(t.getString("id")) && t.getBoolean("muted")) ? st : null;
             });
+            // and the other members hear it (a notifyStreamEvent sfuTrackMuted on sim's WCS WebSocket API session)
+            browser.until(Duration.ofSeconds(10), "sim hears viewer/audio muted", "const r = " + frame("sim")
+                    + ".room; return r.muted !== undefined && r.muted['viewer/audio'] === true;");
             assertEquals("[]", String.valueOf(browser.js("return JSON.stringify(" + frame("viewer") + ".room.errors);")));
         } finally {
             browser.js("['sim', 'viewer'].forEach(n => { const f = document.getElementById(n); if (f) f.remove(); });");

@@ -352,6 +352,7 @@ final class SfuPublisher implements SessionMedia {
         if (!any) {
             throw new org.estuary.verticles.agent.ControlError(404, "No track " + trackId + " of " + participant);
         }
+        room.muteChanged(this);
     }
 
     @Override

@@ -19,6 +19,7 @@ final class SfuRoom {
     final String name;
     private final Map<String, SfuPublisher> participants = new LinkedHashMap<>();
     private final Map<SfuPublisher, Consumer<List<String>>> memberListeners = new LinkedHashMap<>();
+    private final Map<SfuPublisher, Consumer<JsonObject>> muteListeners = new LinkedHashMap<>();
     /** Subscriptions by the subscribing participant's nickName (a participant may receive before it publishes). */
     private final List<SfuSubscriber> subscriptions = new ArrayList<>();
     private final BiConsumer<String, String> closeSession;
@@ -43,9 +44,16 @@ final class SfuRoom {
     }
 
     void joined(SfuPublisher p, Consumer<List<String>> onMembers) {
+        joined(p, onMembers, null);
+    }
+
+    void joined(SfuPublisher p, Consumer<List<String>> onMembers, Consumer<JsonObject> onMuted) {
         participants.put(p.participant, p);
         if (onMembers != null) {
             memberListeners.put(p, onMembers);
+        }
+        if (onMuted != null) {
+            muteListeners.put(p, onMuted);
         }
         tellMembers();
     }
@@ -68,6 +76,7 @@ final class SfuRoom {
         }
         participants.remove(p.participant);
         memberListeners.remove(p);
+        muteListeners.remove(p);
         for (SfuSubscriber s : p.subscribers()) {
             closeSession.accept(s.sessionId, p.participant + " left the room (" + reason + ")");
         }
@@ -83,6 +92,24 @@ final class SfuRoom {
     private void emptiedCheck() {
         if (participants.isEmpty() && subscriptions.isEmpty()) {
             emptied.run();
+        }
+    }
+
+    /** {@code p} muted or unmuted a track: every other member hears {@code {nickName, tracks: [{id, mute}]}}. */
+    void muteChanged(SfuPublisher p) {
+        JsonArray tracks = new JsonArray();
+        for (SfuTrack t : p.distinctTracks()) {
+            tracks.add(new JsonObject().put("id", t.id).put("mute", p.muted.contains(t.id)));
+        }
+        JsonObject event = new JsonObject().put("nickName", p.participant).put("tracks", tracks);
+        for (var e : new ArrayList<>(muteListeners.entrySet())) {
+            if (e.getKey() != p) {
+                try {
+                    e.getValue().accept(event.copy());
+                } catch (RuntimeException ex) {
+                    // a listener's failure must not stop the others hearing
+                }
+            }
         }
     }
 

@@ -68,7 +68,7 @@ final class SfuRooms {
                          long rembBps, Consumer<byte[]> sendRtcp, WebRtcCounters counters) {
         SfuRoom room = rooms.computeIfAbsent(r.room(), n -> new SfuRoom(n, closeSession, () -> rooms.remove(n)));
         SfuPublisher p = new SfuPublisher(r.participant(), room, sessionId, lines, ourSsrc, rembBps, sendRtcp, counters);
-        room.joined(p, r.onMembers());
+        room.joined(p, r.onMembers(), r.onMuted());
         return p;
     }
 

@@ -87,13 +87,23 @@ public interface WebRtcSessions {
      * @param onMembers for a join: told on the engine's loop the other participants' names each time
      *                  the room's membership changes (and once at the join); may be null
      * @param onClosed  as in {@link Request}; a subscription also ends when {@code from} leaves
+     * @param onMuted   for a join: told on the engine's loop when another participant mutes or unmutes
+     *                  a track: {@code {nickName, tracks: [{id, mute}]}}; may be null
      */
     record RoomRequest(String sdpOffer, String room, String participant, String from, String ownerId,
                        String clientAddress, Map<String, String> params,
-                       Consumer<java.util.List<String>> onMembers, Consumer<String> onClosed) {
+                       Consumer<java.util.List<String>> onMembers, Consumer<String> onClosed,
+                       Consumer<io.vertx.core.json.JsonObject> onMuted) {
         public RoomRequest {
             clientAddress = clientAddress == null ? "" : clientAddress;
             params = params == null ? Map.of() : params;
+        }
+
+        /** Without mute events. */
+        public RoomRequest(String sdpOffer, String room, String participant, String from, String ownerId,
+                           String clientAddress, Map<String, String> params,
+                           Consumer<java.util.List<String>> onMembers, Consumer<String> onClosed) {
+            this(sdpOffer, room, participant, from, ownerId, clientAddress, params, onMembers, onClosed, null);
         }
     }
 

@@ -105,6 +105,15 @@ final class SfuSdkRoom {
 
             @Override
             public void event(String type, Object payload) {
+                if ("sfuTrackMuted".equals(type) && payload instanceof JsonObject p) {
+                    // another member muted or unmuted a track: the SDK's MUTE_TRACKS event
+                    onLoop.accept(() -> {
+                        if (joined == s) {
+                            callback(id, new JsonObject().put("type", "MUTE_TRACKS").put("info", new JsonObject()
+                                    .put("nickName", p.getString("nickName")).put("info", p.getJsonArray("tracks"))));
+                        }
+                    });
+                }
                 if ("sfuRoomMembers".equals(type) && payload instanceof JsonObject p) {
                     java.util.Set<String> now = new java.util.TreeSet<>();
                     p.getJsonArray("participants").forEach(n -> now.add(String.valueOf(n)));
