@@ -117,10 +117,13 @@ public final class EstuaryServer {
         Admissions.configure(admission, vertx, config.access(), config.hooks(), identity.nodeId());
         Future<String> notifier = config.hooks().onEvent().isEmpty() ? Future.succeededFuture()
                 : vertx.deployVerticle(new LifecycleNotifier(config.hooks()));
-        // A worker: building /stream/find_all for thousands of streams takes tens of milliseconds,
-        // which must not happen on an event loop that also carries RTMP connections' media.
+        // A worker on a pool of its own: building /stream/find_all for thousands of streams takes tens
+        // of milliseconds, which must not happen on an event loop that also carries RTMP connections'
+        // media. One thread (the verticle runs one request at a time anyway), so the shared worker
+        // pool does not grow a thread whenever a find meets other blocking work.
         Future<String> control = vertx.deployVerticle(new StreamControlVerticle(streams, connections, identity.nodeId()),
-                new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
+                new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER)
+                        .setWorkerPoolName("estuary-stream-control").setWorkerPoolSize(1));
         var cdnConfig = config.cdn();
         NodeDirectoryVerticle directoryVerticle = new NodeDirectoryVerticle(identity, cluster.hazelcast(),
                 new NodeDirectory.Settings(NodeDirectory.defaultVersion(), LoadProbe.of(streams),

@@ -15,6 +15,7 @@ final class GopCache {
     private final List<Frame> frames = new ArrayList<>();
     private long bytes;
     private boolean usable;
+    private boolean hadVideo;
 
     GopCache(int maxFrames, long maxBytes) {
         this.maxFrames = maxFrames;
@@ -24,6 +25,14 @@ final class GopCache {
     void add(Frame f, boolean streamHasVideo) {
         if (f.isConfig() || f.isData()) {
             return;
+        }
+        if (streamHasVideo && !hadVideo) {
+            // The stream just learnt it has video (a browser's first key frame described it, or its
+            // first video frame came after audio): what was usable as audio-only is not a start
+            // point any more. Without this, audio kept piling up here until the first video key
+            // frame, and a reader joining before it got seconds of audio in one burst.
+            hadVideo = true;
+            clear();
         }
         if (f.isVideo() && f.isKeyframe()) {
             frames.clear();

@@ -77,6 +77,24 @@ class StreamHubTest {
     }
 
     @Test
+    void audioBeforeTheStreamKnowsItHasVideoIsNotCachedAsAStartPoint() throws Exception {
+        // A browser publish: Opus->AAC audio flows first, then the first VP8 key frame describes the
+        // stream as H.264 ahead of the transcode that has not started yet (no reader wants it).
+        Stream s = registry.publish("ahead", PUB, 10_000);
+        s.publish(audio(0));
+        s.publish(audio(21));
+        s.describe(MediaDescription.EMPTY.withVideo(Codec.H264, 640, 480, 30));
+        for (int ms = 42; ms < 1000; ms += 21) { // fewer than the cache's 100-frame bound
+            s.publish(audio(ms));
+        }
+        StreamReader r = s.addReader(ReaderInfo.internal("rtmp", "test"), () -> { });
+        assertEquals(List.of(), drain(r), "no seconds of audio in one burst before any picture");
+        s.publish(video(1000, true));
+        s.publish(audio(1010));
+        assertEquals(List.of(1_000_000L, 1_010_000L), drain(r).stream().map(Frame::dtsUs).toList());
+    }
+
+    @Test
     void afterDropCachedGopAJoinerStartsAtTheNextKeyframe() throws Exception {
         Stream s = registry.publish("paused", PUB, 10_000);
         Frame cfg = Frame.config(Codec.H264, 0, new byte[] {1, 0x42});
