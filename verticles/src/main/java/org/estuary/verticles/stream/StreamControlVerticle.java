@@ -4,6 +4,7 @@ import org.estuary.verticles.agent.Control;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
+import org.estuary.core.control.ReplyEncoding;
 import org.estuary.core.session.ClientConnection;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.Stream;
@@ -101,6 +103,10 @@ public final class StreamControlVerticle extends VerticleBase {
         });
         if (answer == null) {
             m.fail(ApiStatus.NOT_FOUND, "Streams not found");
+            return;
+        }
+        if ("true".equals(m.headers().get(ReplyEncoding.ACCEPTS_GZIP))) {
+            m.reply(findAll.gzipped(), new DeliveryOptions().addHeader(ReplyEncoding.CONTENT_ENCODING, ReplyEncoding.GZIP));
             return;
         }
         m.reply(answer);

@@ -3,6 +3,7 @@ package org.estuary.verticles.stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.estuary.core.control.Addresses;
+import org.estuary.core.control.ReplyEncoding;
 import org.estuary.core.media.Codec;
 import org.estuary.core.session.ClientConnection;
 import org.estuary.core.session.ConnectionRegistry;
@@ -88,6 +90,26 @@ class StreamControlVerticleTest {
         assertEquals(1, call(vertx, "/stream/find", new JsonObject().put("published", false)).size());
         assertEquals(1, call(vertx, "/stream/find", new JsonObject().put("appKey", "live").put("published", "true")).size());
         assertEquals(404, failure(vertx, "/stream/find", new JsonObject().put("name", "nope")));
+    }
+
+    @Test
+    void findAllIsGzippedOnceForClientsThatAcceptIt(Vertx vertx) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            streams.publish("gz" + i, new PublisherInfo("", "live", "Flash", Map.of()), 10_000);
+        }
+        var accepts = new io.vertx.core.eventbus.DeliveryOptions().addHeader(ReplyEncoding.ACCEPTS_GZIP, "true");
+        var first = vertx.eventBus().<Buffer>request(Addresses.api("/stream/find_all"), new JsonObject(), accepts)
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(ReplyEncoding.GZIP, first.headers().get(ReplyEncoding.CONTENT_ENCODING));
+        JsonArray unpacked;
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(first.body().getBytes()))) {
+            unpacked = new JsonArray(Buffer.buffer(in.readAllBytes()));
+        }
+        JsonArray plain = call(vertx, "/stream/find_all", new JsonObject());
+        assertEquals(50, unpacked.size());
+        assertEquals(plain.encode().length(), unpacked.encode().length(), "the same answer, compressed");
+        assertTrue(first.body().length() * 5 < plain.toBuffer().length(),
+                first.body().length() + " compressed bytes for " + plain.toBuffer().length());
     }
 
     @Test
