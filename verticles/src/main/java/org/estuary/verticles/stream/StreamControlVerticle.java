@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -82,8 +83,11 @@ public final class StreamControlVerticle extends VerticleBase {
      */
     private List<JsonObject> streamsNamed(String name, String mediaSessionId) {
         List<JsonObject> out = new ArrayList<>();
-        for (Stream s : streams.streams()) {
-            if ((name == null || name.equals(s.name())) && (mediaSessionId == null || mediaSessionId.equals(s.mediaSessionId()))) {
+        // by name: the one stream registered under it (no scan of every stream per request)
+        Stream named = name == null ? null : streams.registered(name);
+        Collection<Stream> candidates = name == null ? streams.streams() : named == null ? List.of() : List.of(named);
+        for (Stream s : candidates) {
+            if (mediaSessionId == null || mediaSessionId.equals(s.mediaSessionId())) {
                 out.add(StreamJson.publisher(s, nodeId));
             }
         }

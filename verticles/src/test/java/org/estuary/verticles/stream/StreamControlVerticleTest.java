@@ -113,6 +113,24 @@ class StreamControlVerticleTest {
     }
 
     @Test
+    void aSharedFindAllShowsATrackFallingSilentAndComingBackWhenItHappens(Vertx vertx) throws Exception {
+        Stream s = streams.publish("quiet", new PublisherInfo("", "live", "Flash", Map.of()), 10_000);
+        s.publish(org.estuary.core.media.Frame.media(Codec.AAC, 0, 0, true, new byte[] {1}));
+        JsonObject audio = call(vertx, "/stream/find_all", new JsonObject()).getJsonObject(0).getJsonObject("audioState");
+        assertFalse(audio.getBoolean("muted"), "audio just arrived");
+        // no event tells that a track went silent: the shared answer is rebuilt when it would, and
+        // (wall-clock bound) it is asked for a while after Stream.SILENT_AFTER_MS past the frame
+        long end = System.currentTimeMillis() + Stream.SILENT_AFTER_MS + 5_000;
+        while (!call(vertx, "/stream/find_all", new JsonObject()).getJsonObject(0).getJsonObject("audioState").getBoolean("muted")) {
+            assertTrue(System.currentTimeMillis() < end, "audio never shown muted");
+            Thread.sleep(100);
+        }
+        s.publish(org.estuary.core.media.Frame.media(Codec.AAC, 20_000, 20_000, true, new byte[] {2}));
+        assertFalse(call(vertx, "/stream/find_all", new JsonObject()).getJsonObject(0).getJsonObject("audioState").getBoolean("muted"),
+                "audio back: shown in the very next answer");
+    }
+
+    @Test
     void findAllSharesItsAnswerOnlyWhileNothingButCountersChanged(Vertx vertx) throws Exception {
         Stream s = streams.publish("snap", new PublisherInfo("", "live", "Flash", Map.of()), 10_000);
         assertEquals(1, call(vertx, "/stream/find_all", new JsonObject()).size());
