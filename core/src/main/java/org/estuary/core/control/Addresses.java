@@ -33,6 +33,14 @@ public final class Addresses {
     public static final String METRICS = "estuary.metrics";
 
     /**
+     * Local-only: the CDN transcoding profiles a player of a stream can get on this node, asked by the HLS output
+     * for a stream's master playlist ({@code {"stream": name}} → a JSON array of {@code {stream, profileName,
+     * profile}}). Served by the CDN in cluster mode; with no consumer (one node alone) the master lists the
+     * stream alone.
+     */
+    public static final String CDN_RENDITIONS = "estuary.cdn.renditions";
+
+    /**
      * Where a node asks the rest of the cluster about a REST request on {@code path} it found nothing for here
      * (e.g. {@code /stream/find} of a stream on another node). Served, local-only, by the CDN in cluster mode;
      * with no consumer (one node alone) the node answers from itself as before.

@@ -89,15 +89,29 @@ public final class Stream {
     public boolean isRecording() { return recording; }
     /** Video frames from one key frame to the next, as last measured; 0 before two key frames arrived. */
     public int gopFrames() { return gopFrames; }
+    /** A track that delivered nothing for this long counts as silent (muted: the publisher stopped sending it). */
+    public static final long SILENT_AFTER_MS = 3_000;
+
+    /** Whether a track whose last frame came at {@code lastAtMillis} (0 = never) is silent at {@code nowMillis}. */
+    public static boolean silent(long lastAtMillis, long nowMillis) {
+        return lastAtMillis == 0 || nowMillis - lastAtMillis > SILENT_AFTER_MS;
+    }
+
     /** When the last video (audio) frame arrived, wall clock ms; 0 = never. */
     public long lastVideoAtMillis() { return lastVideoAtMillis; }
     public long lastAudioAtMillis() { return lastAudioAtMillis; }
-    public void setRecording(boolean recording) { this.recording = recording; }
+    public void setRecording(boolean recording) {
+        if (this.recording != recording) {
+            this.recording = recording;
+            registry.listedStateChanged();
+        }
+    }
     public List<StreamReader> readers() { return Collections.unmodifiableList(readers); }
 
     /** Publisher adapter: what the stream carries (codecs, size, rate). */
     public void describe(MediaDescription d) {
         this.description = d == null ? MediaDescription.EMPTY : d;
+        registry.listedStateChanged();
     }
 
     /** What to do when someone terminates the stream (cut the publisher's connection, stop the agent). */
@@ -188,10 +202,14 @@ public final class Stream {
             rebuildConfigView();
         } else if (f.isVideo()) {
             videoFrames.incrementAndGet();
+            if (silent(lastVideoAtMillis, now)) {
+                registry.listedStateChanged(); // the video track is back (or starts)
+            }
             lastVideoAtMillis = now;
             if (f.isKeyframe()) {
-                if (framesSinceKey > 0 && sawKey) {
+                if (framesSinceKey > 0 && sawKey && gopFrames != framesSinceKey) {
                     gopFrames = framesSinceKey;
+                    registry.listedStateChanged();
                 }
                 sawKey = true;
                 framesSinceKey = 1;
@@ -200,6 +218,9 @@ public final class Stream {
             }
         } else if (f.isAudio()) {
             audioFrames.incrementAndGet();
+            if (silent(lastAudioAtMillis, now)) {
+                registry.listedStateChanged(); // the audio track is back (or starts)
+            }
             lastAudioAtMillis = now;
         }
         gop.add(f, hasVideo);

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +25,7 @@ public final class StreamRegistry {
     private final Map<String, List<Consumer<Stream>>> waiters = new ConcurrentHashMap<>();
     private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
     private final List<OnDemandSource> onDemand = new CopyOnWriteArrayList<>();
+    private final AtomicLong listedStateVersion = new AtomicLong();
 
     public StreamRegistry(int readerCapacity, int gopMaxFrames, long gopMaxBytes) {
         this.readerCapacity = readerCapacity;
@@ -118,6 +120,26 @@ public final class StreamRegistry {
 
     public Optional<StreamReader> findReader(String mediaSessionId) {
         return Optional.ofNullable(readersBySession.get(mediaSessionId));
+    }
+
+    /** The stream registered under {@code name}, ended or not; null when none. */
+    public Stream registered(String name) {
+        return byName.get(name);
+    }
+
+    /**
+     * A number that changes whenever a stream's listed state (not a counter) changes: recording,
+     * description, GOP length, a track going silent for {@link Stream#SILENT_AFTER_MS} or coming
+     * back. Lets a listing that is shared between requests (REST find_all) know it is stale
+     * without a scan of every stream per request. Streams and readers coming and going are
+     * told to {@link StreamListener}s instead.
+     */
+    public long listedStateVersion() {
+        return listedStateVersion.get();
+    }
+
+    void listedStateChanged() {
+        listedStateVersion.incrementAndGet();
     }
 
     public Collection<Stream> streams() {

@@ -1,6 +1,5 @@
 package org.estuary.core.webrtc;
 
-import java.io.ByteArrayOutputStream;
 import org.estuary.core.rtsp.AccessUnitSink;
 import org.estuary.core.rtsp.Depacketizer;
 import org.estuary.core.rtsp.RtpPacket;
@@ -8,18 +7,12 @@ import org.estuary.core.rtsp.RtpPacket;
 /**
  * RTP VP8 (RFC 7741) to whole frames: skips each payload descriptor (X, I/L/T/K extensions, 7- or
  * 15-bit PictureID), starts a frame at S=1 with partition index 0, and delivers it at the marker
- * bit (or when the timestamp changes). A sequence gap inside a frame drops the frame (counted);
+ * bit. A sequence gap or a new timestamp inside a frame drops the frame (counted, {@link FrameAssembly});
  * the next frame start resumes. Key frames: the VP8 frame tag's P bit is 0 (RFC 6386 §9.1).
  */
 public final class Vp8Depacketizer implements Depacketizer {
-    /** A browser's 1080p key frame is a few hundred kB; more than this is garbage. */
-    private static final int MAX_FRAME = 4 << 20;
     private final AccessUnitSink sink;
-    private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    private boolean inFrame;
-    private long timestamp;
-    private int lastSeq = -1;
-    private long discarded;
+    private final FrameAssembly frame = new FrameAssembly();
 
     public Vp8Depacketizer(AccessUnitSink sink) {
         this.sink = sink;
@@ -27,53 +20,20 @@ public final class Vp8Depacketizer implements Depacketizer {
 
     @Override
     public void accept(RtpPacket p) {
-        int seq = p.sequence();
-        boolean gap = lastSeq >= 0 && seq != ((lastSeq + 1) & 0xFFFF);
-        lastSeq = seq;
+        boolean gap = frame.gap(p);
         int off = descriptorLength(p);
         if (off < 0 || off > p.payloadLength()) {
-            drop();
-            discarded++;
+            frame.discard();
             return;
         }
         boolean start = (p.payloadByte(0) & 0x10) != 0 && (p.payloadByte(0) & 0x0F) == 0;
-        if (inFrame && (gap || start || p.timestamp() != timestamp)) {
-            if (!start && p.timestamp() == timestamp) {
-                drop(); // a piece of this frame is missing
-                discarded++;
-                return;
+        if (frame.append(p, off, start, gap) && p.marker()) {
+            long timestamp = frame.timestamp();
+            byte[] f = frame.finish(3);
+            if (f != null) {
+                sink.accessUnit(timestamp, f, Vp8Packetizer.isKeyframe(f));
             }
-            drop(); // the previous frame never saw its marker: incomplete
-            discarded++;
         }
-        if (!inFrame) {
-            if (!start) {
-                discarded++; // the middle of a frame whose start was lost
-                return;
-            }
-            inFrame = true;
-            timestamp = p.timestamp();
-        }
-        frame.write(p.data(), p.payloadOffset() + off, p.payloadLength() - off);
-        if (frame.size() > MAX_FRAME) {
-            drop();
-            discarded++;
-            return;
-        }
-        if (p.marker()) {
-            byte[] f = frame.toByteArray();
-            drop();
-            if (f.length < 3) {
-                discarded++;
-                return;
-            }
-            sink.accessUnit(timestamp, f, Vp8Packetizer.isKeyframe(f));
-        }
-    }
-
-    private void drop() {
-        frame.reset();
-        inFrame = false;
     }
 
     /** Bytes of the payload descriptor, -1 when it is cut short. */
@@ -107,6 +67,6 @@ public final class Vp8Depacketizer implements Depacketizer {
 
     @Override
     public long discarded() {
-        return discarded;
+        return frame.discarded();
     }
 }

@@ -1,6 +1,5 @@
 package org.estuary.core.webrtc;
 
-import java.io.ByteArrayOutputStream;
 import org.estuary.core.rtsp.AccessUnitSink;
 import org.estuary.core.rtsp.Depacketizer;
 import org.estuary.core.rtsp.RtpPacket;
@@ -17,13 +16,8 @@ import org.estuary.core.rtsp.RtpPacket;
  * Browsers send one spatial layer unless the page asks for SVC (scalabilityMode L2T*, L3T*).
  */
 public final class Vp9Depacketizer implements Depacketizer {
-    private static final int MAX_FRAME = 4 << 20;
     private final AccessUnitSink sink;
-    private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    private boolean inFrame;
-    private long timestamp;
-    private int lastSeq = -1;
-    private long discarded;
+    private final FrameAssembly frame = new FrameAssembly();
     private long skippedLayers;
 
     public Vp9Depacketizer(AccessUnitSink sink) {
@@ -32,13 +26,10 @@ public final class Vp9Depacketizer implements Depacketizer {
 
     @Override
     public void accept(RtpPacket p) {
-        int seq = p.sequence();
-        boolean gap = lastSeq >= 0 && seq != ((lastSeq + 1) & 0xFFFF);
-        lastSeq = seq;
+        boolean gap = frame.gap(p);
         int off = descriptorLength(p);
         if (off < 0 || off > p.payloadLength()) {
-            drop();
-            discarded++;
+            frame.discard();
             return;
         }
         int d = p.payloadByte(0);
@@ -46,46 +37,20 @@ public final class Vp9Depacketizer implements Depacketizer {
         int sid = layers ? (p.payloadByte(1 + pictureIdLength(p)) >>> 1) & 0x07 : 0;
         if (sid != 0) {
             skippedLayers++;
-            if (gap && inFrame) {
-                drop(); // a base-layer packet may be among the missing ones
-                discarded++;
+            if (gap && frame.inFrame()) {
+                frame.discard(); // a base-layer packet may be among the missing ones
             }
             return;
         }
         boolean begin = (d & 0x08) != 0;
         boolean end = (d & 0x04) != 0;
-        if (inFrame && (gap || begin || p.timestamp() != timestamp)) {
-            drop(); // a piece of the frame is missing, or it never saw its end
-            discarded++;
-        }
-        if (!inFrame) {
-            if (!begin) {
-                discarded++; // the middle of a frame whose start was lost
-                return;
+        if (frame.append(p, off, begin, gap) && end) {
+            long timestamp = frame.timestamp();
+            byte[] f = frame.finish(1);
+            if (f != null) {
+                sink.accessUnit(timestamp, f, Vp9Packetizer.isKeyframe(f));
             }
-            inFrame = true;
-            timestamp = p.timestamp();
         }
-        frame.write(p.data(), p.payloadOffset() + off, p.payloadLength() - off);
-        if (frame.size() > MAX_FRAME) {
-            drop();
-            discarded++;
-            return;
-        }
-        if (end) {
-            byte[] f = frame.toByteArray();
-            drop();
-            if (f.length < 1) {
-                discarded++;
-                return;
-            }
-            sink.accessUnit(timestamp, f, Vp9Packetizer.isKeyframe(f));
-        }
-    }
-
-    private void drop() {
-        frame.reset();
-        inFrame = false;
     }
 
     private static int pictureIdLength(RtpPacket p) {
@@ -152,7 +117,7 @@ public final class Vp9Depacketizer implements Depacketizer {
 
     @Override
     public long discarded() {
-        return discarded;
+        return frame.discarded();
     }
 
     /** Packets of spatial layers above the base one, not passed on. */

@@ -34,6 +34,13 @@ class CdnBenchmark {
     private static final int PLAYERS = Integer.getInteger("bench.players", 200);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     private static final int WARMUP_SECONDS = 5;
+    /** First-frame probes per series (one player at a time, see {@link FirstFrameProbe}). */
+    private static final int PROBES = Integer.getInteger("bench.probes", 20);
+    /** Real ffmpeg players per series, timed from process start to the first decoded picture. */
+    private static final int FFMPEG_PLAYERS = Integer.getInteger("bench.ffmpegPlayers", 5);
+    /** The edges' relay linger here: short, so a probe after a pause finds no relay (a cold edge). */
+    private static final int LINGER_MS = 1_000;
+    private static final long COLD_GAP_MS = 3_000;
 
     @Test
     void relayOverheadTimeToFirstFrameAndRecoveryAfterTheOriginDies() throws Exception {
@@ -59,6 +66,36 @@ class CdnBenchmark {
             }
             Thread.sleep(2_000);
 
+            // Time to first frame, one player at a time (no load but the publisher): the target's own measure.
+            String probes;
+            try (FirstFrameProbe probe = new FirstFrameProbe()) {
+                FirstFrameProbe.Result direct = probe.run(origin.rtmpUrl(STREAM), PROBES, 200, 10_000, () -> false);
+                FirstFrameProbe.Result warm;
+                try (AutoCloseable keeper = probe.keep(edge1.rtmpUrl(STREAM))) {
+                    Thread.sleep(2_000);
+                    warm = probe.run(edge1.rtmpUrl(STREAM), PROBES, 200, 10_000, () -> false);
+                }
+                // each cold probe finds edge2 without a relay (the last one lingered out): it starts one
+                Thread.sleep(COLD_GAP_MS);
+                FirstFrameProbe.Result cold = probe.run(edge2.rtmpUrl(STREAM), PROBES, COLD_GAP_MS, 10_000, () -> false);
+                long[] ffDirect = ffmpegFirstFrames(origin.rtmpUrl(STREAM), 500);
+                long[] ffWarm;
+                try (AutoCloseable keeper = probe.keep(edge1.rtmpUrl(STREAM))) {
+                    Thread.sleep(2_000);
+                    ffWarm = ffmpegFirstFrames(edge1.rtmpUrl(STREAM), 500);
+                }
+                long[] ffCold = ffmpegFirstFrames(edge2.rtmpUrl(STREAM), COLD_GAP_MS);
+                probes = "| first frame, one player at a time | ms p50 / p99 / max |\n|---|---|\n"
+                        + "| RTMP probe on the origin (stream published there) | " + direct.row() + " |\n"
+                        + "| RTMP probe on edge1, relay up (another player holds it) | " + warm.row() + " |\n"
+                        + "| RTMP probe on edge2, no relay yet (each probe starts one from the origin) | " + cold.row() + " |\n"
+                        + "| ffmpeg player on the origin (process start to first decoded picture) | " + ff(ffDirect) + " |\n"
+                        + "| ffmpeg player on edge1, relay up | " + ff(ffWarm) + " |\n"
+                        + "| ffmpeg player on edge2, no relay yet | " + ff(ffCold) + " |\n";
+                System.out.println("\nCDN first frame, one player at a time\n" + probes);
+            }
+            Thread.sleep(2_000);
+
             // One node: every player on the origin.
             ProcStats.Cpu[] single = new ProcStats.Cpu[2];
             JsonObject direct = RtmpFanoutBenchmark.runClient("cdn-direct", origin.rtmpUrl(STREAM), PLAYERS, SECONDS,
@@ -77,12 +114,33 @@ class CdnBenchmark {
                     throw new IllegalStateException(e);
                 }
             });
+            // Newcomers while the edges serve their players: probes on edge1 through the window, one at a time.
+            java.util.concurrent.atomic.AtomicBoolean windowOver = new java.util.concurrent.atomic.AtomicBoolean();
+            CompletableFuture<FirstFrameProbe.Result> underLoad = new CompletableFuture<>();
             JsonObject first = RtmpFanoutBenchmark.runClient("cdn-edge1", edge1.rtmpUrl(STREAM), half, SECONDS, mark -> {
                 int i = mark.equals("BENCH_WINDOW_START") ? 0 : 1;
                 edges[i] = ProcStats.cpu(all);
                 originOnly[i] = ProcStats.cpu(List.of(origin.pid()));
+                if (i == 0) {
+                    CompletableFuture.runAsync(() -> {
+                        try (FirstFrameProbe probe = new FirstFrameProbe()) {
+                            underLoad.complete(probe.run(edge1.rtmpUrl(STREAM), 1000, 500, 10_000, windowOver::get));
+                        } catch (Exception e) {
+                            underLoad.completeExceptionally(e);
+                        }
+                    });
+                } else {
+                    windowOver.set(true);
+                }
             });
+            windowOver.set(true);
             JsonObject other = second.get();
+            String underLoadRow;
+            try {
+                underLoadRow = underLoad.get(30, java.util.concurrent.TimeUnit.SECONDS).row();
+            } catch (Exception e) {
+                underLoadRow = "not measured (" + e + ")";
+            }
 
             // Recovery: the origin dies; the stream is published again on edge1; how long until edge2 plays it.
             long t0 = System.nanoTime();
@@ -114,15 +172,22 @@ class CdnBenchmark {
                     + f(clusterCpu.total() - singleCpu.total()) + " CPU s per " + SECONDS + " s window for 2 relays; ratio "
                     + f(clusterCpu.total() / Math.max(0.01, singleCpu.total())) + "**. Edge plays again "
                     + (recoveredMs < 0 ? "never within 60 s" : recoveredMs + " ms")
-                    + " after kill -9 of the origin (republished on edge1; includes the new publisher's ffmpeg start).\n";
+                    + " after kill -9 of the origin (republished on edge1; includes the new publisher's ffmpeg start).\n"
+                    + "\nNewcomers on edge1 during the two-edge window (RTMP probes one at a time, 2/s, while it serves "
+                    + half + " players): first frame ms p50 / p99 / max " + underLoadRow + ".\n\n" + probes;
             System.out.println("\nCDN relay\n" + table);
             String method = "Load average (1/5/15 min) before the test: " + load + ". Method: three JVMs on loopback in one "
                     + "Hazelcast cluster (an origin, two edges); one ffmpeg publisher (640x360 25 fps H.264 500k + AAC 64k) "
                     + "on the origin; RtmpLoadClient players (own JVM, ramp 200/s) against the origin alone, then half "
-                    + "against each edge at once. CPU is utime+stime from /proc over the load client's window.\n\n";
+                    + "against each edge at once. CPU is utime+stime from /proc over the load client's window. Before "
+                    + "them, time to first frame one player at a time (no load but the publisher): in-process RTMP probes "
+                    + "(handshake, connect, play, no decoding) timed from their own TCP connect to the first video "
+                    + "message, " + PROBES + " per series, and " + FFMPEG_PLAYERS + " real ffmpeg players per series timed "
+                    + "from process start to the first decoded picture (their own start-up included: compare the rows). "
+                    + "cdn.relayLingerMs " + LINGER_MS + " ms, so a probe " + COLD_GAP_MS + " ms after the last finds no relay.\n\n";
             String caveats = "\nCaveats: every JVM and client share one machine, so the cluster row also pays for "
                     + "three JVMs' fixed costs (GC, Hazelcast heartbeats). The edges' relays from the warm-up are gone by their "
-                    + "window (cdn.relayLingerMs 5 s passed during the one-node window), so the edges' first frames include "
+                    + "window (cdn.relayLingerMs passed during the one-node window), so the edges' first frames include "
                     + "starting the relay from the origin. Load-client players count their first frame from the TCP "
                     + "connect; players start at 200/s.\n";
             BenchSupport.appendDoc("CDN relay (issue 11): " + PLAYERS + " players, one node vs two edges", method + table + caveats);
@@ -139,6 +204,27 @@ class CdnBenchmark {
         }
     }
 
+    /** Wall ms from an ffmpeg player's start to its first decoded picture, {@link #FFMPEG_PLAYERS} times, sorted. */
+    private static long[] ffmpegFirstFrames(String url, long gapMs) throws Exception {
+        long[] out = new long[FFMPEG_PLAYERS];
+        for (int i = 0; i < out.length; i++) {
+            long t0 = System.nanoTime();
+            Peers.Result r = Peers.run(30, Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-rw_timeout",
+                    "10000000", "-i", url, "-map", "0:v", "-frames:v", "1", "-f", "null", "-");
+            out[i] = r.exitCode() == 0 ? (System.nanoTime() - t0) / 1_000_000 : -1;
+            Thread.sleep(gapMs);
+        }
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
+    private static String ff(long[] sorted) {
+        long failed = java.util.Arrays.stream(sorted).filter(v -> v < 0).count();
+        long[] ok = java.util.Arrays.stream(sorted).filter(v -> v >= 0).toArray();
+        return ok.length == 0 ? "no frame" : ok[ok.length / 2] + " / " + ok[Math.min(ok.length - 1, (int) (0.99 * ok.length))]
+                + " / " + ok[ok.length - 1] + " (" + ok.length + " players" + (failed > 0 ? ", " + failed + " failed" : "") + ")";
+    }
+
     private static String ttff(JsonObject summary) {
         return summary.getLong("firstFrameMsP50") + " / " + summary.getLong("firstFrameMsP99") + " / "
                 + summary.getLong("firstFrameMsMax");
@@ -148,7 +234,7 @@ class CdnBenchmark {
         return EstuaryProcess.start(name, "cluster.enabled=true", "cluster.name=" + cluster, "cluster.host=127.0.0.1",
                 "cluster.port=" + port, "cluster.members=" + members, "cluster.eventBusPort=" + Ports.free(),
                 "cluster.role=" + role, "node.id=" + name, "cdn.cpuThresholdPercent=0", "cdn.loadRefreshMs=1000",
-                "rtmp.playWaitTimeoutMs=20000");
+                "rtmp.playWaitTimeoutMs=20000", "cdn.relayLingerMs=" + LINGER_MS);
     }
 
     private static void awaitRoute(EstuaryProcess node, String stream, String originId) throws Exception {

@@ -1,5 +1,6 @@
 package org.estuary.it.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * REST under load (issue 14 target 7): {@code /stream/find_all} with 1,000 live streams, and a
  * {@code /stream/find} of one of them, each driven by a closed-loop HTTP client (C connections,
- * every connection sends its next request when the previous answer arrived), after a warm-up.
+ * every connection sends its next request when the previous answer arrived), after a warm-up; find_all
+ * once more from a client that accepts gzip (the answer compressed once per refresh, ReplyEncoding).
  * Prints requests per second, latency p50/p99/max, bytes per answer and the server's CPU.
  *
  * <p>The 1,000 streams come from a few ffmpeg processes, each encoding one tiny picture once
@@ -64,11 +66,16 @@ class RestFindBenchmark {
                     .setDefaultPort(server.restPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
             List<String> rows = new ArrayList<>();
             String findOne = new JsonObject().put("name", "s" + (streams / 2)).encode();
-            for (String[] req : new String[][] {{"/stream/find_all", "{}"}, {"/stream/find", findOne}}) {
-                run(http, req[0], req[1], connections, 5, null); // warm-up: JIT, pools
-                Result r = run(http, req[0], req[1], connections, seconds, server);
-                rows.add(String.format(Locale.ROOT, "| `%s` | %d | %d | %.0f | %.2f | %.2f | %.2f | %.0f | %s | %d |",
-                        req[0], streams, connections, r.perSecond(), r.p(0.50), r.p(0.99), r.max(), r.bytesPerAnswer(),
+            assertEquals(streams, gunzippedFindAll(server).size(), "the gzip answer is the whole list");
+            // the third: find_all from a client that sends Accept-Encoding: gzip, as browsers and curl --compressed do
+            // (the client counts the compressed bytes; it does not inflate them)
+            for (String[] req : new String[][] {{"/stream/find_all", "{}", ""}, {"/stream/find", findOne, ""},
+                    {"/stream/find_all", "{}", "gzip"}}) {
+                boolean gzip = !req[2].isEmpty();
+                run(http, req[0], req[1], gzip, connections, 5, null); // warm-up: JIT, pools
+                Result r = run(http, req[0], req[1], gzip, connections, seconds, server);
+                rows.add(String.format(Locale.ROOT, "| `%s`%s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.0f | %s | %d |",
+                        req[0], gzip ? " (Accept-Encoding: gzip)" : "", streams, connections, r.perSecond(), r.p(0.50), r.p(0.99), r.max(), r.bytesPerAnswer(),
                         BenchSupport.cpu(r.cpu()), r.errors()));
                 assertTrue(r.count() > 0, "no answer to " + req[0]);
             }
@@ -104,6 +111,17 @@ class RestFindBenchmark {
                 "-f", "tee", tee.toString()), BenchSupport.LOGS.resolve("rest-ffmpeg-" + from + ".log"));
     }
 
+    /** find_all asked with Accept-Encoding: gzip, inflated. */
+    private static JsonArray gunzippedFindAll(EstuaryProcess server) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.restPort() + "/rest-api/stream/find_all"))
+                .header("Accept-Encoding", "gzip").build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", response.headers().firstValue("Content-Encoding").orElse(""));
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body()))) {
+            return new JsonArray(Buffer.buffer(in.readAllBytes()));
+        }
+    }
+
     private static void awaitStreams(EstuaryProcess server, int streams) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         int seen = 0;
@@ -131,7 +149,7 @@ class RestFindBenchmark {
     }
 
     /** Closed loop for {@code seconds}; the server's CPU over the same window when {@code server} is given. */
-    private static Result run(HttpClient http, String path, String body, int connections, int seconds,
+    private static Result run(HttpClient http, String path, String body, boolean gzip, int connections, int seconds,
                               EstuaryProcess server) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong errors = new AtomicLong();
@@ -142,7 +160,7 @@ class RestFindBenchmark {
         for (int c = 0; c < connections; c++) {
             lat[c] = new long[1 << 16];
             int slot = c;
-            loop(http, path, Buffer.buffer(body), running, errors, bytes, lat, counts, slot, done);
+            loop(http, path, Buffer.buffer(body), gzip, running, errors, bytes, lat, counts, slot, done);
         }
         ProcStats.Cpu before = server == null ? null : ProcStats.cpu(List.of(server.pid()));
         long start = System.nanoTime();
@@ -163,7 +181,7 @@ class RestFindBenchmark {
         return new Result(total, errors.get(), elapsed, bytes.get(), sorted, cpu);
     }
 
-    private static void loop(HttpClient http, String path, Buffer body, AtomicBoolean running, AtomicLong errors,
+    private static void loop(HttpClient http, String path, Buffer body, boolean gzip, AtomicBoolean running, AtomicLong errors,
                              AtomicLong bytes, long[][] lat, int[] counts, int slot, CountDownLatch done) {
         if (!running.get()) {
             done.countDown();
@@ -171,9 +189,15 @@ class RestFindBenchmark {
         }
         long t0 = System.nanoTime();
         http.request(HttpMethod.POST, "/rest-api" + path)
-                .compose(req -> req.putHeader("Content-Type", "application/json").send(body))
+                .compose(req -> {
+                    req.putHeader("Content-Type", "application/json");
+                    if (gzip) {
+                        req.putHeader("Accept-Encoding", "gzip");
+                    }
+                    return req.send(body);
+                })
                 .compose(resp -> resp.body().map(b -> {
-                    if (resp.statusCode() != 200) {
+                    if (resp.statusCode() != 200 || gzip != "gzip".equals(resp.getHeader("Content-Encoding"))) {
                         errors.incrementAndGet();
                     }
                     return b.length();
@@ -189,7 +213,7 @@ class RestFindBenchmark {
                     } else {
                         errors.incrementAndGet();
                     }
-                    loop(http, path, body, running, errors, bytes, lat, counts, slot, done);
+                    loop(http, path, body, gzip, running, errors, bytes, lat, counts, slot, done);
                 });
     }
 }

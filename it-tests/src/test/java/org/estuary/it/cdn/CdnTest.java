@@ -388,9 +388,11 @@ class CdnTest {
         long firstFrameMs = timeToFirstFrameMs(edge.rtmpUrl(STREAM + "-small"), 90);
         System.out.printf("CDN rendition through the transcoder node: first frame after %d ms (ffmpeg start included)%n",
                 firstFrameMs);
-        // Once more, retried: the first player left, and with relayLingerMs of 1 s the edge relay and then the
-        // transcoder may be stopping just as this probe asks (seen on a quieter machine: the edge started a relay of
-        // the rendition, which ended 80 ms later, "origin stream ended", and ffprobe got an I/O error).
+        // Once more: the first player left, and with relayLingerMs of 1 s the edge relay and then the transcoder may
+        // be stopping just as this probe asks. Seen before the server handled it: the edge started a relay of the
+        // rendition, which ended 80 ms later, "origin stream ended", and ffprobe got an I/O error. Now the edge tells
+        // the transcoder node when it starts a relay (it waits for that reader) and a rendition asked for while it
+        // stops is made again; still retried, for the few ms between a terminate and the route leaving the map.
         Ffmpeg.Probe probe = Await.value(LOADED, "a probe of the rendition through the edge", () -> {
             Ffmpeg.Probe p = Ffmpeg.probe(edge.rtmpUrl(STREAM + "-small"), 2);
             return p.videoFrames() >= 10 ? p : null;
@@ -402,6 +404,43 @@ class CdnTest {
         assertEquals("cdn-origin2", originOf(edge, STREAM + "-small"), "the rendition is routed from the transcoder node");
         assertEquals(200, origin2.post("/transcoder2/find_all", "").status(), "the transcoder runs on the transcoder node");
         assertEquals(404, origin1.post("/transcoder2/find_all", "").status(), "and not on the origin");
+
+        // HLS ABR from the CDN's profiles: the edge's master of the stream lists the stream, then the profile's
+        // rendition at the profile's size and rate; a player fetching that variant gets it through the transcoder
+        // node as the RTMP player above did.
+        String hls = "http://127.0.0.1:" + EDGE_HLS_PORT + "/";
+        String master = Await.value(LOADED, "the edge's master playlist of " + STREAM, () -> {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(hls + STREAM + "/master.m3u8"))
+                            .timeout(Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        });
+        assertTrue(master.contains("RESOLUTION=320x180") && master.contains("\n" + STREAM + ".m3u8\n"), master);
+        assertTrue(master.contains("#EXT-X-STREAM-INF:BANDWIDTH=250000,RESOLUTION=160x96\n../" + STREAM + "-small/"
+                + STREAM + "-small.m3u8\n"), "the profile's variant (250 kbit/s, 160x96): " + master);
+        // retried as the RTMP probe is: the first fetch of a variant waits for the rendition to reach the edge
+        Ffmpeg.Probe variant = Await.value(LOADED, "ffprobe of the profile's HLS variant on the edge", () -> {
+            Ffmpeg.Probe p = Ffmpeg.probe(hls + STREAM + "-small/" + STREAM + "-small.m3u8", 3);
+            return p.videoFrames() >= 10 ? p : null;
+        });
+        assertEquals("160", variant.video().get("width"), variant.toString());
+        assertEquals("96", variant.video().get("height"), variant.toString());
+        System.out.println("Edge HLS master with CDN profile variants:\n" + master);
+        for (String agent : List.of(STREAM, STREAM + "-small")) { // so the rendition can go idle below
+            assertEquals(200, edge.post("/hls/terminate", new JsonObject().put("name", agent)).status(), agent);
+        }
+        // origin1 (the origin role alone) lists the variant too: it relays renditions, never other streams
+        assertEquals(200, origin1.post("/hls/startup", new JsonObject().put("name", STREAM)).status());
+        String originMaster = origin1.post("/hls/find_all", "").array().getJsonObject(0).getString("playlist")
+                .replace("/" + STREAM + ".m3u8", "/master.m3u8");
+        String listed = Await.value(LOADED, "origin1's master playlist of " + STREAM, () -> {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(originMaster))
+                            .timeout(Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        });
+        assertTrue(listed.contains("RESOLUTION=160x96\n../" + STREAM + "-small/" + STREAM + "-small.m3u8\n"), listed);
+        assertEquals(200, origin1.post("/hls/terminate", new JsonObject().put("name", STREAM)).status());
 
         // No ACTIVE transcoder node: a player of a rendition nobody makes yet is refused with WCS's text.
         assertEquals(200, edge.post("/cdn/profile/add", new JsonObject().put("name", "-tiny").put("profile", new JsonObject()

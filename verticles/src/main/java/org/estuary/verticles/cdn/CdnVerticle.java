@@ -59,6 +59,8 @@ public final class CdnVerticle extends VerticleBase {
     private ClusterRequests clusterRequests;
     /** Publishes forwarded to an origin ({@code cdn.edgePublish: relay} on a node without the origin role), or null. */
     private EdgeForwards forwards;
+    /** Answers {@link Addresses#CDN_RENDITIONS} on nodes that can play renditions, or null. */
+    private io.vertx.core.eventbus.MessageConsumer<JsonObject> renditionList;
 
     /**
      * @param playWaitMs how long players wait for a stream; a new relay gets that long to see its first reader
@@ -91,11 +93,16 @@ public final class CdnVerticle extends VerticleBase {
             NodeIdentity identity = directory.identity();
             accessLists = new AccessLists(vertx, tables, routes, streams, config.aclKeyParameter(), relayToken,
                 name -> relays == null ? java.util.Optional.empty() : relays.originPublish(name));
-            // Transcoder nodes relay the sources of their renditions like edges relay streams for players.
-            if (identity.has(NodeIdentity.EDGE) || identity.has(NodeIdentity.TRANSCODER)) {
-                relays = new EdgeRelays(vertx, context, streams, routes, directory, config.relayVia(),
-                    config.relayLingerMs(), playWaitMs, accessLists.relayQuery(identity.nodeId()));
+            // Transcoder nodes relay the sources of their renditions like edges relay streams for players. A node
+            // with neither role relays profile renditions only (made on a transcoder node), so that its players, and
+            // the variants of its HLS master playlists, get them too; never another origin's streams.
+            boolean relaysAll = identity.has(NodeIdentity.EDGE) || identity.has(NodeIdentity.TRANSCODER);
+            relays = new EdgeRelays(vertx, context, streams, routes, directory, relaysAll ? config.relayVia() : "",
+                config.relayLingerMs(), playWaitMs, accessLists.relayQuery(identity.nodeId()));
+            if (relaysAll) {
                 directory.relayVia(config.relayVia());
+            } else {
+                relays.localOnly(name -> profiles == null || profiles.rendition(name).isEmpty());
             }
             if (config.edgePublish() == EdgePublish.RELAY && !identity.has(NodeIdentity.ORIGIN)) {
                 forwards = new EdgeForwards(vertx, context, streams, directory, accessLists.relayQuery(identity.nodeId()));
@@ -114,6 +121,7 @@ public final class CdnVerticle extends VerticleBase {
         }).compose(v -> {
             if (relays != null) {
                 relays.onUnrouted(renditions::demand);
+                relays.onRelayStarting(renditions::relayStarting);
                 relays.start();
             }
             if (forwards != null) {
@@ -124,6 +132,14 @@ public final class CdnVerticle extends VerticleBase {
             routes.onChange((name, route) -> recheckPlayers(name, accessLists.keys(name)));
             admission.add(this::admit);
             clusterRequests = new ClusterRequests(vertx, directory);
+            if (relays != null) {
+                // the HLS output's master playlist of a stream lists its profile renditions, which this node
+                // can play (a player of one makes a transcoder node make it, as for an RTMP player)
+                renditionList = vertx.eventBus().<JsonObject>localConsumer(Addresses.CDN_RENDITIONS, m -> {
+                    String name = m.body() == null ? null : m.body().getString("stream");
+                    m.reply(new JsonArray(new java.util.ArrayList<Object>(profiles.renditionsOf(name))));
+                });
+            }
             return Future.all(renditions.start(), clusterRequests.start());
         }).compose(v -> {
             if (config.bridgeEnabled()) {
@@ -214,6 +230,9 @@ public final class CdnVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        if (renditionList != null) {
+            renditionList.unregister();
+        }
         if (bridge != null) {
             bridge.stop();
         }

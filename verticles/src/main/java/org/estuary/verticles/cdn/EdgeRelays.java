@@ -73,6 +73,7 @@ final class EdgeRelays implements OnDemandSource {
     private volatile java.util.function.Function<String, String> unrouted = name -> null;
     /** Names never relayed here: the streams this node forwards to their origin (cdn.edgePublish: relay). */
     private volatile java.util.function.Predicate<String> localOnly = name -> false;
+    private volatile java.util.function.BiConsumer<String, JsonObject> relayStarting = (name, route) -> { };
 
     /**
      * @param startGraceMs how long a new relay may wait for its first reader (a player's own wait for the
@@ -153,6 +154,11 @@ final class EdgeRelays implements OnDemandSource {
         this.localOnly = localOnly;
     }
 
+    /** Told (on the CDN context) of each relay this node starts, with the route it copies. Call before start. */
+    void onRelayStarting(java.util.function.BiConsumer<String, JsonObject> relayStarting) {
+        this.relayStarting = relayStarting;
+    }
+
     /** Asked (any thread) for a name no route names, e.g. a profile rendition: the name to wait for, or null. */
     void onUnrouted(java.util.function.Function<String, String> unrouted) {
         this.unrouted = unrouted;
@@ -164,6 +170,7 @@ final class EdgeRelays implements OnDemandSource {
         }
         Relay relay = new Relay(name, route.getString("nodeId"), route.getString("mediaSessionId"));
         relays.put(name, relay);
+        relayStarting.accept(name, route);
         armLinger(relay, startGraceMs + lingerMs);
         source(route).onComplete(found -> context.runOnContext(v -> {
             if (relays.get(name) != relay) {

@@ -77,6 +77,20 @@ final class Profiles {
         return Optional.ofNullable(best);
     }
 
+    /**
+     * Every profile as a rendition of {@code source} ({@code <source><suffix>}), by profile name; none when
+     * {@code source} is itself a rendition (no rendition of a rendition is offered). From this node's mirror.
+     */
+    java.util.List<JsonObject> renditionsOf(String source) {
+        if (source == null || source.isEmpty() || rendition(source).isPresent()) {
+            return java.util.List.of();
+        }
+        java.util.List<JsonObject> out = new java.util.ArrayList<>();
+        new TreeMap<>(mirror).forEach((name, profile) -> out.add(new JsonObject().put("stream", source + suffix(name))
+            .put("profileName", name).put("profile", profile.copy())));
+        return out;
+    }
+
     /** The {@code /transcoder2/startup} encoder fields of a stored profile. */
     static JsonObject encoder(JsonObject profile) {
         JsonObject e = new JsonObject().put("videoCodec", "H264");

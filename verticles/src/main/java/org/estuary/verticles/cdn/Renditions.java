@@ -64,10 +64,21 @@ final class Renditions {
     private long timer = -1;
 
     private static final class Made {
-        final long startedAt = System.currentTimeMillis();
+        long startedAt = System.currentTimeMillis();
         long idleSince;
         boolean hadReader;
+
+        /** An edge is about to relay it: it gets a new reader's wait before its idle countdown starts again. */
+        void renew() {
+            startedAt = System.currentTimeMillis();
+            idleSince = 0;
+            hadReader = false;
+        }
     }
+    /** Transcoder side: renditions whose transcoder is being terminated (a new ask waits, then makes it anew). */
+    private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
+    /** Edge side: renditions asked for here, with when they were last asked (re-asked while players wait). */
+    private final Map<String, Long> followed = new ConcurrentHashMap<>();
 
     /**
      * @param relays this node's relays (edges and transcoders have them), or null
@@ -121,6 +132,7 @@ final class Renditions {
             refreshTranscoders();
         }
         wanted.entrySet().removeIf(e -> now - e.getValue() > waitMs); // its players have given up by now
+        reaskWaiting(now);
         made.forEach((name, m) -> {
             Optional<Stream> out = streams.find(name);
             if (out.isPresent() && !out.get().readers().isEmpty()) {
@@ -183,7 +195,55 @@ final class Renditions {
         return name;
     }
 
+    /**
+     * Readers here still wait for a rendition that ended (it stopped for want of readers just as they came: an
+     * HLS agent follows the name across it, an RTMP player may still be within its wait): ask for it again, at
+     * most once every two seconds per name. A name nobody waits for any more is forgotten.
+     */
+    private void reaskWaiting(long now) {
+        followed.forEach((name, last) -> {
+            boolean live = streams.find(name).isPresent() || routes.lookup(name).isPresent();
+            if (!streams.awaited(name)) {
+                if (!live) {
+                    followed.remove(name, last);
+                }
+                return;
+            }
+            if (!live && !wanted.containsKey(name) && now - last >= 2_000) {
+                // only while its source is published somewhere (else it could not be made): the next tick after
+                // the source's route is back asks
+                profiles.rendition(name).filter(r -> routes.lookup(r.source()).isPresent()
+                    || streams.find(r.source()).isPresent()).ifPresent(r -> {
+                    LOG.info("Rendition {} asked again: players here wait for it", name);
+                    ask(name, r);
+                });
+            }
+        });
+    }
+
+    /**
+     * Edge side: this node starts relaying {@code name} from {@code route}. When it is a rendition, its transcoder
+     * node is told, so that a rendition about to stop for want of readers (its last edge relay left moments ago)
+     * waits for this relay's reader instead of ending under it.
+     */
+    void relayStarting(String name, JsonObject route) {
+        Optional<Profiles.Rendition> r = profiles.rendition(name);
+        String node = route.getString("nodeId");
+        if (r.isEmpty() || node == null) {
+            return;
+        }
+        followed.put(name, System.currentTimeMillis());
+        vertx.eventBus().request(address(node), request(name, r.get()), new DeliveryOptions().setSendTimeout(waitMs))
+            .onFailure(e -> LOG.debug("Rendition {} not renewed on {}: {}", name, node, e.getMessage()));
+    }
+
+    private static JsonObject request(String name, Profiles.Rendition r) {
+        return new JsonObject().put("name", name).put("source", r.source()).put("profileName", r.profileName())
+            .put("profile", r.profile());
+    }
+
     private void ask(String name, Profiles.Rendition r) {
+        followed.put(name, System.currentTimeMillis());
         if (wanted.putIfAbsent(name, System.currentTimeMillis()) != null) {
             return; // asked already; the route will come
         }
@@ -195,8 +255,7 @@ final class Renditions {
         }
         String node = candidates.get(0);
         LOG.info("Rendition {} ({} of {}) asked of transcoder {}", name, r.profileName(), r.source(), node);
-        JsonObject body = new JsonObject().put("name", name).put("source", r.source())
-            .put("profileName", r.profileName()).put("profile", r.profile());
+        JsonObject body = request(name, r);
         vertx.eventBus().<JsonObject>request(address(node), body, new DeliveryOptions().setSendTimeout(waitMs))
             .onFailure(e -> {
                 LOG.warn("Rendition {} not made by {}: {}", name, node, e.getMessage());
@@ -221,7 +280,17 @@ final class Renditions {
             m.fail(ApiStatus.BAD_REQUEST, "name, source and profile are required");
             return;
         }
-        if (made.containsKey(name) || streams.find(name).isPresent()) {
+        if (stopping.contains(name)) {
+            // its transcoder is ending (no readers until just now): make it anew once it is gone
+            LOG.info("Rendition {} asked for while it stops: made again once stopped", name);
+            whenStopped(name).onComplete(v -> make(m));
+            return;
+        }
+        Made already = made.get(name);
+        if (already != null || streams.find(name).isPresent()) {
+            if (already != null) {
+                already.renew(); // an edge relays it (again): its reader is on the way
+            }
             m.reply(new JsonObject().put("name", name));
             return;
         }
@@ -267,8 +336,24 @@ final class Renditions {
     }
 
     private void terminate(String name) {
+        stopping.add(name);
         vertx.eventBus().request(TERMINATE, new JsonObject().put("localStreamName", name),
                 new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
-            .onFailure(e -> LOG.debug("Rendition {} already gone: {}", name, e.getMessage()));
+            .onFailure(e -> LOG.debug("Rendition {} already gone: {}", name, e.getMessage()))
+            .onComplete(ar -> stopping.remove(name));
+    }
+
+    /** Completes once the stopping transcoder of {@code name} and its stream are gone (or after {@code waitMs}). */
+    private Future<Void> whenStopped(String name) {
+        Promise<Void> done = Promise.promise();
+        long until = System.currentTimeMillis() + waitMs;
+        vertx.setPeriodic(50, 50, id -> {
+            if ((!stopping.contains(name) && streams.find(name).isEmpty()) || System.currentTimeMillis() > until) {
+                vertx.cancelTimer(id);
+                stopping.remove(name);
+                done.tryComplete();
+            }
+        });
+        return done.future();
     }
 }

@@ -146,13 +146,37 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
             return;
         }
         HlsSegmenter seg = agent.segmenter();
-        String body;
         if (path.isMaster()) {
+            // the stream itself, then the CDN profile renditions that apply to it (none on one node alone)
             long bandwidth = seg.bandwidthEstimate(agent.store()::size);
-            body = PlaylistWriter.master(List.of(new PlaylistWriter.Variant(path.stream() + ".m3u8",
-                    bandwidth, seg.width(), seg.height(), seg.codecs())), seg.lowLatency());
-        } else {
-            body = seg.mediaPlaylist();
+            String query = req.query();
+            PlaylistWriter.Variant self = new PlaylistWriter.Variant(path.stream() + ".m3u8"
+                    + (query == null || query.isEmpty() ? "" : "?" + query), bandwidth, seg.width(), seg.height(),
+                    seg.codecs());
+            server.cdnRenditions(path.stream()).onComplete(ar -> {
+                List<PlaylistWriter.Variant> variants = ProfileVariants.variants(self,
+                        ar.succeeded() ? ar.result() : null, query, this::measured);
+                send(req, path, agent, subscriber, PlaylistWriter.master(variants, seg.lowLatency()));
+            });
+            return;
+        }
+        send(req, path, agent, subscriber, seg.mediaPlaylist());
+    }
+
+    /** A rendition this node segments already, with content: its measured figures; else null. */
+    private ProfileVariants.Measured measured(String stream) {
+        HlsAgent a = server.agent(stream);
+        if (a == null || a.segmenter().height() <= 0 || a.segmenter().codecs().isEmpty()) {
+            return null;
+        }
+        HlsSegmenter seg = a.segmenter();
+        return new ProfileVariants.Measured(seg.width(), seg.height(), seg.codecs(), seg.bandwidthEstimate(a.store()::size));
+    }
+
+    private void send(HttpServerRequest req, HlsPath path, HlsAgent agent, String subscriber, String body) {
+        HttpServerResponse resp = req.response();
+        if (resp.ended() || resp.closed()) {
+            return;
         }
         Buffer b = Buffer.buffer(body);
         agent.addBytes(subscriber, b.length());

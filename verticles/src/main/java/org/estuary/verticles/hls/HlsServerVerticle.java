@@ -3,6 +3,7 @@ package org.estuary.verticles.hls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.estuary.core.config.HlsConfig;
 import org.estuary.core.config.HlsStorage;
+import org.estuary.core.control.Addresses;
 import org.estuary.core.hls.HlsSettings;
 import org.estuary.core.limits.Limits;
 import org.estuary.core.session.Admission;
@@ -184,6 +186,17 @@ public final class HlsServerVerticle extends VerticleBase {
             return null;
         }
         return startAgent(name);
+    }
+
+    /**
+     * The CDN profile renditions a player of {@code stream} can get on this node ({@link Addresses#CDN_RENDITIONS});
+     * an empty list when no CDN answers (one node alone) or it does not answer within a second.
+     */
+    Future<JsonArray> cdnRenditions(String stream) {
+        return vertx.eventBus().<JsonArray>request(Addresses.CDN_RENDITIONS, new JsonObject().put("stream", stream),
+                new DeliveryOptions().setLocalOnly(true).setSendTimeout(1_000))
+            .map(m -> m.body() == null ? new JsonArray() : m.body())
+            .otherwise(new JsonArray());
     }
 
     boolean lowLatency() {

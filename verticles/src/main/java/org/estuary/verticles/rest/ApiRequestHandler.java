@@ -6,12 +6,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.estuary.core.control.ApiStatus;
+import org.estuary.core.control.ReplyEncoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +65,18 @@ final class ApiRequestHandler implements Handler<RoutingContext> {
         // localOnly: a node's REST API reports and controls that node (as in WCS). Every node registers the
         // same addresses, and a clustered event bus would otherwise hand the request to any of them.
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(sendTimeoutMs).setLocalOnly(true);
+        if (ReplyEncoding.acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
+            options.addHeader(ReplyEncoding.ACCEPTS_GZIP, "true");
+        }
         vertx.eventBus().<Object>request(method.address(), body, options)
-            .onSuccess(reply -> Responses.json(ctx, 200, replyBody(reply)))
+            .onSuccess(reply -> {
+                if (ReplyEncoding.GZIP.equals(reply.headers().get(ReplyEncoding.CONTENT_ENCODING))) {
+                    // compressed once by the verticle for every client that accepts it (ReplyEncoding)
+                    ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, ReplyEncoding.GZIP)
+                        .putHeader(HttpHeaders.VARY, "Accept-Encoding");
+                }
+                Responses.json(ctx, 200, replyBody(reply));
+            })
             .onFailure(failure -> Responses.error(ctx, toError(method, failure)));
     }
 

@@ -4,16 +4,19 @@ import org.estuary.verticles.agent.Control;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.estuary.core.control.Addresses;
 import org.estuary.core.control.ApiStatus;
+import org.estuary.core.control.ReplyEncoding;
 import org.estuary.core.session.ClientConnection;
 import org.estuary.core.session.ConnectionRegistry;
 import org.estuary.core.stream.Stream;
@@ -80,8 +83,11 @@ public final class StreamControlVerticle extends VerticleBase {
      */
     private List<JsonObject> streamsNamed(String name, String mediaSessionId) {
         List<JsonObject> out = new ArrayList<>();
-        for (Stream s : streams.streams()) {
-            if ((name == null || name.equals(s.name())) && (mediaSessionId == null || mediaSessionId.equals(s.mediaSessionId()))) {
+        // by name: the one stream registered under it (no scan of every stream per request)
+        Stream named = name == null ? null : streams.registered(name);
+        Collection<Stream> candidates = name == null ? streams.streams() : named == null ? List.of() : List.of(named);
+        for (Stream s : candidates) {
+            if (mediaSessionId == null || mediaSessionId.equals(s.mediaSessionId())) {
                 out.add(StreamJson.publisher(s, nodeId));
             }
         }
@@ -101,6 +107,10 @@ public final class StreamControlVerticle extends VerticleBase {
         });
         if (answer == null) {
             m.fail(ApiStatus.NOT_FOUND, "Streams not found");
+            return;
+        }
+        if ("true".equals(m.headers().get(ReplyEncoding.ACCEPTS_GZIP))) {
+            m.reply(findAll.gzipped(), new DeliveryOptions().addHeader(ReplyEncoding.CONTENT_ENCODING, ReplyEncoding.GZIP));
             return;
         }
         m.reply(answer);

@@ -66,15 +66,9 @@ final class StreamJson {
                 .put("name", name);
     }
 
-    /** A track that delivered nothing for this long counts as muted (the publisher stopped sending it). */
-    static final long MUTED_AFTER_MS = 3_000;
-
+    /** A track that delivered nothing for {@link Stream#SILENT_AFTER_MS} counts as muted (the publisher stopped sending it). */
     private static boolean muted(long lastAtMillis) {
-        return muted(lastAtMillis, System.currentTimeMillis());
-    }
-
-    static boolean muted(long lastAtMillis, long nowMillis) {
-        return lastAtMillis == 0 || nowMillis - lastAtMillis > MUTED_AFTER_MS;
+        return Stream.silent(lastAtMillis, System.currentTimeMillis());
     }
 
     private static void media(JsonObject o, MediaDescription d, long bitrateBps, Stream s, String transport) {

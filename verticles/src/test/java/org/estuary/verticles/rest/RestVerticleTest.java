@@ -90,6 +90,43 @@ class RestVerticleTest {
     }
 
     @Test
+    void aGzipAnswerGoesOnlyToClientsThatAcceptIt(VertxTestContext tc) throws Exception {
+        byte[] json = "[{\"name\":\"cam1\"}]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var packed = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(packed)) {
+            gz.write(json);
+        }
+        // the verticle sees whether the client accepts gzip and answers compressed only then
+        vertx.eventBus().consumer(Addresses.api("/stream/find_all"), m -> {
+            if ("true".equals(m.headers().get(org.estuary.core.control.ReplyEncoding.ACCEPTS_GZIP))) {
+                m.reply(Buffer.buffer(packed.toByteArray()), new io.vertx.core.eventbus.DeliveryOptions()
+                    .addHeader(org.estuary.core.control.ReplyEncoding.CONTENT_ENCODING, "gzip"));
+            } else {
+                m.reply(Buffer.buffer(json));
+            }
+        });
+        client.request(HttpMethod.GET, port, "127.0.0.1", "/rest-api/stream/find_all")
+            .putHeader("Accept-Encoding", "br;q=1.0, gzip;q=0.8").send()
+            .compose(zipped -> {
+                tc.verify(() -> {
+                    assertEquals(200, zipped.statusCode());
+                    assertEquals("gzip", zipped.getHeader("Content-Encoding"));
+                    assertEquals("Accept-Encoding", zipped.getHeader("Vary"));
+                    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body().getBytes()))) {
+                        assertEquals(new JsonArray(Buffer.buffer(json)), new JsonArray(Buffer.buffer(in.readAllBytes())));
+                    }
+                });
+                return client.request(HttpMethod.GET, port, "127.0.0.1", "/rest-api/stream/find_all")
+                    .putHeader("Accept-Encoding", "gzip;q=0, identity").send();
+            })
+            .onComplete(tc.succeeding(plain -> tc.verify(() -> {
+                assertNull(plain.getHeader("Content-Encoding"));
+                assertEquals(new JsonArray(Buffer.buffer(json)), plain.bodyAsJsonArray());
+                tc.completeNow();
+            })));
+    }
+
+    @Test
     void getOnParameterlessMethodWorksWithoutBody(VertxTestContext tc) {
         vertx.eventBus().consumer(Addresses.api("/stream/find_all"), m -> m.reply(new JsonArray().add(1)));
         send(HttpMethod.GET, "/rest-api/stream/find_all", null)

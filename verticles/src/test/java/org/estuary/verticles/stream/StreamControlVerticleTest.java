@@ -3,6 +3,7 @@ package org.estuary.verticles.stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.estuary.core.control.Addresses;
+import org.estuary.core.control.ReplyEncoding;
 import org.estuary.core.media.Codec;
 import org.estuary.core.session.ClientConnection;
 import org.estuary.core.session.ConnectionRegistry;
@@ -88,6 +90,44 @@ class StreamControlVerticleTest {
         assertEquals(1, call(vertx, "/stream/find", new JsonObject().put("published", false)).size());
         assertEquals(1, call(vertx, "/stream/find", new JsonObject().put("appKey", "live").put("published", "true")).size());
         assertEquals(404, failure(vertx, "/stream/find", new JsonObject().put("name", "nope")));
+    }
+
+    @Test
+    void findAllIsGzippedOnceForClientsThatAcceptIt(Vertx vertx) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            streams.publish("gz" + i, new PublisherInfo("", "live", "Flash", Map.of()), 10_000);
+        }
+        var accepts = new io.vertx.core.eventbus.DeliveryOptions().addHeader(ReplyEncoding.ACCEPTS_GZIP, "true");
+        var first = vertx.eventBus().<Buffer>request(Addresses.api("/stream/find_all"), new JsonObject(), accepts)
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(ReplyEncoding.GZIP, first.headers().get(ReplyEncoding.CONTENT_ENCODING));
+        JsonArray unpacked;
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(first.body().getBytes()))) {
+            unpacked = new JsonArray(Buffer.buffer(in.readAllBytes()));
+        }
+        JsonArray plain = call(vertx, "/stream/find_all", new JsonObject());
+        assertEquals(50, unpacked.size());
+        assertEquals(plain.encode().length(), unpacked.encode().length(), "the same answer, compressed");
+        assertTrue(first.body().length() * 5 < plain.toBuffer().length(),
+                first.body().length() + " compressed bytes for " + plain.toBuffer().length());
+    }
+
+    @Test
+    void aSharedFindAllShowsATrackFallingSilentAndComingBackWhenItHappens(Vertx vertx) throws Exception {
+        Stream s = streams.publish("quiet", new PublisherInfo("", "live", "Flash", Map.of()), 10_000);
+        s.publish(org.estuary.core.media.Frame.media(Codec.AAC, 0, 0, true, new byte[] {1}));
+        JsonObject audio = call(vertx, "/stream/find_all", new JsonObject()).getJsonObject(0).getJsonObject("audioState");
+        assertFalse(audio.getBoolean("muted"), "audio just arrived");
+        // no event tells that a track went silent: the shared answer is rebuilt when it would, and
+        // (wall-clock bound) it is asked for a while after Stream.SILENT_AFTER_MS past the frame
+        long end = System.currentTimeMillis() + Stream.SILENT_AFTER_MS + 5_000;
+        while (!call(vertx, "/stream/find_all", new JsonObject()).getJsonObject(0).getJsonObject("audioState").getBoolean("muted")) {
+            assertTrue(System.currentTimeMillis() < end, "audio never shown muted");
+            Thread.sleep(100);
+        }
+        s.publish(org.estuary.core.media.Frame.media(Codec.AAC, 20_000, 20_000, true, new byte[] {2}));
+        assertFalse(call(vertx, "/stream/find_all", new JsonObject()).getJsonObject(0).getJsonObject("audioState").getBoolean("muted"),
+                "audio back: shown in the very next answer");
     }
 
     @Test
