@@ -29,6 +29,8 @@ class WebRtcPlayersBenchmark {
     private static final String NAME = "rtcbench";
     private static final int PLAYERS = Integer.getInteger("bench.players", 100);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
+    /** How long the players may take to connect before the measured set is fixed. */
+    private static final long CONNECT_WAIT_MS = Long.getLong("bench.connectWaitMs", 120_000);
 
     @Test
     void webRtcPlayersPerCoreAgainstRtmpFanout() throws Exception {
@@ -50,18 +52,21 @@ class WebRtcPlayersBenchmark {
             int failed;
             String error;
             try (WhepLoadClient players = new WhepLoadClient(whep, PLAYERS)) {
-                long until = System.currentTimeMillis() + 120_000;
+                long until = System.currentTimeMillis() + CONNECT_WAIT_MS;
                 while (players.connected.get() + players.failed.get() < PLAYERS && System.currentTimeMillis() < until) {
                     Thread.sleep(200);
                 }
+                players.stopConnecting(); // the measured players are the ones connected now
                 long connectMs = (System.nanoTime() - connectStart) / 1_000_000;
                 System.out.println("WHEP players connected: " + players.connected.get() + "/" + PLAYERS + " in " + connectMs
                         + " ms, failed " + players.failed.get() + " " + players.lastError());
                 Thread.sleep(5000); // warm-up: the JIT compiles the play path; GOP seeds are sent
+                connected = players.connected.get();
                 long before = players.bytes.sum();
                 webCpu = BenchSupport.window(() -> List.of(server.pid()), SECONDS);
                 webBytes = players.bytes.sum() - before;
-                connected = players.connected.get();
+                System.out.println("WHEP players receiving media in the last 5 s of the window: " + players.receiving(5000) + " of "
+                        + connected + "; packets " + players.packets.sum());
                 failed = players.failed.get();
                 error = players.lastError();
             }
@@ -97,8 +102,10 @@ class WebRtcPlayersBenchmark {
             System.out.println("\nWebRTC players\n" + table + (error.isEmpty() ? "" : "last player error: " + error + "\n"));
             String method = "Load average (1/5/15 min) before the test: " + load + ". Method: one ffmpeg publisher (640x360 "
                     + "25 fps H.264 500k, 2 s GOP + AAC 64k) over RTMP; " + PLAYERS + " WHEP players from `WhepLoadClient` in "
-                    + "the benchmark JVM (one thread each: ICE Binding with integrity, a BouncyCastle DTLS 1.2 client "
-                    + "handshake with use_srtp, SRTP bytes counted, not decrypted, consent every 2 s); 5 s warm-up, then "
+                    + "the benchmark JVM (connects on a pool of " + Integer.getInteger("bench.connectThreads", 16) + " threads: ICE Binding "
+                    + "with integrity, a BouncyCastle DTLS 1.2 client handshake with use_srtp; then one selector thread "
+                    + "counts SRTP bytes, not decrypted, and sends consent every 2 s; only players connected when the "
+                    + "window opens are counted); 5 s warm-up, then "
                     + "server CPU (utime+stime from /proc) and bytes over a " + SECONDS + " s window, minus a window of "
                     + "the publisher alone (AAC to Opus once for the stream, H.264 packetised and SRTP-encrypted per "
                     + "player). Then the same number of RTMP players (`RtmpLoadClient`, own JVM) on the same server and stream.";

@@ -8,6 +8,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,7 +25,12 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Hashtable;
+import java.util.Collections;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -55,27 +64,72 @@ import org.estuary.core.webrtc.Stun;
 /**
  * WHEP players that do not decode: each POSTs a recvonly offer (H.264 + Opus) to
  * {@code /whep/<stream>}, nominates the server's candidate with an ICE-lite Binding request
- * (MESSAGE-INTEGRITY), runs a real DTLS 1.2 client handshake with use_srtp (BouncyCastle, an
- * ECDSA certificate whose fingerprint is in the offer), then counts the SRTP bytes that arrive
- * and keeps ICE consent with a Binding request every 2 s. Packets are not decrypted: the server's
- * work (packetising, SRTP, sending) is what is measured. One thread per player.
+ * (MESSAGE-INTEGRITY), runs a real DTLS 1.2 client handshake with use_srtp (BouncyCastle, one
+ * ECDSA certificate made once for all players, whose fingerprint is in every offer), then counts
+ * the SRTP bytes that arrive and keeps ICE consent with a Binding request every 2 s. Packets are not
+ * decrypted: the server's work (packetising, SRTP, sending) is what is measured.
+ *
+ * <p>Threads (issue 12: one thread per player let only 184 of 500 connect, the players' blocking
+ * receives of media starving the handshakes): the connects (HTTP, STUN, DTLS, blocking) run on a
+ * small pool; a connected player's channel then turns non-blocking and one receiver thread reads
+ * every player with a selector. Consent checks go from a thread of their own: on a starved machine
+ * (the load client runs at nice 19 beside other work) a pass of the receiver over hundreds of
+ * players took longer than the server's consent timeout, and the server dropped every player.
  */
 final class WhepLoadClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int CONNECT_THREADS = Integer.getInteger("bench.connectThreads", 16);
 
     final LongAdder bytes = new LongAdder();
     final LongAdder packets = new LongAdder();
     final AtomicInteger connected = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<DatagramSocket> sockets = new ArrayList<>();
+    private final ExecutorService connects;
+    private final Thread receiver;
+    private final java.util.concurrent.ScheduledExecutorService consent;
+    private volatile boolean stopping;
+    private final Selector selector;
+    private final Queue<Player> joining = new ConcurrentLinkedQueue<>();
+    private final List<Player> players = Collections.synchronizedList(new ArrayList<>());
     private final KeyPair key;
     private final org.bouncycastle.tls.Certificate certificate;
     private final String fingerprint;
     private final JcaTlsCrypto crypto;
     private volatile boolean closed;
     private volatile String lastError = "";
+
+    /** One connected player: its channel, what its consent checks need, and when media last came (receiver thread). */
+    private static final class Player {
+        final DatagramChannel channel;
+        final String user;
+        final String serverPwd;
+        final DTLSTransport dtls;
+        volatile long lastMediaMs;
+
+        Player(DatagramChannel channel, String user, String serverPwd, DTLSTransport dtls) {
+            this.channel = channel;
+            this.user = user;
+            this.serverPwd = serverPwd;
+            this.dtls = dtls;
+        }
+
+        DatagramChannel channel() {
+            return channel;
+        }
+
+        DTLSTransport dtls() {
+            return dtls;
+        }
+    }
+
+    /** Players that received media in the last {@code ms}: connected players the server is really sending to. */
+    int receiving(long ms) {
+        long since = System.currentTimeMillis() - ms;
+        synchronized (players) {
+            return (int) players.stream().filter(p -> p.lastMediaMs >= since).count();
+        }
+    }
 
     WhepLoadClient(String whepUrl, int players) throws Exception {
         crypto = (JcaTlsCrypto) new JcaTlsCryptoProvider().create(RANDOM);
@@ -88,13 +142,31 @@ final class WhepLoadClient implements AutoCloseable {
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())).getEncoded();
         certificate = new org.bouncycastle.tls.Certificate(new org.bouncycastle.tls.crypto.TlsCertificate[] {crypto.createCertificate(der)});
         fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-        for (int i = 0; i < players; i++) {
-            Thread t = new Thread(() -> play(whepUrl), "whep-load-" + i);
+        selector = Selector.open();
+        receiver = new Thread(this::receive, "whep-load-receiver");
+        receiver.setDaemon(true);
+        receiver.start();
+        consent = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "whep-load-consent");
             t.setDaemon(true);
-            threads.add(t);
-            t.start();
-            Thread.sleep(20); // spread the handshakes a little
+            return t;
+        });
+        consent.scheduleWithFixedDelay(this::consent, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+        AtomicInteger n = new AtomicInteger();
+        connects = Executors.newFixedThreadPool(CONNECT_THREADS, r -> {
+            Thread t = new Thread(r, "whep-load-connect-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        for (int i = 0; i < players; i++) {
+            connects.execute(() -> connect(whepUrl));
         }
+    }
+
+    /** No more players connect from now on (the ones connecting are abandoned): the measured set is fixed. */
+    void stopConnecting() {
+        stopping = true;
+        connects.shutdownNow();
     }
 
     String lastError() {
@@ -130,13 +202,14 @@ final class WhepLoadClient implements AutoCloseable {
         throw new IllegalStateException("answer without a=" + name);
     }
 
-    private void play(String whepUrl) {
+    /** WHEP offer, ICE nomination and DTLS handshake, blocking, on a connect thread; then the receiver takes over. */
+    private void connect(String whepUrl) {
         String ufrag = token(8);
         String pwd = token(24);
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            synchronized (sockets) {
-                sockets.add(socket);
-            }
+        DatagramChannel channel = null;
+        try {
+            channel = DatagramChannel.open();
+            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(whepUrl)).timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/sdp").POST(HttpRequest.BodyPublishers.ofString(offer(ufrag, pwd))).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -148,10 +221,10 @@ final class WhepLoadClient implements AutoCloseable {
             InetSocketAddress server = new InetSocketAddress(cand[4], Integer.parseInt(cand[5]));
             String user = attribute(answer, "ice-ufrag") + ":" + ufrag;
             String serverPwd = attribute(answer, "ice-pwd");
-            socket.connect(server);
+            channel.connect(server);
+            DatagramSocket socket = channel.socket(); // blocking adaptor with timeouts while connecting
             socket.setSoTimeout(1000);
             byte[] buf = new byte[2048];
-            // ICE: nominate until the server answers
             boolean answered = false;
             for (int i = 0; i < 30 && !answered && !closed; i++) {
                 byte[] req = Stun.bindingRequest(tid(), user, serverPwd, true);
@@ -167,50 +240,101 @@ final class WhepLoadClient implements AutoCloseable {
             if (!answered) {
                 throw new IOException("no STUN answer");
             }
-            DTLSTransport dtls = new DTLSClientProtocol().connect(new Client(), new Transport(socket));
-            connected.incrementAndGet();
-            long nextConsent = System.currentTimeMillis() + 2000;
-            socket.setSoTimeout(500);
-            while (!closed) {
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                try {
-                    socket.receive(p);
-                    int b0 = buf[0] & 0xFF;
-                    if (b0 >= 128 && b0 <= 191) {
-                        bytes.add(p.getLength());
-                        packets.increment();
-                    }
-                } catch (SocketTimeoutException idle) {
-                    // consent below
-                }
-                long now = System.currentTimeMillis();
-                if (now >= nextConsent) {
-                    nextConsent = now + 2000;
-                    byte[] req = Stun.bindingRequest(tid(), user, serverPwd, false);
-                    socket.send(new DatagramPacket(req, req.length));
-                }
+            DTLSTransport dtls = new DTLSClientProtocol().connect(new Client(), new Transport(channel));
+            if (stopping || closed) {
+                channel.close(); // connected after stopConnecting(): not a measured player
+                return;
             }
-            dtls.close();
+            channel.configureBlocking(false);
+            Player p = new Player(channel, user, serverPwd, dtls);
+            players.add(p);
+            joining.add(p);
+            connected.incrementAndGet();
+            selector.wakeup();
         } catch (Exception e) {
-            if (!closed) {
+            closeQuietly(channel);
+            if (!closed && !stopping) { // abandoned by stopConnecting(): not a failure
                 failed.incrementAndGet();
                 lastError = e.toString();
             }
         }
     }
 
+    /** ICE consent (a Binding request) for every connected player, every 2 s. */
+    private void consent() {
+        Player[] all;
+        synchronized (players) {
+            all = players.toArray(new Player[0]);
+        }
+        for (Player q : all) {
+            try {
+                q.channel.write(ByteBuffer.wrap(Stun.bindingRequest(tid(), q.user, q.serverPwd, false)));
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    lastError = "consent: " + e; // this player only; the others still get theirs
+                }
+            }
+        }
+    }
+
+    /** The receiver thread: every connected player's SRTP counted. */
+    private void receive() {
+        ByteBuffer buf = ByteBuffer.allocateDirect(2048);
+        while (!closed) {
+            try {
+                Player p;
+                while ((p = joining.poll()) != null) {
+                    p.channel().register(selector, SelectionKey.OP_READ, p);
+                }
+                selector.select(500);
+                for (SelectionKey k : selector.selectedKeys()) {
+                    DatagramChannel c = (DatagramChannel) k.channel();
+                    ((Player) k.attachment()).lastMediaMs = System.currentTimeMillis();
+                    for (int i = 0; i < 16; i++) { // drain, but let the other players have their turn too
+                        buf.clear();
+                        if (c.receive(buf) == null) {
+                            break;
+                        }
+                        int b0 = buf.get(0) & 0xFF;
+                        if (b0 >= 128 && b0 <= 191) {
+                            bytes.add(buf.position());
+                            packets.increment();
+                        }
+                    }
+                }
+                selector.selectedKeys().clear();
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    lastError = "receiver: " + e;
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(DatagramChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
     private static byte[] tid() {
         byte[] t = new byte[12];
-        RANDOM.nextBytes(t);
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(t);
         return t;
     }
 
-    /** DTLS over the player's connected socket; STUN answers that arrive meanwhile are skipped. */
+    /** DTLS over the player's connected channel (blocking while connecting); STUN answers that arrive meanwhile are skipped. */
     private static final class Transport implements DatagramTransport {
+        private final DatagramChannel channel;
         private final DatagramSocket socket;
 
-        Transport(DatagramSocket socket) {
-            this.socket = socket;
+        Transport(DatagramChannel channel) {
+            this.channel = channel;
+            this.socket = channel.socket();
         }
 
         @Override public int getReceiveLimit() { return 1500; }
@@ -240,7 +364,7 @@ final class WhepLoadClient implements AutoCloseable {
 
         @Override
         public void send(byte[] buf, int off, int len) throws IOException {
-            socket.send(new DatagramPacket(buf, off, len));
+            channel.write(ByteBuffer.wrap(buf, off, len)); // also once non-blocking (close_notify at the end)
         }
 
         @Override
@@ -301,14 +425,27 @@ final class WhepLoadClient implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        stopping = true;
+        connects.shutdownNow();
+        consent.shutdownNow();
         closed = true;
-        synchronized (sockets) {
-            for (DatagramSocket s : sockets) {
-                s.close();
+        selector.wakeup();
+        receiver.join(3000);
+        synchronized (players) {
+            for (Player p : players) {
+                try {
+                    p.dtls().close(); // close_notify: the server ends the session now, not at consent timeout
+                } catch (IOException | RuntimeException ignored) {
+                    // closing anyway
+                }
+                closeQuietly(p.channel());
             }
         }
-        for (Thread t : threads) {
-            t.join(3000);
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing
         }
+        connects.awaitTermination(3, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

@@ -67,6 +67,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private long iceTimer = -1;
     private volatile Context engine;
     private DatagramSocket socket;
+    /** Batched sends on {@link #socket} (one flush per loop turn); made once the socket listens. */
+    private volatile BatchedUdpSender sender;
     private DtlsIdentity identity;
     private DtlsHandshakes handshakes;
     private ExecutorService audioPool;
@@ -147,6 +149,7 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             return socket.listen(config.port(), bindAddress);
         }).onSuccess(s -> {
             actualPort = s.localAddress().port();
+            sender = new BatchedUdpSender(s);
             candidates = candidates(actualPort);
             // JIT-compile the SRTP path in the background: the first player's GOP burst then runs compiled
             vertx.executeBlocking(SrtpTransform::warmUpJit, false)
@@ -908,7 +911,12 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     }
 
     void send(byte[] data, SocketAddress to) {
-        socket.send(Buffer.buffer(data), to.port(), to.host());
+        BatchedUdpSender b = sender;
+        if (b != null) {
+            b.send(data, to);
+        } else {
+            socket.send(Buffer.buffer(data), to.port(), to.host());
+        }
     }
 
     private static String key(SocketAddress a) {

@@ -1,0 +1,104 @@
+package org.estuary.verticles.webrtc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.net.SocketAddress;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Sends the engine's datagrams on the shared UDP socket, batched: on the socket's event loop each
+ * packet is only written to the Netty channel, and one flush per loop turn (a task queued behind
+ * the turn's other work) hands them all to the kernel. With Netty's native epoll transport a flush
+ * of several datagrams is one {@code sendmmsg} call (up to 1,024 packets) instead of one
+ * {@code sendmsg} per RTP packet per player, which is what Vert.x's {@code DatagramSocket.send}
+ * does (writeAndFlush, plus a host-name resolution future per packet). Issue 12: a frame of video
+ * for N players was N x packets syscalls.
+ *
+ * <p>Vert.x 5 gives no access to the socket's Netty channel, so it is read from
+ * {@code DatagramSocketImpl}'s private field once at start. If that fails (another Vert.x), or a
+ * send comes from another thread (DTLS handshake workers), Vert.x's own send is used. On the NIO
+ * transport the batching still saves the per-packet flush and future but each datagram is its own
+ * system call.
+ */
+final class BatchedUdpSender {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchedUdpSender.class);
+
+    private final DatagramSocket socket;
+    /** The socket's Netty channel; null: every send goes through Vert.x. */
+    private final Channel channel;
+    private final Runnable flush;
+    private boolean flushQueued;
+    private long batches;
+    private long batched;
+
+    BatchedUdpSender(DatagramSocket socket) {
+        this.socket = socket;
+        this.channel = channelOf(socket);
+        this.flush = () -> {
+            flushQueued = false;
+            batches++;
+            channel.flush();
+        };
+        LOG.info("WebRTC UDP sends: {}", channel == null ? "Vert.x DatagramSocket.send (one syscall per packet)"
+                : "batched on " + channel.getClass().getSimpleName() + " (one flush per event-loop turn)");
+    }
+
+    private static Channel channelOf(DatagramSocket socket) {
+        if (!Boolean.parseBoolean(System.getProperty("estuary.webrtc.batchedSends", "true"))) {
+            return null; // -Destuary.webrtc.batchedSends=false: the unbatched path, for before/after benchmarks
+        }
+        try {
+            Field f = socket.getClass().getDeclaredField("channel");
+            f.setAccessible(true);
+            return f.get(socket) instanceof Channel c ? c : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("WebRTC UDP sends not batched (no Netty channel: {})", e.toString());
+            return null;
+        }
+    }
+
+    void send(byte[] data, SocketAddress to) {
+        Channel c = channel;
+        if (c == null || !c.eventLoop().inEventLoop() || !c.isActive()) {
+            socket.send(Buffer.buffer(data), to.port(), to.host());
+            return;
+        }
+        InetSocketAddress address = inet(to);
+        if (address == null) {
+            socket.send(Buffer.buffer(data), to.port(), to.host());
+            return;
+        }
+        ByteBuf b = c.alloc().directBuffer(data.length).writeBytes(data);
+        c.write(new io.netty.channel.socket.DatagramPacket(b, address), c.voidPromise());
+        batched++;
+        if (!flushQueued) {
+            flushQueued = true;
+            c.eventLoop().execute(flush);
+        }
+    }
+
+    /** Packets written through the batch, and flushes: their ratio is the mean batch size. */
+    long batched() {
+        return batched;
+    }
+
+    long batches() {
+        return batches;
+    }
+
+    private static InetSocketAddress inet(SocketAddress to) {
+        if (to instanceof io.vertx.core.net.impl.SocketAddressImpl a && a.ipAddress() != null) {
+            return new InetSocketAddress(a.ipAddress(), to.port());
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(to.host()), to.port()); // an IP literal: no lookup
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}
