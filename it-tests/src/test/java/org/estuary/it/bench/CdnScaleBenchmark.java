@@ -62,7 +62,8 @@ class CdnScaleBenchmark {
             long t0 = System.nanoTime();
             for (int s = 0; s < STREAMS; s++) {
                 EstuaryProcess on = s % 2 == 0 ? a : b;
-                EstuaryProcess.Http r = on.post("/pull/rtmp/pull", new JsonObject().put("uri", a.rtmpUrl("src"))
+                // a query of its own per pull: pulls are told apart by uri (the play ignores the parameter)
+                EstuaryProcess.Http r = on.post("/pull/rtmp/pull", new JsonObject().put("uri", a.rtmpUrl("src") + "?copy=" + s)
                         .put("localStreamName", name(s)));
                 assertTrue(r.status() == 200, "pull " + name(s) + ": " + r);
             }
