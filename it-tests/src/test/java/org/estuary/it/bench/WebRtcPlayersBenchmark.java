@@ -49,6 +49,7 @@ class WebRtcPlayersBenchmark {
             long webBytes;
             ProcStats.Cpu webCpu;
             int connected;
+            int receiving; // players still served at the end of the window (a starved server drops players at consent timeout)
             int failed;
             String error;
             try (WhepLoadClient players = new WhepLoadClient(whep, PLAYERS)) {
@@ -65,7 +66,8 @@ class WebRtcPlayersBenchmark {
                 long before = players.bytes.sum();
                 webCpu = BenchSupport.window(() -> List.of(server.pid()), SECONDS);
                 webBytes = players.bytes.sum() - before;
-                System.out.println("WHEP players receiving media in the last 5 s of the window: " + players.receiving(5000) + " of "
+                receiving = players.receiving(5000);
+                System.out.println("WHEP players receiving media in the last 5 s of the window: " + receiving + " of "
                         + connected + "; packets " + players.packets.sum());
                 failed = players.failed.get();
                 error = players.lastError();
@@ -88,12 +90,13 @@ class WebRtcPlayersBenchmark {
             double rtmpDelta = rtmpWindow.total() - idle.total();
             double webPerGb = webDelta / (webBytes / 1e9);
             double rtmpPerGb = rtmpDelta / (rtmpBytes / 1e9);
-            double kbps = connected == 0 ? 0 : webBytes * 8.0 / 1000 / SECONDS / connected;
-            double playersPerCore = webDelta <= 0 ? Double.NaN : connected * SECONDS / webDelta;
+            int served = Math.min(connected, receiving); // conservative: a player dropped during the window counts for none of it
+            double kbps = served == 0 ? 0 : webBytes * 8.0 / 1000 / SECONDS / served;
+            double playersPerCore = webDelta <= 0 ? Double.NaN : served * SECONDS / webDelta;
             String table = "| " + PLAYERS + " players, " + SECONDS + " s window | connected | kbit/s per player | GB | CPU s (user + sys) "
                     + "| CPU s over idle | CPU s/GB |\n|---|---|---|---|---|---|---|\n"
                     + "| publisher only (baseline) | 0 | | 0 | " + cpu(idle) + " | | |\n"
-                    + "| WebRTC (WHEP, SRTP) | " + connected + " (" + failed + " failed) | " + f(kbps) + " | " + f(webBytes / 1e9)
+                    + "| WebRTC (WHEP, SRTP) | " + connected + " (" + failed + " failed, " + receiving + " receiving at the end) | " + f(kbps) + " | " + f(webBytes / 1e9)
                     + " | " + cpu(webCpu) + " | " + f(webDelta) + " | " + f(webPerGb) + " |\n"
                     + "| RTMP | " + rtmp.getInteger("playing", 0) + " | " + f(rtmpBytes * 8.0 / 1000 / SECONDS / Math.max(1, PLAYERS))
                     + " | " + f(rtmpBytes / 1e9) + " | " + cpu(rtmpWindow) + " | " + f(rtmpDelta) + " | " + f(rtmpPerGb) + " |\n"

@@ -43,6 +43,14 @@ final class PlayMedia implements SessionMedia {
     private static final int MAX_PAYLOAD = 1150; // RTP payload; + 12 header + 16 SRTP tag stays under 1200
     private static final int HISTORY = 1024;
     /**
+     * How long a sent packet is kept for NACKs. A browser asks again within about a round trip and
+     * gives a packet up once its jitter buffer has moved on (well under a second); keeping the last
+     * 1,024 packets whatever their age held ~17 s of video per player at 600 kbit/s: 1.2 MB each,
+     * promoted to the old generation and moved by every full GC (a quarter of the server's CPU with
+     * 150 players, issue 12's profile). Older packets are dropped as new ones are sent.
+     */
+    static final long HISTORY_MS = 1500;
+    /**
      * Frames sent per event-loop turn. A new player starts with the stream's cached GOP (up to a
      * few seconds of video at once): sent in one go it held the loop, and every other session on
      * it, for seconds under load. The rest of the queue follows on the next turn.
@@ -117,6 +125,9 @@ final class PlayMedia implements SessionMedia {
         /** SRTP packets as sent; plain RTP packets when resends go on RTX (they are wrapped and encrypted anew) */
         final byte[][] history = new byte[HISTORY][];
         final int[] historySeq = new int[HISTORY];
+        final long[] historyMs = new long[HISTORY];
+        /** Oldest history slot that may still hold a packet; -1 until the first packet. */
+        int historyTail = -1;
         /** RTX payload type (RFC 4588), -1 when the browser offered none: resends are then the same SRTP bytes */
         int rtxPt = -1;
         long rtxSsrc;
@@ -370,11 +381,27 @@ final class PlayMedia implements SessionMedia {
             counters.srtpFailures.increment();
             return;
         }
+        long now = System.currentTimeMillis();
+        if (o.historyTail < 0) {
+            o.historyTail = seq % HISTORY; // packets fill the ring from here on, one slot each
+        }
+        forgetOld(o, now);
         o.history[seq % HISTORY] = o.rtxPt >= 0 ? p : s;
         o.historySeq[seq % HISTORY] = seq;
+        o.historyMs[seq % HISTORY] = now;
         o.packets++;
         o.octets += payload.length;
         sendRaw.accept(s);
+    }
+
+    /** Drops the packets older than {@link #HISTORY_MS} from the NACK history (oldest first). */
+    private static void forgetOld(Out o, long now) {
+        int t = o.historyTail;
+        while (o.history[t] != null && now - o.historyMs[t] > HISTORY_MS) {
+            o.history[t] = null;
+            t = (t + 1) % HISTORY;
+        }
+        o.historyTail = t;
     }
 
     @Override
