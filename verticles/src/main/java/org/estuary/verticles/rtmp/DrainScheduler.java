@@ -26,13 +26,18 @@ final class DrainScheduler {
     /** Any thread: run {@code drain} on this event loop soon, batched with the other requests. */
     void request(Runnable drain) {
         pending.add(drain);
-        if (scheduled.compareAndSet(false, true)) {
-            if (coalesceMs <= 0) {
-                context.runOnContext(v -> runAll());
-            } else {
-                // The timer is armed from this context so that it fires on this event loop.
-                context.runOnContext(v -> context.owner().setTimer(coalesceMs, id -> runAll()));
-            }
+        if (scheduled.compareAndSet(false, true) && !PublishPass.defer(this)) {
+            schedule();
+        }
+    }
+
+    /** Wakes this event loop for one pass (now, or after the coalescing delay); once per {@code scheduled}. */
+    void schedule() {
+        if (coalesceMs <= 0) {
+            context.runOnContext(v -> runAll());
+        } else {
+            // The timer is armed from this context so that it fires on this event loop.
+            context.runOnContext(v -> context.owner().setTimer(coalesceMs, id -> runAll()));
         }
     }
 

@@ -211,7 +211,12 @@ final class RtmpConnection {
                     return;
                 }
             }
-            decoder.feed(bytes, 0, bytes.length, this::onMessage);
+            PublishPass pass = PublishPass.begin();
+            try {
+                decoder.feed(bytes, 0, bytes.length, this::onMessage);
+            } finally {
+                pass.end();
+            }
             maybeAck();
         } catch (RtmpProtocolException e) {
             LOG.info("RTMP {} protocol error, closing: {}", sessionId, e.getMessage());

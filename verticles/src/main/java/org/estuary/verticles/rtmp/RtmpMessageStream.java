@@ -128,6 +128,7 @@ final class RtmpMessageStream {
         }
         mode = Mode.PUBLISHING;
         ingest = new RtmpToFrames(published);
+        ReceiveLowWater.set(conn.socket(), ReceiveLowWater.PUBLISHER_BYTES);
         var ctx = conn.context();
         published.onTerminate(() -> ctx.runOnContext(v -> conn.close("Stopped by rest /terminate")));
         LOG.info("RTMP {} publishing name={} mediaSessionId={}", conn.sessionId(), sn.name(), published.mediaSessionId());

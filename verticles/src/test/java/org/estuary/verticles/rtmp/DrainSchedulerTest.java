@@ -50,4 +50,33 @@ class DrainSchedulerTest {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * Drains requested during a publisher's read pass wait for the end of the pass (one wake-up of
+     * the players' loop per read, not per frame: issue 14 target 1b); outside a pass they run at once.
+     */
+    @Test
+    void drainsRequestedInAPublishPassRunWhenThePassEnds() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            DrainScheduler scheduler = new DrainScheduler(vertx.getOrCreateContext(), 0);
+            CountDownLatch ran = new CountDownLatch(2);
+            AtomicInteger runs = new AtomicInteger();
+            PublishPass pass = PublishPass.begin();
+            try {
+                scheduler.request(() -> { runs.incrementAndGet(); ran.countDown(); });
+                scheduler.request(() -> { runs.incrementAndGet(); ran.countDown(); });
+                assertFalse(ran.await(200, TimeUnit.MILLISECONDS), "no drain runs while the pass lasts");
+            } finally {
+                pass.end();
+            }
+            assertTrue(ran.await(10, TimeUnit.SECONDS), "both drains ran after the pass");
+            CountDownLatch outside = new CountDownLatch(1);
+            scheduler.request(outside::countDown);
+            assertTrue(outside.await(10, TimeUnit.SECONDS), "outside a pass a drain runs at once");
+            assertEquals(2, runs.get());
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
 }
