@@ -51,6 +51,31 @@ class ProfilesTest {
         assertEquals("-360p", Profiles.suffix("360p"));
     }
 
+    @Test
+    void everyProfileIsOfferedAsARenditionOfAStreamButNoneOfARendition() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            org.estuary.cluster.SharedTables tables = new org.estuary.cluster.SharedTables(vertx, java.util.Optional.empty());
+            tables.prepare().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            tables.table(org.estuary.cluster.SharedTables.PROFILES).put("-small", Profiles.validate(new JsonObject()
+                .put("video", new JsonObject().put("width", 160).put("height", 96)))).toCompletionStage()
+                .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Profiles profiles = new Profiles(tables);
+            profiles.start().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            var offered = profiles.renditionsOf("cam");
+            assertEquals(1, offered.size());
+            assertEquals("cam-small", offered.get(0).getString("stream"));
+            assertEquals("-small", offered.get(0).getString("profileName"));
+            assertEquals(160, offered.get(0).getJsonObject("profile").getJsonObject("video").getInteger("width"));
+            assertTrue(profiles.renditionsOf("cam-small").isEmpty(), "no rendition of a rendition");
+            assertTrue(profiles.renditionsOf("").isEmpty());
+            assertTrue(profiles.renditionsOf(null).isEmpty());
+            profiles.stop();
+        } finally {
+            vertx.close();
+        }
+    }
+
     private static void assertBad(String named, Object profile) {
         CdnException e = assertThrows(CdnException.class, () -> Profiles.validate(profile));
         assertEquals(400, e.status());
