@@ -3,11 +3,12 @@
 # default settings but for ports, no JVM flags of our own) with N RTMP publishers and no player,
 # next to nginx-rtmp (one worker) receiving the same N publishers in the same run.
 #
-#   ./scripts/bench-idle.sh [N=1] [SECONDS=60]
+#   ./scripts/bench-idle.sh [N=1] [SECONDS=60] [WARMUP_SECONDS=30]
 #
 # The publishers are `ffmpeg -re -c copy` of one pre-encoded clip (640x360 25 fps H.264 500 kbit/s,
-# AAC 64 kbit/s), so they cost little themselves. Each server is warmed up for 30 s (the JIT settles)
-# before its window. Prints, per server, CPU seconds (user + sys) over the window as a share of one
+# AAC 64 kbit/s), so they cost little themselves. Each server is warmed up for WARMUP_SECONDS (30 by
+# default; the JIT is still compiling then: a few minutes show the cost of a server that has been
+# up a while) before its window. Prints, per server, CPU seconds (user + sys) over the window as a share of one
 # core, and for Estuary the busiest threads with their wake-ups per second
 # (voluntary + involuntary context switches): a thread that wakes with nothing to do shows up there.
 # Needs: java 17, ffmpeg, nginx + libnginx-mod-rtmp, jstack. Builds the jar if missing.
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1}
 SECS=${2:-60}
-WARM=30
+WARM=${3:-30}
 jar=$PWD/verticles/target/estuary.jar
 [ -f "$jar" ] || mvn -B -q package -DskipTests
 work=$(mktemp -d /tmp/estuary-bench-idle.XXXXXX)
