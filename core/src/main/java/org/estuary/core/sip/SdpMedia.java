@@ -117,7 +117,7 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
                     String[] p = v.split("\\s+");
                     if (p.length >= 4 && p[0].equals(kind) && p[2].toUpperCase(Locale.ROOT).startsWith("RTP/")) {
                         try {
-                            port = Integer.parseInt(p[1].split("/")[0]);
+                            port = Integer.parseInt(beforeSlash(p[1]));
                             for (int i = 3; i < p.length; i++) {
                                 payloadTypes.add(Integer.parseInt(p[i]));
                             }
@@ -134,7 +134,7 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
                 case 'c' -> {
                     String[] p = v.split("\\s+");
                     if (p.length >= 3 && p[0].equals("IN")) {
-                        String a = p[2].split("/")[0];
+                        String a = beforeSlash(p[2]);
                         if (!seenMedia) {
                             sessionAddress = a;
                         } else if (inWanted) {
@@ -182,12 +182,21 @@ public record SdpMedia(String address, int port, List<RtpFormat> formats, String
         return new SdpMedia(address, port, formats, mediaDirection != null ? mediaDirection : sessionDirection);
     }
 
+    /** "5004/2" → "5004", "/" → "" (split("/")[0] throws on a field that is only slashes). */
+    private static String beforeSlash(String field) {
+        int slash = field.indexOf('/');
+        return slash < 0 ? field : field.substring(0, slash);
+    }
+
     private static RtpFormat rtpmap(String v) {
         String[] p = v.trim().split("\\s+", 2);
         if (p.length < 2) {
             return null;
         }
         String[] enc = p[1].split("/");
+        if (enc.length == 0 || enc[0].isBlank()) {
+            return null; // "97 /": no encoding name (split drops the empty fields)
+        }
         try {
             int pt = Integer.parseInt(p[0]);
             int rate = enc.length > 1 ? Integer.parseInt(enc[1].trim()) : 8000;

@@ -11,6 +11,17 @@ class SdpMediaTest {
             + "a=fmtp:101 0-15\r\na=ptime:20\r\na=sendrecv\r\n";
 
     @Test
+    void slashOnlyFieldsAreRefusedNotThrown() {
+        // fuzz findings: "a=rtpmap:97 /", "m=audio / ...", "c=IN IP4 /" used to throw ArrayIndexOutOfBounds
+        String base = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 %s\r\nt=0 0\r\nm=audio %s RTP/AVP 0 97\r\na=rtpmap:97 %s\r\n";
+        SdpMedia badRtpmap = SdpMedia.parse(String.format(base, "127.0.0.1", "4000", "/"));
+        assertEquals(4000, badRtpmap.port());
+        assertTrue(badRtpmap.formats().stream().noneMatch(f -> f.payloadType() == 97), badRtpmap.formats().toString());
+        assertNull(SdpMedia.parse(String.format(base, "127.0.0.1", "/", "opus/48000/2")), "no port: no media");
+        assertEquals("", SdpMedia.parse(String.format(base, "/", "4000", "opus/48000/2")).address());
+    }
+
+    @Test
     void parsesAnAnswer() {
         SdpMedia m = SdpMedia.parse(SIPP);
         assertEquals("10.0.0.1", m.address());
