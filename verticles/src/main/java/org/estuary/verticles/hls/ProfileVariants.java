@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import org.estuary.core.hls.PlaylistWriter;
+import org.estuary.verticles.transcoder.OutputSize;
 
 /**
  * The variants of a stream's master playlist ({@code /<stream>/master.m3u8}) for the CDN's transcoding profiles
@@ -70,7 +71,7 @@ final class ProfileVariants {
         if (audio != null && !"mpeg4-generic".equals(audio.getString("codec"))) {
             return null; // Opus or G.711 in an MPEG-TS segment: no HLS player would play it
         }
-        int[] size = outputSize(intOf(video, "width"), intOf(video, "height"), source.width(), source.height());
+        int[] size = OutputSize.of(intOf(video, "width"), intOf(video, "height"), source.width(), source.height());
         if (size[0] > source.width() || size[1] > source.height()) {
             return null; // never an upscaled variant
         }
@@ -88,21 +89,6 @@ final class ProfileVariants {
         String part = HlsServerVerticle.urlPart(name);
         String uri = "../" + part + "/" + part + ".m3u8" + (query == null || query.isEmpty() ? "" : "?" + query);
         return new PlaylistWriter.Variant(uri, bandwidth, size[0], size[1], codecs);
-    }
-
-    /** The transcoder's output size rule ({@code 0} = follow the source, aspect kept, even sides, 16..4096). */
-    static int[] outputSize(int reqW, int reqH, int srcW, int srcH) {
-        int w = reqW;
-        int h = reqH;
-        if (w == 0 && h == 0) {
-            w = srcW;
-            h = srcH;
-        } else if (w == 0) {
-            w = (int) Math.round((double) srcW * h / srcH);
-        } else if (h == 0) {
-            h = (int) Math.round((double) srcH * w / srcW);
-        }
-        return new int[] {Math.max(16, Math.min(4096, w & ~1)), Math.max(16, Math.min(4096, h & ~1))};
     }
 
     private static int intOf(JsonObject o, String key) {

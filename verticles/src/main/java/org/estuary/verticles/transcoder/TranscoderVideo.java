@@ -83,21 +83,9 @@ final class TranscoderVideo implements AutoCloseable {
         return Math.max(100, (int) ((long) w * h * spec.fps() / 10_000));
     }
 
-    /** Output size for a request ({@code 0} = follow the source), even, aspect ratio kept. */
+    /** Output size for a request ({@code 0} = follow the source), even, aspect ratio kept: {@link OutputSize}. */
     static int[] outputSize(int reqW, int reqH, int srcW, int srcH) {
-        int w = reqW;
-        int h = reqH;
-        if (w == 0 && h == 0) {
-            w = srcW;
-            h = srcH;
-        } else if (w == 0) {
-            w = (int) Math.round((double) srcW * h / srcH);
-        } else if (h == 0) {
-            h = (int) Math.round((double) srcH * w / srcW);
-        }
-        w = Math.max(16, Math.min(4096, w & ~1));
-        h = Math.max(16, Math.min(4096, h & ~1));
-        return new int[] {w, h};
+        return OutputSize.of(reqW, reqH, srcW, srcH);
     }
 
     @Override
