@@ -110,8 +110,12 @@ public final class Stream {
 
     /** Publisher adapter: what the stream carries (codecs, size, rate). */
     public void describe(MediaDescription d) {
-        this.description = d == null ? MediaDescription.EMPTY : d;
-        registry.listedStateChanged();
+        MediaDescription next = d == null ? MediaDescription.EMPTY : d;
+        if (!next.equals(description)) {
+            // only a real change makes listings rebuild (ingests describe again on every config record)
+            this.description = next;
+            registry.listedStateChanged();
+        }
     }
 
     /** What to do when someone terminates the stream (cut the publisher's connection, stop the agent). */
