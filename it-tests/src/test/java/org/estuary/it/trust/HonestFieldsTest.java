@@ -2,12 +2,19 @@ package org.estuary.it.trust;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.estuary.it.support.Await;
 import org.estuary.it.support.EstuaryProcess;
 import org.estuary.it.support.Ffmpeg;
@@ -68,6 +75,30 @@ class HonestFieldsTest {
         assertEquals(25, vo.getInteger("gop"), vo.encodePrettily());
         assertTrue(vo.getJsonObject("audioState").getBoolean("muted"), "no audio is arriving: " + vo.encodePrettily());
         assertFalse(vo.getJsonObject("videoState").getBoolean("muted"));
+
+        // find_all's shared answer (rebuilt on listed-state changes, gzip for clients that accept it, as
+        // curl --compressed and browsers do) shows the same measured fields as find
+        HttpResponse<byte[]> zipped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.restPort() + "/rest-api/stream/find_all"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, zipped.statusCode());
+        assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(""));
+        JsonArray all;
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
+            all = new JsonArray(Buffer.buffer(in.readAllBytes()));
+        }
+        for (Object o : all) {
+            JsonObject s = (JsonObject) o;
+            if (s.getBoolean("published") && s.getString("name").equals("av")) {
+                assertEquals(50, s.getInteger("gop"), s.encodePrettily());
+                assertFalse(s.getJsonObject("audioState").getBoolean("muted"), s.encodePrettily());
+            } else if (s.getBoolean("published") && s.getString("name").equals("videoonly")) {
+                assertEquals(25, s.getInteger("gop"), s.encodePrettily());
+                assertTrue(s.getJsonObject("audioState").getBoolean("muted"), s.encodePrettily());
+            }
+        }
+        assertEquals(2, all.stream().filter(o -> ((JsonObject) o).getBoolean("published")
+                && List.of("av", "videoonly").contains(((JsonObject) o).getString("name"))).count(), all.encode());
     }
 
     @Test
