@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import org.estuary.core.hls.PlaylistWriter;
-import org.estuary.verticles.transcoder.OutputSize;
+import org.estuary.core.media.OutputSize;
 
 /**
  * The variants of a stream's master playlist ({@code /<stream>/master.m3u8}) for the CDN's transcoding profiles

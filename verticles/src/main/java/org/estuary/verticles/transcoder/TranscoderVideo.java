@@ -3,6 +3,7 @@ package org.estuary.verticles.transcoder;
 import java.util.List;
 import java.util.function.Consumer;
 import org.estuary.core.media.Frame;
+import org.estuary.core.media.OutputSize;
 import org.estuary.media.pipeline.NodeStats;
 import org.estuary.media.pipeline.Output;
 import org.estuary.media.pipeline.Pipeline;

@@ -1,8 +1,8 @@
-package org.estuary.verticles.transcoder;
+package org.estuary.core.media;
 
 /**
  * The picture size a transcoder makes for a requested size: {@code 0} follows the source with its
- * aspect ratio kept, sides are even (H.264 4:2:0) and within 16..4096. Public because the HLS master
+ * aspect ratio kept, sides are even (H.264 4:2:0) and within 16..4096. In the shared media model because the HLS master
  * announces the size of CDN renditions before their transcoder runs, and must say the same.
  */
 public final class OutputSize {
