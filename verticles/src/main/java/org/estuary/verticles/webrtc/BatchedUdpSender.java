@@ -32,6 +32,17 @@ final class BatchedUdpSender {
     /** The socket's Netty channel; null: every send goes through Vert.x. */
     private final Channel channel;
     private final Runnable flush;
+    /**
+     * Packets are slices of one pooled direct chunk ({@code -Destuary.webrtc.chunkedSends=false}: a
+     * pooled buffer each and Netty's default write-buffer water mark, as before, for A/B runs). Issue 12's profile (300 players): a pooled
+     * buffer per packet cost ~10% of the server (allocation, and Netty 4.2's recycler checking on
+     * every release whether the allocating thread died); a slice is a plain object that hands its
+     * release to the chunk.
+     */
+    static final boolean CHUNKED = Boolean.parseBoolean(System.getProperty("estuary.webrtc.chunkedSends", "true"));
+    static final int CHUNK = 64 * 1024;
+    /** The chunk being filled (event loop only); null before the first packet. */
+    private ByteBuf chunk;
     private boolean flushQueued;
     private long batches;
     private long batched;
@@ -39,6 +50,12 @@ final class BatchedUdpSender {
     BatchedUdpSender(DatagramSocket socket) {
         this.socket = socket;
         this.channel = channelOf(socket);
+        if (channel != null && CHUNKED) {
+            // A turn's packets for hundreds of players are far more than the default 64 KB high-water
+            // mark: the channel flipped to unwritable and back on every flush (3% of the server in
+            // issue 12's profile) for a signal no one reads (UDP sends are not back-pressured here).
+            channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(32 << 20, 64 << 20));
+        }
         this.flush = () -> {
             flushQueued = false;
             batches++;
@@ -63,17 +80,37 @@ final class BatchedUdpSender {
     }
 
     void send(byte[] data, SocketAddress to) {
+        send(data, data.length, to);
+    }
+
+    /** Sends the first {@code len} bytes of {@code data} (copied before the call returns). */
+    void send(byte[] data, int len, SocketAddress to) {
         Channel c = channel;
         if (c == null || !c.eventLoop().inEventLoop() || !c.isActive()) {
-            socket.send(Buffer.buffer(data), to.port(), to.host());
+            socket.send(Buffer.buffer(len == data.length ? data : java.util.Arrays.copyOf(data, len)), to.port(), to.host());
             return;
         }
         InetSocketAddress address = inet(to);
         if (address == null) {
-            socket.send(Buffer.buffer(data), to.port(), to.host());
+            socket.send(Buffer.buffer(java.util.Arrays.copyOf(data, len)), to.port(), to.host());
             return;
         }
-        ByteBuf b = c.alloc().directBuffer(data.length).writeBytes(data);
+        ByteBuf b;
+        if (CHUNKED) {
+            ByteBuf k = chunk;
+            if (k == null || k.writableBytes() < len) {
+                if (k != null) {
+                    k.release(); // our reference: the chunk is freed when its last packet is sent
+                }
+                k = c.alloc().directBuffer(Math.max(CHUNK, len));
+                chunk = k;
+            }
+            int at = k.writerIndex();
+            k.writeBytes(data, 0, len);
+            b = k.retain().slice(at, len); // released by the channel once sent: drops the chunk's count
+        } else {
+            b = c.alloc().directBuffer(len).writeBytes(data, 0, len);
+        }
         c.write(new io.netty.channel.socket.DatagramPacket(b, address), c.voidPromise());
         batched++;
         if (!flushQueued) {
