@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * and pushing it to 250 stream names through the tee muxer, so the load generator costs little.
  *
  * <p>{@code mvn -B -pl it-tests -am verify -Pbenchmark -Dtest=RestFindBenchmark
- * [-Dbench.streams=1000] [-Dbench.connections=16] [-Dbench.seconds=20] [-Dbench.sets=k=v,...] [-Dbench.doc=path|none]}
+ * [-Dbench.streams=1000] [-Dbench.connections=16] [-Dbench.seconds=20] [-Dbench.sets=k=v,...] [-Dbench.doc=path|none]
+ * [-Dbench.client=raw|vertx]}
  */
 @Tag("benchmark")
 class RestFindBenchmark {
@@ -72,21 +73,22 @@ class RestFindBenchmark {
             for (String[] req : new String[][] {{"/stream/find_all", "{}", ""}, {"/stream/find", findOne, ""},
                     {"/stream/find_all", "{}", "gzip"}}) {
                 boolean gzip = !req[2].isEmpty();
-                run(http, req[0], req[1], gzip, connections, 5, null); // warm-up: JIT, pools
-                Result r = run(http, req[0], req[1], gzip, connections, seconds, server);
-                rows.add(String.format(Locale.ROOT, "| `%s`%s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.0f | %s | %d |",
+                run(http, req[0], req[1], gzip, connections, 5, null, server.restPort()); // warm-up: JIT, pools
+                Result r = run(http, req[0], req[1], gzip, connections, seconds, server, server.restPort());
+                rows.add(String.format(Locale.ROOT, "| `%s`%s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.0f | %s | %s | %d |",
                         req[0], gzip ? " (Accept-Encoding: gzip)" : "", streams, connections, r.perSecond(), r.p(0.50), r.p(0.99), r.max(), r.bytesPerAnswer(),
-                        BenchSupport.cpu(r.cpu()), r.errors()));
+                        BenchSupport.cpu(r.cpu()), BenchSupport.cpu(r.clientCpu()), r.errors()));
                 assertTrue(r.count() > 0, "no answer to " + req[0]);
             }
-            String table = "| request | live streams | connections | requests/s | p50 ms | p99 ms | max ms | bytes/answer | server CPU s (user + sys) in the window | errors |\n"
-                    + "|---|---|---|---|---|---|---|---|---|---|\n" + String.join("\n", rows) + "\n";
+            String table = "| request | live streams | connections | requests/s | p50 ms | p99 ms | max ms | bytes/answer | server CPU s (user + sys) in the window | client (benchmark JVM) CPU s | errors |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|\n" + String.join("\n", rows) + "\n";
             System.out.println(table);
             BenchSupport.appendDoc("REST /stream/find_all with " + streams + " live streams (issue 14)",
                     "Load average before the run: " + load + "; Estuary as users run it (JVM flags of scripts/run.sh: "
                     + String.join(" ", EstuaryProcess.runShJvmOptions()) + ", default settings" + (sets.isEmpty() ? "" : " except " + sets)
-                    + "); the client is a "
-                    + "Vert.x HTTP client in the benchmark's JVM on the same 2 cores (closed loop, keep-alive, "
+                    + "); the client is "
+                    + ("vertx".equals(System.getProperty("bench.client", "raw")) ? "a Vert.x HTTP client" : "a one-thread NIO HTTP/1.1 client (RawHttpLoad)")
+                    + " in the benchmark's JVM on the same 2 cores (closed loop, keep-alive, "
                     + connections + " connections), 5 s warm-up, " + seconds + " s window.\n\n" + table);
         } finally {
             for (Process p : publishers) {
@@ -136,7 +138,8 @@ class RestFindBenchmark {
         throw new AssertionError("only " + seen + " of " + streams + " streams published");
     }
 
-    private record Result(long count, long errors, double seconds, long bytes, long[] latenciesNanos, ProcStats.Cpu cpu) {
+    private record Result(long count, long errors, double seconds, long bytes, long[] latenciesNanos, ProcStats.Cpu cpu,
+                          ProcStats.Cpu clientCpu) {
         double perSecond() { return count / seconds; }
         double bytesPerAnswer() { return count == 0 ? 0 : bytes / (double) count; }
         double p(double q) {
@@ -148,9 +151,26 @@ class RestFindBenchmark {
         double max() { return latenciesNanos.length == 0 ? 0 : latenciesNanos[latenciesNanos.length - 1] / 1e6; }
     }
 
-    /** Closed loop for {@code seconds}; the server's CPU over the same window when {@code server} is given. */
+    /**
+     * Closed loop for {@code seconds}; the server's CPU over the same window when {@code server} is given.
+     * {@code -Dbench.client=raw} (default): {@link RawHttpLoad}, one thread; {@code vertx}: the Vert.x
+     * HttpClient (the client of the figures before rest14, which cost more CPU than the server).
+     */
     private static Result run(HttpClient http, String path, String body, boolean gzip, int connections, int seconds,
-                              EstuaryProcess server) throws Exception {
+                              EstuaryProcess server, int port) throws Exception {
+        if (!"vertx".equals(System.getProperty("bench.client", "raw"))) {
+            RawHttpLoad load = new RawHttpLoad(new java.net.InetSocketAddress("127.0.0.1", port), "/rest-api" + path,
+                    body, gzip, connections);
+            List<Long> self = List.of(ProcessHandle.current().pid());
+            ProcStats.Cpu before = server == null ? null : ProcStats.cpu(List.of(server.pid()));
+            ProcStats.Cpu clientBefore = ProcStats.cpu(self);
+            long start = System.nanoTime();
+            RawHttpLoad.Window w = load.run(seconds * 1000L);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            ProcStats.Cpu cpu = server == null ? null : ProcStats.cpu(List.of(server.pid())).minus(before);
+            return new Result(w.count(), w.errors(), elapsed, w.bytes(), w.latenciesNanos(), cpu,
+                    ProcStats.cpu(self).minus(clientBefore));
+        }
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong errors = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
@@ -163,11 +183,15 @@ class RestFindBenchmark {
             loop(http, path, Buffer.buffer(body), gzip, running, errors, bytes, lat, counts, slot, done);
         }
         ProcStats.Cpu before = server == null ? null : ProcStats.cpu(List.of(server.pid()));
+        // the client's own CPU: it shares the 2 cores with the server, so a costly client caps requests/s
+        List<Long> self = List.of(ProcessHandle.current().pid());
+        ProcStats.Cpu clientBefore = ProcStats.cpu(self);
         long start = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         running.set(false);
         double elapsed = (System.nanoTime() - start) / 1e9;
         ProcStats.Cpu cpu = server == null ? null : ProcStats.cpu(List.of(server.pid())).minus(before);
+        ProcStats.Cpu clientCpu = ProcStats.cpu(self).minus(clientBefore);
         done.await(30, TimeUnit.SECONDS);
         int total = Arrays.stream(counts).sum();
         long[] all = new long[total];
@@ -178,7 +202,7 @@ class RestFindBenchmark {
         }
         long[] sorted = Arrays.copyOf(all, k);
         Arrays.sort(sorted);
-        return new Result(total, errors.get(), elapsed, bytes.get(), sorted, cpu);
+        return new Result(total, errors.get(), elapsed, bytes.get(), sorted, cpu, clientCpu);
     }
 
     private static void loop(HttpClient http, String path, Buffer body, boolean gzip, AtomicBoolean running, AtomicLong errors,
@@ -196,12 +220,16 @@ class RestFindBenchmark {
                     }
                     return req.send(body);
                 })
-                .compose(resp -> resp.body().map(b -> {
+                .compose(resp -> {
                     if (resp.statusCode() != 200 || gzip != "gzip".equals(resp.getHeader("Content-Encoding"))) {
                         errors.incrementAndGet();
                     }
-                    return b.length();
-                }))
+                    // counted as the chunks arrive, not aggregated: a 680 kB body copied into one buffer per
+                    // answer made the client (same 2 cores) cost more CPU than the server
+                    long[] received = new long[1];
+                    resp.handler(chunk -> received[0] += chunk.length());
+                    return resp.end().map(v -> received[0]);
+                })
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         bytes.addAndGet(ar.result());

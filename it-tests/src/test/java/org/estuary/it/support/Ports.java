@@ -1,12 +1,20 @@
 package org.estuary.it.support;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Free loopback TCP ports for servers and peers started by tests. */
+/**
+ * Free loopback ports for servers and peers started by tests: free for TCP and for UDP, because
+ * peers such as sipp, baresip and the WebRTC engine listen on UDP and a port found free by a TCP
+ * probe alone may be held by another process's UDP socket (seen: sipp "Unable to bind main socket,
+ * errno 98" while a WebRTC load client held hundreds of UDP ports).
+ */
 public final class Ports {
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
@@ -18,7 +26,7 @@ public final class Ports {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 s.setReuseAddress(true);
                 int p = s.getLocalPort();
-                if (HANDED_OUT.add(p)) {
+                if (udpFree(p) && HANDED_OUT.add(p)) {
                     return p;
                 }
             } catch (IOException e) {
@@ -26,5 +34,14 @@ public final class Ports {
             }
         }
         throw new IllegalStateException("no free port after 100 attempts");
+    }
+
+    private static boolean udpFree(int port) {
+        try (DatagramSocket d = new DatagramSocket(null)) {
+            d.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (SocketException e) {
+            return false;
+        }
     }
 }

@@ -11,9 +11,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.RoutingContext;
 import org.estuary.core.control.ApiStatus;
 import org.estuary.core.control.ReplyEncoding;
+import org.estuary.verticles.agent.SharedAnswers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +31,12 @@ final class ApiRequestHandler implements Handler<RoutingContext> {
 
     private final Vertx vertx;
     private final long sendTimeoutMs;
+    private final LocalMap<String, SharedAnswers.Answer> sharedAnswers;
 
     ApiRequestHandler(Vertx vertx, long sendTimeoutMs) {
         this.vertx = vertx;
         this.sendTimeoutMs = sendTimeoutMs;
+        this.sharedAnswers = SharedAnswers.of(vertx);
     }
 
     @Override
@@ -62,22 +66,33 @@ final class ApiRequestHandler implements Handler<RoutingContext> {
             Responses.error(ctx, e.error());
             return;
         }
+        boolean gzip = ReplyEncoding.acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING));
+        // an answer the verticle keeps current (SharedAnswers): sent from this event loop, no event-bus hop
+        SharedAnswers.Answer shared = sharedAnswers.get(method.path());
+        Buffer ready = shared == null ? null : shared.current(gzip);
+        if (ready != null) {
+            answer(ctx, gzip, ready);
+            return;
+        }
         // localOnly: a node's REST API reports and controls that node (as in WCS). Every node registers the
         // same addresses, and a clustered event bus would otherwise hand the request to any of them.
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(sendTimeoutMs).setLocalOnly(true);
-        if (ReplyEncoding.acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
+        if (gzip) {
             options.addHeader(ReplyEncoding.ACCEPTS_GZIP, "true");
         }
         vertx.eventBus().<Object>request(method.address(), body, options)
-            .onSuccess(reply -> {
-                if (ReplyEncoding.GZIP.equals(reply.headers().get(ReplyEncoding.CONTENT_ENCODING))) {
-                    // compressed once by the verticle for every client that accepts it (ReplyEncoding)
-                    ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, ReplyEncoding.GZIP)
-                        .putHeader(HttpHeaders.VARY, "Accept-Encoding");
-                }
-                Responses.json(ctx, 200, replyBody(reply));
-            })
+            .onSuccess(reply -> answer(ctx, ReplyEncoding.GZIP.equals(reply.headers().get(ReplyEncoding.CONTENT_ENCODING)),
+                replyBody(reply)))
             .onFailure(failure -> Responses.error(ctx, toError(method, failure)));
+    }
+
+    /** 200 with {@code body}; {@code gzipped}: compressed once by the verticle for every client that accepts it (ReplyEncoding). */
+    private static void answer(RoutingContext ctx, boolean gzipped, Buffer body) {
+        if (gzipped) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, ReplyEncoding.GZIP)
+                .putHeader(HttpHeaders.VARY, "Accept-Encoding");
+        }
+        Responses.json(ctx, 200, body);
     }
 
     /** "/rest-api/stream/find_all/" → "/stream/find_all". */

@@ -17,7 +17,12 @@ public final class RequestValidator {
 
     /** Parses {@code raw} (may be null) as a JSON object. */
     public static JsonObject parse(Buffer raw) {
-        if (raw == null || raw.toString().isBlank()) {
+        // the body of every parameterless call ("{}" or none) without a JSON parser: a Jackson parser per
+        // request was ~7 % of the REST event loop's samples under find_all load (rest14, JFR)
+        if (raw == null || raw.length() == 0 || (raw.length() == 2 && raw.getByte(0) == '{' && raw.getByte(1) == '}')) {
+            return new JsonObject();
+        }
+        if (raw.toString().isBlank()) {
             return new JsonObject();
         }
         Object decoded;

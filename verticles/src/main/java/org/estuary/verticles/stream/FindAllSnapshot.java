@@ -1,9 +1,12 @@
 package org.estuary.verticles.stream;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -30,8 +33,10 @@ import org.estuary.core.stream.StreamRegistry;
  * {@code /stream/find} is always built live. Clients that accept gzip get the answer compressed once
  * per rebuild ({@link #gzipped}).
  *
- * <p>Used from the control verticle's event loop only, except the membership counter, which the
- * registry's listeners bump from any thread.
+ * <p>Built on the control verticle's thread; the REST layer reads the last build from the HTTP event
+ * loops ({@link #current}, published through {@link org.estuary.verticles.agent.SharedAnswers}) and
+ * sends it without asking the verticle while it is still valid. The membership counter is bumped
+ * by the registry's listeners from any thread.
  */
 final class FindAllSnapshot implements StreamListener {
     /** How old the counters in a shared answer may be. */
@@ -39,12 +44,20 @@ final class FindAllSnapshot implements StreamListener {
 
     private final StreamRegistry streams;
     private final AtomicLong membership = new AtomicLong();
-    private Buffer answer;
-    private Buffer gzipped;
-    private long answerMembership = -1;
-    private long answerListed;
-    private long silentFlipAtMillis;
-    private long answerAtNanos;
+    /** The last answer built; written on the control verticle's loop, read by the HTTP event loops too. */
+    private volatile Built built;
+
+    /**
+     * One build of the answer and what it was built from. Immutable: a gzip copy made later is a new
+     * Built with the same validity. Both bodies are direct buffers, written to every socket as they are
+     * (no per-request copy into a direct buffer by Netty; 680 kB per uncompressed answer).
+     */
+    private record Built(Buffer answer, Buffer gzipped, long membership, long listed, long atNanos,
+                         long silentFlipAtMillis) {
+        Built withGzip(Buffer gz) {
+            return new Built(answer, gz, membership, listed, atNanos, silentFlipAtMillis);
+        }
+    }
 
     FindAllSnapshot(StreamRegistry streams) {
         this.streams = streams;
@@ -52,22 +65,40 @@ final class FindAllSnapshot implements StreamListener {
 
     /** The shared answer when still valid, else {@code build}'s (kept for the next requests); null when empty. */
     Buffer answer(Supplier<Buffer> build) {
-        long now = System.nanoTime();
-        long members = membership.get();
-        long listed = streams.listedStateVersion();
-        boolean fresh = answer != null && members == answerMembership && listed == answerListed
-                && now - answerAtNanos < TimeUnit.MILLISECONDS.toNanos(MAX_AGE_MS)
-                && System.currentTimeMillis() < silentFlipAtMillis;
-        if (!fresh) {
+        Built b = built;
+        if (!fresh(b)) {
             // read before building: a change during the build makes the next request rebuild
-            answerMembership = members;
-            answerListed = listed;
-            answerAtNanos = now;
-            silentFlipAtMillis = nextSilentFlip();
-            answer = build.get();
-            gzipped = null;
+            long now = System.nanoTime();
+            long members = membership.get();
+            long listed = streams.listedStateVersion();
+            long flip = nextSilentFlip();
+            b = new Built(direct(build.get()), null, members, listed, now, flip);
+            built = b;
         }
-        return answer;
+        return b.answer();
+    }
+
+    /**
+     * For the REST layer ({@link org.estuary.verticles.agent.SharedAnswers}), from any thread: the
+     * answer (gzipped when asked) while exactly what {@link #answer} would return without a rebuild,
+     * else null (the request then goes to the control verticle, which rebuilds).
+     */
+    Buffer current(boolean gzip) {
+        Built b = built;
+        if (!fresh(b)) {
+            return null;
+        }
+        return gzip ? b.gzipped() : b.answer();
+    }
+
+    /**
+     * Not empty (an empty node is asked anew every time, as before), nothing but counters changed
+     * since {@code b} was built, and it is younger than {@link #MAX_AGE_MS}.
+     */
+    private boolean fresh(Built b) {
+        return b != null && b.answer() != null && b.membership() == membership.get() && b.listed() == streams.listedStateVersion()
+                && System.nanoTime() - b.atNanos() < TimeUnit.MILLISECONDS.toNanos(MAX_AGE_MS)
+                && System.currentTimeMillis() < b.silentFlipAtMillis();
     }
 
     /**
@@ -96,16 +127,35 @@ final class FindAllSnapshot implements StreamListener {
      * few percent more.
      */
     Buffer gzipped() {
-        if (gzipped == null && answer != null) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(answer.length() / 8);
+        Built b = built;
+        if (b == null || b.answer() == null) {
+            return null;
+        }
+        if (b.gzipped() == null) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(b.answer().length() / 8);
             try (FastestGzip gz = new FastestGzip(out)) {
-                gz.write(answer.getBytes());
+                gz.write(b.answer().getBytes());
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // in-memory streams do not fail
             }
-            gzipped = Buffer.buffer(out.toByteArray());
+            b = b.withGzip(direct(Buffer.buffer(out.toByteArray())));
+            built = b;
         }
-        return gzipped;
+        return b.gzipped();
+    }
+
+    /**
+     * {@code heap} copied once into a JDK direct buffer (freed by the GC when no answer holds it; Netty
+     * neither frees nor pools it). Vert.x writes a non-heap buffer as an unreleasable slice, so every
+     * response shares these bytes.
+     */
+    private static Buffer direct(Buffer heap) {
+        if (heap == null) {
+            return null;
+        }
+        ByteBuffer nio = ByteBuffer.allocateDirect(heap.length());
+        nio.put(heap.getBytes()).flip();
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(nio));
     }
 
     /** A gzip stream at {@link Deflater#BEST_SPEED} (GZIPOutputStream has no level parameter). */

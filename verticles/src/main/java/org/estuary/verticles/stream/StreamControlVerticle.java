@@ -1,6 +1,7 @@
 package org.estuary.verticles.stream;
 
 import org.estuary.verticles.agent.Control;
+import org.estuary.verticles.agent.SharedAnswers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -41,6 +42,7 @@ public final class StreamControlVerticle extends VerticleBase {
     private final String nodeId;
     private StreamListener listener;
     private FindAllSnapshot findAll;
+    private SharedAnswers.Answer sharedFindAll;
 
     public StreamControlVerticle(StreamRegistry streams, ConnectionRegistry connections, String nodeId) {
         this.streams = streams;
@@ -61,6 +63,9 @@ public final class StreamControlVerticle extends VerticleBase {
         streams.addListener(listener);
         findAll = new FindAllSnapshot(streams);
         streams.addListener(findAll);
+        // the REST layer sends a still-valid find_all from its own event loop, without the hop to this worker
+        sharedFindAll = findAll::current;
+        SharedAnswers.publish(vertx, "/stream/find_all", sharedFindAll);
         return api.ready();
     }
 
@@ -68,6 +73,7 @@ public final class StreamControlVerticle extends VerticleBase {
     public Future<?> stop() {
         streams.removeListener(listener);
         streams.removeListener(findAll);
+        SharedAnswers.withdraw(vertx, "/stream/find_all", sharedFindAll);
         return Future.succeededFuture();
     }
 

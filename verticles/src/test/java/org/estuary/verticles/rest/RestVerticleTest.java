@@ -127,6 +127,73 @@ class RestVerticleTest {
     }
 
     @Test
+    void aSharedAnswerIsSentWithoutTheEventBusOnlyWhileCurrentAndAfterTheChecks(VertxTestContext tc) throws Exception {
+        Buffer json = Buffer.buffer("[{\"name\":\"shared\"}]");
+        Buffer zipped = Buffer.buffer(new byte[] {31, -117, 8, 0}); // not inflated here: only passed through
+        AtomicReference<Boolean> current = new AtomicReference<>(true);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        org.estuary.verticles.agent.SharedAnswers.publish(vertx, "/stream/find_all",
+            gzip -> !current.get() ? null : gzip ? zipped : json);
+        vertx.eventBus().consumer(Addresses.api("/stream/find_all"), m -> {
+            asked.incrementAndGet();
+            m.reply(Buffer.buffer("[{\"name\":\"rebuilt\"}]"));
+        });
+        send(HttpMethod.POST, "/rest-api/stream/find_all", "{}")
+            .compose(shared -> {
+                tc.verify(() -> {
+                    assertEquals(200, shared.statusCode());
+                    assertEquals("application/json", shared.getHeader("Content-Type"));
+                    assertEquals(ORIGIN, shared.getHeader("Access-Control-Allow-Origin"), "after CORS");
+                    assertEquals("shared", shared.bodyAsJsonArray().getJsonObject(0).getString("name"));
+                    assertEquals(0, asked.get(), "no event-bus request");
+                });
+                return client.request(HttpMethod.POST, port, "127.0.0.1", "/rest-api/stream/find_all")
+                    .putHeader("Content-Type", "application/json").putHeader("Accept-Encoding", "gzip")
+                    .sendBuffer(Buffer.buffer("{}"));
+            })
+            .compose(gz -> {
+                tc.verify(() -> {
+                    assertEquals("gzip", gz.getHeader("Content-Encoding"));
+                    assertEquals("Accept-Encoding", gz.getHeader("Vary"));
+                    assertEquals(zipped, gz.body());
+                });
+                return send(HttpMethod.POST, "/rest-api/stream/find_all", "{\"broken\"");
+            })
+            .compose(malformed -> {
+                tc.verify(() -> assertJsonError(malformed, 400)); // the body is still validated first
+                current.set(false); // the verticle would rebuild: the request goes to it
+                return send(HttpMethod.POST, "/rest-api/stream/find_all", "{}");
+            })
+            .onComplete(tc.succeeding(asks -> tc.verify(() -> {
+                assertEquals("rebuilt", asks.bodyAsJsonArray().getJsonObject(0).getString("name"));
+                assertEquals(1, asked.get());
+                tc.completeNow();
+            })));
+    }
+
+    @Test
+    void aSharedAnswerIsNotSentWithoutCredentials(Vertx vertx, VertxTestContext tc) {
+        RestVerticle guarded = new RestVerticle(0, "127.0.0.1", ORIGIN, MAX_BODY)
+            .security(new RestSecurity(org.estuary.core.config.RestAuth.BASIC, java.util.List.of("admin:pw"),
+                java.util.List.of(), false, ORIGIN));
+        org.estuary.verticles.agent.SharedAnswers.publish(vertx, "/stream/find_all", gzip -> Buffer.buffer("[]"));
+        vertx.deployVerticle(guarded)
+            .compose(id -> client.request(HttpMethod.POST, guarded.actualPort(), "127.0.0.1", "/rest-api/stream/find_all")
+                .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{}")))
+            .compose(refused -> {
+                tc.verify(() -> assertJsonError(refused, 401));
+                return client.request(HttpMethod.POST, guarded.actualPort(), "127.0.0.1", "/rest-api/stream/find_all")
+                    .putHeader("Content-Type", "application/json").basicAuthentication("admin", "pw")
+                    .sendBuffer(Buffer.buffer("{}"));
+            })
+            .onComplete(tc.succeeding(ok -> tc.verify(() -> {
+                assertEquals(200, ok.statusCode());
+                assertEquals("[]", ok.bodyAsString());
+                tc.completeNow();
+            })));
+    }
+
+    @Test
     void getOnParameterlessMethodWorksWithoutBody(VertxTestContext tc) {
         vertx.eventBus().consumer(Addresses.api("/stream/find_all"), m -> m.reply(new JsonArray().add(1)));
         send(HttpMethod.GET, "/rest-api/stream/find_all", null)

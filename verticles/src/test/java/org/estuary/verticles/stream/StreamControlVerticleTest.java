@@ -24,6 +24,7 @@ import org.estuary.core.stream.PublisherInfo;
 import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamRegistry;
+import org.estuary.verticles.agent.SharedAnswers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -128,6 +129,41 @@ class StreamControlVerticleTest {
         s.publish(org.estuary.core.media.Frame.media(Codec.AAC, 20_000, 20_000, true, new byte[] {2}));
         assertFalse(call(vertx, "/stream/find_all", new JsonObject()).getJsonObject(0).getJsonObject("audioState").getBoolean("muted"),
                 "audio back: shown in the very next answer");
+    }
+
+    @Test
+    void theRestLayerGetsTheSharedFindAllOnlyWhileTheVerticleWouldSendItUnchanged(Vertx vertx) throws Exception {
+        // what ApiRequestHandler sends from its event loop without asking the verticle (SharedAnswers)
+        SharedAnswers.Answer shared = SharedAnswers.of(vertx).get("/stream/find_all");
+        assertNotNull(shared, "published at start");
+        Stream s = streams.publish("direct", new PublisherInfo("", "live", "Flash", Map.of()), 10_000);
+        assertNull(shared.current(false), "nothing built yet: the request goes to the verticle");
+        assertEquals(1, call(vertx, "/stream/find_all", new JsonObject()).size());
+        assertEquals(1, new JsonArray(shared.current(false)).size(), "the verticle's answer, shared");
+        assertNull(shared.current(true), "no gzip copy until a client that accepts gzip asked the verticle");
+        var accepts = new io.vertx.core.eventbus.DeliveryOptions().addHeader(ReplyEncoding.ACCEPTS_GZIP, "true");
+        vertx.eventBus().request(Addresses.api("/stream/find_all"), new JsonObject(), accepts)
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(shared.current(true).getBytes()))) {
+            assertEquals(1, new JsonArray(Buffer.buffer(in.readAllBytes())).size());
+        }
+        // every change the verticle would rebuild for withdraws the shared answer at once
+        var r = s.addReader(new ReaderInfo("direct-p", "", "live", "Flash", true), () -> { });
+        assertNull(shared.current(false), "a new player: the next request asks the verticle");
+        assertEquals(2, call(vertx, "/stream/find_all", new JsonObject()).size());
+        assertEquals(2, new JsonArray(shared.current(false)).size());
+        s.setRecording(true);
+        assertNull(shared.current(false), "a listed flag changed");
+        call(vertx, "/stream/find_all", new JsonObject());
+        r.close();
+        assertNull(shared.current(false), "a player left");
+        call(vertx, "/stream/find_all", new JsonObject());
+        assertNotNull(shared.current(false));
+        Thread.sleep(FindAllSnapshot.MAX_AGE_MS + 50);
+        assertNull(shared.current(false), "older than MAX_AGE_MS: rebuilt for the counters");
+        s.end("Unpublished");
+        assertEquals(404, failure(vertx, "/stream/find_all", new JsonObject()));
+        assertNull(shared.current(false), "no streams: the verticle answers 404");
     }
 
     @Test
