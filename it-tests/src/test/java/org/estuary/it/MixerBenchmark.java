@@ -101,7 +101,7 @@ class MixerBenchmark {
                     "-map", "[v]", "-map", "[aout]", "-c:v", "libopenh264", "-b:v", "2000k", "-g", "30",
                     "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-f", "null", "-"));
             Path cliLog = EstuaryProcess.logDir().resolve("mixer-bench-cli.log");
-            Process ff = Ffmpeg.start(cmd, cliLog);
+            Process ff = Ffmpeg.start(TranscodeBenchmark.cliArgs(cmd), cliLog);
             double cliCpu;
             try {
                 Thread.sleep(WARMUP_S * 1000L);

@@ -111,9 +111,9 @@ class TranscodeBenchmark {
         String cli = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
         String filter = (c.fps() == 30 ? "" : "fps=" + c.fps() + ",") + "scale=640:360:flags=bicubic";
         String listen = "rtmp://127.0.0.1:" + org.estuary.it.support.Ports.free() + "/live/b720";
-        Process ff = Ffmpeg.start(List.of(cli, "-hide_banner", "-nostdin", "-v", "error", "-listen", "1",
+        Process ff = Ffmpeg.start(cliArgs(List.of(cli, "-hide_banner", "-nostdin", "-v", "error", "-listen", "1",
                 "-i", listen, "-an", "-vf", filter, "-r", String.valueOf(c.fps()),
-                "-c:v", "libopenh264", "-b:v", "800k", "-g", String.valueOf(2 * c.fps()), "-f", "null", "-"),
+                "-c:v", "libopenh264", "-b:v", "800k", "-g", String.valueOf(2 * c.fps()), "-f", "null", "-")),
                 EstuaryProcess.logDir().resolve("transcode-bench-cli.log"));
         Thread.sleep(1000); // the listener up before its publisher connects
         Process cliPub = Ffmpeg.start(List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-re",
@@ -136,6 +136,23 @@ class TranscodeBenchmark {
         // 80 % of real time: frames the window counted, with a margin for a loaded 2-core machine
         assertTrue(framesOut > WINDOW_S * c.fps() * 8L / 10, "Estuary kept up with real time: " + framesOut + " frames");
         assertTrue(ratio < 3, "Estuary CPU within 3x of the CLI (regression guard): " + row);
+    }
+
+    /**
+     * The CLI command with the libopenh264 options Estuary's VideoEncoder sets (bitrate rate control,
+     * no frame skipping, constrained baseline; the CLI's own default is the "quality" rate control),
+     * inserted before the trailing {@code -f null -}, so both encode with the same settings. With
+     * {@code -Dbench.cliCpuflags=+slowgather} the CLI also gets the CPU flag Estuary sets on AMD CPUs
+     * (FfCpuFlags: swscale's SSE4 instead of its AVX2-gather scaler, same pixels).
+     */
+    static List<String> cliArgs(List<String> cmd) {
+        List<String> out = new java.util.ArrayList<>(cmd);
+        out.addAll(out.size() - 3, List.of("-rc_mode", "bitrate", "-allow_skip_frames", "0", "-profile:v", "constrained_baseline"));
+        String cpuflags = System.getProperty("bench.cliCpuflags", "").trim();
+        if (!cpuflags.isEmpty()) {
+            out.addAll(1, List.of("-cpuflags", cpuflags));
+        }
+        return out;
     }
 
     private static long framesOut(EstuaryProcess server) throws Exception {

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * <p>{@code mvn -B -o -pl it-tests -am verify -Pbenchmark -Dtest=WebRtcPlayersBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.players=200] [-Dbench.seconds=20] [-Dbench.doc=path|none]
  * [-Dbench.connectWaitMs=120000] [-Dbench.connectThreads=16] [-Destuary.jvmArgs=-Destuary.webrtc.batchedSends=false]}
- * (the last: the server's old one-syscall-per-packet send path, for before/after runs). Players per
+ * (the last: the server's old one-syscall-per-packet send path, for before/after runs; also
+ * {@code -Destuary.webrtc.sharedPackets=false}, {@code inPlaceSrtp=false}, {@code chunkedSends=false}, {@code gsoSends=false},
+ * space-separated in the one {@code estuary.jvmArgs}). Players per
  * core counts only players connected when the window opens and still receiving at its end.
  */
 @Tag("benchmark")

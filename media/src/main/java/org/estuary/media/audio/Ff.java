@@ -13,6 +13,7 @@ public final class Ff {
     static {
         // without this FFmpeg prints encoder statistics and warnings on stderr
         av_log_set_level(avutil.AV_LOG_ERROR);
+        FfCpuFlags.apply();
     }
 
     private Ff() { }

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import org.estuary.core.codec.AvcConfig;
 import org.estuary.core.codec.H264Sps;
 import org.estuary.core.media.Codec;
@@ -13,11 +14,11 @@ import org.estuary.core.stream.ReaderInfo;
 import org.estuary.core.stream.Stream;
 import org.estuary.core.stream.StreamFollower;
 import org.estuary.core.stream.StreamReader;
-import org.estuary.core.webrtc.H264Packetizer;
 import org.estuary.core.webrtc.Negotiation;
 import org.estuary.core.webrtc.RtcpFeedback;
 import org.estuary.core.webrtc.Rtx;
 import org.estuary.core.webrtc.SdpOffer;
+import org.estuary.core.webrtc.SharedH264Packets;
 import org.estuary.core.webrtc.Vp8Packetizer;
 import org.estuary.core.webrtc.Vp9Packetizer;
 
@@ -40,16 +41,7 @@ import org.estuary.core.webrtc.Vp9Packetizer;
  */
 final class PlayMedia implements SessionMedia {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlayMedia.class);
-    private static final int MAX_PAYLOAD = 1150; // RTP payload; + 12 header + 16 SRTP tag stays under 1200
-    private static final int HISTORY = 1024;
-    /**
-     * How long a sent packet is kept for NACKs. A browser asks again within about a round trip and
-     * gives a packet up once its jitter buffer has moved on (well under a second); keeping the last
-     * 1,024 packets whatever their age held ~17 s of video per player at 600 kbit/s: 1.2 MB each,
-     * promoted to the old generation and moved by every full GC (a quarter of the server's CPU with
-     * 150 players, issue 12's profile). Older packets are dropped as new ones are sent.
-     */
-    static final long HISTORY_MS = 1500;
+    static final int MAX_PAYLOAD = 1150; // RTP payload; + 12 header + 16 SRTP tag stays under 1200
     /**
      * Frames sent per event-loop turn. A new player starts with the stream's cached GOP (up to a
      * few seconds of video at once): sent in one go it held the loop, and every other session on
@@ -61,7 +53,7 @@ final class PlayMedia implements SessionMedia {
     private final Context context;
     private final String sessionId;
     private final String ownerId;
-    private final Consumer<byte[]> sendRaw;
+    private final ObjIntConsumer<byte[]> sendRaw;
     private final Consumer<byte[]> sendRtcp;
     private final Runnable keyframeUpstream;
     private final WebRtcCounters counters;
@@ -77,14 +69,21 @@ final class PlayMedia implements SessionMedia {
     /** The source has B-frames: its own H.264 is no longer sent (the baseline copy's is). */
     private boolean baseline;
     private boolean baselineAcquired;
-    private final H264Packetizer packetizer = new H264Packetizer(MAX_PAYLOAD);
+    /** The engine's H.264 payloads, packetised once per frame for all players (issue 12). */
+    private final SharedH264Packets h264;
+    private final RtpOut.Protect protect = PlayMedia.IN_PLACE_SRTP ? (buf, len) -> this.srtp.protectRtpInPlace(buf, len) : this::protectCopying;
+    /**
+     * {@code -Destuary.webrtc.inPlaceSrtp=false}: SRTP through jitsi-srtp's copying path (a copy in,
+     * a copy out, a boxed SSRC lookup per packet), as before issue 12's sixth session; for A/B runs.
+     */
+    static final boolean IN_PLACE_SRTP = Boolean.parseBoolean(System.getProperty("estuary.webrtc.inPlaceSrtp", "true"));
     private final Vp8Packetizer vp8Packetizer;
     private final Vp9Packetizer vp9Packetizer;
     private final org.estuary.core.webrtc.Av1Packetizer av1Packetizer;
     /** What the player's video line carries (the stream's codec): H.264 or VP8. */
     private Codec videoCodec;
-    private final Out video;
-    private final Out audio;
+    private final RtpOut video;
+    private final RtpOut audio;
     private final StreamFollower follower;
     /** Where the follower hands the stream's frames: at most {@link #FRAMES_PER_TURN} per pass. */
     private final FrameSink sink = new FrameSink() {
@@ -112,40 +111,10 @@ final class PlayMedia implements SessionMedia {
     private long retransmitted;
     private long paced;
 
-    /** One outgoing RTP stream (video or audio) with its NACK history. */
-    private static final class Out {
-        final long ssrc;
-        final int pt;
-        final int clockRate;
-        final long tsBase;
-        int seq;
-        long firstUs = Long.MIN_VALUE;
-        long packets;
-        long octets;
-        /** SRTP packets as sent; plain RTP packets when resends go on RTX (they are wrapped and encrypted anew) */
-        final byte[][] history = new byte[HISTORY][];
-        final int[] historySeq = new int[HISTORY];
-        final long[] historyMs = new long[HISTORY];
-        /** Oldest history slot that may still hold a packet; -1 until the first packet. */
-        int historyTail = -1;
-        /** RTX payload type (RFC 4588), -1 when the browser offered none: resends are then the same SRTP bytes */
-        int rtxPt = -1;
-        long rtxSsrc;
-        int rtxSeq;
-
-        Out(long ssrc, int pt, int clockRate, long tsBase, int seq) {
-            this.ssrc = ssrc;
-            this.pt = pt;
-            this.clockRate = clockRate;
-            this.tsBase = tsBase;
-            this.seq = seq;
-        }
-    }
-
     PlayMedia(Stream stream, List<Negotiation.Line> lines, Context context, OpusFeeds opusFeeds, BaselineFeeds baselineFeeds,
-              VideoFeeds videoFeeds,
+              VideoFeeds videoFeeds, SharedH264Packets h264,
               String sessionId,
-              String ownerId, Consumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, Runnable keyframeUpstream,
+              String ownerId, ObjIntConsumer<byte[]> sendRaw, Consumer<byte[]> sendRtcp, Runnable keyframeUpstream,
               WebRtcCounters counters, java.util.Random random) {
         this.stream = stream;
         this.context = context;
@@ -155,13 +124,14 @@ final class PlayMedia implements SessionMedia {
         this.sendRtcp = sendRtcp;
         this.keyframeUpstream = keyframeUpstream;
         this.counters = counters;
-        Out v = null;
-        Out a = null;
+        this.h264 = h264;
+        RtpOut v = null;
+        RtpOut a = null;
         for (Negotiation.Line l : lines) {
             if (!l.accepted()) {
                 continue;
             }
-            Out o = new Out(l.sendSsrc(), l.chosen().pt(), l.chosen().clockRate(), random.nextInt() & 0xFFFFFFFFL,
+            RtpOut o = new RtpOut(l.sendSsrc(), l.chosen().pt(), l.chosen().clockRate(), random.nextInt() & 0xFFFFFFFFL,
                     random.nextInt(0x8000));
             if (l.codec() == Codec.H264 || PublishMedia.browserCodec(l.codec())) {
                 v = o;
@@ -344,7 +314,7 @@ final class PlayMedia implements SessionMedia {
             List<byte[]> payloads = f.codec() == Codec.VP8 ? vp8Packetizer.packetize(f.payload())
                     : f.codec() == Codec.VP9 ? vp9Packetizer.packetize(f.payload())
                     : f.codec() == Codec.AV1 ? av1Packetizer.packetize(f.payload(), f.isKeyframe())
-                    : packetizer.packetize(f.payload(), f.isKeyframe() ? parameterSets : List.of());
+                    : h264.packetize(f, f.isKeyframe() ? parameterSets : List.of()); // shared: VP8/VP9 carry per-player picture ids
             for (int i = 0; i < payloads.size(); i++) {
                 send(video, f.dtsUs(), payloads.get(i), i == payloads.size() - 1);
             }
@@ -357,51 +327,19 @@ final class PlayMedia implements SessionMedia {
         }
     }
 
-    private long rtpTime(Out o, long us) {
-        if (o.firstUs == Long.MIN_VALUE) {
-            o.firstUs = us;
+    private int protectCopying(byte[] buf, int len) {
+        byte[] s = srtp.protectRtp(buf, len);
+        if (s == null || s.length > buf.length) {
+            return -1;
         }
-        return (o.tsBase + (us - o.firstUs) * o.clockRate / 1_000_000L) & 0xFFFFFFFFL;
+        System.arraycopy(s, 0, buf, 0, s.length);
+        return s.length;
     }
 
-    private void send(Out o, long us, byte[] payload, boolean marker) {
-        byte[] p = new byte[12 + payload.length];
-        p[0] = (byte) 0x80;
-        p[1] = (byte) ((marker ? 0x80 : 0) | o.pt);
-        int seq = o.seq;
-        o.seq = (o.seq + 1) & 0xFFFF;
-        p[2] = (byte) (seq >>> 8);
-        p[3] = (byte) seq;
-        long ts = rtpTime(o, us);
-        put32(p, 4, ts);
-        put32(p, 8, o.ssrc);
-        System.arraycopy(payload, 0, p, 12, payload.length);
-        byte[] s = srtp.protectRtp(p, p.length);
-        if (s == null) {
+    private void send(RtpOut o, long us, byte[] payload, boolean marker) {
+        if (!o.send(us, payload, marker, System.currentTimeMillis(), protect, sendRaw)) {
             counters.srtpFailures.increment();
-            return;
         }
-        long now = System.currentTimeMillis();
-        if (o.historyTail < 0) {
-            o.historyTail = seq % HISTORY; // packets fill the ring from here on, one slot each
-        }
-        forgetOld(o, now);
-        o.history[seq % HISTORY] = o.rtxPt >= 0 ? p : s;
-        o.historySeq[seq % HISTORY] = seq;
-        o.historyMs[seq % HISTORY] = now;
-        o.packets++;
-        o.octets += payload.length;
-        sendRaw.accept(s);
-    }
-
-    /** Drops the packets older than {@link #HISTORY_MS} from the NACK history (oldest first). */
-    private static void forgetOld(Out o, long now) {
-        int t = o.historyTail;
-        while (o.history[t] != null && now - o.historyMs[t] > HISTORY_MS) {
-            o.history[t] = null;
-            t = (t + 1) % HISTORY;
-        }
-        o.historyTail = t;
     }
 
     @Override
@@ -412,16 +350,19 @@ final class PlayMedia implements SessionMedia {
     @Override
     public void rtcp(byte[] pkt, int len, long nowMs) {
         for (RtcpFeedback.Request r : RtcpFeedback.parse(pkt, len)) {
-            Out o = video != null && r.mediaSsrc() == video.ssrc ? video : audio != null && r.mediaSsrc() == audio.ssrc ? audio : null;
+            RtpOut o = video != null && r.mediaSsrc() == video.ssrc ? video : audio != null && r.mediaSsrc() == audio.ssrc ? audio : null;
             if (o == null) {
                 continue;
             }
             switch (r.kind()) {
                 case NACK -> {
                     for (int seq : r.lostSequences()) {
-                        byte[] s = o.history[seq % HISTORY];
-                        if (s != null && o.historySeq[seq % HISTORY] == seq) {
-                            resend(o, s);
+                        if (o.resend(seq, protect, sendRaw)) {
+                            retransmitted++;
+                            counters.retransmitted.increment();
+                            if (o.rtxPt >= 0) {
+                                counters.rtxSent.increment();
+                            }
                         }
                     }
                 }
@@ -429,27 +370,6 @@ final class PlayMedia implements SessionMedia {
                 default -> { }
             }
         }
-    }
-
-    /** A NACKed packet again: on RTX, else the same SRTP bytes (no second encryption of one index). */
-    private void resend(Out o, byte[] kept) {
-        if (o.rtxPt < 0) {
-            retransmitted++;
-            counters.retransmitted.increment();
-            sendRaw.accept(kept);
-            return;
-        }
-        byte[] rtx = Rtx.wrap(kept, kept.length, o.rtxPt, o.rtxSeq, o.rtxSsrc);
-        o.rtxSeq = (o.rtxSeq + 1) & 0xFFFF;
-        byte[] s = rtx == null ? null : srtp.protectRtp(rtx, rtx.length);
-        if (s == null) {
-            counters.srtpFailures.increment();
-            return;
-        }
-        retransmitted++;
-        counters.retransmitted.increment();
-        counters.rtxSent.increment();
-        sendRaw.accept(s);
     }
 
     long retransmitted() {
@@ -468,7 +388,7 @@ final class PlayMedia implements SessionMedia {
         }
         lastSrMs = nowMs;
         long streamUsNow = originStreamUs + (nowMs - originWallMs) * 1000;
-        for (Out o : new Out[] {video, audio}) {
+        for (RtpOut o : new RtpOut[] {video, audio}) {
             if (o != null && o.firstUs != Long.MIN_VALUE) {
                 long ts = (o.tsBase + (streamUsNow - o.firstUs) * o.clockRate / 1_000_000L) & 0xFFFFFFFFL;
                 sendRtcp.accept(RtcpFeedback.senderReport(o.ssrc, RtcpFeedback.ntp(nowMs), ts, o.packets, o.octets));
@@ -497,12 +417,5 @@ final class PlayMedia implements SessionMedia {
             baselineAcquired = false;
             baselineFeeds.release(stream);
         }
-    }
-
-    private static void put32(byte[] b, int off, long v) {
-        b[off] = (byte) (v >>> 24);
-        b[off + 1] = (byte) (v >>> 16);
-        b[off + 2] = (byte) (v >>> 8);
-        b[off + 3] = (byte) v;
     }
 }

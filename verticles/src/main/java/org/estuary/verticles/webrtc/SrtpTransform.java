@@ -25,6 +25,12 @@ final class SrtpTransform implements AutoCloseable {
     private final Map<Long, SrtcpCryptoContext> rtcpIn = new HashMap<>();
     private final Map<Long, SrtcpCryptoContext> rtcpOut = new HashMap<>();
     private final int tagRoom;
+    /** {@link #protectRtpInPlace}'s context cache and its reused buffer view (event loop only). */
+    private long lastSsrcA = -1;
+    private long lastSsrcB = -1;
+    private SrtpCryptoContext ctxA;
+    private SrtpCryptoContext ctxB;
+    private final Buf inPlace = new Buf(null, 0);
 
     SrtpTransform(SrtpKeys k) {
         decrypt = new SrtpContextFactory(false, k.clientKey(), k.clientSalt(), k.profile().policy(), k.profile().policy(), JITSI_LOG);
@@ -66,11 +72,21 @@ final class SrtpTransform implements AutoCloseable {
                 byte[] rtp = new byte[12 + 1150];
                 rtp[0] = (byte) 0x80;
                 rtp[11] = 1;
+                byte[] inPlace = new byte[rtp.length + RTP_TAG_ROOM];
                 for (int seq = 1; seq <= packets; seq++) {
                     rtp[2] = (byte) (seq >>> 8);
                     rtp[3] = (byte) seq; // the sender refuses repeated sequence numbers
-                    byte[] s = t.protectRtp(rtp, rtp.length);
-                    if (s == null || t.unprotectRtp(s, s.length) < 0) {
+                    byte[] s;
+                    int len;
+                    if ((seq & 1) == 0) { // both send paths: the players' in-place one and the SFU's copying one
+                        System.arraycopy(rtp, 0, inPlace, 0, rtp.length);
+                        len = t.protectRtpInPlace(inPlace, rtp.length);
+                        s = inPlace;
+                    } else {
+                        s = t.protectRtp(rtp, rtp.length);
+                        len = s == null ? -1 : s.length;
+                    }
+                    if (len < 0 || t.unprotectRtp(s, len) != rtp.length) {
                         throw new IllegalStateException("SRTP warm-up failed for " + p);
                     }
                 }
@@ -129,6 +145,51 @@ final class SrtpTransform implements AutoCloseable {
         }
     }
 
+    /** Room an in-place protect needs after the packet: the largest tag (GCM 16; HMAC 10). */
+    static final int RTP_TAG_ROOM = 16;
+
+    /**
+     * Encrypts an RTP packet in place: {@code buf} must have {@link #RTP_TAG_ROOM} bytes after
+     * {@code len} for the tag. Returns the SRTP length, or -1. The player's send path (issue 12):
+     * {@link #protectRtp} copies the packet into a new array and copies the result out again, two
+     * copies and two arrays per packet per player; this does neither, and finds the context of the
+     * session's last two SSRCs (video, audio) without boxing a {@code Long} for the map.
+     */
+    int protectRtpInPlace(byte[] buf, int len) {
+        if (buf.length < len + RTP_TAG_ROOM) {
+            return -1;
+        }
+        long ssrc = u32(buf, 8);
+        try {
+            SrtpCryptoContext c;
+            if (ssrc == lastSsrcA && ctxA != null) {
+                c = ctxA;
+            } else if (ssrc == lastSsrcB && ctxB != null) {
+                c = ctxB;
+            } else {
+                c = rtpOut.get(ssrc);
+                if (c == null) {
+                    c = encrypt.deriveContext((int) ssrc, 0);
+                    rtpOut.put(ssrc, c);
+                }
+                lastSsrcB = lastSsrcA; // the previous one stays cached: video and audio alternate
+                ctxB = ctxA;
+                lastSsrcA = ssrc;
+                ctxA = c;
+            }
+            Buf b = inPlace;
+            b.buf = buf;
+            b.offset = 0;
+            b.length = len;
+            SrtpErrorStatus st = c.transformPacket(b);
+            byte[] out = b.buf;
+            b.buf = null; // no reference to the caller's array kept
+            return st == SrtpErrorStatus.OK && out == buf && b.offset == 0 ? b.length : -1;
+        } catch (GeneralSecurityException e) {
+            return -1;
+        }
+    }
+
     /** Encrypts an RTCP packet; returns the SRTCP packet or null. */
     byte[] protectRtcp(byte[] pkt, int len) {
         long ssrc = u32(pkt, 4);
@@ -151,6 +212,8 @@ final class SrtpTransform implements AutoCloseable {
         encrypt.close();
         rtpIn.clear();
         rtpOut.clear();
+        ctxA = null;
+        ctxB = null;
         rtcpIn.clear();
         rtcpOut.clear();
     }

@@ -36,6 +36,7 @@ import org.estuary.core.webrtc.PacketKind;
 import org.estuary.core.webrtc.SdpAnswer;
 import org.estuary.core.webrtc.SdpException;
 import org.estuary.core.webrtc.SdpOffer;
+import org.estuary.core.webrtc.SharedH264Packets;
 import org.estuary.core.webrtc.Stun;
 import org.estuary.verticles.agent.ControlError;
 import org.slf4j.Logger;
@@ -69,6 +70,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
     private DatagramSocket socket;
     /** Batched sends on {@link #socket} (one flush per loop turn); made once the socket listens. */
     private volatile BatchedUdpSender sender;
+    private static final boolean SHARED_PACKETS = Boolean.parseBoolean(System.getProperty("estuary.webrtc.sharedPackets", "true"));
+    private final SharedH264Packets h264Packets = new SharedH264Packets(PlayMedia.MAX_PAYLOAD);
     private DtlsIdentity identity;
     private DtlsHandshakes handshakes;
     private ExecutorService audioPool;
@@ -332,8 +335,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
             stream.onTerminate(() -> engine.runOnContext(v -> closeSession(s, "Stopped by rest /stream/terminate")));
         } else {
             Stream stream = streams.find(name).orElseThrow(() -> new ControlError(404, "Stream not found: " + name));
-            s.media = new PlayMedia(stream, lines, context, opusFeeds, baselineFeeds, videoFeeds, id, r.ownerId(),
-                    raw -> send(raw, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
+            s.media = new PlayMedia(stream, lines, context, opusFeeds, baselineFeeds, videoFeeds, h264Packets(), id, r.ownerId(),
+                    (raw, len) -> send(raw, len, s.remote), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         String answer = SdpAnswer.write(lines, ufrag, pwd, identity.fingerprint, candidates, "estuary", "estuary",
                 random.nextLong() & Long.MAX_VALUE, publish && config.transportCc(), true); // RTX both ways
@@ -627,8 +630,8 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         } else {
             String name = d.streamName();
             Stream stream = streams.find(name).orElseThrow(() -> new ControlError(404, "Stream not found: " + name));
-            s.media = new PlayMedia(stream, s.lines, context, opusFeeds, baselineFeeds, videoFeeds, id, owner,
-                    raw -> sendTo(s, raw), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
+            s.media = new PlayMedia(stream, s.lines, context, opusFeeds, baselineFeeds, videoFeeds, h264Packets(), id, owner,
+                    (raw, len) -> sendTo(s, len == raw.length ? raw : java.util.Arrays.copyOf(raw, len)), rtcp -> sendRtcp(s, rtcp), () -> keyframeFor(name), counters, random);
         }
         // on its own socket: not in byUfrag/byAddress, which belong to the shared port
         own.handler(dp -> dialledPacket(s, dp));
@@ -908,6 +911,24 @@ public final class WebRtcVerticle extends VerticleBase implements WebRtcSessions
         if (p != null) {
             sendTo(s, p);
         }
+    }
+
+    void send(byte[] data, int len, SocketAddress to) {
+        BatchedUdpSender b = sender;
+        if (b != null) {
+            b.send(data, len, to);
+        } else {
+            socket.send(Buffer.buffer(java.util.Arrays.copyOf(data, len)), to.port(), to.host());
+        }
+    }
+
+    /**
+     * The H.264 payloads players share: one packetising per frame for all of them (issue 12), on
+     * this engine's event loop where every player runs. {@code -Destuary.webrtc.sharedPackets=false}
+     * gives each player its own (the per-player packetising before, for A/B runs).
+     */
+    private SharedH264Packets h264Packets() {
+        return SHARED_PACKETS ? h264Packets : new SharedH264Packets(PlayMedia.MAX_PAYLOAD);
     }
 
     void send(byte[] data, SocketAddress to) {

@@ -14,8 +14,10 @@
  * ECDSA P-256, use_srtp, client certificate checked against a=fingerprint) run on a bounded thread pool; SRTP
  * (AEAD_AES_128_GCM preferred, AES128_CM_HMAC_SHA1_80) on jitsi-srtp. A publish depacketises H.264 (core.rtsp) into
  * the stream and transcodes Opus to AAC once, on a worker pool, for RTMP/HLS readers; a play packetises H.264
- * (STAP-A/FU-A), transcodes AAC to Opus on a worker, sends RTCP SR, answers NACKs from a history of sent SRTP
- * packets and forwards PLI/FIR to a WebRTC publisher of the stream.
+ * (STAP-A/FU-A) once per frame for all its players, each player's {@link org.estuary.verticles.webrtc.RtpOut} adding
+ * its own sequence numbers, timestamps and SSRC and encrypting in place; transcodes AAC to Opus on a worker, sends
+ * RTCP SR, answers NACKs from a short history and forwards PLI/FIR to a WebRTC publisher of the stream. UDP sends
+ * are batched per event-loop turn ({@link org.estuary.verticles.webrtc.BatchedUdpSender}: sendmmsg, UDP GSO).
  * <b>SFU rooms</b> ({@code openRoom}, {@link org.estuary.verticles.webrtc.SfuRooms}): a participant's publishing
  * session ({@link org.estuary.verticles.webrtc.SfuPublisher}) decrypts once and hands plain RTP to one
  * {@link org.estuary.verticles.webrtc.SfuSubscriber} per receiving peer connection, which rewrites SSRC, sequence
