@@ -45,6 +45,13 @@ class HttpHooksTest {
         vertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
+    /**
+     * Hook timeout for cases where the backend answers: it only bounds a wait that ends with the
+     * answer, so it is generous (a clean-clone CI run once saw a 401 not arrive within 2 s on a
+     * loaded machine, and failOpen then turned the refusal into an allow).
+     */
+    private static final long ANSWERED_MS = 10_000;
+
     private AdmissionDecision ask(String path, long timeoutMs, boolean failOpen) {
         String url = path.startsWith("http") ? path : "http://127.0.0.1:" + backend.actualPort() + path;
         HttpHooks hooks = new HttpHooks(vertx, new HooksConfig("", url, "", "", timeoutMs, failOpen), "node1");
@@ -54,7 +61,7 @@ class HttpHooksTest {
 
     @Test
     void twoHundredsAllowAndTheBodyDescribesTheRequest() {
-        assertTrue(ask("/allow", 2000, false).allowed());
+        assertTrue(ask("/allow", ANSWERED_MS, false).allowed());
         JsonObject b = bodies.get(0);
         assertEquals("publish", b.getString("action"));
         assertEquals("RTMP", b.getString("protocol"));
@@ -63,23 +70,23 @@ class HttpHooksTest {
         assertEquals("127.0.0.1", b.getString("clientAddress"));
         assertEquals("t", b.getJsonObject("params").getString("token"));
         assertEquals("node1", b.getString("nodeId"));
-        assertTrue(ask("/text", 2000, false).allowed(), "a 2xx whose body is not JSON allows");
+        assertTrue(ask("/text", ANSWERED_MS, false).allowed(), "a 2xx whose body is not JSON allows");
     }
 
     @Test
     void otherStatusesRefuse() {
-        AdmissionDecision d = ask("/deny", 2000, true);
+        AdmissionDecision d = ask("/deny", ANSWERED_MS, true);
         assertFalse(d.allowed(), "failOpen is about an unreachable backend, not about a refusal");
         assertTrue(d.reason().contains("401"), d.reason());
     }
 
     @Test
     void answerMayRenameAndAttachFields() {
-        AdmissionDecision d = ask("/rename", 2000, false);
+        AdmissionDecision d = ask("/rename", ANSWERED_MS, false);
         assertTrue(d.allowed());
         assertEquals("cam1-x", d.streamName());
         assertEquals(Map.of("k", "7"), d.fields());
-        assertFalse(ask("/bad-rename", 2000, false).allowed(), "a rename to a path is refused");
+        assertFalse(ask("/bad-rename", ANSWERED_MS, false).allowed(), "a rename to a path is refused");
     }
 
     @Test
