@@ -21,8 +21,12 @@ import org.junit.jupiter.api.Test;
  * process, RTMP ingest included) vs the ffmpeg CLI doing the same decode/scale/encode with the same
  * encoder, over the same real-time window after the same warm-up, in the same run (issue 14 target:
  * ratio ≤ 0.8). Both receive the clip as a live RTMP publish ({@code ffmpeg -re -c copy}): Estuary
- * on its RTMP port, the CLI as an RTMP listener ({@code -listen 1}). Appends a row to docs/benchmarks.md ("Transcoding").
- * Run with {@code mvn -B -pl it-tests -am verify -Pbenchmark -Dtest=TranscodeBenchmark}.
+ * on its RTMP port, the CLI as an RTMP listener ({@code -listen 1}). The ladder case makes three
+ * renditions of the one source (Estuary: three transcoders, which share the source's decode; the CLI:
+ * one decode split three ways). Appends a row to docs/benchmarks.md ("Transcoding").
+ * Run with {@code mvn -B -pl it-tests -am verify -Pbenchmark -Dtest=TranscodeBenchmark}
+ * [{@code -Dbench.cases=30,15,ladder -Dbench.rounds=2 -Dbench.cliCpuflags=+slowgather
+ * -Destuary.jvmArgs=-Destuary.video.sharedDecode=false}].
  */
 @Tag("benchmark")
 class TranscodeBenchmark {
@@ -45,11 +49,28 @@ class TranscodeBenchmark {
         return cpuSeconds(pid) - before;
     }
 
-    /** One case: the output frame rate (the source is 30 fps; 15 makes the server drop frames before scaling). */
-    private record Case(int fps) {
+    /**
+     * One case: the output frame rate (the source is 30 fps; 15 makes the server drop frames before
+     * scaling) and the renditions made of the one source: one, or a ladder of three sizes (Estuary: a
+     * transcoder each, sharing the source's decode; the CLI: one decode split three ways).
+     */
+    private record Case(int fps, List<int[]> sizes) {
+        static final List<int[]> ONE = List.<int[]>of(new int[] {640, 360, 800});
+        static final List<int[]> LADDER = List.of(new int[] {640, 360, 800}, new int[] {480, 270, 500}, new int[] {320, 180, 300});
+
         String label() {
-            return "720p30 → 360p" + fps + ", libopenh264, " + WINDOW_S + " s";
+            return sizes.size() == 1 ? "720p30 → 360p" + fps + ", libopenh264, " + WINDOW_S + " s"
+                    : "720p30 → 360p" + fps + " + 270p" + fps + " + 180p" + fps + " (three transcoders of one source), libopenh264, " + WINDOW_S + " s";
         }
+    }
+
+    /** {@code bench.cases}: any of 30, 15, ladder (default all three). */
+    private static List<Case> cases() {
+        List<Case> out = new java.util.ArrayList<>();
+        for (String c : System.getProperty("bench.cases", "30,15,ladder").split(",")) {
+            out.add(c.trim().equals("ladder") ? new Case(30, Case.LADDER) : new Case(Integer.parseInt(c.trim()), Case.ONE));
+        }
+        return out;
     }
 
     /**
@@ -70,7 +91,7 @@ class TranscodeBenchmark {
             assertEquals(0, made.exitCode(), made.output());
             String load = loadAverage();
             for (int round = 0; round < rounds; round++) {
-                for (Case c : List.of(new Case(30), new Case(15))) {
+                for (Case c : cases()) {
                     runCase(c, src, load);
                 }
             }
@@ -89,15 +110,18 @@ class TranscodeBenchmark {
                     EstuaryProcess.logDir().resolve("transcode-bench-pub.log"));
             try {
                 await(server, "b720");
-                JsonObject body = new JsonObject().put("uri", "transcoder://bench").put("remoteStreamName", "b720")
-                        .put("localStreamName", "b360").put("encoder", new JsonObject().put("width", 640)
-                                .put("height", 360).put("fps", c.fps()).put("keyFrameInterval", 2 * c.fps()).put("bitrate", 800)
-                                .put("type", "OPENH264"));
-                assertEquals(200, server.post("/transcoder/startup", body.encode()).status());
+                for (int i = 0; i < c.sizes().size(); i++) {
+                    int[] size = c.sizes().get(i);
+                    JsonObject body = new JsonObject().put("uri", "transcoder://bench" + i).put("remoteStreamName", "b720")
+                            .put("localStreamName", "b" + size[1] + "-" + i).put("encoder", new JsonObject().put("width", size[0])
+                                    .put("height", size[1]).put("fps", c.fps()).put("keyFrameInterval", 2 * c.fps())
+                                    .put("bitrate", size[2]).put("type", "OPENH264"));
+                    assertEquals(200, server.post("/transcoder/startup", body.encode()).status());
+                }
                 Thread.sleep(WARMUP_S * 1000L);
-                long framesBefore = framesOut(server);
+                long framesBefore = framesOut(server, c);
                 estuaryCpu = window(server.pid());
-                framesOut = framesOut(server) - framesBefore;
+                framesOut = framesOut(server, c) - framesBefore;
             } finally {
                 Ffmpeg.stop(pub);
             }
@@ -109,12 +133,8 @@ class TranscodeBenchmark {
         // For 15 fps the CLI gets its cheapest form too: the fps filter before scale (not "-r 15",
         // which scales all 30 frames and drops half of them at the output).
         String cli = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
-        String filter = (c.fps() == 30 ? "" : "fps=" + c.fps() + ",") + "scale=640:360:flags=bicubic";
         String listen = "rtmp://127.0.0.1:" + org.estuary.it.support.Ports.free() + "/live/b720";
-        Process ff = Ffmpeg.start(cliArgs(List.of(cli, "-hide_banner", "-nostdin", "-v", "error", "-listen", "1",
-                "-i", listen, "-an", "-vf", filter, "-r", String.valueOf(c.fps()),
-                "-c:v", "libopenh264", "-b:v", "800k", "-g", String.valueOf(2 * c.fps()), "-f", "null", "-")),
-                EstuaryProcess.logDir().resolve("transcode-bench-cli.log"));
+        Process ff = Ffmpeg.start(cliCommand(cli, listen, c), EstuaryProcess.logDir().resolve("transcode-bench-cli.log"));
         Thread.sleep(1000); // the listener up before its publisher connects
         Process cliPub = Ffmpeg.start(List.of(Peers.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-re",
                 "-stream_loop", "-1", "-i", src.toString(), "-c", "copy", "-f", "flv", listen),
@@ -139,25 +159,81 @@ class TranscodeBenchmark {
     }
 
     /**
-     * The CLI command with the libopenh264 options Estuary's VideoEncoder sets (bitrate rate control,
-     * no frame skipping, constrained baseline; the CLI's own default is the "quality" rate control),
-     * inserted before the trailing {@code -f null -}, so both encode with the same settings. With
-     * {@code -Dbench.cliCpuflags=+slowgather} the CLI also gets the CPU flag Estuary sets on AMD CPUs
-     * (FfCpuFlags: swscale's SSE4 instead of its AVX2-gather scaler, same pixels).
+     * The CLI doing the case's work: one output with {@code -vf}, a ladder with one decode split
+     * three ways in {@code -filter_complex}, each output encoded with Estuary's libopenh264 options.
      */
-    static List<String> cliArgs(List<String> cmd) {
-        List<String> out = new java.util.ArrayList<>(cmd);
-        out.addAll(out.size() - 3, List.of("-rc_mode", "bitrate", "-allow_skip_frames", "0", "-profile:v", "constrained_baseline"));
-        String cpuflags = System.getProperty("bench.cliCpuflags", "").trim();
-        if (!cpuflags.isEmpty()) {
-            out.addAll(1, List.of("-cpuflags", cpuflags));
+    private static List<String> cliCommand(String cli, String listen, Case c) {
+        String fps = c.fps() == 30 ? "" : "fps=" + c.fps() + ",";
+        List<String> cmd = new java.util.ArrayList<>(List.of(cli));
+        cmd.addAll(cpuflags());
+        cmd.addAll(List.of("-hide_banner", "-nostdin", "-v", "error", "-listen", "1", "-i", listen, "-an"));
+        if (c.sizes().size() == 1) {
+            int[] s = c.sizes().get(0);
+            cmd.addAll(List.of("-vf", fps + "scale=" + s[0] + ":" + s[1] + ":flags=bicubic"));
+            cmd.addAll(output(c, s));
+            return cmd;
         }
+        StringBuilder graph = new StringBuilder("[0:v]" + fps + "split=" + c.sizes().size());
+        for (int i = 0; i < c.sizes().size(); i++) {
+            graph.append("[s").append(i).append(']');
+        }
+        for (int i = 0; i < c.sizes().size(); i++) {
+            int[] s = c.sizes().get(i);
+            graph.append(";[s").append(i).append("]scale=").append(s[0]).append(':').append(s[1])
+                    .append(":flags=bicubic[o").append(i).append(']');
+        }
+        cmd.addAll(List.of("-filter_complex", graph.toString()));
+        for (int i = 0; i < c.sizes().size(); i++) {
+            cmd.addAll(List.of("-map", "[o" + i + "]"));
+            cmd.addAll(output(c, c.sizes().get(i)));
+        }
+        return cmd;
+    }
+
+    /** One output: rate, libopenh264 with Estuary's options, to nowhere. */
+    private static List<String> output(Case c, int[] size) {
+        List<String> out = new java.util.ArrayList<>(List.of("-r", String.valueOf(c.fps()), "-c:v", "libopenh264",
+                "-b:v", size[2] + "k", "-g", String.valueOf(2 * c.fps())));
+        out.addAll(ESTUARY_OPENH264);
+        out.addAll(List.of("-f", "null", "-"));
         return out;
     }
 
-    private static long framesOut(EstuaryProcess server) throws Exception {
-        return server.post("/transcoder/find", "{\"uri\":\"transcoder://bench\"}").array()
-                .getJsonObject(0).getJsonObject("stats").getLong("framesOut");
+    /**
+     * The libopenh264 options Estuary's VideoEncoder sets (bitrate rate control, no frame skipping,
+     * constrained baseline; the CLI's own default is the "quality" rate control), so both encode
+     * with the same settings.
+     */
+    private static final List<String> ESTUARY_OPENH264 =
+            List.of("-rc_mode", "bitrate", "-allow_skip_frames", "0", "-profile:v", "constrained_baseline");
+
+    /**
+     * {@code -Dbench.cliCpuflags=+slowgather} gives the CLI the CPU flag Estuary sets on AMD CPUs
+     * (FfCpuFlags: swscale's SSE4 instead of its AVX2-gather scaler, same pixels).
+     */
+    private static List<String> cpuflags() {
+        String cpuflags = System.getProperty("bench.cliCpuflags", "").trim();
+        return cpuflags.isEmpty() ? List.of() : List.of("-cpuflags", cpuflags);
+    }
+
+    /**
+     * A CLI command ending in {@code -f null -} with Estuary's libopenh264 options inserted before
+     * that ending and the {@code bench.cliCpuflags} flags after the program (MixerBenchmark's command).
+     */
+    static List<String> cliArgs(List<String> cmd) {
+        List<String> out = new java.util.ArrayList<>(cmd);
+        out.addAll(out.size() - 3, ESTUARY_OPENH264);
+        out.addAll(1, cpuflags());
+        return out;
+    }
+
+    private static long framesOut(EstuaryProcess server, Case c) throws Exception {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < c.sizes().size(); i++) {
+            min = Math.min(min, server.post("/transcoder/find", "{\"uri\":\"transcoder://bench" + i + "\"}").array()
+                    .getJsonObject(0).getJsonObject("stats").getLong("framesOut"));
+        }
+        return min;
     }
 
     private static String loadAverage() {

@@ -181,6 +181,43 @@ class TranscoderTest {
         assertEquals(404, server.post("/transcoder/terminate", new JsonObject().put("uri", "transcoder://t1").encode()).status());
     }
 
+    /** Issue 14 item 6: two renditions of one source decode it once between them, and both come out whole. */
+    @Test
+    void twoRenditionsOfOneSourceShareItsDecode() throws Exception {
+        JsonObject big = new JsonObject().put("width", 640).put("height", 360).put("fps", 30).put("keyFrameInterval", 30);
+        JsonObject small = new JsonObject().put("width", 320).put("height", 180).put("fps", 15).put("keyFrameInterval", 15);
+        startup("/transcoder", body("transcoder://r360", "src", "r360", big), 200);
+        startup("/transcoder", body("transcoder://r180", "src", "r180", small), 200);
+        try {
+            awaitStream(server, "r360");
+            awaitStream(server, "r180");
+            for (String[] r : new String[][] {{"r360", "640", "360"}, {"r180", "320", "180"}}) {
+                Ffmpeg.Probe probe = Ffmpeg.probe(server.rtmpUrl(r[0]), 3);
+                assertEquals("h264", probe.video().get("codec_name"), probe.toString());
+                assertEquals(r[1], probe.video().get("width"), probe.toString());
+                assertEquals(r[2], probe.video().get("height"), probe.toString());
+                assertTrue(probe.videoFrames() >= 20, "pictures decoded from " + r[0] + ": " + probe);
+                // the shared pictures are the source's: green, not grey or garbage
+                BufferedImage img = snapshot(r[0]);
+                int p = img.getRGB(img.getWidth() / 2, img.getHeight() / 2);
+                assertTrue(((p >> 8) & 0xFF) > 100 && ((p >> 16) & 0xFF) < 60, r[0] + " centre " + Integer.toHexString(p));
+            }
+            long shared = 0;
+            long in = 0;
+            for (String uri : List.of("transcoder://r360", "transcoder://r180")) {
+                JsonObject stats = server.post("/transcoder/find", new JsonObject().put("uri", uri).encode())
+                        .array().getJsonObject(0).getJsonObject("stats");
+                shared += stats.getLong("sharedDecodes");
+                in += stats.getLong("framesIn");
+            }
+            // every source picture is decoded by whichever transcoder reaches it first; the other takes it
+            assertTrue(shared > in / 4, "pictures taken from the other rendition's decode: " + shared + " of " + in + " frames in");
+        } finally {
+            server.post("/transcoder/terminate", new JsonObject().put("uri", "transcoder://r360").encode());
+            server.post("/transcoder/terminate", new JsonObject().put("uri", "transcoder://r180").encode());
+        }
+    }
+
     @Test
     void transcoder2KeepsAspectAndEncodesPcma() throws Exception {
         JsonObject enc = new JsonObject().put("videoCodec", "H264").put("audioCodec", "PCMA").put("width", 320)

@@ -113,6 +113,15 @@ public final class DecodedPicture implements AutoCloseable {
         Ff.check(av_frame_make_writable(live()), "making a picture writable");
     }
 
+    /** Another reference to the same pixels (no copy), closed on its own; drawing on either copies first. */
+    DecodedPicture share() {
+        AVFrame copy = av_frame_clone(live());
+        if (copy == null) {
+            throw new MediaException("out of memory referencing a decoded picture");
+        }
+        return new DecodedPicture(copy, ptsUs);
+    }
+
     AVFrame avFrame() {
         return live();
     }

@@ -121,7 +121,8 @@ public final class VideoStages {
         };
     }
 
-    private static void emitAll(java.util.List<DecodedPicture> pictures, Output<DecodedPicture> out) {
+    /** Emits each picture, closing it once emitted (and the rest if downstream fails): the decode stages' contract. */
+    public static void emitAll(java.util.List<DecodedPicture> pictures, Output<DecodedPicture> out) {
         int i = 0;
         try {
             for (; i < pictures.size(); i++) {

@@ -18,7 +18,7 @@ import org.estuary.media.audio.AudioDecoder;
 import org.estuary.media.audio.Resampler;
 import org.estuary.media.video.DecodedPicture;
 import org.estuary.media.video.PlacedWatermark;
-import org.estuary.media.video.VideoDecoder;
+import org.estuary.media.video.SharedVideoDecoder;
 import org.estuary.media.video.VideoScaler;
 import org.estuary.media.video.Watermark;
 import org.slf4j.Logger;
@@ -51,7 +51,9 @@ final class MixerInput implements FrameSink {
     private volatile String positionId;
 
     // ---- worker thread state ----
-    private VideoDecoder video;
+    /** The decoder of the source's video, shared with its transcoders and other mixers' inputs. */
+    private SharedVideoDecoder.Handle video;
+    private Stream videoSource;
     private AudioDecoder audio;
     private Codec audioConfigCodec;
     private byte[] audioConfig;
@@ -177,7 +179,7 @@ final class MixerInput implements FrameSink {
     public void frame(Frame f, Stream source) {
         try {
             if (f.isVideo() && wantVideo) {
-                onVideo(f);
+                onVideo(f, source);
             } else if (f.isAudio() && wantAudio) {
                 onAudio(f, source);
             }
@@ -191,12 +193,13 @@ final class MixerInput implements FrameSink {
         }
     }
 
-    private void onVideo(Frame f) {
-        if (video == null || video.codec() != f.codec()) {
+    private void onVideo(Frame f, Stream source) {
+        if (video == null || videoSource != source) {
             if (video != null) {
                 video.close();
             }
-            video = new VideoDecoder(f.codec(), null, 1);
+            video = SharedVideoDecoder.acquire(source);
+            videoSource = source;
         }
         for (DecodedPicture p : video.decode(f)) {
             if (latest != null) {

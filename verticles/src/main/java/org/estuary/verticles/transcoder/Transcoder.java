@@ -146,7 +146,7 @@ final class Transcoder {
         @Override
         public void frame(Frame f, Stream source) {
             try {
-                process(clock.map(f), source.description());
+                process(f, source);
             } catch (RuntimeException e) {
                 errors++;
                 if (errors <= 5 || errors % 100 == 0) {
@@ -159,11 +159,12 @@ final class Transcoder {
         }
     }
 
-    private void process(Frame f, MediaDescription source) {
+    private void process(Frame f, Stream source) {
+        Frame onClock = clock.map(f);
         if (f.isVideo()) {
-            video.push(f, this::publish);
+            video.push(f, onClock, source, this::publish);
         } else if (f.isAudio()) {
-            for (Frame out : audio.apply(f, source)) {
+            for (Frame out : audio.apply(onClock, source.description())) {
                 publish(out);
             }
         }
@@ -243,6 +244,7 @@ final class Transcoder {
                         .put("audioFramesIn", audio.framesIn())
                         .put("audioFramesOut", audio.framesOut())
                         .put("errors", errors)
+                        .put("sharedDecodes", video.sharedDecodes())
                         .put("sourceRestarts", sourceRestarts)
                         .put("nodes", nodes));
     }

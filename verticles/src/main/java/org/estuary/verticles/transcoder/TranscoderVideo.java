@@ -12,20 +12,25 @@ import org.estuary.media.pipeline.Stages;
 import org.estuary.media.video.DecodedPicture;
 import org.estuary.media.video.FrameRateConverter;
 import org.estuary.media.video.PlacedWatermark;
-import org.estuary.media.video.VideoDecoder;
+import org.estuary.media.video.SharedVideoDecoder;
 import org.estuary.media.video.VideoEncoder;
 import org.estuary.media.video.VideoEncoderSettings;
 import org.estuary.media.video.VideoScaler;
 import org.estuary.media.video.VideoStages;
 
 /**
- * The transcoder's video graph, decode → scale → watermark → fps → encode, owned by its worker
- * thread. The decoder follows the source (new codec, new config frame); the output size is fixed
- * from the first picture when the request gave only one side (aspect ratio kept, even sizes).
+ * The transcoder's video graph, decode → fps → scale → watermark → encode, owned by its worker
+ * thread; the decode is shared with the source's other transcoders and mixers. The decoder follows
+ * the source (new codec, new config frame); the output size is fixed from the first picture when
+ * the request gave only one side (aspect ratio kept, even sizes).
  */
 final class TranscoderVideo implements AutoCloseable {
     private final TranscodeSpec spec;
     private final Pipeline<Frame, Frame> pipeline;
+    private final FollowingDecoder decoder = new FollowingDecoder();
+    // worker-thread state: the publication being read and its output clock offset
+    private Object source;
+    private long offsetUs;
     private volatile PlacedWatermark watermark;
     private volatile int outWidth;
     private volatile int outHeight;
@@ -35,7 +40,7 @@ final class TranscoderVideo implements AutoCloseable {
         this.spec = spec;
         this.watermark = initial;
         this.pipeline = Pipeline.<Frame>builder()
-                .then("decode", new FollowingDecoder())
+                .then("decode", decoder)
                 // the frame rate first: pictures the output drops are never scaled or watermarked
                 // (30 fps in, 15 out halves that work; issue 14 item 6)
                 .then("fps", VideoStages.frameRate(spec.keyFrameAlignMs() > 0 ? FrameRateConverter.onGrid(spec.fps())
@@ -61,8 +66,16 @@ final class TranscoderVideo implements AutoCloseable {
                 .build();
     }
 
-    /** Worker thread: one source video frame (on the output clock) in, encoded frames to {@code sink}. */
-    void push(Frame f, Consumer<Frame> sink) {
+    /**
+     * Worker thread: one source video frame in, encoded frames to {@code sink}. {@code f} is the
+     * hub's frame as every reader of {@code source} got it (the shared decoder knows frames by
+     * identity), {@code onClock} the same frame on the output clock: its offset re-stamps the pictures.
+     */
+    void push(Frame f, Frame onClock, Object source, Consumer<Frame> sink) {
+        this.source = source;
+        if (!f.isConfig()) {
+            offsetUs = onClock.dtsUs() - f.dtsUs();
+        }
         pipeline.push(f, sink);
     }
 
@@ -74,6 +87,9 @@ final class TranscoderVideo implements AutoCloseable {
     int outWidth() { return outWidth; }
     int outHeight() { return outHeight; }
     String encoderName() { return encoderName; }
+
+    /** Worker: source pictures taken from another transcoder's or mixer's decode of the same publication. */
+    long sharedDecodes() { return decoder.taken; }
     List<NodeStats> stats() { return pipeline.stats(); }
 
     int bitrateKbps(int w, int h) {
@@ -133,33 +149,45 @@ final class TranscoderVideo implements AutoCloseable {
         }
     }
 
-    /** Decodes with a decoder for the frame's codec, replaced when the source changes codec. */
-    private static final class FollowingDecoder implements Stage<Frame, DecodedPicture> {
-        private Stage<Frame, DecodedPicture> stage;
-        private org.estuary.core.media.Codec codec;
+    /**
+     * Decodes the source's frames with the decoder every transcoder and mixer of that publication
+     * shares ({@link SharedVideoDecoder}: one decode per source picture, whoever reads it), then puts
+     * the pictures on this transcoder's output clock. A new publication gets its decoder; a codec
+     * change within one is the shared decoder's business.
+     */
+    private final class FollowingDecoder implements Stage<Frame, DecodedPicture> {
+        private SharedVideoDecoder.Handle handle;
+        private Object decoding;
+        private long takenBefore;   // by the handles of earlier publications
+        /** Written by the worker, read by REST. */
+        private volatile long taken;
 
         @Override
         public void process(Frame f, Output<DecodedPicture> out) {
-            if (stage == null || f.codec() != codec) {
+            if (handle == null || source != decoding) {
                 close();
-                codec = f.codec();
-                stage = VideoStages.decode(new VideoDecoder(f.codec(), null, 1));
+                decoding = source;
+                handle = SharedVideoDecoder.acquire(source);
             }
-            stage.process(f, out);
-        }
-
-        @Override
-        public void flush(Output<DecodedPicture> out) {
-            if (stage != null) {
-                stage.flush(out);
+            long errorsBefore = handle.errors();
+            long missedBefore = handle.missed();
+            List<DecodedPicture> pictures = handle.decode(f);
+            if (handle.errors() > errorsBefore || handle.missed() > missedBefore) {
+                out.drop();
             }
+            for (DecodedPicture p : pictures) {
+                p.setPtsUs(p.ptsUs() + offsetUs);
+            }
+            taken = takenBefore + handle.taken();
+            VideoStages.emitAll(pictures, out);
         }
 
         @Override
         public void close() {
-            if (stage != null) {
-                stage.close();
-                stage = null;
+            if (handle != null) {
+                takenBefore += handle.taken();
+                handle.close();
+                handle = null;
             }
         }
     }

@@ -1,0 +1,169 @@
+package org.estuary.media.video;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.atomic.AtomicReference;
+import org.estuary.core.media.Frame;
+import org.junit.jupiter.api.Test;
+
+class SharedVideoDecoderTest {
+    private static final List<Frame> SOURCE = VideoRoundTripTest.h264Source(320, 240, 60, 30, 30);
+
+    /** Luma of every picture, one entry per picture the consumer got. */
+    private static List<byte[]> run(SharedVideoDecoder.Handle h, List<Frame> frames) {
+        List<byte[]> out = new ArrayList<>();
+        for (Frame f : frames) {
+            for (DecodedPicture p : h.decode(f)) {
+                try (p) {
+                    out.add(p.plane(0));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<byte[]> privateDecode(List<Frame> frames) {
+        List<byte[]> out = new ArrayList<>();
+        try (VideoDecoder d = new VideoDecoder(org.estuary.core.media.Codec.H264, null, 1)) {
+            for (Frame f : frames) {
+                for (DecodedPicture p : d.decode(f)) {
+                    try (p) {
+                        out.add(p.plane(0));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Two threads race for every frame (who decodes it is up to the scheduler); a phaser keeps them
+     * within a frame of each other, as two transcoders woken by the same arrivals are.
+     */
+    @Test
+    void twoConsumersOnTwoThreadsGetEveryPictureFromOneDecode() throws Exception {
+        Object source = new Object();
+        List<byte[]> expected = privateDecode(SOURCE);
+        assertEquals(60, expected.size());
+        Phaser step = new Phaser(2);
+        AtomicReference<List<byte[]>> fromB = new AtomicReference<>();
+        try (SharedVideoDecoder.Handle a = SharedVideoDecoder.acquire(source);
+             SharedVideoDecoder.Handle b = SharedVideoDecoder.acquire(source)) {
+            Thread other = new Thread(() -> fromB.set(lockStep(b, step)));
+            other.start();
+            List<byte[]> fromA = lockStep(a, step);
+            other.join(30_000);
+            assertEquals(SOURCE.size(), a.decodes(), "each frame decoded once (config included) for both consumers");
+            assertEquals(SOURCE.size() - 1, a.taken() + b.taken(), "the other consumer took every media frame's pictures");
+            assertEquals(0, a.missed() + b.missed());
+            for (List<byte[]> got : List.of(fromA, fromB.get())) {
+                assertEquals(expected.size(), got.size());
+                for (int i = 0; i < expected.size(); i++) {
+                    assertArrayEquals(expected.get(i), got.get(i), "picture " + i + " as a private decoder makes it");
+                }
+            }
+            a.close();
+            assertEquals(1, SharedVideoDecoder.active());
+        }
+        assertEquals(0, SharedVideoDecoder.active(), "the last handle frees the decoder");
+    }
+
+    private static List<byte[]> lockStep(SharedVideoDecoder.Handle h, Phaser step) {
+        List<byte[]> out = new ArrayList<>();
+        for (Frame f : SOURCE) {
+            step.arriveAndAwaitAdvance();
+            out.addAll(run(h, List.of(f)));
+        }
+        return out;
+    }
+
+    @Test
+    void aLoneConsumerDecodesEveryFrameAndKeepsNoHistory() {
+        Object source = new Object();
+        List<Frame> twice = new ArrayList<>(SOURCE);
+        twice.addAll(SOURCE.subList(31, SOURCE.size()));   // from the second key frame again: a clock gone back
+        List<byte[]> expected = privateDecode(twice);
+        try (SharedVideoDecoder.Handle h = SharedVideoDecoder.acquire(source)) {
+            List<byte[]> got = run(h, twice);
+            assertEquals(expected.size(), got.size(), "decoded, not treated as a lag");
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(expected.get(i), got.get(i), "picture " + i + " as a private decoder makes it");
+            }
+            assertEquals(0, h.taken());
+            assertEquals(0, h.missed());
+        }
+    }
+
+    @Test
+    void aConsumerJoiningMidStreamStartsAtTheNextLivePictureWithoutDisturbingTheFirst() {
+        Object source = new Object();
+        List<byte[]> expected = privateDecode(SOURCE);
+        try (SharedVideoDecoder.Handle a = SharedVideoDecoder.acquire(source)) {
+            List<byte[]> fromA = run(a, SOURCE.subList(0, 41));    // config + 40 pictures
+            try (SharedVideoDecoder.Handle b = SharedVideoDecoder.acquire(source)) {
+                // b replays the cached GOP (key frame 30 onwards), decoded before it came: no pictures, no decode
+                List<byte[]> replay = run(b, SOURCE.subList(31, 41));
+                assertEquals(0, replay.size());
+                assertEquals(10, b.missed());
+                long decodes = a.decodes();
+                // live from here: b reaches each frame first, a takes b's pictures
+                List<byte[]> liveB = new ArrayList<>();
+                for (Frame f : SOURCE.subList(41, SOURCE.size())) {
+                    liveB.addAll(run(b, List.of(f)));
+                    fromA.addAll(run(a, List.of(f)));
+                }
+                assertEquals(decodes + 20, a.decodes());
+                assertEquals(20, a.taken());
+                assertEquals(expected.size(), fromA.size());
+                for (int i = 0; i < expected.size(); i++) {
+                    assertArrayEquals(expected.get(i), fromA.get(i), "the first consumer's picture " + i);
+                }
+                for (int i = 0; i < 20; i++) {
+                    assertArrayEquals(expected.get(40 + i), liveB.get(i), "the newcomer's live picture " + i);
+                }
+            }
+        }
+        assertEquals(0, SharedVideoDecoder.active());
+    }
+
+    @Test
+    void aConsumerLaggingBeyondTheHistoryMissesPicturesInsteadOfCorruptingThem() {
+        Object source = new Object();
+        List<byte[]> expected = privateDecode(SOURCE);
+        try (SharedVideoDecoder.Handle a = SharedVideoDecoder.acquire(source);
+             SharedVideoDecoder.Handle b = SharedVideoDecoder.acquire(source)) {
+            List<byte[]> fromA = run(a, SOURCE);
+            List<byte[]> fromB = run(b, SOURCE);
+            assertEquals(60, fromA.size());
+            assertEquals(SharedVideoDecoder.HISTORY, fromB.size(), "only the pictures still kept");
+            assertEquals(60 - SharedVideoDecoder.HISTORY, b.missed());
+            for (int i = 0; i < fromB.size(); i++) {
+                assertArrayEquals(expected.get(60 - SharedVideoDecoder.HISTORY + i), fromB.get(i));
+            }
+        }
+    }
+
+    @Test
+    void aPictureDrawnOnByOneConsumerIsUnchangedForTheOther() {
+        Object source = new Object();
+        try (SharedVideoDecoder.Handle a = SharedVideoDecoder.acquire(source);
+             SharedVideoDecoder.Handle b = SharedVideoDecoder.acquire(source)) {
+            a.decode(SOURCE.get(0));
+            b.decode(SOURCE.get(0));
+            List<DecodedPicture> pa = a.decode(SOURCE.get(1));
+            List<DecodedPicture> pb = b.decode(SOURCE.get(1));
+            try {
+                byte[] before = pb.get(0).plane(0);
+                pa.get(0).fill(16, 128, 128);
+                assertArrayEquals(before, pb.get(0).plane(0), "drawing copies the shared pixels first");
+                assertEquals(16, pa.get(0).plane(0)[0], "the drawing consumer sees its own change");
+            } finally {
+                pa.forEach(DecodedPicture::close);
+                pb.forEach(DecodedPicture::close);
+            }
+        }
+    }
+}
