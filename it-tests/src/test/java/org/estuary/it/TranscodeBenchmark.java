@@ -59,8 +59,9 @@ class TranscodeBenchmark {
         static final List<int[]> LADDER = List.of(new int[] {640, 360, 800}, new int[] {480, 270, 500}, new int[] {320, 180, 300});
 
         String label() {
-            return sizes.size() == 1 ? "720p30 → 360p" + fps + ", libopenh264, " + WINDOW_S + " s"
-                    : "720p30 → 360p" + fps + " + 270p" + fps + " + 180p" + fps + " (three transcoders of one source), libopenh264, " + WINDOW_S + " s";
+            String jvm = System.getProperty("estuary.jvmArgs", "").trim();
+            return (jvm.isEmpty() ? "" : "`" + jvm + "`: ") + (sizes.size() == 1 ? "720p30 → 360p" + fps + ", libopenh264, " + WINDOW_S + " s"
+                    : "720p30 → 360p" + fps + " + 270p" + fps + " + 180p" + fps + " (three transcoders of one source), libopenh264, " + WINDOW_S + " s");
         }
     }
 
