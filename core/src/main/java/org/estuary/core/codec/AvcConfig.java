@@ -90,7 +90,11 @@ public record AvcConfig(int profile, int profileCompatibility, int level, int na
         return profile * 31 + level;
     }
 
-    private static boolean sameBytes(List<byte[]> a, List<byte[]> b) {
+    /** Whether two lists of NAL units (parameter sets) hold the same bytes in the same order. */
+    public static boolean sameBytes(List<byte[]> a, List<byte[]> b) {
+        if (a == b) {
+            return true;
+        }
         if (a.size() != b.size()) {
             return false;
         }

@@ -1,7 +1,7 @@
 package org.estuary.core.webrtc;
 
-import java.util.Arrays;
 import java.util.List;
+import org.estuary.core.codec.AvcConfig;
 import org.estuary.core.media.Frame;
 
 /**
@@ -44,7 +44,7 @@ public final class SharedH264Packets {
      */
     public List<byte[]> packetize(Frame f, List<byte[]> parameterSets) {
         for (int i = 0, slot = newest; i < SLOTS; i++, slot = slot == 0 ? SLOTS - 1 : slot - 1) {
-            if (frames[slot] == f && sameSets(sets[slot], parameterSets)) {
+            if (frames[slot] == f && AvcConfig.sameBytes(sets[slot], parameterSets)) {
                 hits++;
                 return payloads[slot];
             }
@@ -59,21 +59,6 @@ public final class SharedH264Packets {
         sets[newest] = parameterSets;
         payloads[newest] = p;
         return p;
-    }
-
-    private static boolean sameSets(List<byte[]> a, List<byte[]> b) {
-        if (a == b) {
-            return true;
-        }
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (!Arrays.equals(a.get(i), b.get(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Lookups answered from the ring (the packetising saved). */

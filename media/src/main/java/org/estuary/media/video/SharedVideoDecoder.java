@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.estuary.core.media.Codec;
 import org.estuary.core.media.Frame;
 
 /**
@@ -37,6 +36,7 @@ public final class SharedVideoDecoder {
      * to 16 more pictures per shared source, 22 MB at 720p, about what a second decoder would hold).
      */
     static final int HISTORY = 16;
+    /** A time going back this far within one publication is its clock restarting, not a consumer lagging. */
     static final long RESET_US = 5_000_000;
     private static final Map<Object, SharedVideoDecoder> BY_SOURCE = new IdentityHashMap<>();
     /** {@code -Destuary.video.sharedDecode=false}: a decoder per consumer, as before (A/B runs). */
@@ -140,7 +140,18 @@ public final class SharedVideoDecoder {
         }
         decodes++;
         long errorsBefore = decoder.errors();
-        List<DecodedPicture> pictures = decoder.decode(f);
+        List<DecodedPicture> pictures;
+        try {
+            pictures = decoder.decode(f);
+        } catch (RuntimeException e) {
+            // a config the codec cannot open leaves it unusable: the next frame starts a new one
+            // (what a consumer with a private decoder did by dropping it), for every consumer
+            decoder.close();
+            decoder = null;
+            forget();
+            configs.clear();
+            throw e;
+        }
         boolean failed = decoder.errors() > errorsBefore;
         if (failed) {
             h.errors++;
@@ -215,12 +226,6 @@ public final class SharedVideoDecoder {
 
         /** Frames of this consumer's the decoder failed on (skipped; decoding goes on at the next key frame). */
         public long errors() { return errors; }
-
-        public Codec codec() {
-            synchronized (shared) {
-                return shared.decoder == null ? null : shared.decoder.codec();
-            }
-        }
 
         @Override
         public void close() {

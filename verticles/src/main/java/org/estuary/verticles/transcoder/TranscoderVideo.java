@@ -88,7 +88,7 @@ final class TranscoderVideo implements AutoCloseable {
     int outHeight() { return outHeight; }
     String encoderName() { return encoderName; }
 
-    /** Worker: source pictures taken from another transcoder's or mixer's decode of the same publication. */
+    /** Source pictures taken from another transcoder's or mixer's decode of the same publication (any thread). */
     long sharedDecodes() { return decoder.taken; }
     List<NodeStats> stats() { return pipeline.stats(); }
 
