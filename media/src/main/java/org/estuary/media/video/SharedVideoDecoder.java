@@ -20,11 +20,15 @@ import org.estuary.core.media.Frame;
  * consumer nothing is kept and every frame is decoded as it comes, exactly as a private decoder
  * would. A frame that is not in the history and is older than the newest one decoded is not fed
  * to the decoder (the reference pictures have moved on: decoding it would corrupt every
- * consumer's next pictures); the consumer that pushed it gets no picture for it and counts a miss.
- * That happens to a consumer lagging more than {@link #HISTORY} frames behind the first, or one
- * joining mid-stream (its first frames, the cached GOP, were decoded before it came: it starts at
- * the next live picture instead, which needs no reference). A timestamp that jumps back more than
- * {@link #RESET_US} is a source clock reset, not a lag: decoded.
+ * consumer's next pictures). That happens to a consumer joining mid-stream (its first frames, the
+ * cached GOP, were decoded before it came) or one lagging more than {@link #HISTORY} frames behind
+ * the first. Such a consumer catches up with a private decoder of its own, started at a key frame
+ * with the newest config it pushed, outside the shared lock, and returns to the shared pictures as
+ * soon as it reaches one still kept (or a frame nobody has decoded yet); so a consumer that joins
+ * gets the same pictures from the same key frame as the one already there (adaptive HLS renditions
+ * started a few milliseconds apart cut their first segments at the same picture). Only a consumer
+ * that fell behind mid-GOP misses pictures, up to the next key frame. A timestamp that jumps back
+ * more than {@link #RESET_US} is a source clock reset, not a lag: decoded.
  *
  * <p>Decoders are found by source: any object standing for one publication (the hub's stream);
  * a new publication gets a new decoder. The last handle closed frees the decoder and the history.
@@ -39,6 +43,8 @@ public final class SharedVideoDecoder {
     /** A time going back this far within one publication is its clock restarting, not a consumer lagging. */
     static final long RESET_US = 5_000_000;
     private static final Map<Object, SharedVideoDecoder> BY_SOURCE = new IdentityHashMap<>();
+    /** What {@link #decode} answers for a frame the shared decoder has passed: the consumer's own business. */
+    private static final List<DecodedPicture> PASSED = java.util.Collections.unmodifiableList(new ArrayList<>(0));
     /** {@code -Destuary.video.sharedDecode=false}: a decoder per consumer, as before (A/B runs). */
     private static final boolean SHARED = !"false".equals(System.getProperty("estuary.video.sharedDecode"));
 
@@ -97,6 +103,7 @@ public final class SharedVideoDecoder {
         }
     }
 
+    /** The pictures {@code f} completed, or {@link #PASSED} (by identity) when the shared decoder is past it. */
     private synchronized List<DecodedPicture> decode(Handle h, Frame f) {
         if (f.isConfig()) {
             // every consumer pushes the same config frames: feed each one once, and never an older
@@ -122,8 +129,7 @@ public final class SharedVideoDecoder {
         }
         if (users > 1 && (f == lastFrame
                 || lastFrame != null && f.dtsUs() < lastFrame.dtsUs() && lastFrame.dtsUs() - f.dtsUs() < RESET_US)) {
-            h.missed++;
-            return List.of();
+            return PASSED;
         }
         lastFrame = f;
         return fresh(h, f);
@@ -198,6 +204,12 @@ public final class SharedVideoDecoder {
         private long taken;
         private long missed;
         private long errors;
+        private long caughtUp;
+        /** The newest config frame this consumer pushed: what its catch-up decoder starts with. */
+        private Frame config;
+        /** This consumer's private decoder while it is behind the shared one; null when in step. */
+        private VideoDecoder catchUp;
+        private int catchUpFrames;
 
         private Handle(SharedVideoDecoder shared) {
             this.shared = shared;
@@ -208,14 +220,69 @@ public final class SharedVideoDecoder {
             if (closed) {
                 throw new IllegalStateException("shared decoder handle closed");
             }
-            return shared.decode(this, f);
+            if (f.isConfig()) {
+                if (catchUp != null && (config == null || !java.util.Arrays.equals(config.payload(), f.payload()))) {
+                    endCatchUp(); // a new config: the next key frame starts a catch-up decoder with it
+                }
+                config = f;
+            }
+            List<DecodedPicture> pictures = shared.decode(this, f);
+            if (pictures != PASSED) {
+                if (!f.isConfig()) {
+                    endCatchUp(); // in step again: the shared decoder made or kept this frame's pictures
+                }
+                return pictures;
+            }
+            return behind(f);
+        }
+
+        /** A frame the shared decoder is past: decoded privately from a key frame on, else missed. */
+        private List<DecodedPicture> behind(Frame f) {
+            if (catchUp != null && catchUp.codec() != f.codec()) {
+                endCatchUp();
+            }
+            if (catchUp == null) {
+                if (!f.isKeyframe()) {
+                    missed++;
+                    return List.of();
+                }
+                catchUp = new VideoDecoder(f.codec(), null, 1);
+            }
+            long errorsBefore = catchUp.errors();
+            List<DecodedPicture> pictures;
+            try {
+                if (catchUpFrames == 0 && config != null && config.codec() == f.codec()) {
+                    catchUp.decode(config).forEach(DecodedPicture::close);
+                }
+                pictures = catchUp.decode(f);
+            } catch (RuntimeException e) {
+                endCatchUp(); // a config it cannot open: as the shared decoder does, the next key frame tries anew
+                throw e;
+            }
+            catchUpFrames++;
+            caughtUp++;
+            if (catchUp.errors() > errorsBefore) {
+                errors++;
+            }
+            return pictures;
+        }
+
+        private void endCatchUp() {
+            if (catchUp != null) {
+                catchUp.close();
+                catchUp = null;
+                catchUpFrames = 0;
+            }
         }
 
         /** Frames whose pictures this consumer took from another one's decode. */
         public long taken() { return taken; }
 
-        /** Frames this consumer got no picture for (it lagged, or joined mid-stream). */
+        /** Frames this consumer got no picture for (it fell behind the shared decoder mid-GOP). */
         public long missed() { return missed; }
+
+        /** Frames this consumer decoded privately to catch up with the shared decoder (joined mid-stream, or lagged). */
+        public long caughtUp() { return caughtUp; }
 
         /** Frames decoded for all consumers of this source so far. */
         public long decodes() {
@@ -231,6 +298,7 @@ public final class SharedVideoDecoder {
         public void close() {
             if (!closed) {
                 closed = true;
+                endCatchUp();
                 shared.release();
             }
         }

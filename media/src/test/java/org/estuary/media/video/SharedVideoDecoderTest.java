@@ -97,51 +97,68 @@ class SharedVideoDecoderTest {
         }
     }
 
+    /**
+     * A consumer that comes mid-stream replays the cached GOP, which the first one decoded before it
+     * came: it decodes it privately and gets the same pictures from the same key frame (adaptive HLS
+     * renditions then cut their first segments at the same picture), then joins the shared pictures.
+     */
     @Test
-    void aConsumerJoiningMidStreamStartsAtTheNextLivePictureWithoutDisturbingTheFirst() {
+    void aConsumerJoiningMidStreamCatchesUpFromTheCachedKeyFrameWithoutDisturbingTheFirst() {
         Object source = new Object();
         List<byte[]> expected = privateDecode(SOURCE);
         try (SharedVideoDecoder.Handle a = SharedVideoDecoder.acquire(source)) {
             List<byte[]> fromA = run(a, SOURCE.subList(0, 41));    // config + 40 pictures
             try (SharedVideoDecoder.Handle b = SharedVideoDecoder.acquire(source)) {
-                // b replays the cached GOP (key frame 30 onwards), decoded before it came: no pictures, no decode
-                List<byte[]> replay = run(b, SOURCE.subList(31, 41));
-                assertEquals(0, replay.size());
-                assertEquals(10, b.missed());
+                // b gets the config and the cached GOP (key frame 30 onwards), decoded before it came
+                List<Frame> replay = new ArrayList<>(List.of(SOURCE.get(0)));
+                replay.addAll(SOURCE.subList(31, 41));
                 long decodes = a.decodes();
+                List<byte[]> fromB = run(b, replay);
+                assertEquals(decodes, a.decodes(), "the catch-up is b's own: the shared decoder did not move");
+                assertEquals(10, b.caughtUp());
+                assertEquals(0, b.missed());
                 // live from here: b reaches each frame first, a takes b's pictures
-                List<byte[]> liveB = new ArrayList<>();
                 for (Frame f : SOURCE.subList(41, SOURCE.size())) {
-                    liveB.addAll(run(b, List.of(f)));
+                    fromB.addAll(run(b, List.of(f)));
                     fromA.addAll(run(a, List.of(f)));
                 }
                 assertEquals(decodes + 20, a.decodes());
                 assertEquals(20, a.taken());
+                assertEquals(10, b.caughtUp(), "back on the shared decoder once live");
                 assertEquals(expected.size(), fromA.size());
                 for (int i = 0; i < expected.size(); i++) {
                     assertArrayEquals(expected.get(i), fromA.get(i), "the first consumer's picture " + i);
                 }
-                for (int i = 0; i < 20; i++) {
-                    assertArrayEquals(expected.get(40 + i), liveB.get(i), "the newcomer's live picture " + i);
+                assertEquals(30, fromB.size(), "every picture from the cached key frame on");
+                for (int i = 0; i < 30; i++) {
+                    assertArrayEquals(expected.get(30 + i), fromB.get(i), "the newcomer's picture " + i);
                 }
             }
         }
         assertEquals(0, SharedVideoDecoder.active());
     }
 
+    /**
+     * A consumer that falls more than the history behind cannot take pictures nor feed the shared
+     * decoder: it misses pictures up to the next key frame, decodes privately from there until it
+     * reaches a kept picture, and never gets a corrupt one.
+     */
     @Test
-    void aConsumerLaggingBeyondTheHistoryMissesPicturesInsteadOfCorruptingThem() {
+    void aConsumerLaggingBeyondTheHistoryMissesOnlyUpToTheNextKeyFrame() {
         Object source = new Object();
         List<byte[]> expected = privateDecode(SOURCE);
         try (SharedVideoDecoder.Handle a = SharedVideoDecoder.acquire(source);
              SharedVideoDecoder.Handle b = SharedVideoDecoder.acquire(source)) {
-            List<byte[]> fromA = run(a, SOURCE);
-            List<byte[]> fromB = run(b, SOURCE);
+            run(b, SOURCE.subList(0, 11));                 // config + 10 pictures, in step
+            List<byte[]> fromA = run(a, SOURCE);          // a runs far ahead
+            List<byte[]> fromB = run(b, SOURCE.subList(11, SOURCE.size()));
             assertEquals(60, fromA.size());
-            assertEquals(SharedVideoDecoder.HISTORY, fromB.size(), "only the pictures still kept");
-            assertEquals(60 - SharedVideoDecoder.HISTORY, b.missed());
+            assertEquals(20, b.missed(), "pictures 10..29: mid-GOP, behind the history");
+            int privately = 60 - 30 - SharedVideoDecoder.HISTORY;
+            assertEquals(privately, b.caughtUp(), "from key frame 30 to the kept pictures");
+            assertEquals(30, fromB.size());
             for (int i = 0; i < fromB.size(); i++) {
-                assertArrayEquals(expected.get(60 - SharedVideoDecoder.HISTORY + i), fromB.get(i));
+                assertArrayEquals(expected.get(30 + i), fromB.get(i), "picture " + (30 + i));
             }
         }
     }
