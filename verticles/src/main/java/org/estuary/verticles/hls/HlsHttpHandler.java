@@ -71,7 +71,7 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
             error(resp, 404, "Stream not found: " + path.stream());
             return;
         }
-        String subscriber = subscriberId(req);
+        String subscriber = subscriberId(req, path.isPlaylist());
         agent.touch(subscriber, remote(req), userAgent(req), 0);
         if (path.isPlaylist()) {
             playlist(req, agent, path, subscriber);
@@ -219,8 +219,12 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
         error(resp, 404, "Segment not found: " + path.file());
     }
 
-    /** Query token, then cookie, then a stable hash of address and user agent (also set as cookie). */
-    private static String subscriberId(HttpServerRequest req) {
+    /**
+     * Query token, then cookie, then a stable hash of address and user agent, set as a cookie on
+     * playlist answers: a player reads the playlist first, and one that keeps no cookies gets the same
+     * derived id for every request anyway (a Set-Cookie on each segment answer was work for nothing).
+     */
+    private static String subscriberId(HttpServerRequest req, boolean setCookie) {
         String q = req.getParam(SESSION_PARAM);
         if (q != null && !q.isBlank() && q.length() <= 128) {
             return q;
@@ -230,7 +234,9 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
             return c.getValue();
         }
         String derived = "s" + Integer.toHexString((remote(req) + "|" + userAgent(req)).hashCode());
-        req.response().addCookie(Cookie.cookie(SESSION_COOKIE, derived).setPath("/"));
+        if (setCookie) {
+            req.response().addCookie(Cookie.cookie(SESSION_COOKIE, derived).setPath("/"));
+        }
         return derived;
     }
 
