@@ -3,6 +3,7 @@ package org.estuary.verticles.hls;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -21,6 +22,21 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
     static final String SESSION_COOKIE = "estuary_hls_session";
     static final String SESSION_PARAM = "session";
 
+    // Header names and values encoded once (Vert.x writes these as they are), not per answer.
+    private static final CharSequence ALLOW_ORIGIN = HttpHeaders.createOptimized("Access-Control-Allow-Origin");
+    private static final CharSequence ANY = HttpHeaders.createOptimized("*");
+    private static final CharSequence ALLOW_METHODS = HttpHeaders.createOptimized("Access-Control-Allow-Methods");
+    private static final CharSequence METHODS = HttpHeaders.createOptimized("GET, HEAD, OPTIONS");
+    private static final CharSequence ALLOW_HEADERS = HttpHeaders.createOptimized("Access-Control-Allow-Headers");
+    private static final CharSequence REQUEST_HEADERS = HttpHeaders.createOptimized("Range, Content-Type");
+    private static final CharSequence EXPOSE_HEADERS = HttpHeaders.createOptimized("Access-Control-Expose-Headers");
+    private static final CharSequence EXPOSED = HttpHeaders.createOptimized("Content-Length, Content-Type");
+    private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+    private static final CharSequence KEEP_A_MINUTE = HttpHeaders.createOptimized("max-age=60");
+    private static final CharSequence PLAYLIST_TYPE = HttpHeaders.createOptimized("application/vnd.apple.mpegurl");
+    private static final CharSequence TS_TYPE = HttpHeaders.createOptimized("video/mp2t");
+    private static final CharSequence MP4_TYPE = HttpHeaders.createOptimized("video/mp4");
+
     private final HlsServerVerticle server;
 
     HlsHttpHandler(HlsServerVerticle server) {
@@ -30,10 +46,10 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest req) {
         HttpServerResponse resp = req.response();
-        resp.putHeader("Access-Control-Allow-Origin", "*")
-                .putHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
-                .putHeader("Access-Control-Allow-Headers", "Range, Content-Type")
-                .putHeader("Access-Control-Expose-Headers", "Content-Length, Content-Type");
+        resp.putHeader(ALLOW_ORIGIN, ANY)
+                .putHeader(ALLOW_METHODS, METHODS)
+                .putHeader(ALLOW_HEADERS, REQUEST_HEADERS)
+                .putHeader(EXPOSE_HEADERS, EXPOSED);
         if (req.method() == HttpMethod.OPTIONS) {
             resp.setStatusCode(204).end();
             return;
@@ -89,7 +105,7 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
             } else if (ar.result() == null) {
                 error(resp, 503, "No rendition of " + source + " has started yet");
             } else if (!resp.ended() && !resp.closed()) {
-                resp.putHeader("Content-Type", path.contentType()).putHeader("Cache-Control", "no-cache")
+                resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType(path)).putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
                         .end(req.method() == HttpMethod.HEAD ? Buffer.buffer() : Buffer.buffer(ar.result()));
             }
         });
@@ -180,8 +196,8 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
         }
         Buffer b = Buffer.buffer(body);
         agent.addBytes(subscriber, b.length());
-        resp.putHeader("Content-Type", path.contentType())
-                .putHeader("Cache-Control", "no-cache")
+        resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType(path))
+                .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
                 .end(req.method() == HttpMethod.HEAD ? Buffer.buffer() : b);
     }
 
@@ -196,7 +212,7 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
                 return;
             }
             agent.addBytes(subscriber, agent.store().size(path.file()));
-            resp.putHeader("Content-Type", path.contentType()).putHeader("Cache-Control", "max-age=60");
+            resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType(path)).putHeader(HttpHeaders.CACHE_CONTROL, KEEP_A_MINUTE);
             if (req.method() == HttpMethod.HEAD) {
                 resp.putHeader("Content-Length", String.valueOf(agent.store().size(path.file()))).end();
                 return;
@@ -238,6 +254,16 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
             req.response().addCookie(Cookie.cookie(SESSION_COOKIE, derived).setPath("/"));
         }
         return derived;
+    }
+
+    private static CharSequence contentType(HlsPath path) {
+        String type = path.contentType();
+        return switch (type) {
+            case "application/vnd.apple.mpegurl" -> PLAYLIST_TYPE;
+            case "video/mp2t" -> TS_TYPE;
+            case "video/mp4" -> MP4_TYPE;
+            default -> type;
+        };
     }
 
     private static String remote(HttpServerRequest req) {
