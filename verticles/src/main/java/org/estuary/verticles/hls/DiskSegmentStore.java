@@ -109,10 +109,10 @@ final class DiskSegmentStore implements SegmentStore {
     @Override
     public void serve(String file, HttpServerResponse response) {
         byte[] b = memory.get(file);
+        OpenSegment o = b == null ? open.get(file) : null;
         if (b != null) {
             response.end(Buffer.buffer(b));
-        } else if (open.containsKey(file)) {
-            OpenSegment o = open.get(file);
+        } else if (o != null) {
             o.sending++;
             response.sendFile(o.channel, 0, onDisk.get(file)).onComplete(ar -> {
                 o.sending--;

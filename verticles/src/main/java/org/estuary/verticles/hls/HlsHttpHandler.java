@@ -33,9 +33,6 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
     private static final CharSequence EXPOSED = HttpHeaders.createOptimized("Content-Length, Content-Type");
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
     private static final CharSequence KEEP_A_MINUTE = HttpHeaders.createOptimized("max-age=60");
-    private static final CharSequence PLAYLIST_TYPE = HttpHeaders.createOptimized("application/vnd.apple.mpegurl");
-    private static final CharSequence TS_TYPE = HttpHeaders.createOptimized("video/mp2t");
-    private static final CharSequence MP4_TYPE = HttpHeaders.createOptimized("video/mp4");
 
     private final HlsServerVerticle server;
 
@@ -105,7 +102,7 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
             } else if (ar.result() == null) {
                 error(resp, 503, "No rendition of " + source + " has started yet");
             } else if (!resp.ended() && !resp.closed()) {
-                resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType(path)).putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
+                resp.putHeader(HttpHeaders.CONTENT_TYPE, path.contentType()).putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
                         .end(req.method() == HttpMethod.HEAD ? Buffer.buffer() : Buffer.buffer(ar.result()));
             }
         });
@@ -196,7 +193,7 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
         }
         Buffer b = Buffer.buffer(body);
         agent.addBytes(subscriber, b.length());
-        resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType(path))
+        resp.putHeader(HttpHeaders.CONTENT_TYPE, path.contentType())
                 .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
                 .end(req.method() == HttpMethod.HEAD ? Buffer.buffer() : b);
     }
@@ -212,7 +209,7 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
                 return;
             }
             agent.addBytes(subscriber, agent.store().size(path.file()));
-            resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType(path)).putHeader(HttpHeaders.CACHE_CONTROL, KEEP_A_MINUTE);
+            resp.putHeader(HttpHeaders.CONTENT_TYPE, path.contentType()).putHeader(HttpHeaders.CACHE_CONTROL, KEEP_A_MINUTE);
             if (req.method() == HttpMethod.HEAD) {
                 resp.putHeader("Content-Length", String.valueOf(agent.store().size(path.file()))).end();
                 return;
@@ -254,16 +251,6 @@ final class HlsHttpHandler implements Handler<HttpServerRequest> {
             req.response().addCookie(Cookie.cookie(SESSION_COOKIE, derived).setPath("/"));
         }
         return derived;
-    }
-
-    private static CharSequence contentType(HlsPath path) {
-        String type = path.contentType();
-        return switch (type) {
-            case "application/vnd.apple.mpegurl" -> PLAYLIST_TYPE;
-            case "video/mp2t" -> TS_TYPE;
-            case "video/mp4" -> MP4_TYPE;
-            default -> type;
-        };
     }
 
     private static String remote(HttpServerRequest req) {

@@ -1,5 +1,6 @@
 package org.estuary.verticles.hls;
 
+import io.vertx.core.http.HttpHeaders;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -58,15 +59,20 @@ record HlsPath(String stream, String file) {
         return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(3))};
     }
 
-    String contentType() {
+    /** The answer's Content-Type, encoded once as a header value (Vert.x writes it as it is). */
+    CharSequence contentType() {
         if (isPlaylist()) {
-            return "application/vnd.apple.mpegurl";
+            return PLAYLIST_TYPE;
         }
         if (file.endsWith(".ts")) {
-            return "video/mp2t";
+            return TS_TYPE;
         }
-        return "video/mp4";
+        return MP4_TYPE;
     }
+
+    private static final CharSequence PLAYLIST_TYPE = HttpHeaders.createOptimized("application/vnd.apple.mpegurl");
+    private static final CharSequence TS_TYPE = HttpHeaders.createOptimized("video/mp2t");
+    private static final CharSequence MP4_TYPE = HttpHeaders.createOptimized("video/mp4");
 
     private static String decode(String s) {
         try {
