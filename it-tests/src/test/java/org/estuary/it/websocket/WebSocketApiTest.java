@@ -235,6 +235,10 @@ class WebSocketApiTest {
         try (WcsClient c = WcsClient.open(wsPort)) {
             String sessionId = connect(c, "logApp").getString("sessionId");
             c.send("pushLogs", new JsonObject().put("logs", "10:00:00 INFO core - before-enable-line\n"));
+            // the WebSocket and the REST call are two connections with no order between them: the pong proves
+            // the line above was handled before logging is enabled (it once arrived after the REST call)
+            c.send("ping", null);
+            c.await("pong", T);
             var on = server.post("/logger/enable_client_log", new JsonObject().put("sessionId", sessionId)
                     .put("logLevel", "INFO"));
             assertEquals(200, on.status(), on.toString());
