@@ -166,10 +166,29 @@ public final class RouteTable {
         return Future.join(removals).<Void>mapEmpty().recover(e -> Future.succeededFuture());
     }
 
-    /** The live route of {@code name}, from the mirror. */
+    /** The live route of {@code name}, from the mirror (a copy, the caller's to keep or change). */
     public Optional<JsonObject> lookup(String name) {
+        JsonObject r = live(name);
+        return r == null ? Optional.empty() : Optional.of(r.copy());
+    }
+
+    /**
+     * Whether {@code name} has a live route. No copy: players' admission asks this per request (an HLS playlist
+     * reload is one), where {@link #lookup}'s copy of the route was a measurable share of the serving cost.
+     */
+    public boolean has(String name) {
+        return live(name) != null;
+    }
+
+    /** One string field of the live route of {@code name} (e.g. its {@code nodeId}), without copying the route. */
+    public Optional<String> field(String name, String key) {
+        JsonObject r = live(name);
+        return r == null ? Optional.empty() : Optional.ofNullable(r.getString(key));
+    }
+
+    private JsonObject live(String name) {
         JsonObject r = mirror.get(name);
-        return r != null && tables.isLive(r.getString(NodeDirectory.MEMBER_ID)) ? Optional.of(r.copy()) : Optional.empty();
+        return r != null && tables.isLive(r.getString(NodeDirectory.MEMBER_ID)) ? r : null;
     }
 
     /** Every live route, from the shared table (not the mirror), for {@code /cdn/show_routes}. */

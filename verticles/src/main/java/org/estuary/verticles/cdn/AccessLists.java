@@ -171,7 +171,7 @@ final class AccessLists {
      * relay copies (the local copy has an id of its own); else the local stream's.
      */
     private Optional<String> publishId(String name) {
-        return routes.lookup(name).map(r -> r.getString("mediaSessionId"))
+        return routes.field(name, "mediaSessionId")
             .or(() -> relayedPublish.apply(name))
             .or(() -> streams.find(name).map(Stream::mediaSessionId));
     }

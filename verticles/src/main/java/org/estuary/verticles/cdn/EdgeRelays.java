@@ -231,13 +231,13 @@ final class EdgeRelays implements OnDemandSource {
      * -> a"}), or null: a stream live here, unrouted, routed to this node, or a chain that reaches the origin.
      */
     Future<String> loopRefusal(String name) {
-        JsonObject route = routes.lookup(name).orElse(null);
-        if (relayVia.isEmpty() || route == null || selfNodeId.equals(route.getString("nodeId"))
-            || streams.find(name).isPresent() || relays.containsKey(name)) {
+        // asked per player request (every HLS playlist reload): the setting first, then the route without a copy
+        String origin = relayVia.isEmpty() ? null : routes.field(name, "nodeId").orElse(null);
+        if (origin == null || selfNodeId.equals(origin) || streams.find(name).isPresent() || relays.containsKey(name)) {
             return Future.succeededFuture();
         }
         return liveNodes().map(nodes -> {
-            List<String> loop = RelayChain.loop(selfNodeId, route.getString("nodeId"), relayViaOf(nodes));
+            List<String> loop = RelayChain.loop(selfNodeId, origin, relayViaOf(nodes));
             return loop.isEmpty() ? null : RelayChain.describe(loop);
         }).otherwise((String) null);
     }

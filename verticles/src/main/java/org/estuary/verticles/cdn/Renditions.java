@@ -174,7 +174,7 @@ final class Renditions {
 
     /** The rendition {@code name} stands for, when no node publishes it yet (nor this one). */
     private Optional<Profiles.Rendition> unmade(String name) {
-        if (routes.lookup(name).isPresent() || streams.find(name).isPresent()) {
+        if (routes.has(name) || streams.find(name).isPresent()) {
             return Optional.empty();
         }
         return profiles.rendition(name);
@@ -202,7 +202,7 @@ final class Renditions {
      */
     private void reaskWaiting(long now) {
         followed.forEach((name, last) -> {
-            boolean live = streams.find(name).isPresent() || routes.lookup(name).isPresent();
+            boolean live = streams.find(name).isPresent() || routes.has(name);
             if (!streams.awaited(name)) {
                 if (!live) {
                     followed.remove(name, last);
@@ -212,7 +212,7 @@ final class Renditions {
             if (!live && !wanted.containsKey(name) && now - last >= 2_000) {
                 // only while its source is published somewhere (else it could not be made): the next tick after
                 // the source's route is back asks
-                profiles.rendition(name).filter(r -> routes.lookup(r.source()).isPresent()
+                profiles.rendition(name).filter(r -> routes.has(r.source())
                     || streams.find(r.source()).isPresent()).ifPresent(r -> {
                     LOG.info("Rendition {} asked again: players here wait for it", name);
                     ask(name, r);
