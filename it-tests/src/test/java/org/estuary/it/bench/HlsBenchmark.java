@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * segment it lists is on disk); nginx serves that copy.
  *
  * <p>{@code mvn -B -o -pl it-tests -am verify -Pbenchmark -Dtest=HlsBenchmark
- * -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.seconds=60] [-Dbench.warmupSeconds=60] [-Dbench.viewers=200] [-Dbench.doc=path|none]}
+ * -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.seconds=60] [-Dbench.warmupSeconds=60] [-Dbench.viewers=200]
+ * [-Dbench.floors=false] [-Dbench.doc=path|none]}
  */
 @Tag("benchmark")
 class HlsBenchmark {
@@ -42,6 +43,8 @@ class HlsBenchmark {
     private static final int WARMUP_ROUND_SECONDS = Integer.getInteger("bench.warmupSeconds", 60);
     private static final int VIEWERS = Integer.getInteger("bench.viewers", 200);
     private static final int WARMUP_SECONDS = 6;
+    /** Also measure bare Vert.x and bare Netty on the same files ({@link StaticFloorServer}); adds two rounds. */
+    private static final boolean FLOORS = Boolean.parseBoolean(System.getProperty("bench.floors", "true"));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One server's run: CPU over the window and what the viewers got in it. */
@@ -99,6 +102,15 @@ class HlsBenchmark {
                 nginx = serve(nginxPlaylist, targetMs, ng::pids);
             }
 
+            // The floors of a Java stack on the same files (see StaticFloorServer): each warmed up as Estuary was.
+            Served vertxFloor = null;
+            Served nettyFloor = null;
+            if (FLOORS) {
+                String rel = "/" + agentDir.getFileName() + "/" + NAME + ".m3u8";
+                vertxFloor = floor("vertx", hlsDir, rel, targetMs);
+                nettyFloor = floor("netty", hlsDir, rel, targetMs);
+            }
+
             double estuaryDelta = estuary.cpu().total() - idle.total();
             double estuaryPerGb = estuaryDelta / estuary.gigabytes();
             double nginxPerGb = nginx.cpu().total() / nginx.gigabytes();
@@ -109,9 +121,15 @@ class HlsBenchmark {
                     + row("**Estuary serving (difference)**", new Served(estuary.cpu().minus(idle), estuary.bytes(),
                             estuary.segments(), estuary.playlists(), estuary.errors(), ""), estuaryPerGb)
                     + row("**nginx (" + version + ", 1 worker, sendfile)**", nginx, nginxPerGb)
+                    + (vertxFloor == null ? "" : row("Vert.x alone (floor: one event loop, `sendFile`, the same headers)",
+                            vertxFloor, perGb(vertxFloor)) + row("Netty alone (floor: HTTP codec + file region, one epoll loop)",
+                            nettyFloor, perGb(nettyFloor)))
                     + "\n**Ratio CPU s/GB Estuary serving / nginx: " + f(estuaryPerGb / nginxPerGb) + "** "
                     + "(Estuary including its segmenter / nginx: " + f(estuary.cpu().total() / estuary.gigabytes() / nginxPerGb)
-                    + "). Target duration " + targetMs / 1000 + " s; expected ≈ " + VIEWERS * SECONDS * 1000L / targetMs
+                    + ")." + (vertxFloor == null ? "" : " Floors / nginx: Vert.x alone " + f(perGb(vertxFloor) / nginxPerGb)
+                            + ", Netty alone " + f(perGb(nettyFloor) / nginxPerGb) + "; Estuary serving / Vert.x alone "
+                            + f(estuaryPerGb / perGb(vertxFloor)) + ".")
+                    + " Target duration " + targetMs / 1000 + " s; expected ≈ " + VIEWERS * SECONDS * 1000L / targetMs
                     + " segment fetches per window.\n\nBusiest Estuary threads with " + VIEWERS
                     + " viewers (CPU ticks of 10 ms in the window): " + estuary.threads() + ".\n";
             System.out.println("\nHLS\n" + table);
@@ -127,7 +145,11 @@ class HlsBenchmark {
                     + SECONDS + " s window. Estuary's serving cost = that window minus a window of the same length "
                     + "with no viewers (publisher ingest + segmenting) measured right after it; the viewers' window "
                     + "follows a " + WARMUP_ROUND_SECONDS + " s warm-up round of " + VIEWERS
-                    + " viewers against Estuary (JIT).\n\n";
+                    + " viewers against Estuary (JIT)."
+                    + (FLOORS ? " Floor rows: `StaticFloorServer` in its own JVM with the same flags (`conf/jvm.options`), "
+                            + "serving the same directory with Estuary's headers and nothing else (no admission, sessions "
+                            + "or segmenting; a file opened per request, as nginx does), after the same warm-up round." : "")
+                    + "\n\n";
             String caveats = "\nCaveats: one run on a 2-core VM shared with other builds; the load client "
                     + "(200 threads) runs on the same 2 cores as the server under test, for both servers; "
                     + "loopback only, so the cost is the HTTP/file path, not NIC work; with " + VIEWERS
@@ -144,6 +166,22 @@ class HlsBenchmark {
             }
             Ffmpeg.stop(publisher);
             NginxRtmp.deleteTree(hlsDir);
+        }
+    }
+
+    private static double perGb(Served s) {
+        return s.cpu().total() / s.gigabytes();
+    }
+
+    /** A {@link StaticFloorServer} on the same files: a warm-up round like Estuary's, then the measured window. */
+    private static Served floor(String mode, Path root, String playlistPath, long targetMs) throws Exception {
+        try (StaticFloor server = StaticFloor.start(mode, root)) {
+            String url = server.url(playlistPath);
+            awaitSegments(url, 3);
+            try (HlsLoadClient warm = new HlsLoadClient(url, VIEWERS, targetMs)) {
+                Thread.sleep(WARMUP_ROUND_SECONDS * 1000L);
+            }
+            return serve(url, targetMs, () -> List.of(server.pid()));
         }
     }
 
