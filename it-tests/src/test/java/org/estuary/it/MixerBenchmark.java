@@ -33,6 +33,8 @@ class MixerBenchmark {
     private static final int WARMUP_S = Integer.getInteger("bench.warmup", 8);
     private static final int WINDOW_S = Integer.getInteger("bench.seconds", 20);
     private static final long TICKS = 100;   // USER_HZ on Linux
+    /** Issue 14 target 6: at most 0.8 x the CLI's CPU (issue 6 had asked for 1.2; rows before 2026-12-03 judge that). */
+    private static final double TARGET = 0.8;
     private static final Pattern SPEED = Pattern.compile("speed=\\s*([0-9.]+)x");
 
     private static double cpuSeconds(long pid) throws IOException {
@@ -119,7 +121,7 @@ class MixerBenchmark {
                     / (double) (statsAfter.getLong("uptimeMs") - statsBefore.getLong("uptimeMs"));
             double ratio = estuaryCpu / cliCpu;
             String row = String.format(Locale.ROOT, "| %s | 4 × 720p30 → 720p30, libopenh264 2 Mbit/s + AAC, %d s | %.2f | %.2f | **%.2f** | %s | %.2f | %d / %d (%d skipped) | %.2f |%n",
-                    LocalDate.now(), WINDOW_S, estuaryCpu, cliCpu, ratio, ratio <= 1.2 ? "met" : "missed", busy,
+                    LocalDate.now(), WINDOW_S, estuaryCpu, cliCpu, ratio, ratio <= TARGET ? "met" : "missed", busy,
                     frames, WINDOW_S * 30, skipped, cliSpeed);
             appendRow(row);
             System.out.println("Mixer benchmark: " + row);
