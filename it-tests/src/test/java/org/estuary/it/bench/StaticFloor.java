@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.estuary.it.support.EstuaryProcess;
+import org.estuary.it.support.Ffmpeg;
 import org.estuary.it.support.Ports;
 
 /**
@@ -57,10 +57,6 @@ final class StaticFloor implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
-        }
+        Ffmpeg.stop(process); // any process: SIGTERM, then SIGKILL after 5 s
     }
 }
